@@ -1,0 +1,129 @@
+// What the channel needs to know about a command: a constant spec (its table
+// row) and a per-use object that renders the command line and receives what
+// comes back. Hot-path users (reads, sends) keep one command object per socket
+// and reuse it, so issuing a command allocates nothing.
+import type { Line } from "./line.js";
+import type { Result } from "./result.js";
+
+// What ends a command after its OK.
+export const THEN_NOTHING = 0;
+export const THEN_SEND_RESULT = 1; // SEND OK | SEND FAIL
+export const THEN_CLOSE_OK = 2; // CLOSE OK
+export const THEN_URC = 3; // a URC the command recognises (+QIOPEN, +QPING, +QNTP, dnsgip)
+
+export interface CommandSpec {
+	// For errors and traces, e.g. "AT+QISEND".
+	readonly name: string;
+	// Prefix of its response lines (armed only while it is on the wire), or null.
+	readonly response: Uint8Array | null;
+	// Deadline for OK / ERROR, from the moment the line is written.
+	readonly timeoutMs: number;
+	readonly then: number;
+	// Deadline for the second stage, from the OK.
+	readonly thenTimeoutMs: number;
+	// Keep the text of response lines in result.lines (allocates: not for the data path).
+	readonly collect: boolean;
+}
+
+export interface Command {
+	readonly spec: CommandSpec;
+	// Writes the command line, from "AT" up to but without the final CR.
+	render(out: CommandWriter): void;
+	// A response line (kind RESPONSE) while the command is on the wire.
+	onResponse?(line: Line): void;
+	// A URC during the second stage of a THEN_URC command: return URC_NOT_MINE,
+	// URC_TAKEN, or URC_COMPLETES.
+	onUrc?(line: Line): number;
+	// Raw payload of a +QIRD response to this command.
+	onPayloadStart?(length: number): void;
+	onPayload?(bytes: Uint8Array, start: number, end: number): void;
+	onPayloadEnd?(missing: number, badDigits: number): void;
+	// The final result, exactly once. `result` is reused: read it during the call.
+	onDone(result: Result): void;
+	// A final line (SEND OK, SEND FAIL, CLOSE OK, OK, ERROR) that arrived after
+	// this command had timed out, so the owner can learn what really happened.
+	onLate?(kind: number): void;
+}
+
+export const URC_NOT_MINE = 0;
+export const URC_TAKEN = 1;
+export const URC_COMPLETES = 2;
+
+export function spec(name: string, response: Uint8Array | null, timeoutMs: number,
+	then = THEN_NOTHING, thenTimeoutMs = 0, collect = false): CommandSpec {
+	return { name, response, timeoutMs, then, thenTimeoutMs, collect };
+}
+
+// Builds one command line in a preallocated buffer.
+export class CommandWriter {
+	readonly bytes: Uint8Array;
+	length = 0;
+
+	constructor(capacity: number) {
+		this.bytes = new Uint8Array(capacity);
+	}
+
+	get free(): number {
+		return this.bytes.length - this.length;
+	}
+
+	reset(): void {
+		this.length = 0;
+	}
+
+	#room(n: number): void {
+		if (this.length + n > this.bytes.length)
+			throw new RangeError(`command line longer than ${this.bytes.length} bytes`);
+	}
+
+	byte(value: number): this {
+		this.#room(1);
+		this.bytes[this.length++] = value;
+		return this;
+	}
+
+	// ASCII text; reading a constant string's char codes allocates nothing.
+	text(text: string): this {
+		this.#room(text.length);
+		for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i) & 0xff;
+		return this;
+	}
+
+	// A non-negative integer in decimal.
+	int(value: number): this {
+		if (value < 0 || value !== Math.floor(value)) throw new RangeError(`not a non-negative integer: ${value}`);
+		let digits = 1;
+		for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+		this.#room(digits);
+		let at = this.length + digits;
+		this.length = at;
+		let v = value;
+		do {
+			this.bytes[--at] = 48 + (v % 10);
+			v = Math.floor(v / 10);
+		} while (v > 0);
+		return this;
+	}
+
+	raw(src: Uint8Array, start: number, end: number): this {
+		this.#room(end - start);
+		const bytes = this.bytes;
+		let at = this.length;
+		for (let i = start; i < end; i++) bytes[at++] = src[i];
+		this.length = at;
+		return this;
+	}
+
+	hex(src: Uint8Array, start: number, end: number): this {
+		this.#room((end - start) * 2);
+		const bytes = this.bytes;
+		let at = this.length;
+		for (let i = start; i < end; i++) {
+			const b = src[i], hi = b >> 4, lo = b & 15;
+			bytes[at++] = hi < 10 ? 48 + hi : 55 + hi;
+			bytes[at++] = lo < 10 ? 48 + lo : 55 + lo;
+		}
+		this.length = at;
+		return this;
+	}
+}

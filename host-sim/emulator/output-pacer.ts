@@ -1,0 +1,105 @@
+/**
+ * Delivers the module's output to the host the way a UART would: never
+ * synchronously inside the host's write() call, in chunks of at most
+ * `chunkSize` bytes, and, when `baud` is set, no faster than the line rate
+ * (8N1 framing: 10 bit times per byte).
+ */
+import { performance } from "node:perf_hooks";
+
+export interface OutputPacerOptions {
+  /** Bits per second; 0 delivers as fast as the event loop allows. */
+  readonly baud: number;
+  /** Largest chunk handed to `deliver`; 0 means no limit. */
+  readonly chunkSize: number;
+  readonly deliver: (chunk: Buffer) => void;
+}
+
+const BITS_PER_BYTE = 10;
+
+export class OutputPacer {
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private readonly msPerByte: number;
+  /** When the transmitter finishes the last byte it has sent (performance.now() time). */
+  private lineBusyUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+
+  constructor(private readonly options: OutputPacerOptions) {
+    this.msPerByte = options.baud > 0 ? (1000 * BITS_PER_BYTE) / options.baud : 0;
+  }
+
+  /** Bytes accepted but not yet delivered. */
+  get pending(): number {
+    return this.queuedBytes;
+  }
+
+  push(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    if (this.queuedBytes === 0 && this.msPerByte > 0) {
+      // An idle line starts transmitting now, not at some time in the past.
+      this.lineBusyUntil = Math.max(this.lineBusyUntil, performance.now());
+    }
+    this.queue.push(bytes);
+    this.queuedBytes += bytes.length;
+    this.schedule();
+  }
+
+  /** Discards everything not yet delivered and cancels the pending delivery. */
+  stop(): void {
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.immediate !== undefined || this.queuedBytes === 0) return;
+    const wait = this.msPerByte > 0 ? this.lineBusyUntil + this.msPerByte - performance.now() : 0;
+    if (wait > 0) this.timer = setTimeout(() => this.pump(), wait);
+    else this.immediate = setImmediate(() => this.pump());
+  }
+
+  private pump(): void {
+    this.timer = undefined;
+    this.immediate = undefined;
+    let count = this.queuedBytes;
+    if (this.msPerByte > 0) {
+      const sendable = Math.floor((performance.now() - this.lineBusyUntil) / this.msPerByte);
+      count = Math.min(count, sendable);
+    }
+    if (this.options.chunkSize > 0) count = Math.min(count, this.options.chunkSize);
+    if (count > 0) {
+      this.lineBusyUntil += count * this.msPerByte;
+      this.options.deliver(this.take(count));
+    }
+    this.schedule();
+  }
+
+  private take(count: number): Buffer {
+    const head = this.queue[0]!;
+    let chunk: Buffer;
+    if (head.length === count) {
+      chunk = head;
+      this.queue.shift();
+    } else if (head.length > count) {
+      chunk = head.subarray(0, count);
+      this.queue[0] = head.subarray(count);
+    } else {
+      chunk = Buffer.alloc(count);
+      let filled = 0;
+      while (filled < count) {
+        const next = this.queue[0]!;
+        const n = Math.min(next.length, count - filled);
+        next.copy(chunk, filled, 0, n);
+        filled += n;
+        if (n === next.length) this.queue.shift();
+        else this.queue[0] = next.subarray(n);
+      }
+    }
+    this.queuedBytes -= count;
+    return chunk;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * One of the module's five socket services (connect IDs 0-4): the real Node
+ * socket behind it, its state as AT+QISTATE reports it, and its receive-side
+ * bookkeeping. What the host sees (URCs, +QIRD) is decided by the TCP/IP
+ * service; this class only moves bytes and reports what happened.
+ */
+import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { connect, isIP, type Socket as TcpSocket } from "node:net";
+import { TcpipError, type TcpipErrorCode } from "./error-codes.js";
+import type { Bit } from "./nvram.js";
+import { ReceiveBuffer } from "./receive-buffer.js";
+
+export type ServiceType = "TCP" | "UDP";
+
+/** <socket_state> of AT+QISTATE. */
+export const SocketState = { Initial: 0, Opening: 1, Connected: 2, Closing: 3 } as const;
+export type SocketStateValue = (typeof SocketState)[keyof typeof SocketState];
+
+export interface SocketServiceEvents {
+  /** Bytes from the network: one TCP chunk or one UDP datagram. */
+  arrived(bytes: Buffer): void;
+  /** The TCP peer closed the connection, or it broke. */
+  peerClosed(): void;
+}
+
+export interface SocketServiceSettings {
+  readonly id: number;
+  readonly type: ServiceType;
+  /** The address or name the host gave, shown by AT+QISTATE until it is resolved. */
+  readonly remote: string;
+  readonly remotePort: number;
+  /** The local port the host asked for (0 = any); AT+QISTATE shows this, as in manual example 4.2.1. */
+  readonly localPort: number;
+  readonly accessMode: Bit;
+  readonly bufferSize: number;
+}
+
+function openErrorCode(error: NodeJS.ErrnoException): TcpipErrorCode {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return TcpipError.PortBusy;
+    case "EADDRNOTAVAIL":
+    case "EACCES":
+      return TcpipError.SocketBindFailed;
+    case "ETIMEDOUT":
+      return TcpipError.OperationTimeout;
+    default:
+      return TcpipError.SocketConnectFailed;
+  }
+}
+
+export class SocketService {
+  readonly id: number;
+  readonly type: ServiceType;
+  readonly remotePort: number;
+  readonly localPort: number;
+  /** Shown by AT+QISTATE: the host's text until resolved, then the address in use. */
+  remoteAddress: string;
+  state: SocketStateValue = SocketState.Opening;
+  accessMode: Bit;
+  /** A QISEND/QISENDEX whose SEND OK has not been reported yet. */
+  sendPending = false;
+  readonly buffer: ReceiveBuffer;
+  /** TCP data that did not fit in the buffer; the socket stays paused while there is any. */
+  readonly held: Buffer[] = [];
+  /** "buff full" was reported and the buffer has not been drained since. */
+  fullReported = false;
+
+  private tcp: TcpSocket | undefined;
+  private udp: UdpSocket | undefined;
+  private closingByHost = false;
+
+  constructor(settings: SocketServiceSettings, private readonly events: SocketServiceEvents) {
+    this.id = settings.id;
+    this.type = settings.type;
+    this.remoteAddress = settings.remote;
+    this.remotePort = settings.remotePort;
+    this.localPort = settings.localPort;
+    this.accessMode = settings.accessMode;
+    this.buffer = new ReceiveBuffer(settings.bufferSize);
+  }
+
+  /** Connects to `address`; `done` gets 0 or the manual's error code, exactly once. */
+  connect(address: string, timeoutMs: number, done: (error: TcpipErrorCode) => void): void {
+    this.remoteAddress = address;
+    let settled = false;
+    const settle = (error: TcpipErrorCode): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // A failed open keeps its connect ID (the host must AT+QICLOSE it) but no socket.
+      if (error !== TcpipError.None) void this.destroy();
+      done(error);
+    };
+    const timer = setTimeout(() => settle(TcpipError.OperationTimeout), timeoutMs);
+    if (this.type === "TCP") this.connectTcp(address, settle);
+    else this.connectUdp(address, settle);
+  }
+
+  /** Sends; `done` reports whether the bytes reached the protocol stack. */
+  write(bytes: Buffer, done: (ok: boolean) => void): void {
+    if (this.tcp !== undefined && !this.tcp.destroyed) {
+      this.tcp.write(bytes, (error) => done(error == null));
+    } else if (this.udp !== undefined) {
+      this.udp.send(bytes, (error) => done(error == null));
+    } else {
+      setImmediate(() => done(false));
+    }
+  }
+
+  /** Stops reading from the network (TCP only: the peer's window closes, nothing is lost). */
+  pause(): void {
+    this.tcp?.pause();
+  }
+
+  resume(): void {
+    this.tcp?.resume();
+  }
+
+  /** Closes gracefully (FIN after pending writes); `done` runs once the socket is really closed. */
+  close(done: () => void): void {
+    this.closingByHost = true;
+    const tcp = this.tcp;
+    const udp = this.udp;
+    this.tcp = undefined;
+    this.udp = undefined;
+    if (tcp !== undefined && !tcp.destroyed) {
+      tcp.once("close", () => done());
+      tcp.once("finish", () => tcp.destroy());
+      tcp.end();
+    } else if (udp !== undefined) {
+      udp.close(() => done());
+    } else {
+      setImmediate(done);
+    }
+  }
+
+  /** Drops the socket at once, reporting nothing (reboot, detach, emulator shutdown). */
+  destroy(): Promise<void> {
+    this.closingByHost = true;
+    return new Promise((resolve) => {
+      const tcp = this.tcp;
+      const udp = this.udp;
+      this.tcp = undefined;
+      this.udp = undefined;
+      if (tcp !== undefined && !tcp.destroyed) {
+        tcp.once("close", () => resolve());
+        tcp.destroy();
+      } else if (udp !== undefined) {
+        udp.close(() => resolve());
+      } else {
+        resolve();
+      }
+    });
+  }
+
+  private connectTcp(address: string, settle: (error: TcpipErrorCode) => void): void {
+    const socket = connect({
+      host: address,
+      port: this.remotePort,
+      family: isIP(address),
+      ...(this.localPort !== 0 ? { localPort: this.localPort } : {}),
+    });
+    this.tcp = socket;
+    // Each QISEND becomes its own segment, as on the module: no Nagle coalescing.
+    socket.setNoDelay(true);
+    socket.once("connect", () => settle(TcpipError.None));
+    socket.on("data", (chunk: Buffer) => this.events.arrived(chunk));
+    socket.on("error", (error: NodeJS.ErrnoException) => settle(openErrorCode(error)));
+    socket.once("close", () => {
+      if (this.closingByHost || this.tcp !== socket) return;
+      this.events.peerClosed();
+    });
+  }
+
+  private connectUdp(address: string, settle: (error: TcpipErrorCode) => void): void {
+    const socket = createSocket(isIP(address) === 6 ? "udp6" : "udp4");
+    this.udp = socket;
+    // Before connect() this is a bind failure; afterwards ICMP errors, which UDP ignores.
+    socket.on("error", (error: NodeJS.ErrnoException) => settle(openErrorCode(error)));
+    socket.on("message", (datagram: Buffer) => this.events.arrived(datagram));
+    socket.bind(this.localPort, () => {
+      socket.connect(this.remotePort, address, (error) => settle(error ? openErrorCode(error) : TcpipError.None));
+    });
+  }
+}
