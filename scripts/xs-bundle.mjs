@@ -37,12 +37,14 @@ export async function bundleForXS(entry, { globalName, minify = false }) {
     minify,
     charset: "utf8",
     logLevel: "silent",
-    // esbuild emits `var <globalName> = (() => {...})()`. A script evaluated as
-    // strict code (a "use strict" prologue, e.g. from tsconfig alwaysStrict)
-    // keeps that var local to the evaluation, so publish it explicitly.
+    // esbuild emits `"use strict"; var <globalName> = (() => {...})()` (ES
+    // modules are strict code). xsnap runs a script through eval, and a strict
+    // eval keeps its vars to itself, so publish the exports explicitly.
     footer: { js: `globalThis[${JSON.stringify(globalName)}] = ${globalName};` },
   });
-  return result.outputFiles[0].text;
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error(`esbuild produced no output for ${entry}`);
+  return output.text;
 }
 
 /**

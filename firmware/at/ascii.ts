@@ -26,10 +26,3 @@ export function hexValue(c: number): number {
 	if (c >= 97 && c <= 102) return c - 87;
 	return -1;
 }
-
-const HEX_DIGITS = "0123456789ABCDEF";
-
-// Uppercase hex digit for a nibble.
-export function hexDigit(nibble: number): number {
-	return HEX_DIGITS.charCodeAt(nibble & 15);
-}

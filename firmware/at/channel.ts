@@ -393,7 +393,8 @@ export class Channel implements ReaderEvents {
 
 	#rebooted(): void {
 		this.stats.reboots++;
-		this.reader.reset();
+		// Called while the RDY line is still in the ring: leave the ring alone.
+		this.reader.armed = null;
 		this.#synced = true;
 		this.#late = null;
 		this.#lateThen = 0;

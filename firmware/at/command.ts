@@ -82,7 +82,8 @@ export class CommandWriter {
 		return this;
 	}
 
-	// ASCII text; reading a constant string's char codes allocates nothing.
+	// ASCII text. XS boxes a string for every charCodeAt call, so this
+	// allocates there: hot-path commands write `literal` bytes made once.
 	text(text: string): this {
 		this.#room(text.length);
 		for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i) & 0xff;
@@ -103,6 +104,11 @@ export class CommandWriter {
 			v = Math.floor(v / 10);
 		} while (v > 0);
 		return this;
+	}
+
+	// Constant bytes, e.g. a command prefix turned into bytes at load time.
+	literal(bytes: Uint8Array): this {
+		return this.raw(bytes, 0, bytes.length);
 	}
 
 	raw(src: Uint8Array, start: number, end: number): this {

@@ -1,5 +1,5 @@
 // @agoric/xsnap ships JavaScript with JSDoc only; these are the parts of its
-// API (src/xsnap.js) that xsnap-thread.ts uses.
+// API (src/xsnap.js) that xsnap-thread.mjs and xs-runner.ts use.
 declare module "@agoric/xsnap" {
   import type { spawn } from "node:child_process";
 

@@ -98,9 +98,10 @@ test("a bundle made by bundleForXS defines its global and runs inside XS", async
   const entry = fileURLToPath(new URL("./fixtures/sample.ts", import.meta.url));
   const source = await bundleForXS(entry, { globalName: "sample" });
   assert.not.match(source, /^\s*(import|export)\s/m);
-  // Strict code keeps esbuild's `var sample` local to the evaluation: the
-  // global must come from the bundle's explicit assignment.
-  await xs.evaluate(`"use strict";\n${source}`);
+  // The bundle is strict code, whose `var sample` would stay local to the
+  // evaluation: the global must come from the bundle's explicit assignment.
+  assert.match(source, /^"use strict";/);
+  await xs.evaluate(source);
   const { value } = await xs.call(
     `[typeof globalThis.sample, sample.kind, sample.lastBytesSum([1, 2, 3, 4, 5], 3), new sample.SampleRing(2).length]`,
   );
@@ -108,21 +109,19 @@ test("a bundle made by bundleForXS defines its global and runs inside XS", async
 });
 
 test("an exception thrown inside XS rejects with its message, and the worker carries on", async () => {
-  try {
-    await xs.evaluate(`(function parse() { throw new RangeError("bad length 7"); })()`);
-    assert.unreachable("evaluate should have rejected");
-  } catch (error) {
-    assert.instance(error, Error);
-    assert.match((error as Error).message, "RangeError: bad length 7");
-  }
+  const thrown = await rejection(xs.evaluate(`(function parse() { throw new RangeError("bad length 7"); })()`));
+  assert.instance(thrown, Error);
+  assert.match((thrown as Error).message, "RangeError: bad length 7");
   await xs.evaluate(`setWorkload((iterations) => { throw new TypeError("step " + iterations); })`);
-  try {
-    await xs.run(5);
-    assert.unreachable("run should have rejected");
-  } catch (error) {
-    assert.match((error as Error).message, "TypeError: step 5");
-  }
+  assert.match(((await rejection(xs.run(5))) as Error).message, "TypeError: step 5");
   assert.is((await xs.call("40 + 2")).value, 42);
 });
+
+function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => assert.unreachable("expected a rejection"),
+    (error: unknown) => error,
+  );
+}
 
 test.run();

@@ -78,7 +78,8 @@ const PRELUDE = `(() => {
   const elapsed = new Float64Array(1);
   let workload = (iterations) => {};
   globalThis.report = (value) => {
-    issueCommand(encoder.encode(JSON.stringify(value)).buffer);
+    // JSON has no undefined: send null rather than text Node cannot parse.
+    issueCommand(encoder.encode(JSON.stringify(value) ?? "null").buffer);
   };
   globalThis.setWorkload = (fn) => {
     workload = fn;
@@ -123,16 +124,16 @@ export async function startXS({ meteringLimit = 0 }: StartOptions = {}): Promise
   return xs;
 }
 
-// The protocol with xsnap-thread.mjs.
-interface ThreadOptions {
+// The protocol with xsnap-thread.mjs (exported for its JSDoc).
+export interface ThreadOptions {
   meteringLimit: number;
 }
 /** A delivery to the xsnap process: a script to evaluate, or a message for
  * the handleCommand function XS defines. */
-type Job = { kind: "evaluate"; source: string } | { kind: "command"; message: Uint8Array };
+export type Job = { kind: "evaluate"; source: string } | { kind: "command"; message: Uint8Array };
 // "close" has no response: the thread exits once the xsnap process has.
-type Request = (Job & { id: number }) | { kind: "close" };
-type Response = { id: number } & (
+export type Request = (Job & { id: number }) | { kind: "close" };
+export type Response = { id: number } & (
   | { ok: true; reply: Uint8Array; meterUsage: MeterUsage; reports: string[] }
   | { ok: false; message: string }
 );

@@ -17,11 +17,14 @@ import { type } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { xsnap } from "@agoric/xsnap";
 
+/** @import { Request, Response, ThreadOptions } from "./xs-runner.js" */
+
 if (parentPort === null) throw new Error("xsnap-thread.mjs runs as a worker thread of xs-runner.ts");
 const port = parentPort;
 const decoder = new TextDecoder();
 
 // What XS sent with issueCommand() during the delivery in progress.
+/** @type {string[]} */
 let reports = [];
 
 const worker = await xsnap({
@@ -29,7 +32,7 @@ const worker = await xsnap({
   os: type(),
   spawn,
   fs: { ...fs, ...fs.promises },
-  meteringLimit: workerData.meteringLimit,
+  meteringLimit: /** @type {ThreadOptions} */ (workerData).meteringLimit,
   // XS print() and the worker's own diagnostics go to the test's console.
   stdout: "inherit",
   stderr: "inherit",
@@ -39,6 +42,7 @@ const worker = await xsnap({
   },
 });
 
+/** @param {Request} request */
 async function handle(request) {
   if (request.kind === "close") {
     // A worker that already died (e.g. out of memory) rejects close(); the
@@ -54,14 +58,14 @@ async function handle(request) {
       request.kind === "evaluate" ? await worker.evaluate(request.source) : await worker.issueCommand(request.message);
     // reply is a view into the whole netstring buffer: copy so that only the
     // reply bytes are cloned to the other thread.
-    port.postMessage({ id, ok: true, reply: reply.slice(), meterUsage, reports });
+    port.postMessage(/** @type {Response} */ ({ id, ok: true, reply: reply.slice(), meterUsage, reports }));
   } catch (error) {
-    port.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error) });
+    port.postMessage(/** @type {Response} */ ({ id, ok: false, message: error instanceof Error ? error.message : String(error) }));
   }
 }
 
 // One request at a time, so that `reports` belongs to exactly one delivery.
 let queue = Promise.resolve();
-port.on("message", (request) => {
+port.on("message", (/** @type {Request} */ request) => {
   queue = queue.then(() => handle(request));
 });

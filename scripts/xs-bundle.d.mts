@@ -1,0 +1,1 @@
+export function bundleForXS(entry: string, options: { globalName: string; minify?: boolean }): Promise<string>;

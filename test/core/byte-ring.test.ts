@@ -1,0 +1,38 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ByteRing } from "../../firmware/at/byte-ring.js";
+import { bytes, latin1 } from "../support/bytes.js";
+
+test("capacity must be a power of two", () => {
+	assert.throws(() => new ByteRing(100), /power of two/);
+	assert.is(new ByteRing(64).capacity, 64);
+});
+
+test("push, peek, indexOf, copyOut and discard across every wrap-around offset", () => {
+	const src = bytes("0123456789abc");
+	for (let head = 0; head < 16; head++) {
+		const ring = new ByteRing(16);
+		ring.rewind(head);
+		assert.is(ring.push(src, 0, src.length), 13);
+		assert.is(ring.push(src, 0, src.length), 3, "only what fits is taken");
+		assert.is(ring.free, 0);
+		assert.is(ring.pushByte(1), false);
+		assert.is(ring.peek(0), 48);
+		assert.is(ring.peek(15), 50);
+		assert.is(ring.peek(16), -1);
+		assert.is(ring.indexOf(99 /* c */, 0), 12);
+		assert.is(ring.indexOf(99, 13), -1);
+		const out = new Uint8Array(16);
+		assert.is(ring.copyOut(10, out, 0, 100), 6);
+		assert.is(latin1(out, 0, 6), "abc012");
+		ring.discard(10);
+		assert.is(ring.count, 6);
+		assert.is(ring.peek(0), 97);
+		assert.ok(ring.pushByte(122));
+		assert.is(ring.peek(6), 122);
+		ring.discard(100);
+		assert.is(ring.count, 0);
+	}
+});
+
+test.run();

@@ -1,0 +1,272 @@
+// The command channel: one command on the wire, the bounded queue, deadlines,
+// URCs between any two lines, second stages, resync after a timeout, reboot.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { ascii } from "../../firmware/at/ascii.js";
+import { Channel, type ChannelEvents } from "../../firmware/at/channel.js";
+import {
+	type Command, type CommandSpec, type CommandWriter, spec, THEN_CLOSE_OK, THEN_SEND_RESULT, THEN_URC, URC_COMPLETES,
+	URC_NOT_MINE,
+} from "../../firmware/at/command.js";
+import type { Line } from "../../firmware/at/line.js";
+import * as K from "../../firmware/at/line-kind.js";
+import { type Result, statusName } from "../../firmware/at/result.js";
+import { bytes, hex, latin1 } from "../support/bytes.js";
+import { VirtualClock } from "../support/virtual-clock.js";
+
+class TextCommand implements Command {
+	results: string[] = [];
+	responses: string[] = [];
+	late: string[] = [];
+	data = "";
+	constructor(readonly spec: CommandSpec, readonly line: string, readonly urcId = -1) {}
+	render(out: CommandWriter): void {
+		out.text(this.line);
+	}
+	onResponse(line: Line): void {
+		this.responses.push(line.text());
+	}
+	onUrc(line: Line): number {
+		if (line.kind === K.URC_QIOPEN && line.int(0) === this.urcId) return URC_COMPLETES;
+		return URC_NOT_MINE;
+	}
+	onPayloadStart(): void {}
+	onPayload(b: Uint8Array, s: number, e: number): void {
+		this.data += hex(b, s, e);
+	}
+	onPayloadEnd(missing: number): void {
+		if (missing) this.data += `|missing ${missing}`;
+	}
+	onDone(result: Result): void {
+		this.results.push(statusName(result.status) + (result.code ? ` ${result.code}` : "") +
+			(result.lines.length ? ` ${JSON.stringify(result.lines)}` : ""));
+	}
+	onLate(kind: number): void {
+		this.late.push(K.kindName(kind));
+	}
+}
+
+const PLAIN = spec("AT", null, 300);
+const STATE = spec("AT+QISTATE?", ascii("+QISTATE:"), 300, 0, 0, true);
+const SEND = spec("AT+QISEND", null, 300, THEN_SEND_RESULT, 1000);
+const CLOSE = spec("AT+QICLOSE", null, 300, THEN_CLOSE_OK, 1000);
+const OPEN = spec("AT+QIOPEN", ascii("+QIOPEN:"), 300, THEN_URC, 60000);
+const READ = spec("AT+QIRD", ascii("+QIRD:"), 300);
+
+function setup(queueSize = 4) {
+	const written: string[] = [];
+	const urcs: string[] = [];
+	let reboots = 0;
+	const clock = new VirtualClock();
+	const events: ChannelEvents = {
+		onUrc: (line) => urcs.push(line.text()),
+		onReboot: () => reboots++,
+		isDirectPush: () => false,
+		onPushStart() {}, onPushData() {}, onPushEnd() {},
+	};
+	const channel = new Channel({
+		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) }, clock, events, queueSize, graceMs: 0,
+	});
+	const feed = (text: string) => channel.receive(bytes(text));
+	return { channel, clock, written, urcs, feed, reboots: () => reboots };
+}
+
+test("one command on the wire; the next is written only after the first ends", () => {
+	const { channel, written, feed } = setup();
+	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
+	channel.submit(a);
+	channel.submit(b);
+	assert.equal(written, ["AT\r"]);
+	feed("\r\nOK\r\n");
+	assert.equal(a.results, ["OK"]);
+	assert.equal(written, ["AT\r", "ATE0\r"]);
+	feed("\r\nERROR\r\n");
+	assert.equal(b.results, ["ERROR"]);
+});
+
+test("a full queue throws at once and queues nothing", () => {
+	const { channel, written } = setup(2);
+	const cmds = [0, 1, 2].map((i) => new TextCommand(PLAIN, `AT${i}`));
+	for (const c of cmds) channel.submit(c); // one on the wire, two waiting
+	assert.throws(() => channel.submit(new TextCommand(PLAIN, "AT9")), /queue full \(2 waiting\): AT not sent/);
+	assert.is(channel.pending, 3);
+	assert.equal(written, ["AT0\r"]);
+});
+
+test("response lines are collected; +CME ERROR carries its code", () => {
+	const { channel, feed } = setup();
+	const a = new TextCommand(STATE, "AT+QISTATE?"), b = new TextCommand(STATE, "AT+QISTATE?");
+	channel.submit(a);
+	channel.submit(b);
+	feed("\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n\r\n+QISTATE: 1,\"UDP\",\"127.0.0.1\",9,0,2,1,1\r\n\r\nOK\r\n");
+	feed("\r\n+CME ERROR: 552\r\n");
+	assert.equal(a.results, ['OK ["+QISTATE: 0,\\"TCP\\",\\"127.0.0.1\\",8062,1234,2,1,0","+QISTATE: 1,\\"UDP\\",\\"127.0.0.1\\",9,0,2,1,1"]']);
+	assert.equal(b.results, ["+CME ERROR 552"]);
+});
+
+test("URCs between any two lines go to the URC handler and never complete the command", () => {
+	const { channel, feed, urcs } = setup();
+	const a = new TextCommand(STATE, "AT+QISTATE?");
+	channel.submit(a);
+	feed("\r\n+QIURC: \"recv\",1\r\n\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0\r\n\r\n+QIURC: \"closed\",2\r\n\r\nOK\r\n");
+	assert.equal(urcs, ["+QIURC: \"recv\",1", "+QIURC: \"closed\",2"]);
+	assert.equal(a.responses, ["+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0"]);
+	assert.equal(a.results.length, 1);
+	const send = new TextCommand(SEND, "AT+QISEND=0,2,hi");
+	channel.submit(send);
+	feed("\r\nOK\r\n\r\n+QIURC: \"recv\",0\r\n");
+	assert.equal(send.results, [], "OK alone does not end a send");
+	feed("\r\n+CEREG: 1\r\n\r\nSEND OK\r\n");
+	assert.equal(send.results, ["OK"]);
+	assert.equal(urcs.slice(2), ["+QIURC: \"recv\",0", "+CEREG: 1"]);
+});
+
+test("SEND FAIL and CLOSE OK end their second stage", () => {
+	const { channel, feed } = setup();
+	const send = new TextCommand(SEND, "AT+QISEND=0,1,x"), close = new TextCommand(CLOSE, "AT+QICLOSE=0");
+	channel.submit(send);
+	channel.submit(close);
+	feed("\r\nOK\r\n\r\nSEND FAIL\r\n\r\nOK\r\n");
+	assert.equal(send.results, ["SEND FAIL"]);
+	assert.equal(close.results, []);
+	feed("\r\nCLOSE OK\r\n");
+	assert.equal(close.results, ["OK"]);
+});
+
+test("+QIOPEN for another socket does not complete an open; its own does", () => {
+	const { channel, feed, urcs, clock } = setup();
+	const open = new TextCommand(OPEN, "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9,0,0", 0);
+	channel.submit(open);
+	feed("\r\nOK\r\n");
+	clock.advance(30000);
+	feed("\r\n+QIOPEN: 3,566\r\n\r\n+QIURC: \"recv\",1\r\n");
+	assert.equal(open.results, []);
+	feed("\r\n+QIOPEN: 0,0\r\n");
+	assert.equal(open.results, ["OK"]);
+	assert.equal(urcs, ["+QIOPEN: 3,566", "+QIURC: \"recv\",1"]);
+});
+
+test("every stage has a deadline", () => {
+	const { channel, feed, clock } = setup();
+	const a = new TextCommand(PLAIN, "AT");
+	channel.submit(a);
+	clock.advance(299);
+	assert.equal(a.results, []);
+	clock.advance(2);
+	assert.equal(a.results, ["timeout"]);
+	const send = new TextCommand(SEND, "AT+QISEND=0,1,x");
+	channel.submit(send); // the probe goes first, see the resync test
+	feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	feed("\r\nOK\r\n");
+	clock.advance(999);
+	assert.equal(send.results, []);
+	clock.advance(2);
+	assert.equal(send.results, ["timeout"]);
+});
+
+test("a late answer is never taken for the next command's: the probe resyncs", () => {
+	const { channel, feed, clock, written } = setup();
+	const a = new TextCommand(STATE, "AT+QISTATE?");
+	channel.submit(a);
+	clock.advance(400);
+	assert.equal(a.results, ["timeout"]);
+	const b = new TextCommand(PLAIN, "AT+QICFG=\"viewmode\",1");
+	channel.submit(b);
+	assert.equal(written.slice(1), ["AT+CGATT?\r"], "the probe is written before the next command");
+	// The timed-out command's answer arrives late, then the probe's.
+	feed("\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0\r\n\r\nERROR\r\n");
+	assert.equal(b.results, []);
+	assert.equal(a.late, ["ERROR"]);
+	feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	assert.equal(written.slice(2), ["AT+QICFG=\"viewmode\",1\r"]);
+	feed("\r\nOK\r\n");
+	assert.equal(b.results, ["OK"]);
+	assert.equal(channel.stats.lateFinals, 1);
+});
+
+test("the probe avoids a prefix the timed-out command could answer with", () => {
+	const { channel, clock, written } = setup();
+	channel.submit(new TextCommand(spec("AT+CGATT?", ascii("+CGATT:"), 300), "AT+CGATT?"));
+	clock.advance(500);
+	channel.submit(new TextCommand(PLAIN, "AT"));
+	assert.equal(written, ["AT+CGATT?\r", "AT+CGSN=1\r"]);
+});
+
+test("a late SEND OK after a second-stage timeout is consumed as late, not as the next send's", () => {
+	const { channel, feed, clock } = setup();
+	const a = new TextCommand(SEND, "AT+QISEND=0,1,a");
+	channel.submit(a);
+	feed("\r\nOK\r\n");
+	clock.advance(1001);
+	assert.equal(a.results, ["timeout"]);
+	const b = new TextCommand(SEND, "AT+QISEND=0,1,b");
+	channel.submit(b);
+	feed("\r\nOK\r\n\r\nSEND OK\r\n");
+	assert.equal(a.late, ["SEND OK"], "the first SEND OK belongs to the timed-out send");
+	assert.equal(b.results, []);
+	feed("\r\nSEND OK\r\n");
+	assert.equal(b.results, ["OK"]);
+});
+
+test("a silent module: the probe times out, waiting commands fail, and nothing polls while idle", () => {
+	const { channel, clock, written } = setup();
+	channel.submit(new TextCommand(PLAIN, "AT"));
+	clock.advance(400);
+	const b = new TextCommand(PLAIN, "ATE0");
+	channel.submit(b);
+	clock.advance(400);
+	assert.equal(b.results, ["timeout"]);
+	clock.advance(10000);
+	assert.equal(written, ["AT\r", "AT+CGATT?\r"]);
+	assert.is(channel.pending, 0);
+});
+
+test("RDY fails the command in flight and the queue, and reports the reboot", () => {
+	const s = setup();
+	const a = new TextCommand(SEND, "AT+QISEND=0,1,a"), b = new TextCommand(PLAIN, "AT");
+	s.channel.submit(a);
+	s.channel.submit(b);
+	s.feed("\r\nOK\r\n\x00\xff\r\nRDY\r\n");
+	assert.equal(a.results, ["module rebooted"]);
+	assert.equal(b.results, ["module rebooted"]);
+	assert.is(s.reboots(), 1);
+	assert.equal(s.urcs, ["RDY"]);
+	const c = new TextCommand(PLAIN, "AT");
+	s.channel.submit(c);
+	s.feed("\r\nOK\r\n");
+	assert.equal(c.results, ["OK"], "after a reboot the channel needs no probe");
+});
+
+test("a stalled payload is cut off and its missing bytes are reported", () => {
+	const { channel, feed, clock } = setup();
+	const read = new TextCommand(READ, "AT+QIRD=0,512");
+	channel.submit(read);
+	feed("\r\n+QIRD: 10\r\n1234");
+	clock.advance(260);
+	assert.equal(read.data, "31323334|missing 6");
+	assert.is(channel.stats.payloadBytesLost, 6);
+	feed("\r\nOK\r\n");
+	assert.equal(read.results, ["OK"]);
+});
+
+test("a late +QIRD payload still reaches the read that asked for it", () => {
+	const { channel, feed, clock } = setup();
+	const read = new TextCommand(READ, "AT+QIRD=0,512");
+	channel.submit(read);
+	clock.advance(400);
+	assert.equal(read.results, ["timeout"]);
+	channel.submit(new TextCommand(PLAIN, "AT"));
+	feed("\r\n+QIRD: 3\r\nOK\n\r\nOK\r\n");
+	assert.equal(read.data, "4f4b0a");
+	assert.equal(read.late, ["OK"]);
+});
+
+test("a command that cannot be rendered fails without touching the wire", () => {
+	const { channel, written } = setup();
+	const huge = new TextCommand(PLAIN, "AT" + "x".repeat(2000));
+	channel.submit(huge);
+	assert.equal(huge.results, ["ERROR"]);
+	assert.equal(written, []);
+});
+
+test.run();
