@@ -316,7 +316,10 @@ export class Channel implements ReaderEvents {
 		let command: Command;
 		if (!this.#synced) {
 			// Probe only when something waits: a silent module is not polled.
-			if (this.#queueCount === 0) return;
+			if (this.#queueCount === 0) {
+				this.#disarm();
+				return;
+			}
 			const probe = this.#probe;
 			const lateResponse = this.#late?.spec.response;
 			probe.spec = lateResponse && lateResponse[1] === 67 && lateResponse[2] === 71 && lateResponse[3] === 65
@@ -326,7 +329,11 @@ export class Channel implements ReaderEvents {
 			command = probe;
 		}
 		else {
-			if (this.#queueCount === 0) return;
+			if (this.#queueCount === 0) {
+				// Idle: no deadline to watch (a payload stall check keeps its timer).
+				if (!this.reader.inPayload) this.#disarm();
+				return;
+			}
 			command = this.#take();
 		}
 		const writer = this.#writer;

@@ -1,0 +1,86 @@
+// The --trace output: every byte, readable, timed, with its direction.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { TransportError, type HostTransport } from "../../host-sim/transport/host-transport.js";
+import { traced } from "../../host-sim/transport/trace.js";
+import { bytes, latin1 } from "../support/bytes.js";
+
+// A transport whose module side the test drives by hand.
+class Loop implements HostTransport {
+	onData: ((chunk: Uint8Array) => void) | null = null;
+	onClose: ((error: TransportError | null) => void) | null = null;
+	readonly description = "loop";
+	written = "";
+	failOpen: TransportError | null = null;
+	async open(): Promise<void> {
+		if (this.failOpen) throw this.failOpen;
+	}
+	async close(): Promise<void> {
+		this.onClose?.(null);
+	}
+	write(data: Uint8Array, start: number, end: number): void {
+		this.written += latin1(data, start, end);
+	}
+}
+
+function setup(): { inner: Loop; outer: HostTransport; lines: string[]; clock: { ms: number } } {
+	const inner = new Loop();
+	const lines: string[] = [];
+	const clock = { ms: 5000 };
+	const outer = traced(inner, (line) => lines.push(line), () => clock.ms);
+	return { inner, outer, lines, clock };
+}
+
+test("both directions, timed from the start of the trace, one line per AT line", async () => {
+	const { inner, outer, lines, clock } = setup();
+	const received: string[] = [];
+	outer.onData = (chunk) => received.push(latin1(chunk));
+	await outer.open();
+	clock.ms += 12;
+	outer.write(bytes('xAT+QIOPEN=1,0,"TCP","127.0.0.1",9000\r\nx'), 1, 39);
+	clock.ms += 1033.4;
+	inner.onData!(bytes("\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n"));
+	assert.equal(lines, [
+		"   0.000 * open loop",
+		'   0.012 > AT+QIOPEN=1,0,"TCP","127.0.0.1",9000\\r\\n',
+		"   1.045 < \\r\\n",
+		"   1.045 < OK\\r\\n",
+		"   1.045 < \\r\\n",
+		"   1.045 < +QIOPEN: 0,0\\r\\n",
+	]);
+	assert.is(inner.written, 'AT+QIOPEN=1,0,"TCP","127.0.0.1",9000\r\n', "bytes pass through unchanged");
+	assert.equal(received, ["\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n"]);
+});
+
+test("non-printable bytes as \\xNN, a backslash doubled, a partial line kept as sent", () => {
+	const { inner, outer, lines } = setup();
+	outer.write(bytes("AB\x00\xff\x1a\t\\r\x7f"), 0, 9);
+	inner.onData!(bytes("> "));
+	assert.equal(lines, ["   0.000 > AB\\x00\\xFF\\x1A\\x09\\\\r\\x7F", "   0.000 < > "]);
+});
+
+test("open failures and closes, with their reasons", async () => {
+	const { inner, outer, lines } = setup();
+	const closes: (TransportError | null)[] = [];
+	outer.onClose = (error) => closes.push(error);
+	inner.failOpen = new TransportError("no such port /dev/ttyUSB9");
+	await outer.open().then(
+		() => assert.unreachable("open() should have failed"),
+		(error: Error) => assert.is(error, inner.failOpen),
+	);
+	inner.failOpen = null;
+	await outer.open();
+	const hangUp = new TransportError("tcp://127.0.0.1:2000: the bridge closed the connection");
+	inner.onClose!(hangUp);
+	await outer.close();
+	assert.equal(lines, [
+		"   0.000 * open failed: no such port /dev/ttyUSB9",
+		"   0.000 * open loop",
+		"   0.000 * closed: tcp://127.0.0.1:2000: the bridge closed the connection",
+		"   0.000 * closed",
+	]);
+	assert.equal(closes, [hangUp, null]);
+	assert.is(outer.description, "loop");
+});
+
+test.run();
