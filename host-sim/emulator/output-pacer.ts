@@ -12,6 +12,8 @@ export interface OutputPacerOptions {
   /** Largest chunk handed to `deliver`; 0 means no limit. */
   readonly chunkSize: number;
   readonly deliver: (chunk: Buffer) => void;
+  /** Called each time everything queued has been delivered. */
+  readonly drained: () => void;
 }
 
 const BITS_PER_BYTE = 10;
@@ -74,6 +76,7 @@ export class OutputPacer {
     if (count > 0) {
       this.lineBusyUntil += count * this.msPerByte;
       this.options.deliver(this.take(count));
+      if (this.queuedBytes === 0) this.options.drained();
     }
     this.schedule();
   }

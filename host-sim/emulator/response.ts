@@ -24,10 +24,6 @@ export class Response {
     return new Response("ERROR");
   }
 
-  get isError(): boolean {
-    return this.final === "ERROR";
-  }
-
   /** Adds an information line. */
   line(text: string): this {
     this.parts.push(frameLine(text));

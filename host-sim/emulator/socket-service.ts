@@ -69,6 +69,8 @@ export class SocketService {
   private tcp: TcpSocket | undefined;
   private udp: UdpSocket | undefined;
   private closingByHost = false;
+  /** Ends a connect still in progress; set while one is. */
+  private abandonConnect: (() => void) | undefined;
 
   constructor(settings: SocketServiceSettings, private readonly events: SocketServiceEvents) {
     this.id = settings.id;
@@ -88,11 +90,13 @@ export class SocketService {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      this.abandonConnect = undefined;
       // A failed open keeps its connect ID (the host must AT+QICLOSE it) but no socket.
       if (error !== TcpipError.None) void this.destroy();
       done(error);
     };
     const timer = setTimeout(() => settle(TcpipError.OperationTimeout), timeoutMs);
+    this.abandonConnect = () => settle(TcpipError.SocketConnectFailed);
     if (this.type === "TCP") this.connectTcp(address, settle);
     else this.connectUdp(address, settle);
   }
@@ -124,10 +128,17 @@ export class SocketService {
     const udp = this.udp;
     this.tcp = undefined;
     this.udp = undefined;
+    // The owner has moved the socket out of Opening, so this result reaches nobody; it ends the wait.
+    this.abandonConnect?.();
     if (tcp !== undefined && !tcp.destroyed) {
       tcp.once("close", () => done());
-      tcp.once("finish", () => tcp.destroy());
-      tcp.end();
+      if (tcp.connecting) {
+        // Nothing to say goodbye to yet: abandon the connection attempt.
+        tcp.destroy();
+      } else {
+        tcp.once("finish", () => tcp.destroy());
+        tcp.end();
+      }
     } else if (udp !== undefined) {
       udp.close(() => done());
     } else {
@@ -143,6 +154,7 @@ export class SocketService {
       const udp = this.udp;
       this.tcp = undefined;
       this.udp = undefined;
+      this.abandonConnect?.();
       if (tcp !== undefined && !tcp.destroyed) {
         tcp.once("close", () => resolve());
         tcp.destroy();
@@ -180,7 +192,8 @@ export class SocketService {
     socket.on("error", (error: NodeJS.ErrnoException) => settle(openErrorCode(error)));
     socket.on("message", (datagram: Buffer) => this.events.arrived(datagram));
     socket.bind(this.localPort, () => {
-      socket.connect(this.remotePort, address, (error) => settle(error ? openErrorCode(error) : TcpipError.None));
+      // Typed as () => void, but Node passes an error when the connect fails.
+      socket.connect(this.remotePort, address, (error?: NodeJS.ErrnoException) => settle(error ? openErrorCode(error) : TcpipError.None));
     });
   }
 }

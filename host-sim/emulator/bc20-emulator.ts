@@ -1,0 +1,483 @@
+/**
+ * An emulated Quectel BC20: bytes in through write(), bytes out through
+ * 'data' events, as on the module's main UART. Behind it are real sockets,
+ * so a driver talking to it opens real loopback connections.
+ *
+ * This file holds the module as a whole: power and boot, the UART (echo,
+ * command lines, pacing), network registration, sleep, and the fault hooks.
+ * The commands live in bring-up-commands.ts and tcpip-service.ts.
+ */
+import { EventEmitter } from "node:events";
+import { parseCommandLine } from "./at-command.js";
+import { createBringUpCommands } from "./bring-up-commands.js";
+import { CommandLineReader, LINE_TOO_LONG } from "./command-line-reader.js";
+import type { CommandTable } from "./command-table.js";
+import { createStats, type EmulatorStats } from "./emulator-stats.js";
+import { TcpipError, type TcpipErrorCode } from "./error-codes.js";
+import { type CommandFault, FaultInjector, type FaultOptions } from "./fault-injector.js";
+import { initialModemState, type ModemState, type RegistrationStatus, registrationFields } from "./modem-state.js";
+import { DEFAULT_HOSTS, type HostsTable, NameResolver } from "./name-resolver.js";
+import { Nvram, type NvramSettings } from "./nvram.js";
+import { OutputPacer } from "./output-pacer.js";
+import { PowerCycle } from "./power-cycle.js";
+import { frameLine, Response } from "./response.js";
+import { TcpipService } from "./tcpip-service.js";
+
+export type { EmulatorStats, SocketCounters } from "./emulator-stats.js";
+export type { FaultOptions } from "./fault-injector.js";
+export type { HostsTable } from "./name-resolver.js";
+
+export interface BC20EmulatorOptions {
+  /** Echo state after each boot (ATE0/ATE1 change it). Default true, as on the module. */
+  echo?: boolean;
+  /** From power-on (or reboot) to "RDY". Default 50 ms (the module takes about 5 s). */
+  bootDelayMs?: number;
+  /** From "RDY" until registered and attached ("+IP:"). Default 300 ms. */
+  attachDelayMs?: number;
+  /** Emit boot-ROM noise (non-text bytes, including 0x00 and 0xFF) before "RDY". Default false. */
+  bootGarbage?: boolean;
+  /** Pace output at this line rate (10 bit times per byte); 0 = as fast as possible. Default 0. */
+  baud?: number;
+  /** Largest 'data' chunk; 0 = no limit. Default 0. */
+  chunkSize?: number;
+  /** Receive buffer per socket in buffer access mode. Default 4096 bytes. */
+  socketBufferSize?: number;
+  /** JSON file holding the NVRAM settings across emulator restarts. */
+  nvramPath?: string;
+  /** Name → addresses, consulted before Node's resolver; an empty list makes the name fail. Default: localhost → 127.0.0.1. */
+  hosts?: HostsTable;
+  /** The address the module reports as its own (+IP, +CGPADDR). Default "127.0.0.1". */
+  ownAddress?: string;
+  /** The TCP port AT+QPING probes (see tcp-ping.ts). Default 7 (echo). */
+  pingPort?: number;
+  /** Seed of the fault PRNG. Default 1. */
+  seed?: number;
+  faults?: FaultOptions;
+  /** Idle time after which the module sleeps when AT+QSCLK allows it. Default: never sleeps. */
+  sleepAfterMs?: number;
+  /** AT+QIOPEN gives up with 569 after this long. Default 30 000 ms. */
+  openTimeoutMs?: number;
+  /** AT+QNTP gives up with 569 after this long. Default 5000 ms. */
+  ntpTimeoutMs?: number;
+  /** Name lookups through Node's resolver give up after this long. Default 5000 ms. */
+  dnsTimeoutMs?: number;
+}
+
+export type SleepState = "awake" | "light" | "deep";
+
+/** What a boot ROM prints before the firmware's "RDY": bytes a driver must skip. */
+const BOOT_ROM_NOISE = Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x80, 0x0d, 0x0a, 0x00, 0xc0, 0xff, 0x55, 0xaa, 0x0d]);
+
+export interface BC20Emulator {
+  on(event: "data", listener: (chunk: Buffer) => void): this;
+  on(event: "command", listener: (line: string) => void): this;
+  once(event: "data", listener: (chunk: Buffer) => void): this;
+  once(event: "command", listener: (line: string) => void): this;
+  off(event: "data", listener: (chunk: Buffer) => void): this;
+  off(event: "command", listener: (line: string) => void): this;
+}
+
+export class BC20Emulator extends EventEmitter {
+  /** Every command line the module read, in order, exactly as received (without terminator). */
+  readonly commands: string[] = [];
+  readonly stats: EmulatorStats = createStats();
+
+  private readonly echoAfterBoot: boolean;
+  private readonly bootDelayMs: number;
+  private readonly attachDelayMs: number;
+  private readonly bootGarbage: boolean;
+  private readonly socketBufferSize: number;
+  private readonly ownAddress: string;
+  private readonly pingPort: number;
+  private readonly sleepAfterMs: number | undefined;
+  private readonly openTimeoutMs: number;
+  private readonly ntpTimeoutMs: number;
+
+  private readonly nvram: Nvram;
+  private readonly faults: FaultInjector;
+  private readonly pacer: OutputPacer;
+  private readonly resolver: NameResolver;
+  private readonly reader = new CommandLineReader();
+  private readonly bringUpCommands: CommandTable;
+  /** Socket teardowns still finishing from earlier power cycles; close() waits for them. */
+  private readonly teardowns = new Set<Promise<void>>();
+
+  private powered = false;
+  private closed = false;
+  /** Offset of the module clock from the host clock, set by AT+QNTP. */
+  private clockOffsetMs = 0;
+
+  // Per power cycle (set by boot()).
+  private cycle!: PowerCycle;
+  private modem!: ModemState;
+  private settings!: NvramSettings;
+  private tcpip!: TcpipService;
+  private readyForInput = false;
+  /** A delayed command is being worked on; further input waits. */
+  private busy = false;
+  private readonly pendingInput: Buffer[] = [];
+  private sleepState: SleepState = "awake";
+  /** Output produced during deep sleep, sent on wake. */
+  private readonly heldOutput: Buffer[] = [];
+  /** Actions waiting for the UART to finish sending what is queued. */
+  private readonly drainWaiters: (() => void)[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+  private attachTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: BC20EmulatorOptions = {}) {
+    super();
+    this.echoAfterBoot = options.echo ?? true;
+    this.bootDelayMs = options.bootDelayMs ?? 50;
+    this.attachDelayMs = options.attachDelayMs ?? 300;
+    this.bootGarbage = options.bootGarbage ?? false;
+    this.socketBufferSize = options.socketBufferSize ?? 4096;
+    this.ownAddress = options.ownAddress ?? "127.0.0.1";
+    this.pingPort = options.pingPort ?? 7;
+    this.sleepAfterMs = options.sleepAfterMs;
+    this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
+    this.ntpTimeoutMs = options.ntpTimeoutMs ?? 5000;
+    this.nvram = new Nvram(options.nvramPath);
+    this.faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1, this.stats);
+    this.resolver = new NameResolver(options.hosts ?? DEFAULT_HOSTS, options.dnsTimeoutMs ?? 5000);
+    this.pacer = new OutputPacer({
+      baud: options.baud ?? 0,
+      chunkSize: options.chunkSize ?? 0,
+      deliver: (chunk) => {
+        this.stats.bytesOut += chunk.length;
+        this.emit("data", chunk);
+      },
+      drained: () => {
+        for (const action of this.drainWaiters.splice(0)) action();
+      },
+    });
+    this.bringUpCommands = createBringUpCommands({
+      state: () => this.modem,
+      ownAddress: this.ownAddress,
+      setFunctionality: (functionality) => this.setFunctionality(functionality),
+      setAttached: (attached) => this.setAttached(attached),
+      rebootAfterResponse: () => this.cycle.soon(() => this.reboot()),
+      now: () => Date.now() + this.clockOffsetMs,
+    });
+  }
+
+  /** "RDY" has been sent and the module reads its UART (false while off or booting). */
+  get ready(): boolean {
+    return this.readyForInput;
+  }
+
+  /** Where the module is in its sleep cycle. */
+  get sleep(): SleepState {
+    return this.sleepState;
+  }
+
+  /** Powers the module on: boot output follows after bootDelayMs. Does nothing if already on or closed. */
+  start(): void {
+    if (this.powered || this.closed) return;
+    this.powered = true;
+    this.boot();
+  }
+
+  /** Bytes from the host into the module's UART. */
+  write(bytes: Uint8Array): void {
+    this.stats.bytesIn += bytes.length;
+    if (!this.readyForInput || this.sleepState === "deep") {
+      this.stats.bytesIgnored += bytes.length;
+      return;
+    }
+    let chunk = Buffer.from(bytes);
+    if (this.sleepState === "light") {
+      // The first byte only wakes the UART; it is not received.
+      this.stats.bytesIgnored++;
+      chunk = chunk.subarray(1);
+      this.wake();
+    }
+    this.noteActivity();
+    if (chunk.length === 0) return;
+    this.pendingInput.push(chunk);
+    this.processInput();
+  }
+
+  /** Tears down every socket and timer; the emulator cannot be started again. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.powered = false;
+    this.readyForInput = false;
+    this.pacer.stop();
+    if (this.cycle !== undefined) {
+      this.cycle.end();
+      this.teardowns.add(this.tcpip.shutdown());
+    }
+    await Promise.all(this.teardowns);
+  }
+
+  // ---- Faults and external events -------------------------------------------
+
+  /** Reboots now: sockets vanish without URCs, then the boot output comes again. */
+  reboot(): void {
+    if (!this.powered) return;
+    this.stats.reboots++;
+    this.cycle.end();
+    const teardown = this.tcpip.shutdown();
+    this.teardowns.add(teardown);
+    void teardown.then(() => this.teardowns.delete(teardown));
+    this.boot();
+  }
+
+  /**
+   * Reboots right after answering the next command line starting with
+   * `prefix`; with `cutResponseAfter`, only that many bytes of the response
+   * get out first (a reboot mid-response).
+   */
+  rebootAfterCommand(prefix: string, options: { cutResponseAfter?: number } = {}): void {
+    this.faults.arm(prefix, { kind: "reboot", ...options });
+  }
+
+  /** The next command line starting with `prefix` is read (and echoed) but never executed or answered. */
+  withhold(prefix: string): void {
+    this.faults.arm(prefix, { kind: "withhold" });
+  }
+
+  /** The next command line starting with `prefix` is executed and answered `ms` later; input waits meanwhile. */
+  delay(prefix: string, ms: number): void {
+    this.faults.arm(prefix, { kind: "delay", ms });
+  }
+
+  /** The next response carries `urc` after its first information line (or before its final result). */
+  injectUrcBetweenLines(urc: string): void {
+    this.faults.armUrcBetweenLines(urc);
+  }
+
+  /** The next QISEND/QISENDEX answers OK, then SEND FAIL, and sends nothing. */
+  failNextSend(): void {
+    this.faults.armSendFailure();
+  }
+
+  /** The network drops the PDP context: sockets go to Closing, "+QIURC: "pdpdeact",1", re-attach after attachDelayMs. */
+  pdpDeact(): void {
+    if (!this.readyForInput || !this.modem.attached) return;
+    this.modem.attached = false;
+    this.modem.contextBroken = true;
+    this.tcpip.detach();
+    this.urc('+QIURC: "pdpdeact",1');
+    this.startSearching();
+  }
+
+  /** Emits `line` as a URC ("\r\n<line>\r\n") now. */
+  injectUrc(line: string): void {
+    this.urc(line);
+  }
+
+  /** A pulse on PSM_EINT: wakes the module from deep (or light) sleep. */
+  wakeByPin(): void {
+    if (this.readyForInput && this.sleepState !== "awake") this.wake();
+  }
+
+  // ---- Power and boot -------------------------------------------------------
+
+  private boot(): void {
+    this.cycle = new PowerCycle();
+    this.modem = initialModemState(this.echoAfterBoot);
+    this.settings = this.nvram.load();
+    this.tcpip = this.createTcpipService(this.cycle);
+    this.readyForInput = false;
+    this.busy = false;
+    this.pendingInput.length = 0;
+    this.heldOutput.length = 0;
+    this.drainWaiters.length = 0;
+    this.reader.reset();
+    this.sleepState = "awake";
+    this.idleTimer = undefined;
+    this.attachTimer = undefined;
+    this.cycle.after(this.bootDelayMs, () => {
+      if (this.bootGarbage) this.output(BOOT_ROM_NOISE);
+      for (const line of ["RDY", "+CFUN: 1", "+CPIN: READY"]) this.urc(line);
+      this.readyForInput = true;
+      this.startSearching();
+    });
+  }
+
+  private createTcpipService(cycle: PowerCycle): TcpipService {
+    return new TcpipService({
+      cycle,
+      settings: this.settings,
+      saveSettings: () => this.nvram.save(this.settings),
+      networkError: () => this.networkError(),
+      urc: (line) => this.urc(line),
+      output: (bytes) => this.output(bytes),
+      outputBacklog: () => this.pacer.pending,
+      whenOutputDrained: (action) => this.drainWaiters.push(action),
+      resolver: this.resolver,
+      stats: this.stats,
+      takeSendFailure: () => this.faults.takeSendFailure(),
+      setClock: (unixMs) => (this.clockOffsetMs = unixMs - Date.now()),
+      socketBufferSize: this.socketBufferSize,
+      openTimeoutMs: this.openTimeoutMs,
+      ntpTimeoutMs: this.ntpTimeoutMs,
+      pingPort: this.pingPort,
+    });
+  }
+
+  // ---- Network registration -------------------------------------------------
+
+  private networkError(): TcpipErrorCode {
+    if (this.modem.attached) return TcpipError.None;
+    return this.modem.contextBroken ? TcpipError.PdpContextBrokenDown : TcpipError.OpenPdpContextFailed;
+  }
+
+  private startSearching(): void {
+    this.setRegistration(2);
+    this.cycle.cancel(this.attachTimer);
+    this.attachTimer = this.cycle.after(this.attachDelayMs, () => {
+      this.attachTimer = undefined;
+      this.setRegistration(1);
+      this.modem.attached = true;
+      this.modem.contextBroken = false;
+      this.urc(`+IP: ${this.ownAddress}`);
+    });
+  }
+
+  private detach(registration: RegistrationStatus): void {
+    this.cycle.cancel(this.attachTimer);
+    this.attachTimer = undefined;
+    this.modem.attached = false;
+    this.modem.contextBroken = false;
+    this.tcpip.detach();
+    this.setRegistration(registration);
+  }
+
+  private setFunctionality(functionality: 0 | 1): void {
+    if (functionality === this.modem.functionality) return;
+    this.modem.functionality = functionality;
+    if (functionality === 0) this.detach(0);
+    else this.startSearching();
+  }
+
+  private setAttached(attached: boolean): void {
+    if (!attached) this.detach(0);
+    else if (!this.modem.attached && this.attachTimer === undefined && this.modem.functionality === 1) this.startSearching();
+  }
+
+  private setRegistration(status: RegistrationStatus): void {
+    if (this.modem.registration === status) return;
+    this.modem.registration = status;
+    if (this.modem.ceregMode > 0) this.urc(`+CEREG: ${registrationFields(this.modem)}`);
+  }
+
+  // ---- UART input -----------------------------------------------------------
+
+  /** Reads pending input byte by byte, echoing it and executing each completed line, until a delayed command blocks. */
+  private processInput(): void {
+    const cycle = this.cycle;
+    while (!this.busy && this.pendingInput.length > 0) {
+      const chunk = this.pendingInput[0]!;
+      let index = 0;
+      let line: string | typeof LINE_TOO_LONG | undefined;
+      while (index < chunk.length && line === undefined) {
+        line = this.reader.push(chunk[index]!);
+        index++;
+        // Echo a CR LF terminator whole, before the response.
+        if (line !== undefined && chunk[index - 1] === 0x0d && chunk[index] === 0x0a) this.reader.push(chunk[index++]!);
+      }
+      if (this.modem.echo) this.output(chunk.subarray(0, index));
+      if (index === chunk.length) this.pendingInput.shift();
+      else this.pendingInput[0] = chunk.subarray(index);
+      if (line !== undefined) this.execute(line);
+      // A reboot (fault or AT+QRST) discards everything the old firmware had not read.
+      if (this.cycle !== cycle) return;
+    }
+  }
+
+  private execute(line: string | typeof LINE_TOO_LONG): void {
+    if (line === LINE_TOO_LONG) {
+      this.output(Response.error().toBytes());
+      return;
+    }
+    this.commands.push(line);
+    this.emit("command", line);
+    const fault = this.faults.takeCommandFault(line);
+    const rebootAfterwards = this.faults.countCommand();
+    if (fault?.kind === "withhold") {
+      if (rebootAfterwards) this.reboot();
+      return;
+    }
+    if (fault?.kind === "delay") {
+      this.busy = true;
+      this.cycle.after(fault.ms, () => {
+        this.busy = false;
+        this.answer(line, undefined, rebootAfterwards);
+        this.processInput();
+      });
+      return;
+    }
+    this.answer(line, fault, rebootAfterwards);
+  }
+
+  private answer(line: string, fault: CommandFault | undefined, rebootAfterwards: boolean): void {
+    let bytes = this.dispatch(line).toBytes(this.faults.takeUrcBetweenLines());
+    const rebootFault = fault?.kind === "reboot" ? fault : undefined;
+    if (rebootFault?.cutResponseAfter !== undefined) bytes = bytes.subarray(0, rebootFault.cutResponseAfter);
+    this.output(bytes);
+    if (rebootFault !== undefined || rebootAfterwards) this.reboot();
+  }
+
+  private dispatch(line: string): Response {
+    const command = parseCommandLine(line);
+    if (command === undefined) return Response.error();
+    const handlers = this.bringUpCommands.get(command.name) ?? this.tcpip.commands.get(command.name);
+    const handler = handlers?.[command.form];
+    return handler === undefined ? Response.error() : handler(command);
+  }
+
+  // ---- UART output ----------------------------------------------------------
+
+  private urc(line: string): void {
+    this.output(frameLine(line));
+  }
+
+  private output(bytes: Buffer): void {
+    if (!this.powered || bytes.length === 0) return;
+    if (this.sleepState === "deep") {
+      this.heldOutput.push(bytes);
+      return;
+    }
+    // From light sleep the module wakes by itself to talk; only the host's first byte is lost.
+    this.sleepState = "awake";
+    this.noteActivity();
+    this.pacer.push(this.faults.damage(bytes));
+  }
+
+  // ---- Sleep ----------------------------------------------------------------
+
+  /** Any UART traffic restarts the idle period after which the module may sleep. */
+  private noteActivity(): void {
+    if (this.sleepAfterMs === undefined) return;
+    this.cycle.cancel(this.idleTimer);
+    this.idleTimer = this.cycle.after(this.sleepAfterMs, () => this.idleExpired());
+  }
+
+  private idleExpired(): void {
+    this.idleTimer = undefined;
+    if (this.modem.sleepMode === 0 || this.sleepState !== "awake") return;
+    // Deep sleep is PSM, which the network grants only to a registered module.
+    const cannotSleepYet = this.modem.sleepMode === 1 && this.modem.registration !== 1;
+    if (cannotSleepYet || this.busy || this.pendingInput.length > 0 || this.tcpip.busy || this.pacer.pending > 0) {
+      this.noteActivity();
+      return;
+    }
+    if (this.modem.sleepMode === 2) {
+      this.sleepState = "light";
+      return;
+    }
+    if (this.modem.nbiotEvents) this.urc('+QNBIOTEVENT: "ENTER PSM"');
+    this.sleepState = "deep";
+  }
+
+  private wake(): void {
+    const fromDeep = this.sleepState === "deep";
+    this.sleepState = "awake";
+    if (this.modem.wakeupUrc) this.urc("+QATWAKEUP");
+    if (fromDeep && this.modem.nbiotEvents) this.urc('+QNBIOTEVENT: "EXIT PSM"');
+    for (const bytes of this.heldOutput.splice(0)) this.output(bytes);
+  }
+}

@@ -1,0 +1,54 @@
+/** Counters tests read to check what the emulated module did. */
+import { SOCKET_COUNT } from "./nvram.js";
+
+export interface SocketCounters {
+  /** AT+QIOPEN attempts on this connect ID. */
+  opens: number;
+  /** Payload bytes handed to the network by QISEND/QISENDEX. */
+  bytesSent: number;
+  /** Payload bytes that arrived from the network (including UDP datagrams later dropped). */
+  bytesReceived: number;
+  /** Payload bytes given to the host, by AT+QIRD or pushed in direct push mode. */
+  bytesDelivered: number;
+  sendOk: number;
+  sendFail: number;
+}
+
+export interface EmulatorStats {
+  /** Bytes the host wrote to the UART. */
+  bytesIn: number;
+  /** Bytes delivered to the host through 'data' events. */
+  bytesOut: number;
+  /** Host bytes the module never read: sent while booting, powered off or asleep. */
+  bytesIgnored: number;
+  /** Module output bytes removed by the dropRate fault. */
+  bytesDropped: number;
+  /** Module output bytes altered by the corruptRate fault. */
+  bytesCorrupted: number;
+  /** UDP datagrams dropped because the receive buffer had no room. */
+  udpDropped: number;
+  /** Boots after the first (reboot(), AT+QRST=1, reboot faults). */
+  reboots: number;
+  /** Indexed by connect ID, counted over the emulator's whole life. */
+  sockets: SocketCounters[];
+}
+
+export function createStats(): EmulatorStats {
+  return {
+    bytesIn: 0,
+    bytesOut: 0,
+    bytesIgnored: 0,
+    bytesDropped: 0,
+    bytesCorrupted: 0,
+    udpDropped: 0,
+    reboots: 0,
+    sockets: Array.from({ length: SOCKET_COUNT }, () => ({
+      opens: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      bytesDelivered: 0,
+      sendOk: 0,
+      sendFail: 0,
+    })),
+  };
+}

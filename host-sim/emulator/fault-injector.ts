@@ -1,0 +1,99 @@
+/**
+ * Faults a real module and a real serial line produce, on demand, so the
+ * driver's handling of each can be tested: damaged output bytes, commands
+ * never answered or answered late, URCs inside a response, a failed send, and
+ * reboots at awkward moments. Each armed fault fires once.
+ */
+import type { EmulatorStats } from "./emulator-stats.js";
+import { SeededRandom } from "./seeded-random.js";
+
+export interface FaultOptions {
+  /** Probability that each module→host byte is lost on the line. */
+  readonly dropRate?: number;
+  /** Probability that each module→host byte arrives altered (XOR with a random non-zero value). */
+  readonly corruptRate?: number;
+  /** Reboot right after the response to the Nth command line (counted from construction). */
+  readonly rebootAfterCommands?: number;
+}
+
+/** What happens to the next command line that starts with a given prefix. */
+export type CommandFault =
+  | { readonly kind: "withhold" }
+  | { readonly kind: "delay"; readonly ms: number }
+  | { readonly kind: "reboot"; readonly cutResponseAfter?: number };
+
+interface ArmedFault {
+  readonly prefix: string;
+  readonly fault: CommandFault;
+}
+
+export class FaultInjector {
+  private readonly random: SeededRandom;
+  private readonly armed: ArmedFault[] = [];
+  private commandsSeen = 0;
+  private sendFailuresArmed = 0;
+  private readonly urcsBetweenLines: string[] = [];
+
+  constructor(private readonly options: FaultOptions, seed: number, private readonly stats: EmulatorStats) {
+    this.random = new SeededRandom(seed);
+  }
+
+  /** Arms `fault` for the next command line starting with `prefix` (case-insensitive). */
+  arm(prefix: string, fault: CommandFault): void {
+    this.armed.push({ prefix: prefix.toUpperCase(), fault });
+  }
+
+  /** The fault armed for this command line, if any; it is used up. */
+  takeCommandFault(line: string): CommandFault | undefined {
+    const upper = line.toUpperCase();
+    const index = this.armed.findIndex((armed) => upper.startsWith(armed.prefix));
+    if (index < 0) return undefined;
+    return this.armed.splice(index, 1)[0]!.fault;
+  }
+
+  /** Counts a command line; true when it is the one rebootAfterCommands names. */
+  countCommand(): boolean {
+    this.commandsSeen++;
+    return this.commandsSeen === this.options.rebootAfterCommands;
+  }
+
+  armSendFailure(): void {
+    this.sendFailuresArmed++;
+  }
+
+  takeSendFailure(): boolean {
+    if (this.sendFailuresArmed === 0) return false;
+    this.sendFailuresArmed--;
+    return true;
+  }
+
+  armUrcBetweenLines(urc: string): void {
+    this.urcsBetweenLines.push(urc);
+  }
+
+  takeUrcBetweenLines(): string | undefined {
+    return this.urcsBetweenLines.shift();
+  }
+
+  /** Applies dropRate and corruptRate to bytes leaving the module. */
+  damage(bytes: Buffer): Buffer {
+    const dropRate = this.options.dropRate ?? 0;
+    const corruptRate = this.options.corruptRate ?? 0;
+    if (dropRate <= 0 && corruptRate <= 0) return bytes;
+    const kept = Buffer.alloc(bytes.length);
+    let length = 0;
+    for (const byte of bytes) {
+      if (this.random.next() < dropRate) {
+        this.stats.bytesDropped++;
+        continue;
+      }
+      if (this.random.next() < corruptRate) {
+        this.stats.bytesCorrupted++;
+        kept[length++] = byte ^ (1 + Math.floor(this.random.next() * 255));
+      } else {
+        kept[length++] = byte;
+      }
+    }
+    return kept.subarray(0, length);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Serves one emulated module's UART as a raw TCP byte stream, so a driver (or
+ * a terminal) elsewhere can talk to it as to a serial port: bytes from the
+ * client go into the module, the module's output goes to the client.
+ *
+ * A UART has one other end, so there is one client at a time: while one is
+ * connected, further clients are accepted and closed at once (they see the
+ * connection end without data). While nobody is connected the module's output
+ * is lost, as on an unplugged serial line.
+ */
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import type { BC20Emulator } from "./emulator/bc20-emulator.js";
+
+export interface SimServerOptions {
+  /** Address to listen on. Default "127.0.0.1" (loopback only). */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. Default 0. */
+  port?: number;
+}
+
+export interface SimServer {
+  readonly host: string;
+  /** The port actually bound. */
+  readonly port: number;
+  /** Disconnects the client and stops listening. The emulator itself is left to its owner. */
+  close(): Promise<void>;
+}
+
+/** Starts serving `emulator`'s UART; resolves once listening. */
+export function serveEmulatorUart(emulator: BC20Emulator, options: SimServerOptions = {}): Promise<SimServer> {
+  const host = options.host ?? "127.0.0.1";
+  let client: Socket | undefined;
+  const toClient = (chunk: Buffer): void => {
+    client?.write(chunk);
+  };
+
+  const server = createServer((socket) => {
+    if (client !== undefined) {
+      socket.destroy();
+      return;
+    }
+    client = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => emulator.write(chunk));
+    socket.on("error", () => socket.destroy());
+    socket.once("close", () => {
+      if (client === socket) client = undefined;
+    });
+  });
+  emulator.on("data", toClient);
+
+  return new Promise((resolve, reject) => {
+    server.once("error", (error) => {
+      emulator.off("data", toClient);
+      reject(error);
+    });
+    server.listen(options.port ?? 0, host, () => {
+      resolve({
+        host,
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((closed) => {
+            emulator.off("data", toClient);
+            client?.destroy();
+            server.close(() => closed());
+          }),
+      });
+    });
+  });
+}
