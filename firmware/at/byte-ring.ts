@@ -94,6 +94,11 @@ export class ByteRing {
 		this.#count -= n;
 	}
 
+	// Drops the `n` newest bytes (takes back a push).
+	dropNewest(n: number): void {
+		this.#count = n >= this.#count ? 0 : this.#count - (n > 0 ? n : 0);
+	}
+
 	// Repositions an empty ring; tests use it to start at a chosen wrap offset.
 	rewind(headIndex: number): void {
 		this.#count = 0;

@@ -1,13 +1,17 @@
-// A view of the line currently held in the reader's ring: its kind and
-// accessors that parse fields straight from the ring's bytes.
+// A view of one complete line and accessors that parse fields straight from
+// its bytes: either in place in the input chunk (the usual case: the line
+// arrived whole) or in the reader's ring (it arrived in pieces). Byte k of the
+// line is bytes[(start + k) & mask]; in a chunk the mask is all ones, in the
+// ring it wraps, so both cases share one code path with plain indexing.
 //
 // One Line object exists per reader and is reused for every line, so it is
 // valid only during the callback that receives it. Accessors that return
 // numbers or copy into caller buffers allocate nothing; the ones returning
-// strings (`text`, `fieldText`) allocate and are meant for rare lines
-// (addresses, error descriptions, traces), never for the data path.
+// strings (`text`, `fieldText`, `restText`) allocate and are meant for rare
+// lines (addresses, error descriptions, traces), never for the data path.
 import { COLON, COMMA, DIGIT_0, DIGIT_9, MINUS, PLUS, QUOTE, SPACE } from "./ascii.js";
-import type { ByteRing } from "./byte-ring.js";
+
+const NO_WRAP = -1; // all bits set: (start + k) & NO_WRAP === start + k
 
 export class Line {
 	kind = 0;
@@ -17,40 +21,53 @@ export class Line {
 	// Bytes of raw payload announced by this line (a +QIRD or direct-push
 	// header), 0 when none follows.
 	payloadLength = 0;
-	#ring: ByteRing;
+	#bytes: Uint8Array = new Uint8Array(0);
+	#start = 0;
+	#mask = NO_WRAP;
 	#fieldStart = 0;
 	#fieldEnd = 0;
+	// The last field located, so reading fields in order does not rescan the
+	// line from its start for each one.
+	#lastIndex = -1;
+	#lastStart = 0;
 
-	constructor(ring: ByteRing) {
-		this.#ring = ring;
-	}
-
-	// Called by the reader once the line is complete in the ring.
-	reset(length: number): void {
+	// Points the view at a line; `mask` is the ring's, or -1 for a chunk.
+	set(bytes: Uint8Array, start: number, length: number, mask: number): void {
+		this.#bytes = bytes;
+		this.#start = start;
+		this.#mask = mask;
 		this.length = length;
 		this.kind = 0;
 		this.payloadLength = 0;
 		this.paramsAt = 0;
-		if (length > 0 && this.byteAt(0) === PLUS) {
-			const colon = this.#ring.indexOf(COLON, 1, length);
-			if (colon < 0) this.paramsAt = length;
-			else {
-				let at = colon + 1;
-				while (at < length && this.byteAt(at) === SPACE) at++;
-				this.paramsAt = at;
+		this.#lastIndex = -1;
+		if (length > 0 && bytes[start & mask] === PLUS) {
+			let at = 1;
+			while (at < length && bytes[(start + at) & mask] !== COLON) at++;
+			if (at < length) {
+				at++;
+				while (at < length && bytes[(start + at) & mask] === SPACE) at++;
 			}
+			this.paramsAt = at;
 		}
 	}
 
-	byteAt(offset: number): number {
-		return offset < this.length ? this.#ring.peek(offset) : -1;
+	// Shortens the line (a view mode 1 header is cut before its data).
+	truncate(length: number): void {
+		if (length < this.length) this.length = length;
+		if (this.paramsAt > length) this.paramsAt = length;
+		this.#lastIndex = -1;
 	}
 
-	startsWith(bytes: Uint8Array, at = 0): boolean {
-		const n = bytes.length;
+	byteAt(offset: number): number {
+		return offset >= 0 && offset < this.length ? this.#bytes[(this.#start + offset) & this.#mask] : -1;
+	}
+
+	startsWith(prefix: Uint8Array, at = 0): boolean {
+		const n = prefix.length;
 		if (at + n > this.length) return false;
-		const ring = this.#ring;
-		for (let i = 0; i < n; i++) if (ring.peek(at + i) !== bytes[i]) return false;
+		const bytes = this.#bytes, mask = this.#mask, start = this.#start + at;
+		for (let i = 0; i < n; i++) if (bytes[(start + i) & mask] !== prefix[i]) return false;
 		return true;
 	}
 
@@ -61,12 +78,16 @@ export class Line {
 	// Finds parameter `index` (0-based, comma separated, commas inside quotes
 	// do not count); sets the raw bounds, quotes included.
 	#locate(index: number): boolean {
-		const ring = this.#ring, length = this.length;
+		const bytes = this.#bytes, mask = this.#mask, base = this.#start, length = this.length;
 		let at = this.paramsAt;
 		if (at >= length) return false;
 		let field = 0, quoted = false, start = at;
+		if (this.#lastIndex >= 0 && this.#lastIndex <= index) {
+			field = this.#lastIndex;
+			at = start = this.#lastStart; // a field starts outside quotes
+		}
 		for (; at < length; at++) {
-			const c = ring.peek(at);
+			const c = bytes[(base + at) & mask];
 			if (c === QUOTE) quoted = !quoted;
 			else if (c === COMMA && !quoted) {
 				if (field === index) break;
@@ -75,6 +96,8 @@ export class Line {
 			}
 		}
 		if (field !== index) return false;
+		this.#lastIndex = index;
+		this.#lastStart = start;
 		this.#fieldStart = start;
 		this.#fieldEnd = at;
 		return true;
@@ -82,9 +105,8 @@ export class Line {
 
 	// Field content bounds with surrounding quotes removed.
 	#unquote(): void {
-		const ring = this.#ring;
-		if (this.#fieldEnd - this.#fieldStart >= 2 && ring.peek(this.#fieldStart) === QUOTE &&
-			ring.peek(this.#fieldEnd - 1) === QUOTE) {
+		if (this.#fieldEnd - this.#fieldStart >= 2 && this.byteAt(this.#fieldStart) === QUOTE &&
+			this.byteAt(this.#fieldEnd - 1) === QUOTE) {
 			this.#fieldStart++;
 			this.#fieldEnd--;
 		}
@@ -98,19 +120,18 @@ export class Line {
 	int(index: number, fallback = -1): number {
 		if (!this.#locate(index)) return fallback;
 		this.#unquote();
-		const ring = this.#ring;
+		const bytes = this.#bytes, mask = this.#mask, base = this.#start, end = this.#fieldEnd;
 		let at = this.#fieldStart;
-		const end = this.#fieldEnd;
-		while (at < end && ring.peek(at) === SPACE) at++;
+		while (at < end && bytes[(base + at) & mask] === SPACE) at++;
 		let sign = 1;
-		if (at < end && ring.peek(at) === MINUS) {
+		if (at < end && bytes[(base + at) & mask] === MINUS) {
 			sign = -1;
 			at++;
 		}
 		if (at >= end) return fallback;
 		let value = 0;
 		for (; at < end; at++) {
-			const c = ring.peek(at);
+			const c = bytes[(base + at) & mask];
 			if (c < DIGIT_0 || c > DIGIT_9) return fallback;
 			value = value * 10 + (c - DIGIT_0);
 			if (value > 0x7fffffff) return fallback;
@@ -119,16 +140,17 @@ export class Line {
 	}
 
 	isQuoted(index: number): boolean {
-		return this.#locate(index) && this.#ring.peek(this.#fieldStart) === QUOTE;
+		return this.#locate(index) && this.byteAt(this.#fieldStart) === QUOTE;
 	}
 
-	// True when field `index`, quotes removed, equals `bytes`.
-	fieldEquals(index: number, bytes: Uint8Array): boolean {
+	// True when field `index`, quotes removed, equals `expected`.
+	fieldEquals(index: number, expected: Uint8Array): boolean {
 		if (!this.#locate(index)) return false;
 		this.#unquote();
 		const n = this.#fieldEnd - this.#fieldStart;
-		if (n !== bytes.length) return false;
-		for (let i = 0; i < n; i++) if (this.#ring.peek(this.#fieldStart + i) !== bytes[i]) return false;
+		if (n !== expected.length) return false;
+		const bytes = this.#bytes, mask = this.#mask, base = this.#start + this.#fieldStart;
+		for (let i = 0; i < n; i++) if (bytes[(base + i) & mask] !== expected[i]) return false;
 		return true;
 	}
 
@@ -137,7 +159,11 @@ export class Line {
 	copyField(index: number, dst: Uint8Array, dstStart = 0): number {
 		if (!this.#locate(index)) return -1;
 		this.#unquote();
-		return this.#ring.copyOut(this.#fieldStart, dst, dstStart, this.#fieldEnd - this.#fieldStart);
+		let n = this.#fieldEnd - this.#fieldStart;
+		if (n > dst.length - dstStart) n = dst.length - dstStart;
+		const bytes = this.#bytes, mask = this.#mask, base = this.#start + this.#fieldStart;
+		for (let i = 0; i < n; i++) dst[dstStart + i] = bytes[(base + i) & mask];
+		return n;
 	}
 
 	// Field `index` as a string, quotes removed ("" when absent). Allocates.
@@ -161,7 +187,7 @@ export class Line {
 
 	#slice(start: number, end: number): string {
 		let s = "";
-		for (let i = start; i < end; i++) s += String.fromCharCode(this.#ring.peek(i));
+		for (let i = start; i < end; i++) s += String.fromCharCode(this.byteAt(i));
 		return s;
 	}
 }

@@ -44,6 +44,25 @@ export const URCS: readonly Prefix[] = [
 	prefix("+QNBIOTEVENT:", K.URC_QNBIOTEVENT),
 ];
 
+// The rows above grouped by their first byte, and for "+" lines by their
+// second byte, keeping table order: a line is compared only with the few rows
+// that can match it. Built once at load; read-only afterwards.
+const BY_FIRST: Prefix[][] = [];
+const BY_PLUS_SECOND: Prefix[][] = [];
+for (let i = 0; i < 256; i++) {
+	BY_FIRST.push([]);
+	BY_PLUS_SECOND.push([]);
+}
+for (const row of [...FINAL_RESULTS, ...URCS]) {
+	if (row.bytes[0] === 43 /* + */) BY_PLUS_SECOND[row.bytes[1]].push(row);
+	else BY_FIRST[row.bytes[0]].push(row);
+}
+
+// The rows a line starting with `first`, `second` may match.
+export function candidates(first: number, second: number): readonly Prefix[] {
+	return first === 43 ? BY_PLUS_SECOND[second & 255] : BY_FIRST[first & 255];
+}
+
 // Headers after which raw payload bytes follow.
 export const QIRD_HEADER = ascii("+QIRD:");
 export const RECV_URC = URCS[0].bytes;

@@ -1,11 +1,14 @@
 // The byte ingress: turns the module's output into classified lines and raw
 // payload runs, whatever the chunking of the input.
 //
-// Line mode collects one line in the ring and classifies it at its LF against
-// the constant prefix tables. A header that announces a payload (+QIRD: n, or a
-// direct-push +QIURC: "recv",id,n) switches to payload mode, which hands out
-// exactly n bytes (2n hex digits, decoded, in hex receive format) straight from
-// the input chunk, never scanning them for CR, LF or "OK".
+// Line mode finds line ends with the native Uint8Array indexOf. A line that
+// arrived whole is classified where it sits in the input chunk; only the
+// unfinished tail of a chunk is copied, into the ring, to be completed by the
+// next chunk. Lines are classified against the constant prefix tables. A
+// header that announces a payload (+QIRD: n, or a direct-push
+// +QIURC: "recv",id,n) switches to payload mode, which hands out exactly n
+// bytes (2n hex digits, decoded, in hex receive format) straight from the
+// input chunk, never scanning them for CR, LF or "OK".
 //
 // Nothing here allocates after construction. `receive` never throws on any
 // input and consumes at least one byte per step, so it cannot spin.
@@ -13,7 +16,7 @@ import { COMMA, CR, hexValue, LF } from "./ascii.js";
 import { ByteRing } from "./byte-ring.js";
 import { Line } from "./line.js";
 import * as K from "./line-kind.js";
-import { FINAL_RESULTS, type Prefix, QIRD_HEADER, RECV_URC, URCS } from "./prefix-table.js";
+import { candidates, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
 // Where a payload run came from.
 export const PAYLOAD_READ = 0; // the data of a +QIRD response (the command in flight owns it)
@@ -48,10 +51,11 @@ export interface ReaderStats {
 const LINE_MODE = 0;
 const PAYLOAD_MODE = 1;
 const HEX_SCRATCH = 64;
+const NO_WRAP = -1;
 
 export class Reader {
 	readonly ring: ByteRing;
-	readonly line: Line;
+	readonly line = new Line();
 	readonly stats: ReaderStats = {
 		lines: 0, noiseBytes: 0, linesDiscarded: 0, bytesDiscarded: 0,
 		payloadBytes: 0, payloadsAborted: 0, hexErrors: 0,
@@ -66,7 +70,6 @@ export class Reader {
 	#events: ReaderEvents;
 	#mode = LINE_MODE;
 	#discarding = false;
-	#commas = 0;
 	#remaining = 0; // payload bytes, or hex digits in hex mode
 	#hexHigh = -1;
 	#badDigits = 0;
@@ -77,7 +80,6 @@ export class Reader {
 	constructor(events: ReaderEvents, capacity = 256) {
 		this.#events = events;
 		this.ring = new ByteRing(capacity);
-		this.line = new Line(this.ring);
 	}
 
 	get inPayload(): boolean {
@@ -99,34 +101,43 @@ export class Reader {
 				i = this.#payload(chunk, i, end);
 				continue;
 			}
-			const c = chunk[i++];
-			if (c === LF) {
-				this.#endLine();
-				continue;
-			}
+			let lf = chunk.indexOf(LF, i);
+			if (lf >= end) lf = -1;
 			if (this.#discarding) {
-				this.stats.bytesDiscarded++;
+				// Inside a line too long to keep: skip to its end.
+				const stop = lf < 0 ? end : lf + 1;
+				this.stats.bytesDiscarded += stop - i;
+				i = stop;
+				if (lf >= 0) this.#discarding = false;
 				continue;
 			}
-			if (c === CR && ring.count === 0) continue; // the CR of a "\r\n" before a line
-			if (c === 0) {
-				this.stats.noiseBytes++;
+			const segmentEnd = lf < 0 ? end : lf;
+			if (this.viewMode === 1) {
+				const comma = this.#inlineHeader(chunk, i, segmentEnd);
+				if (comma >= 0) {
+					i = comma + 1;
+					continue;
+				}
+			}
+			if (lf < 0) {
+				// An unfinished line: keep it for the next chunk.
+				if (ring.free < end - i) this.#tooLong(end - i);
+				else ring.push(chunk, i, end);
+				i = end;
 				continue;
 			}
-			if (!ring.pushByte(c)) {
-				// Longer than any line the module sends: drop it whole and resync
-				// at the next LF.
-				this.stats.linesDiscarded++;
-				this.stats.bytesDiscarded += ring.count + 1;
-				ring.discard(ring.count);
-				this.#discarding = true;
-				this.#commas = 0;
-				continue;
+			if (ring.count === 0) {
+				if (lf - i > ring.capacity) this.#tooLong(lf - i);
+				else this.#line(chunk, i, lf, NO_WRAP);
 			}
-			if (c === COMMA) {
-				this.#commas++;
-				if (this.viewMode === 1) this.#inlineHeader();
+			else if (ring.free < lf - i) this.#tooLong(lf - i);
+			else {
+				ring.push(chunk, i, lf);
+				this.#line(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
 			}
+			this.#discarding = false;
+			ring.discard(ring.count);
+			i = lf + 1;
 		}
 		if (this.#scratchCount > 0) this.#flushHex();
 	}
@@ -146,47 +157,94 @@ export class Reader {
 		if (this.#mode === PAYLOAD_MODE) this.abortPayload();
 		this.ring.discard(this.ring.count);
 		this.#discarding = false;
-		this.#commas = 0;
 		this.armed = null;
 	}
 
-	#endLine(): void {
-		const ring = this.ring;
-		if (this.#discarding) {
-			this.#discarding = false;
-			this.#commas = 0;
-			return;
+	// A line longer than any the module sends: drop it whole (what is kept of
+	// it and `more` bytes) and resync at the next LF.
+	#tooLong(more: number): void {
+		this.stats.linesDiscarded++;
+		this.stats.bytesDiscarded += this.ring.count + more;
+		this.ring.discard(this.ring.count);
+		this.#discarding = true;
+	}
+
+	// A complete line in bytes[start, end) under `mask`: skip the CR and NUL
+	// bytes before it and the CRs after it; blank lines are not events.
+	#line(bytes: Uint8Array, start: number, end: number, mask: number): void {
+		while (start < end) {
+			const c = bytes[start & mask];
+			if (c === CR) start++;
+			else if (c === 0) {
+				this.stats.noiseBytes++;
+				start++;
+			}
+			else break;
 		}
-		let length = ring.count;
-		while (length > 0 && ring.peek(length - 1) === CR) length--;
-		if (length > 0) this.#emit(length, false);
-		ring.discard(ring.count);
-		this.#commas = 0;
+		while (end > start && bytes[(end - 1) & mask] === CR) end--;
+		if (end > start) {
+			this.line.set(bytes, start, end - start, mask);
+			this.#emit(false);
+		}
 	}
 
 	// View mode 1 puts the payload after a comma on the header line itself:
-	// "+QIRD: n[,remain],<data>" and "+QIURC: "recv",id,n,<data>". The comma
-	// that completes the header starts the payload.
-	#inlineHeader(): void {
-		const line = this.line, ring = this.ring;
-		if (this.#commas === (this.showLength ? 2 : 1) && ring.peek(0) === QIRD_HEADER[0]) {
-			line.reset(ring.count - 1);
-			if (!line.startsWith(QIRD_HEADER) || line.int(0) <= 0) return;
+	// "+QIRD: n[,remain],<data>" and "+QIURC: "recv",id,n,<data>". If the line
+	// begun in the ring and continued in chunk[i, end) is such a header and its
+	// completing comma lies in the chunk, emits the header, starts the payload
+	// and returns that comma's index; else -1.
+	#inlineHeader(chunk: Uint8Array, i: number, end: number): number {
+		const ring = this.ring;
+		const kept = ring.count;
+		// The line's first byte decides: only "+QIRD:" and "+QIURC:" qualify.
+		const first = kept > 0 ? ring.peek(0) : i < end ? chunk[i] : -1;
+		if (first !== 43 /* + */) return -1;
+		let needed: number;
+		if (this.#startsLine(QIRD_HEADER, chunk, i, end)) needed = this.showLength ? 2 : 1;
+		else if (this.#startsLine(RECV_URC, chunk, i, end)) needed = 3;
+		else return -1;
+		let commas = 0;
+		for (let k = 0; k < kept; k++) if (ring.peek(k) === COMMA) commas++;
+		// Enough commas already kept: this line was judged not a header before.
+		if (commas >= needed) return -1;
+		let at = i - 1;
+		while (commas < needed) {
+			at = chunk.indexOf(COMMA, at + 1);
+			if (at < 0 || at >= end) return -1;
+			commas++;
 		}
-		else if (this.#commas === 3 && ring.peek(0) === RECV_URC[0]) {
-			line.reset(ring.count - 1);
-			if (!line.startsWith(RECV_URC) || line.int(2) <= 0) return;
+		// The header is ring + chunk[i, at): check its length field is a count.
+		const ringFree = ring.free;
+		if (ringFree < at - i) return -1; // not a header the module sends
+		ring.push(chunk, i, at);
+		const line = this.line;
+		line.set(ring.bytes, ring.headIndex, ring.count, ring.capacity - 1);
+		const announced = needed === 3 ? line.int(2) : line.int(0);
+		if (announced <= 0) {
+			// Not a header after all (e.g. "+QIRD: (0-4),(1-512)"): undo and let
+			// line mode carry on.
+			ring.dropNewest(at - i);
+			return -1;
 		}
-		else return;
-		this.#emit(ring.count - 1, true);
+		this.#emit(true);
 		ring.discard(ring.count);
-		this.#commas = 0;
+		return at;
 	}
 
-	// `inline`: the line is a view mode 1 header cut at the comma before its data.
-	#emit(length: number, inline: boolean): void {
+	// Whether the line made of the ring's bytes and chunk[i, end) starts with `prefix`.
+	#startsLine(prefix: Uint8Array, chunk: Uint8Array, i: number, end: number): boolean {
+		const ring = this.ring, kept = ring.count;
+		for (let k = 0; k < prefix.length; k++) {
+			const c = k < kept ? ring.peek(k) : i + k - kept < end ? chunk[i + k - kept] : -1;
+			if (c !== prefix[k]) return false;
+		}
+		return true;
+	}
+
+	// Classifies the line in this.line, hands it up, and starts the payload
+	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
+	#emit(inline: boolean): void {
 		const line = this.line;
-		line.reset(length);
 		line.kind = this.#classify();
 		let connectId = -1;
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
@@ -214,12 +272,13 @@ export class Reader {
 		const line = this.line;
 		const armed = this.armed;
 		if (armed !== null && line.startsWith(armed)) return K.RESPONSE;
-		const first = line.byteAt(0);
-		let kind = match(line, first, FINAL_RESULTS);
-		if (kind !== 0) return kind;
-		kind = match(line, first, URCS);
-		if (kind !== 0) return kind;
-		if ((first === 65 || first === 97) && (line.byteAt(1) === 84 || line.byteAt(1) === 116)) return K.ECHO;
+		const first = line.byteAt(0), second = line.byteAt(1);
+		const rows = candidates(first, second);
+		for (let r = 0; r < rows.length; r++) {
+			const row = rows[r];
+			if (row.exact ? line.equals(row.bytes) : line.startsWith(row.bytes)) return row.kind;
+		}
+		if ((first === 65 || first === 97) && (second === 84 || second === 116)) return K.ECHO;
 		if (first === 43 /* + */) return K.URC_OTHER;
 		return K.NOISE;
 	}
@@ -276,13 +335,4 @@ export class Reader {
 		this.#hexHigh = -1;
 		this.#events.onPayloadEnd(missing, this.#badDigits);
 	}
-}
-
-function match(line: Line, first: number, table: readonly Prefix[]): number {
-	for (let i = 0; i < table.length; i++) {
-		const p = table[i];
-		if (p.bytes[0] !== first) continue;
-		if (p.exact ? line.equals(p.bytes) : line.startsWith(p.bytes)) return p.kind;
-	}
-	return 0;
 }
