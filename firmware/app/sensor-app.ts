@@ -1,0 +1,275 @@
+// The battery NB-IoT sensor: every cycle it wakes the module, sends one
+// reading to the collector, waits for the acknowledgement (resending with a
+// doubling timeout), and lets the module sleep until the next cycle.
+//
+// Kept few AT round trips per report: the socket stays open across cycles
+// (UDP has no connection to lose; TCP is reopened only if it dropped), sleep
+// settings are written once (the module keeps AT+QSCLK and AT+CPSMS), received
+// data comes by direct push (no AT+QIRD), and waking costs one "AT" at most.
+//
+// The same logic runs on the ESP32 (firmware/main.ts) and on the host
+// simulator (`npm start`): only the platform object differs.
+import type { Clock } from "../at/seams.js";
+import type { BC20Error } from "../bc20/errors.js";
+import type { BC20 } from "../bc20/modem.js";
+import { TCP } from "../net/tcp.js";
+import { UDP } from "../net/udp.js";
+import { checkDevice, decodeAcks, encodeReport } from "./report.js";
+
+export interface SensorConfig {
+	device: string;
+	host: string; // the collector
+	port: number;
+	protocol: "udp" | "tcp";
+	intervalMs: number; // from one report to the next
+	ackTimeoutMs: number; // first wait for the ack; doubles on each resend
+	retries: number; // resends before a report counts as lost
+	reports: number; // stop after this many (0: run forever)
+	// "psm": AT+QSCLK=1 and PSM timers (deep sleep, woken by a PSM_EINT pulse);
+	// "light": AT+QSCLK=2 (woken by UART activity; the first byte is lost);
+	// "none": AT+QSCLK=0.
+	sleep: "psm" | "light" | "none";
+	psmTau?: string; // AT+CPSMS periodic TAU (T3412), GPRS timer 3 bits (default "00100001": 1 h)
+	psmActive?: string; // AT+CPSMS active time (T3324) (default "00000000": 0 s)
+}
+
+export interface SensorPlatform {
+	modem: BC20;
+	clock: Clock;
+	sample(): number; // the reading: a temperature, a battery voltage...
+	uptimeMs(): number;
+	log(text: string): void;
+	// Pulses the module's PSM_EINT pin (deep sleep wake-up), where wired.
+	pulseWakePin?(): void;
+}
+
+export interface SensorSummary {
+	reports: number;
+	acked: number;
+	lost: number;
+	resends: number;
+	atCommands: number; // AT command lines written for the reports (open and sleep set-up excluded)
+	atPerReport: number;
+}
+
+const TIMER_BITS = /^[01]{8}$/;
+
+export class SensorApp {
+	readonly summary: SensorSummary = { reports: 0, acked: 0, lost: 0, resends: 0, atCommands: 0, atPerReport: 0 };
+	#config: SensorConfig;
+	#platform: SensorPlatform;
+	#tcp: TCP | null = null;
+	#udp: UDP | null = null;
+	#connected = false;
+	#seq = 0;
+	#attempt = 0;
+	#report: Uint8Array = new Uint8Array(0);
+	#timer: unknown = null;
+	#pending = ""; // TCP: an ack line split across reads
+	#commandsAtStart = 0;
+	#onDone: ((summary: SensorSummary) => void) | null = null;
+	#stopped = false;
+	// Timer callbacks made once: the device clock keeps one Timer per callback.
+	#ackTimeout = () => {
+		this.#timer = null;
+		this.#noAck();
+	};
+	#nextCycle = () => {
+		this.#timer = null;
+		this.#wake();
+	};
+
+	constructor(config: SensorConfig, platform: SensorPlatform) {
+		checkDevice(config.device);
+		if (config.protocol !== "udp" && config.protocol !== "tcp") throw new RangeError("protocol must be udp or tcp");
+		for (const [name, value] of [["psmTau", config.psmTau], ["psmActive", config.psmActive]] as const)
+			if (value !== undefined && !TIMER_BITS.test(value)) throw new RangeError(`${name} must be 8 bits, e.g. "00100001"`);
+		this.#config = config;
+		this.#platform = platform;
+	}
+
+	// Call once the modem is ready. `onDone` gets the summary after
+	// config.reports reports (never, when it is 0).
+	start(onDone?: (summary: SensorSummary) => void): void {
+		this.#onDone = onDone ?? null;
+		const { sleep } = this.#config;
+		const setup: string[] = [];
+		if (sleep === "psm") setup.push(`AT+CPSMS=1,,,"${this.#config.psmTau ?? "00100001"}","${this.#config.psmActive ?? "00000000"}"`);
+		setup.push(sleep === "psm" ? "AT+QSCLK=1" : sleep === "light" ? "AT+QSCLK=2" : "AT+QSCLK=0");
+		this.#commands(setup, () => this.#cycle());
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		this.#clearTimer();
+		this.#tcp?.close();
+		this.#udp?.close();
+		this.#tcp = this.#udp = null;
+	}
+
+	// ---- one report ----
+
+	#cycle(): void {
+		if (this.#stopped) return;
+		this.#commandsAtStart = this.#platform.modem.commandsSent;
+		this.#seq++;
+		this.#attempt = 0;
+		const { modem, sample, uptimeMs } = this.#platform;
+		this.#report = encodeReport({ device: this.#config.device, seq: this.#seq, uptimeMs: uptimeMs(), sample: sample() });
+		this.summary.reports++;
+		if (modem.state !== "ready") {
+			this.#platform.log(`report ${this.#seq}: the modem is ${modem.state}; skipped`);
+			this.#finish(false);
+			return;
+		}
+		if (!this.#connected) this.#open();
+		else this.#send();
+	}
+
+	#open(): void {
+		const { host, port, protocol } = this.#config;
+		const modem = this.#platform.modem;
+		const app = this;
+		try {
+			if (protocol === "udp") {
+				this.#udp = new UDP({
+					modem,
+					onReadable() {
+						for (let d = this.read(); d !== undefined; d = this.read()) app.#acks(new Uint8Array(d));
+					},
+					onError() {
+						app.#dropped(this.lastError);
+					},
+				});
+				this.#connected = true;
+				this.#send(); // queued by the UDP class until the module socket is open
+			}
+			else {
+				this.#tcp = new TCP({
+					modem, host, port,
+					onWritable() {
+						if (!app.#connected) {
+							app.#connected = true;
+							app.#send();
+						}
+					},
+					onReadable() {
+						const data = this.read() as ArrayBuffer | undefined;
+						if (data) app.#acks(new Uint8Array(data));
+					},
+					onError() {
+						app.#dropped(this.lastError);
+					},
+				});
+			}
+		}
+		catch (error) {
+			this.#platform.log(`cannot open ${protocol} ${host}:${port}: ${(error as Error).message}`);
+			this.#finish(false);
+		}
+	}
+
+	#send(): void {
+		const { host, port } = this.#config;
+		try {
+			if (this.#udp) this.#udp.write(this.#report, host, port);
+			else this.#tcp?.write(this.#report);
+		}
+		catch (error) {
+			this.#platform.log(`report ${this.#seq}: ${(error as Error).message}`);
+		}
+		const wait = this.#config.ackTimeoutMs * 2 ** this.#attempt;
+		this.#setTimer(this.#ackTimeout, wait);
+	}
+
+	#noAck(): void {
+		if (this.#attempt < this.#config.retries) {
+			this.#attempt++;
+			this.summary.resends++;
+			this.#platform.log(`report ${this.#seq}: no ack, resending (${this.#attempt}/${this.#config.retries})`);
+			this.#send();
+			return;
+		}
+		this.#platform.log(`report ${this.#seq}: lost after ${this.#config.retries} resends`);
+		this.#finish(false);
+	}
+
+	#acks(bytes: Uint8Array): void {
+		let acks: number[];
+		if (this.#tcp) {
+			// A TCP stream may split a line: keep the unfinished end.
+			for (let i = 0; i < bytes.length; i++) this.#pending += String.fromCharCode(bytes[i]);
+			const end = this.#pending.lastIndexOf("\n");
+			if (end < 0) return;
+			const lines = this.#pending.slice(0, end + 1);
+			this.#pending = this.#pending.slice(end + 1);
+			const text = new Uint8Array(lines.length);
+			for (let i = 0; i < lines.length; i++) text[i] = lines.charCodeAt(i);
+			acks = decodeAcks(text);
+		}
+		else acks = decodeAcks(bytes);
+		if (acks.indexOf(this.#seq) >= 0 && this.#timer !== null) this.#finish(true);
+	}
+
+	#dropped(error: BC20Error | null): void {
+		this.#platform.log(`connection to the collector ended: ${error?.message ?? "closed"}`);
+		this.#connected = false;
+		this.#tcp = this.#udp = null;
+	}
+
+	#finish(acked: boolean): void {
+		this.#clearTimer();
+		if (acked) this.summary.acked++;
+		else this.summary.lost++;
+		const used = this.#platform.modem.commandsSent - this.#commandsAtStart;
+		this.summary.atCommands += used;
+		this.summary.atPerReport = this.summary.atCommands / this.summary.reports;
+		this.#platform.log(`report ${this.#seq}: ${acked ? "acknowledged" : "not acknowledged"} after ${this.#attempt} resends, ${used} AT commands`);
+		if (this.#config.reports > 0 && this.summary.reports >= this.#config.reports) {
+			this.stop();
+			this.#onDone?.(this.summary);
+			return;
+		}
+		this.#setTimer(this.#nextCycle, this.#config.intervalMs);
+	}
+
+	// ---- sleep and wake ----
+
+	#wake(): void {
+		const { sleep } = this.#config;
+		if (sleep === "none") {
+			this.#cycle();
+			return;
+		}
+		if (sleep === "psm") this.#platform.pulseWakePin?.();
+		// Waking by UART loses the first byte: an "AT" that may come back as
+		// ERROR (or not at all) absorbs it before the report's commands.
+		this.#platform.modem.command("AT", { timeout: 1000 }, () => this.#cycle());
+	}
+
+	// ---- helpers ----
+
+	#commands(lines: string[], then: () => void): void {
+		const next = (i: number) => {
+			if (i === lines.length) {
+				then();
+				return;
+			}
+			this.#platform.modem.command(lines[i], (error) => {
+				if (error) this.#platform.log(`${lines[i]}: ${error.message}`);
+				next(i + 1);
+			});
+		};
+		next(0);
+	}
+
+	#setTimer(callback: () => void, ms: number): void {
+		this.#clearTimer();
+		this.#timer = this.#platform.clock.set(callback, ms);
+	}
+
+	#clearTimer(): void {
+		if (this.#timer !== null) this.#platform.clock.clear(this.#timer);
+		this.#timer = null;
+	}
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// The bc20 command. Every failure ends as one line on stderr and a non-zero
+// exit code: 2 for usage, 1 for everything else (no such port, the module
+// never answers, connection refused (566), DNS failure (565)...).
+import { demo } from "./demo.js";
+import { at } from "./cli/at.js";
+import { parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
+import { traceTo } from "./cli/connect.js";
+import { HELP } from "./cli/help.js";
+import { monitor } from "./cli/monitor.js";
+import { nc } from "./cli/nc.js";
+import { dns, ntp, ping, state } from "./cli/queries.js";
+import { sim } from "./cli/sim.js";
+
+const out = (line: string) => process.stdout.write(line + "\n");
+
+function run(args: ParsedArgs): Promise<number> {
+	switch (args.command) {
+		case "at": return at(args, out);
+		case "nc": return nc(args, { stdin: process.stdin, stdout: process.stdout });
+		case "ping": return ping(args, out);
+		case "dns": return dns(args, out);
+		case "ntp": return ntp(args, out);
+		case "state": return state(args, out);
+		case "monitor": return monitor(args, out);
+		case "sim": return sim(args, out);
+		case "demo": return demo({ log: out, trace: traceTo(args) });
+		case "": throw new UsageError("no command given (see bc20 --help)");
+		default: throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);
+	}
+}
+
+async function main(): Promise<number> {
+	let args: ParsedArgs;
+	try {
+		args = parseArgs(process.argv.slice(2));
+		if (args.flags.has("--help") || args.flags.has("-h") || args.command === "help") {
+			out(HELP);
+			return 0;
+		}
+		return await run(args);
+	}
+	catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		process.stderr.write(`bc20: ${message}\n`);
+		return error instanceof UsageError ? 2 : 1;
+	}
+}
+
+// Exit explicitly: a port or timer left behind must not keep a finished command alive.
+main().then((code) => {
+	process.stdout.write("", () => process.exit(code));
+});

@@ -1,0 +1,79 @@
+// The bc20 command line: global options, a command and its own options, in
+// any order. Errors are UsageError (exit code 2) with a message to print as is.
+
+export class UsageError extends Error {
+	override readonly name = "UsageError";
+}
+
+// Options that take a value; everything else starting with "-" is a flag.
+const VALUED = new Set([
+	"--port", "--baud", "--listen", "--nvram", "--wait", "--count", "--timeout", "--size", "--seconds",
+	"--drop-rate", "--corrupt-rate", "--chunk-size", "--attach-delay", "--seed", "--ntp-port", "--sync",
+	"--reports", "--interval", "--protocol",
+]);
+const FLAGS = new Set(["--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage"]);
+
+export interface ParsedArgs {
+	command: string;
+	positional: string[];
+	options: Map<string, string>;
+	flags: Set<string>;
+}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+	const positional: string[] = [];
+	const options = new Map<string, string>();
+	const flags = new Set<string>();
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i];
+		if (arg === "--") {
+			positional.push(...argv.slice(i + 1));
+			break;
+		}
+		if (arg.startsWith("-") && arg.length > 1) {
+			const eq = arg.indexOf("=");
+			const name = eq > 0 ? arg.slice(0, eq) : arg;
+			if (VALUED.has(name)) {
+				const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+				if (value === undefined) throw new UsageError(`${name} needs a value`);
+				options.set(name, value);
+			}
+			else if (FLAGS.has(name) && eq < 0) flags.add(name);
+			else throw new UsageError(`unknown option ${arg} (see bc20 --help)`);
+			continue;
+		}
+		positional.push(arg);
+	}
+	const command = positional.shift() ?? "";
+	return { command, positional, options, flags };
+}
+
+export function intOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+	const text = args.options.get(name);
+	if (text === undefined) return fallback;
+	const value = Number(text);
+	if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
+	return value;
+}
+
+export function rateOption(args: ParsedArgs, name: string): number {
+	const text = args.options.get(name);
+	if (text === undefined) return 0;
+	const value = Number(text);
+	if (!(value >= 0 && value <= 1)) throw new UsageError(`${name} must be a number from 0 to 1, not ${JSON.stringify(text)}`);
+	return value;
+}
+
+// "HOST:PORT" or "[v6]:PORT".
+export function hostPort(text: string, what: string): { host: string; port: number } {
+	const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text);
+	const port = match ? Number(match[3]) : 0;
+	if (!match || port > 65535) throw new UsageError(`${what} must be HOST:PORT, not ${JSON.stringify(text)}`);
+	return { host: match[1] ?? match[2], port };
+}
+
+export function portNumber(text: string | undefined, what: string): number {
+	const port = Number(text);
+	if (text === undefined || !/^\d{1,5}$/.test(text) || port < 1 || port > 65535) throw new UsageError(`${what} must be a port number from 1 to 65535`);
+	return port;
+}

@@ -1,0 +1,34 @@
+export const HELP = `bc20: drive a Quectel BC20 NB-IoT module (or its emulator) from a desktop
+
+usage: bc20 [--port SPEC] [--baud N] [--trace] COMMAND [options]
+       bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator options]
+
+  --port SPEC    the module: a serial device (/dev/ttyUSB0, COM3), tcp://HOST:PORT
+                 (a serial-over-TCP bridge such as ser2net or \`bc20 sim\`), or sim
+                 (an emulated BC20 in this process; the default)
+  --baud N       UART speed (default 115200); for sim, output is paced at this rate
+  --trace        print every byte exchanged with the module on stderr, with timestamps
+  --sync N       "AT" tries before the module counts as silent (default 20)
+
+commands:
+  at 'AT+...'          send one raw command, print its response lines; exit 0 on OK, 1 on ERROR
+                       [--timeout MS]
+  nc [-u] HOST PORT    a TCP (or UDP) socket through the module: stdin to the socket, the
+                       socket's data to stdout, binary-safe. TCP ends when stdin ended,
+                       everything was sent and the peer closed (or --wait MS idle after);
+                       UDP sends each stdin chunk as datagrams of up to 512 bytes and ends
+                       --wait MS (default 1000) after the last byte went or came.
+  ping HOST            AT+QPING [--count N] [--timeout S] [--size BYTES]
+  dns HOST             AT+QIDNSGIP: every address
+  ntp SERVER           AT+QNTP: the network time [--ntp-port PORT]
+  state                AT+QISTATE: the module's sockets
+  monitor              print every URC as it comes [--seconds N]
+  demo                 the sensor app against loopback collectors (what npm start runs)
+  sim                  serve an emulated module's UART over TCP, one client at a time
+
+emulator options (sim, and --port sim):
+  --attach-delay MS  --chunk-size N  --no-echo  --boot-garbage  --nvram FILE
+  --drop-rate R  --corrupt-rate R  --seed N   (R from 0 to 1: bytes from the module)
+
+A failure prints one line on stderr and exits 1 (2 for a usage error).
+`;

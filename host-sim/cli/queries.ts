@@ -1,0 +1,79 @@
+// bc20 ping | dns | ntp | state: one service of the module each, printed for
+// a person. Exit 0 on success, else the error is thrown for the caller to print.
+import type { BC20 } from "../../firmware/bc20/modem.js";
+import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
+import { connect } from "./connect.js";
+
+function call<T>(start: (done: (error: Error | null, value: T | null) => void) => void): Promise<T> {
+	return new Promise((resolve, reject) => start((error, value) => error ? reject(error) : resolve(value as T)));
+}
+
+async function withModem(args: ParsedArgs, work: (modem: BC20) => Promise<number>): Promise<number> {
+	const session = await connect(args);
+	try {
+		return await work(session.modem);
+	}
+	finally {
+		await session.close();
+	}
+}
+
+function onlyHost(args: ParsedArgs, usage: string): string {
+	if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
+	return args.positional[0];
+}
+
+export function ping(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+	const host = onlyHost(args, "bc20 ping HOST [--count N] [--timeout S] [--size BYTES]");
+	const count = intOption(args, "--count", 4, 1, 10);
+	const timeout = intOption(args, "--timeout", 4, 1, 255);
+	const size = intOption(args, "--size", 32, 32, 200);
+	return withModem(args, async (modem) => {
+		const summary = await call<{ sent: number; received: number; lost: number; min: number; max: number; avg: number }>(
+			(done) => modem.ping(host, {
+				count, timeout, size,
+				onReply(reply) {
+					out(reply.result === 0
+						? `reply from ${reply.address}: bytes=${reply.bytes} time=${reply.time}ms ttl=${reply.ttl}`
+						: `request failed: error ${reply.result}`);
+				},
+			}, done));
+		out(`${host}: ${summary.sent} sent, ${summary.received} received, ${summary.lost} lost` +
+			(summary.received ? `, time min/avg/max ${summary.min}/${summary.avg}/${summary.max} ms` : ""));
+		return summary.received > 0 ? 0 : 1;
+	});
+}
+
+export function dns(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+	const host = onlyHost(args, "bc20 dns HOST");
+	return withModem(args, async (modem) => {
+		const result = await call<{ addresses: string[]; ttl: number }>((done) => modem.resolve(host, done));
+		for (const address of result.addresses) out(address);
+		return 0;
+	});
+}
+
+export function ntp(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+	const server = onlyHost(args, "bc20 ntp SERVER [--ntp-port PORT]");
+	const port = args.options.has("--ntp-port") ? portNumber(args.options.get("--ntp-port"), "--ntp-port") : undefined;
+	return withModem(args, async (modem) => {
+		const time = await call<{ utc: number; zone: number; text: string }>((done) => modem.ntp(server, { port }, done));
+		out(`${new Date(time.utc).toISOString()} (module: "${time.text}", zone ${time.zone / 4} h)`);
+		return 0;
+	});
+}
+
+const STATES = ["initial", "opening", "connected", "closing"];
+
+export function state(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+	if (args.positional.length !== 0) throw new UsageError("usage: bc20 state");
+	return withModem(args, async (modem) => {
+		const records = await call<{ connectId: number; serviceType: string; address: string; remotePort: number; localPort: number; state: number; accessMode: number }[]>(
+			(done) => modem.queryState(null, done));
+		if (records.length === 0) out("no sockets open");
+		for (const r of records) {
+			out(`${r.connectId}  ${r.serviceType}  ${r.address}:${r.remotePort}  local ${r.localPort}  ${STATES[r.state] ?? r.state}  ${r.accessMode ? "direct push" : "buffer"}`);
+		}
+		return 0;
+	});
+}

@@ -1,0 +1,24 @@
+// bc20 sim --listen HOST:PORT: the emulated module's UART as raw bytes over
+// TCP, one client at a time, for socat, minicom or another program (or
+// `bc20 --port tcp://HOST:PORT ...`). Runs until Ctrl-C.
+import { BC20Emulator } from "../emulator/bc20-emulator.js";
+import { serveEmulatorUart } from "../sim-server.js";
+import { type ParsedArgs, UsageError, hostPort, intOption } from "./args.js";
+import { emulatorOptions } from "./connect.js";
+
+export async function sim(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+	const listen = args.options.get("--listen");
+	if (listen === undefined || args.positional.length !== 0) throw new UsageError("usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [fault options]");
+	const { host, port } = hostPort(listen, "--listen");
+	const emulator = new BC20Emulator({ ...emulatorOptions(args), baud: intOption(args, "--baud", 115200, 300, 4000000) });
+	const server = await serveEmulatorUart(emulator, { host, port });
+	emulator.start();
+	out(`listening ${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`);
+	await new Promise<void>((resolve) => {
+		process.once("SIGINT", resolve);
+		process.once("SIGTERM", resolve);
+	});
+	await server.close();
+	await emulator.close();
+	return 0;
+}
