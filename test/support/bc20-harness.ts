@@ -1,0 +1,128 @@
+// A BC20 driver wired to a fake module and a step clock, with the usual
+// bring-up scripted, and a log of what the app heard.
+import type { ReadyInfo } from "../../firmware/bc20/bring-up.js";
+import type { BC20Error } from "../../firmware/bc20/errors.js";
+import { BC20, type BC20Options, type OpenOptions } from "../../firmware/bc20/modem.js";
+import type { Socket } from "../../firmware/bc20/socket.js";
+import { FakeModule, type FakeOptions } from "./bc20-fake-module.js";
+import { StepClock } from "./bc20-virtual-clock.js";
+import { latin1 } from "./bytes.js";
+
+export type HarnessOptions = Partial<Omit<BC20Options, "transport" | "clock">> & FakeOptions;
+
+export const OK = "\r\nOK\r\n";
+
+export class Harness {
+	readonly clock = new StepClock();
+	readonly fake: FakeModule;
+	readonly modem: BC20;
+	readonly ready: ReadyInfo[] = [];
+	readonly failures: BC20Error[] = [];
+	readonly states: string[] = [];
+	// What sockets reported, as short strings.
+	readonly log: string[] = [];
+
+	constructor(options: HarnessOptions = {}) {
+		this.fake = new FakeModule(options);
+		const { chunks: _c, seed: _s, maxChunk: _m, echo: _e, ...modemOptions } = options;
+		this.modem = new BC20({ transport: this.fake, clock: this.clock, ...modemOptions });
+		this.fake.connect((chunk, start, end) => this.modem.receive(chunk, start, end));
+	}
+
+	// Runs until the fake has nothing to say and no timer is due now.
+	settle(): void {
+		for (let i = 0; i < 100000; i++) {
+			const delivered = this.fake.pump();
+			const fired = this.clock.fireOne();
+			if (!delivered && !fired) return;
+		}
+		throw new Error("harness does not settle");
+	}
+
+	// Moves time forward by `ms`, letting the fake answer between timers.
+	advance(ms: number): void {
+		const end = this.clock.time + ms;
+		this.settle();
+		for (;;) {
+			const at = this.clock.nextAt();
+			if (at > end) break;
+			this.clock.moveTo(at);
+			this.settle();
+		}
+		this.clock.moveTo(end);
+		this.settle();
+	}
+
+	start(): void {
+		this.modem.start({
+			onReady: (info) => void this.ready.push(info),
+			onError: (error) => void this.failures.push(error),
+			onStateChange: (state) => void this.states.push(state),
+		});
+		this.settle();
+	}
+
+	// Scripts and runs the usual bring-up; asserts it reached "ready".
+	bringUp(settings = { hex: 1, view: 1, show: 1 }, states = ""): void {
+		expectBringUp(this.fake, settings, states);
+		this.start();
+		if (this.modem.state !== "ready") throw new Error("not ready: " + this.modem.state + " " + this.fake.unexpected.join("|"));
+	}
+
+	// Opens a socket whose callbacks log into `log` as "<id> <event> ...".
+	open(options: Partial<OpenOptions>, urc = "0,0"): Socket {
+		const log = this.log;
+		const socket = this.modem.open({
+			host: "127.0.0.1", port: 9000,
+			onConnected() { log.push(this.id + " connected"); },
+			onReadable(bytes, datagrams) { log.push(this.id + " readable " + bytes + (this.type === "udp" ? "/" + datagrams : "")); },
+			onWritable(bytes) { log.push(this.id + " writable " + bytes); },
+			onWarning(error) { log.push(this.id + " warning " + error.code + (error.count ? " " + error.offset + "+" + error.count : "") + (error.lost ? " lost " + error.lost : "")); },
+			onError(error) { log.push(this.id + " error " + error.code + (error.count ? " unsent " + error.offset + "+" + error.count : "") + (error.lost ? " lost " + error.lost : "")); },
+			onClose() { log.push(this.id + " closed"); },
+			...options,
+		});
+		if (urc !== "") {
+			this.settle();
+			this.fake.send("\r\n+QIOPEN: " + urc + "\r\n");
+			this.settle();
+		}
+		return socket;
+	}
+
+	// Reads everything buffered on a socket, as latin1 text.
+	readAll(socket: Socket): string {
+		const buffer = new Uint8Array(4096);
+		let text = "";
+		for (;;) {
+			const n = socket.read(buffer);
+			if (n === 0) return text;
+			text += latin1(buffer, 0, n);
+			if (socket.type === "udp") text += "|";
+		}
+	}
+
+	takeLog(): string[] {
+		return this.log.splice(0);
+	}
+}
+
+// The usual bring-up exchange.
+export function expectBringUp(fake: FakeModule, settings = { hex: 1, view: 1, show: 1 }, states = ""): void {
+	fake.expect("AT")
+		.expect("ATE0")
+		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n")
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n")
+		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"10.1.2.3\"\r\n\r\nOK\r\n")
+		.expect("AT+QICFG=\"dataformat\",0," + settings.hex)
+		.expect("AT+QICFG=\"viewmode\"," + settings.view)
+		.expect("AT+QICFG=\"showlength\"," + settings.show)
+		.expect("AT+QISTATE?", states + OK);
+}
+
+// Hex of latin1 text, uppercase, as the module prints it.
+export function hexOf(text: string): string {
+	let s = "";
+	for (let i = 0; i < text.length; i++) s += text.charCodeAt(i).toString(16).padStart(2, "0").toUpperCase();
+	return s;
+}

@@ -1,0 +1,184 @@
+// Minimal HTTP/1.1 and MQTT 3.1.1 clients written the way Moddable's own
+// ECMA-419 clients use their sockets: they get `socket: {io, ...}` and
+// `dns: {io, ...}` in their options, construct those classes themselves with
+// the spread options plus address/port/callbacks, treat the first onWritable
+// as "connected", read status and header lines byte by byte in "number"
+// format, the body with read(count) in "buffer" format, write only what
+// onWritable allowed, and take onError() (no arguments) as the end.
+// Used to prove that such clients run over the BC20 classes unchanged.
+
+type IoClass = new (options: any) => any;
+
+export interface IoOptions {
+	socket: { io: IoClass; [key: string]: unknown };
+	dns: { io: IoClass; [key: string]: unknown };
+}
+
+function bytesOf(text: string): Uint8Array {
+	const bytes = new Uint8Array(text.length);
+	for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+	return bytes;
+}
+
+export interface HttpResult {
+	status: number;
+	headers: Map<string, string>;
+	body: Uint8Array;
+	callbacksInsideCalls: number; // callbacks that ran synchronously inside a socket method or constructor
+}
+
+// GET path from host:port, Connection: close; resolves when the server closed.
+export function httpGet(options: IoOptions & { host: string; port: number; path: string }): Promise<HttpResult> {
+	return new Promise((resolve, reject) => {
+		const result: HttpResult = { status: 0, headers: new Map(), body: new Uint8Array(0), callbacksInsideCalls: 0 };
+		let inside = false;
+		let socket: any;
+		let state: "connecting" | "status" | "headers" | "body" = "connecting";
+		let line = "";
+		let request = bytesOf(`GET ${options.path} HTTP/1.1\r\nhost: ${options.host}\r\nconnection: close\r\n\r\n`);
+		const body: number[] = [];
+		const guard = <T>(f: () => T): T => {
+			inside = true;
+			try {
+				return f();
+			}
+			finally {
+				inside = false;
+			}
+		};
+		const dns = guard(() => new options.dns.io(options.dns));
+		guard(() => dns.resolve({
+			host: options.host,
+			onResolved: (_host: string, address: string) => {
+				if (inside) result.callbacksInsideCalls++;
+				socket = guard(() => new options.socket.io({
+					...options.socket,
+					address, host: options.host, port: options.port,
+					onWritable(count: number) {
+						if (inside) result.callbacksInsideCalls++;
+						if (state === "connecting") state = "status";
+						if (request.length === 0) return;
+						const n = Math.min(count, request.length);
+						guard(() => socket.write(request.subarray(0, n)));
+						request = request.subarray(n);
+					},
+					onReadable(count: number) {
+						if (inside) result.callbacksInsideCalls++;
+						while (count > 0) {
+							if (state === "status" || state === "headers") {
+								socket.format = "number";
+								while (count > 0) {
+									const c = guard(() => socket.read());
+									count--;
+									line += String.fromCharCode(c);
+									if (c === 10) break;
+								}
+								socket.format = "buffer";
+								if (!line.endsWith("\r\n")) return;
+								if (state === "status") {
+									result.status = Number(line.split(" ")[1]);
+									state = "headers";
+								}
+								else if (line === "\r\n") state = "body";
+								else {
+									const colon = line.indexOf(":");
+									result.headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+								}
+								line = "";
+							}
+							else {
+								const chunk = guard(() => socket.read(count)) as ArrayBuffer;
+								count -= chunk.byteLength;
+								body.push(...new Uint8Array(chunk));
+							}
+						}
+					},
+					onError() {
+						if (inside) result.callbacksInsideCalls++;
+						socket.close();
+						result.body = Uint8Array.from(body);
+						if (result.status === 0) reject(new Error("connection failed before a response"));
+						else resolve(result);
+					},
+				}));
+			},
+			onError: (host: string) => reject(new Error(`cannot resolve ${host}`)),
+		}));
+	});
+}
+
+function mqttString(text: string): number[] {
+	return [text.length >> 8, text.length & 255, ...bytesOf(text)];
+}
+
+function mqttPacket(type: number, body: number[]): Uint8Array {
+	const out = [type];
+	let length = body.length;
+	do {
+		let digit = length % 128;
+		length = Math.floor(length / 128);
+		if (length > 0) digit |= 128;
+		out.push(digit);
+	} while (length > 0);
+	return Uint8Array.from([...out, ...body]);
+}
+
+export interface MqttResult {
+	connack: number; // return code
+	pubackId: number;
+}
+
+// CONNECT, then PUBLISH (QoS 1) one message, wait for PUBACK, DISCONNECT.
+export function mqttPublish(options: IoOptions & { host: string; port: number; clientId: string; topic: string; payload: Uint8Array }): Promise<MqttResult> {
+	return new Promise((resolve, reject) => {
+		const result: MqttResult = { connack: -1, pubackId: -1 };
+		const outgoing: Uint8Array[] = [mqttPacket(0x10, [...mqttString("MQTT"), 4, 2, 0, 60, ...mqttString(options.clientId)])];
+		let writable = 0;
+		let received: number[] = [];
+		let socket: any;
+		const flush = () => {
+			while (outgoing.length && outgoing[0].length <= writable) {
+				const packet = outgoing.shift() as Uint8Array;
+				writable = socket.write(packet);
+			}
+		};
+		new options.dns.io(options.dns).resolve({
+			host: options.host,
+			onResolved: (_host: string, address: string) => {
+				socket = new options.socket.io({
+					...options.socket, address, port: options.port,
+					onWritable(count: number) {
+						writable = count;
+						flush();
+					},
+					onReadable(count: number) {
+						const data = new Uint8Array(socket.read(count) as ArrayBuffer);
+						received.push(...data);
+						while (received.length >= 2 && received.length >= 2 + received[1]) {
+							const type = received[0] >> 4;
+							const packet = received.slice(0, 2 + received[1]);
+							received = received.slice(2 + received[1]);
+							if (type === 2) {
+								result.connack = packet[3];
+								const id = 7;
+								outgoing.push(mqttPacket(0x32, [...mqttString(options.topic), id >> 8, id & 255, ...options.payload]));
+								flush();
+							}
+							else if (type === 4) {
+								result.pubackId = (packet[2] << 8) | packet[3];
+								outgoing.push(Uint8Array.from([0xe0, 0]));
+								flush();
+								socket.close();
+								resolve(result);
+							}
+						}
+					},
+					onError() {
+						reject(new Error("MQTT connection failed"));
+					},
+				});
+			},
+			onError: (host: string) => reject(new Error(`cannot resolve ${host}`)),
+		});
+	});
+}
