@@ -1,0 +1,128 @@
+// The bc20 command as a user runs it: `bc20 sim --listen` serving the emulated
+// UART over TCP, `bc20 --port tcp://...` talking to it, `nc` through the
+// module to a loopback echo server, and the one-line errors and exit codes.
+import { spawn, type ChildProcess } from "node:child_process";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { hostilePayload, tcpEcho, udpEcho } from "../support/loopback-servers.js";
+
+const CLI = ["--import", "tsx", "host-sim/cli.ts"];
+
+interface Run { code: number | null; stdout: Buffer; stderr: string }
+
+function bc20(args: string[], input?: Uint8Array, timeoutMs = 30000): Promise<Run> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+		const out: Buffer[] = [];
+		let stderr = "";
+		child.stdout.on("data", (d) => out.push(d));
+		child.stderr.on("data", (d) => stderr += d);
+		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout: Buffer.concat(out), stderr });
+		});
+		if (input) child.stdin.end(Buffer.from(input));
+		else child.stdin.end();
+	});
+}
+
+// Starts `bc20 sim --listen 127.0.0.1:0` and waits for its "listening" line.
+function simServer(extra: string[] = []): Promise<{ child: ChildProcess; port: string }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [...CLI, "sim", "--listen", "127.0.0.1:0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+		let text = "";
+		child.stdout.on("data", (d) => {
+			text += d;
+			const match = /listening 127\.0\.0\.1:(\d+)/.exec(text);
+			if (match) resolve({ child, port: match[1] });
+		});
+		child.on("close", (code) => reject(new Error(`sim exited with ${code}`)));
+	});
+}
+
+test("--help documents every command", async () => {
+	const run = await bc20(["--help"]);
+	assert.is(run.code, 0);
+	for (const word of ["at 'AT+...'", "nc [-u] HOST PORT", "ping HOST", "dns HOST", "ntp SERVER", "state", "monitor", "demo", "sim", "--trace", "tcp://HOST:PORT"])
+		assert.ok(run.stdout.toString().includes(word), word);
+});
+
+test("bc20 sim + --port tcp:// + nc: binary data through the module to an echo server and back", async () => {
+	const sim = await simServer();
+	const echo = await tcpEcho(4000);
+	try {
+		const payload = hostilePayload(4000, 77);
+		const run = await bc20(["--port", `tcp://127.0.0.1:${sim.port}`, "nc", "127.0.0.1", String(echo.port)], payload);
+		assert.is(run.stderr, "");
+		assert.is(run.code, 0);
+		assert.equal(Buffer.compare(run.stdout, Buffer.from(payload)), 0, "byte-exact");
+	}
+	finally {
+		sim.child.kill("SIGTERM");
+		await echo.close();
+	}
+});
+
+test("nc -u sends datagrams and prints the answers", async () => {
+	const echo = await udpEcho();
+	try {
+		const payload = hostilePayload(1200, 5);
+		const run = await bc20(["nc", "-u", "127.0.0.1", String(echo.port), "--wait", "300"], payload);
+		assert.is(run.code, 0, run.stderr);
+		assert.equal(Buffer.compare(run.stdout, Buffer.from(payload)), 0);
+	}
+	finally {
+		await echo.close();
+	}
+});
+
+test("at: response lines and OK (exit 0), ERROR (exit 1); --trace shows the bytes on stderr", async () => {
+	const ok = await bc20(["--trace", "at", "AT+CPIN?"]);
+	assert.is(ok.code, 0);
+	assert.equal(ok.stdout.toString().trim().split("\n"), ["+CPIN: READY", "OK"]);
+	assert.match(ok.stderr, /> AT\+CPIN\?\\r/);
+	assert.match(ok.stderr, /< .*\+CPIN: READY\\r\\n/);
+	const error = await bc20(["at", "AT+NOSUCHTHING"]);
+	assert.is(error.code, 1);
+	assert.is(error.stdout.toString().trim(), "ERROR");
+});
+
+test("failures are one clear line and a non-zero exit code", async () => {
+	const echo = await tcpEcho();
+	const closedPort = echo.port;
+	await echo.close();
+	const cases: [string[], RegExp, number][] = [
+		[["nc", "127.0.0.1", String(closedPort)], /^bc20: AT\+QIOPEN: socket 0: Socket connect failed \(566\)\n$/, 1],
+		[["dns", "no-such-host.invalid"], /^bc20: .*DNS parse failed \(565\)/, 1],
+		[["--port", "/dev/ttyBC20-none", "at", "AT"], /^bc20: no such port \/dev\/ttyBC20-none\n$/, 1],
+		[["--port", `tcp://127.0.0.1:${closedPort}`, "at", "AT"], /^bc20: cannot connect to tcp:\/\/127\.0\.0\.1:\d+: connection refused/, 1],
+		[["at", "AT\r\nAT+QPOWD=1"], /^bc20: .*command/, 1],
+		[["frobnicate"], /^bc20: unknown command "frobnicate"/, 2],
+		[["nc", "127.0.0.1"], /^bc20: usage: bc20 nc/, 2],
+	];
+	for (const [args, pattern, code] of cases) {
+		const run = await bc20(args);
+		assert.match(run.stderr, pattern, `${args.join(" ")}: ${run.stderr}`);
+		assert.not.match(run.stderr, /\n\s+at /, "no stack trace");
+		assert.is(run.code, code, args.join(" "));
+	}
+});
+
+test("the module never answers: a clear line, not a hang", async () => {
+	// A bridge that accepts the connection and never says anything.
+	const { createServer } = await import("node:net");
+	const silent = createServer(() => {}).listen(0, "127.0.0.1");
+	await new Promise((r) => silent.once("listening", r));
+	try {
+		const port = (silent.address() as { port: number }).port;
+		const run = await bc20(["--port", `tcp://127.0.0.1:${port}`, "--sync", "2", "at", "AT"]);
+		assert.is(run.code, 1);
+		assert.match(run.stderr, /^bc20: .*(answer|respond)/i);
+	}
+	finally {
+		silent.close();
+	}
+});
+
+test.run();
