@@ -5,7 +5,7 @@
 // Kept few AT round trips per report: the socket stays open across cycles
 // (UDP has no connection to lose; TCP is reopened only if it dropped), sleep
 // settings are written once (the module keeps AT+QSCLK and AT+CPSMS), received
-// data comes by direct push (no AT+QIRD), and waking costs one "AT" at most.
+// data comes by direct push (no AT+QIRD), and waking costs no command at all.
 //
 // The same logic runs on the ESP32 (firmware/main.ts) and on the host
 // simulator (`npm start`): only the platform object differs.
@@ -241,10 +241,12 @@ export class SensorApp {
 			this.#cycle();
 			return;
 		}
+		// Deep sleep (PSM) ignores the UART until PSM_EINT falls. From light sleep
+		// the UART wakes the module but loses the first byte: the channel sends
+		// a lone CR before a command that follows an idle line, so nothing else
+		// is needed here.
 		if (sleep === "psm") this.#platform.pulseWakePin?.();
-		// Waking by UART loses the first byte: an "AT" that may come back as
-		// ERROR (or not at all) absorbs it before the report's commands.
-		this.#platform.modem.command("AT", { timeout: 1000 }, () => this.#cycle());
+		this.#cycle();
 	}
 
 	// ---- helpers ----

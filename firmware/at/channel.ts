@@ -18,7 +18,8 @@ import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import { Reader, type ReaderEvents } from "./reader.js";
 import {
-	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, NO_LINES, Result,
+	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, NO_LINES,
+	Result,
 } from "./result.js";
 import type { Clock, Transport } from "./seams.js";
 
@@ -48,6 +49,10 @@ export interface ChannelOptions {
 	baud?: number; // to add the line's transmission time to each deadline (default 115200)
 	graceMs?: number; // added to every deadline for a slow host or module (default 200)
 	stallMs?: number; // a payload run with no byte for this long is cut off (default 250)
+	// After this long with no byte either way, a command is preceded by a lone
+	// CR: a module in light sleep loses the first byte it receives (it only
+	// wakes the UART), and an awake one ignores an empty line (default 100; 0: never).
+	wakeAfterIdleMs?: number;
 }
 
 export interface ChannelStats {
@@ -116,6 +121,10 @@ export class Channel implements ReaderEvents {
 	#payloadPush = false;
 	#lastByteAt = 0;
 
+	// While failing commands (cancelAll, a reboot), nothing new goes on the
+	// wire: what callbacks submit waits until the failing is over.
+	#holding = false;
+
 	// One timer serves the command deadline and the payload stall check.
 	#timer: unknown = null;
 	#timerAt = 0;
@@ -124,6 +133,8 @@ export class Channel implements ReaderEvents {
 	#msPerByte: number;
 	#graceMs: number;
 	#stallMs: number;
+	#wakeAfterIdleMs: number;
+	#lastTrafficAt = -Infinity;
 
 	constructor(options: ChannelOptions) {
 		this.#transport = options.transport;
@@ -136,6 +147,7 @@ export class Channel implements ReaderEvents {
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
 		this.#graceMs = options.graceMs ?? 200;
 		this.#stallMs = options.stallMs ?? 250;
+		this.#wakeAfterIdleMs = options.wakeAfterIdleMs ?? 100;
 		this.#onTimer = () => this.#timerFired();
 	}
 
@@ -164,7 +176,7 @@ export class Channel implements ReaderEvents {
 
 	// Bytes from the module.
 	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
-		if (end > start) this.#lastByteAt = this.#clock.now();
+		if (end > start) this.#lastTrafficAt = this.#lastByteAt = this.#clock.now();
 		this.reader.receive(chunk, start, end);
 		if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
 	}
@@ -172,10 +184,8 @@ export class Channel implements ReaderEvents {
 	// Fails the command in flight and everything queued (e.g. the owner shuts
 	// down, or learned of a reboot another way).
 	cancelAll(status = DONE_CANCELLED): void {
-		const current = this.#current;
-		if (current !== null) this.#finish(status, 0);
-		while (this.#queueCount > 0) this.#finishQueued(this.#take(), status);
-		this.#disarm();
+		this.#failAll(status);
+		this.#next();
 	}
 
 	// ---- ReaderEvents ----
@@ -312,7 +322,7 @@ export class Channel implements ReaderEvents {
 	}
 
 	#next(): void {
-		if (this.#current !== null) return;
+		if (this.#current !== null || this.#holding) return;
 		let command: Command;
 		if (!this.#synced) {
 			// Probe only when something waits: a silent module is not polled.
@@ -338,7 +348,9 @@ export class Channel implements ReaderEvents {
 		}
 		const writer = this.#writer;
 		writer.reset();
+		const now = this.#clock.now();
 		try {
+			if (this.#wakeAfterIdleMs > 0 && now - this.#lastTrafficAt >= this.#wakeAfterIdleMs) writer.byte(13);
 			command.render(writer);
 			writer.byte(13);
 		}
@@ -346,7 +358,7 @@ export class Channel implements ReaderEvents {
 			// A command that cannot be rendered never reaches the wire.
 			this.#current = command;
 			this.#stage = STAGE_RESPONSE;
-			this.#finish(DONE_ERROR, 0);
+			this.#finish(DONE_NOT_SENT, 0);
 			return;
 		}
 		this.#current = command;
@@ -354,7 +366,7 @@ export class Channel implements ReaderEvents {
 		this.#lines = command.spec.collect ? [] : NO_LINES;
 		this.reader.armed = command.spec.response;
 		this.stats.commands++;
-		const now = this.#clock.now();
+		this.#lastTrafficAt = now;
 		this.#startedAt = now;
 		this.#deadline = now + command.spec.timeoutMs + this.#graceMs + Math.ceil(writer.length * this.#msPerByte);
 		this.#arm(this.#deadline);
@@ -405,16 +417,28 @@ export class Channel implements ReaderEvents {
 		this.#synced = true;
 		this.#late = null;
 		this.#lateThen = 0;
+		this.#holding = true;
+		this.#failAll(DONE_REBOOT);
+		this.#events.onReboot();
+		this.#holding = false;
+		this.#next();
+	}
+
+	// Fails the command on the wire and what was queued before this call;
+	// commands their callbacks submit stay queued (#holding keeps them off the wire).
+	#failAll(status: number): void {
+		const holding = this.#holding;
+		this.#holding = true;
 		const current = this.#current;
-		if (current !== null && current !== this.#probe) {
-			this.#current = null;
-			this.#stage = STAGE_IDLE;
-			current.onDone(this.#result.set(current, DONE_REBOOT, 0, NO_LINES, 0));
-		}
+		const queued = this.#queueCount;
 		this.#current = null;
 		this.#stage = STAGE_IDLE;
-		while (this.#queueCount > 0) this.#finishQueued(this.#take(), DONE_REBOOT);
-		this.#events.onReboot();
+		this.reader.armed = null;
+		if (current !== null && current !== this.#probe)
+			current.onDone(this.#result.set(current, status, 0, NO_LINES, this.#clock.now() - this.#startedAt));
+		for (let n = queued; n > 0; n--) this.#finishQueued(this.#take(), status);
+		this.#holding = holding;
+		if (this.#queueCount === 0) this.#disarm();
 	}
 
 	#arm(at: number): void {
@@ -441,6 +465,10 @@ export class Channel implements ReaderEvents {
 		}
 		const current = this.#current;
 		if (current !== null) {
+			// A response still streaming in (a long +QIRD payload at a low baud
+			// rate) is late, not lost: its deadline moves with its bytes.
+			if (now >= this.#deadline && this.reader.inPayload && now - this.#lastByteAt < this.#stallMs)
+				this.#deadline = this.#lastByteAt + this.#stallMs;
 			if (now >= this.#deadline) this.#timedOut(current);
 			else this.#arm(this.#deadline);
 		}

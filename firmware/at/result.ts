@@ -8,8 +8,9 @@ export const DONE_SEND_FAIL = 3; // OK then SEND FAIL
 export const DONE_TIMEOUT = 4; // no final result by the deadline
 export const DONE_REBOOT = 5; // the module rebooted while the command was in flight or queued
 export const DONE_CANCELLED = 6; // dropped from the queue by the owner (e.g. channel reset)
+export const DONE_NOT_SENT = 7; // could not be rendered (too long for the command buffer): nothing was written
 
-const names = ["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled"];
+const names = ["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent"];
 
 export function statusName(status: number): string {
 	return names[status] ?? "unknown";

@@ -465,7 +465,9 @@ export class BC20Emulator extends EventEmitter {
       this.noteActivity();
       return;
     }
-    if (this.modem.sleepMode === 2) {
+    // Without PSM (AT+CPSMS=1) the network grants no deep sleep: AT+QSCLK=1
+    // then only reaches light sleep, which the UART wakes.
+    if (this.modem.sleepMode === 2 || this.modem.psmMode !== 1) {
       this.sleepState = "light";
       return;
     }

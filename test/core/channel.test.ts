@@ -53,7 +53,7 @@ const CLOSE = spec("AT+QICLOSE", null, 300, THEN_CLOSE_OK, 1000);
 const OPEN = spec("AT+QIOPEN", ascii("+QIOPEN:"), 300, THEN_URC, 60000);
 const READ = spec("AT+QIRD", ascii("+QIRD:"), 300);
 
-function setup(queueSize = 4) {
+function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 	const written: string[] = [];
 	const urcs: string[] = [];
 	let reboots = 0;
@@ -66,6 +66,7 @@ function setup(queueSize = 4) {
 	};
 	const channel = new Channel({
 		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) }, clock, events, queueSize, graceMs: 0,
+		wakeAfterIdleMs,
 	});
 	const feed = (text: string) => channel.receive(bytes(text));
 	return { channel, clock, written, urcs, feed, reboots: () => reboots };
@@ -265,8 +266,61 @@ test("a command that cannot be rendered fails without touching the wire", () => 
 	const { channel, written } = setup();
 	const huge = new TextCommand(PLAIN, "AT" + "x".repeat(2000));
 	channel.submit(huge);
-	assert.equal(huge.results, ["ERROR"]);
+	assert.equal(huge.results, ["not sent"]);
 	assert.equal(written, []);
+});
+
+test("after an idle line a command is preceded by a lone CR (a sleeping module loses its first byte)", () => {
+	const { channel, feed, clock, written } = setup(4, 100);
+	channel.submit(new TextCommand(PLAIN, "AT"));
+	feed("\r\nOK\r\n");
+	channel.submit(new TextCommand(PLAIN, "ATE0"));
+	feed("\r\nOK\r\n");
+	clock.advance(150);
+	channel.submit(new TextCommand(PLAIN, "AT+CPIN?"));
+	assert.equal(written, ["\rAT\r", "ATE0\r", "\rAT+CPIN?\r"]);
+});
+
+test("cancelAll fails the command on the wire and the queue without writing anything new", () => {
+	const { channel, written } = setup();
+	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
+	channel.submit(a);
+	channel.submit(b);
+	channel.cancelAll();
+	assert.equal(a.results, ["cancelled"]);
+	assert.equal(b.results, ["cancelled"]);
+	assert.equal(written, ["AT\r"]);
+	assert.is(channel.busy, false);
+});
+
+test("a command submitted from a reboot-failure callback survives and goes out after onReboot", () => {
+	const s = setup();
+	const again = new TextCommand(PLAIN, "AT");
+	const first = new TextCommand(PLAIN, "ATI");
+	first.onDone = (result) => {
+		first.results.push(statusName(result.status));
+		s.channel.submit(again);
+	};
+	s.channel.submit(first);
+	s.feed("\r\nRDY\r\n");
+	assert.equal(first.results, ["module rebooted"]);
+	assert.equal(s.written, ["ATI\r", "AT\r"]);
+	s.feed("\r\nOK\r\n");
+	assert.equal(again.results, ["OK"]);
+});
+
+test("a long +QIRD payload still arriving is not cut off by the command deadline", () => {
+	const { channel, feed, clock } = setup();
+	const read = new TextCommand(READ, "AT+QIRD=0,512");
+	channel.submit(read);
+	feed("\r\n+QIRD: 30\r\n");
+	for (let i = 0; i < 30; i++) {
+		clock.advance(50); // 1.5 s in all, far past the 300 ms deadline
+		feed("x");
+	}
+	feed("\r\nOK\r\n");
+	assert.equal(read.results, ["OK"]);
+	assert.is(read.data.length, 60);
 });
 
 test.run();

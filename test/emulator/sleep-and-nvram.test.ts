@@ -26,10 +26,23 @@ test("QSCLK=2: light sleep after the idle time; the first byte only wakes the UA
   }
 });
 
-test("QSCLK=1: deep sleep ignores the UART and holds output until wakeByPin()", async () => {
+test("QSCLK=1 without PSM (AT+CPSMS=0): only light sleep, which the UART wakes", async () => {
+  const m = await ModuleHarness.boot({ sleepAfterMs: 20 });
+  try {
+    await m.command("AT+QSCLK=1");
+    await waitFor(() => m.emulator.sleep === "light", "light sleep");
+    m.sendLine("AT"); // its first byte only wakes the UART
+    assert.is(await m.until("ERROR\r\n"), "T\r\r\nERROR\r\n");
+  } finally {
+    await m.close();
+  }
+});
+
+test("QSCLK=1 with PSM: deep sleep ignores the UART and holds output until wakeByPin()", async () => {
   const peer = await UdpPeer.start(false);
   const m = await ModuleHarness.boot({ sleepAfterMs: 40 });
   try {
+    await m.command('AT+CPSMS=1,,,"00100001","00000000"');
     await m.command("AT+QATWAKEUP=1");
     await m.command("AT+QNBIOTEVENT=1,1");
     await m.command(`AT+QIOPEN=1,0,"UDP","127.0.0.1",${peer.port},0,0`, "+QIOPEN: 0,0\r\n");

@@ -56,7 +56,11 @@ export class FakeModule implements Transport {
 			if (c === 13) {
 				const line = this.#input;
 				this.#input = "";
-				this.#answer(line);
+				// An empty line (the channel's wake-up CR) gets no answer, as on the module.
+				if (line === "") {
+					if (this.echo) this.#outbox += "\r";
+				}
+				else this.#answer(line);
 			}
 			else this.#input += String.fromCharCode(c);
 		}
@@ -82,6 +86,12 @@ export class FakeModule implements Transport {
 	send(text: string): this {
 		this.#outbox += text;
 		return this;
+	}
+
+	// The module restarts: echo is on again, and it prints a boot banner.
+	reboot(banner = "\r\n\x00\xf0\xff\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n"): this {
+		this.echo = true;
+		return this.send(banner);
 	}
 
 	get expectationsLeft(): number {

@@ -1,0 +1,365 @@
+// Bring-up, modem_chat style: each procedure is a constant script of steps
+// (a command, how to read its response lines, what to do once it ended), and
+// one runner walks them. Steps are cold path: each gets a small command
+// object carrying the run it belongs to, so a step left over from an
+// abandoned run (reboot, pdpdeact) is never written (its render throws) and its
+// outcome is ignored.
+import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
+import type { Line } from "../at/line.js";
+import type { Reader } from "../at/reader.js";
+import { DONE_CANCELLED, DONE_ERROR, DONE_REBOOT, type Result } from "../at/result.js";
+import type { Clock } from "../at/seams.js";
+import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, QICFG, QICLOSE, QISTATE } from "./commands.js";
+import type { Dispatcher } from "./dispatcher.js";
+import { BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, resultError } from "./errors.js";
+import { explain } from "./error-query.js";
+
+export type ModemState = "idle" | "starting" | "attaching" | "configuring" | "ready" | "failed" | "closed";
+
+export interface ReadyInfo {
+	// The module's IP address (AT+CGPADDR=1).
+	address: string;
+	// +CEREG <stat>: 1 registered (home), 5 registered (roaming).
+	registration: number;
+}
+
+export interface BringUpSettings {
+	receiveHex: boolean;
+	viewMode: number;
+	showLength: boolean;
+	attachTimeoutMs: number;
+	syncAttempts: number;
+}
+
+export interface BringUpHost {
+	readonly dispatcher: Dispatcher;
+	readonly clock: Clock;
+	readonly reader: Reader;
+	readonly settings: BringUpSettings;
+	// Whether a live socket of the driver holds this connectID.
+	isModuleOpen(id: number): boolean;
+	phase(state: ModemState): void;
+	ready(info: ReadyInfo): void;
+	failed(error: BC20Error): void;
+}
+
+// Poll interval while waiting for registration, attach and an address.
+export const POLL_MS = 1000;
+
+// What a step wants once its command ended.
+const NEXT = 0;
+const AGAIN = 1; // the same step at once
+const RESTART = 2; // the script from its first step
+const POLL = 3; // the same step after POLL_MS, within the attach deadline
+const FAIL = 4;
+
+interface Step {
+	readonly spec: CommandSpec;
+	skip?(run: BringUp): boolean;
+	render(out: CommandWriter, run: BringUp): void;
+	response?(line: Line, run: BringUp): void;
+	settle(result: Result, run: BringUp): number;
+}
+
+interface Script {
+	readonly phase: ModemState;
+	readonly steps: readonly Step[];
+}
+
+// AT until OK: echo, boot noise and silence are tolerated, up to syncAttempts tries.
+const SYNCHRONISE: Script = {
+	phase: "starting",
+	steps: [
+		{
+			spec: AT,
+			render: (out) => void out.text("AT"),
+			settle: (result, run) => result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER),
+		},
+		{
+			spec: ATE0,
+			render: (out) => void out.text("ATE0"),
+			settle: (result, run) => result.ok ? NEXT : run.attempt() ? RESTART : run.fail(E_NO_ANSWER),
+		},
+	],
+};
+
+// Registered (stat 1 or 5), attached, and an address, within attachTimeoutMs.
+const ATTACH: Script = {
+	phase: "attaching",
+	steps: [
+		{
+			spec: CEREG_READ,
+			render: (out) => void out.text("AT+CEREG?"),
+			// +CEREG: <n>,<stat>[,...]
+			response: (line, run) => void (run.registration = line.int(1)),
+			settle: (result, run) => result.ok && (run.registration === 1 || run.registration === 5) ? NEXT : POLL,
+		},
+		{
+			spec: CGATT_READ,
+			render: (out) => void out.text("AT+CGATT?"),
+			response: (line, run) => void (run.attached = line.int(0) === 1),
+			settle: (result, run) => result.ok && run.attached ? NEXT : POLL,
+		},
+		{
+			spec: CGPADDR,
+			render: (out) => void out.text("AT+CGPADDR=1"),
+			// +CGPADDR: 1,<address> (quoted or not)
+			response: (line, run) => {
+				if (line.int(0) === 1) run.address = line.fieldText(1);
+			},
+			settle: (result, run) => result.ok && run.address !== "" ? NEXT : POLL,
+		},
+	],
+};
+
+// The receive settings; the reader follows each one only once the module said OK.
+const CONFIGURE: Script = {
+	phase: "configuring",
+	steps: [
+		{
+			spec: QICFG,
+			render: (out, run) => void out.text("AT+QICFG=\"dataformat\",0,").int(run.settings.receiveHex ? 1 : 0),
+			settle: (result, run) => {
+				if (!result.ok) return FAIL;
+				run.reader.hexReceive = run.settings.receiveHex;
+				return NEXT;
+			},
+		},
+		{
+			spec: QICFG,
+			render: (out, run) => void out.text("AT+QICFG=\"viewmode\",").int(run.settings.viewMode),
+			settle: (result, run) => {
+				if (!result.ok) return FAIL;
+				run.reader.viewMode = run.settings.viewMode;
+				return NEXT;
+			},
+		},
+		{
+			spec: QICFG,
+			render: (out, run) => void out.text("AT+QICFG=\"showlength\",").int(run.settings.showLength ? 1 : 0),
+			settle: (result, run) => {
+				if (!result.ok) return FAIL;
+				run.reader.showLength = run.settings.showLength;
+				return NEXT;
+			},
+		},
+	],
+};
+
+// Sockets the module holds that no live socket of the driver owns (left open
+// before the host reset) are closed. Best effort: failures are passed over.
+const RECONCILE: Script = {
+	phase: "configuring",
+	steps: [
+		{
+			spec: QISTATE,
+			render: (out) => void out.text("AT+QISTATE?"),
+			// +QISTATE: <connectID>,"<service_type>",...
+			response: (line, run) => {
+				const id = line.int(0);
+				if (id >= 0 && id <= 4 && !run.isModuleOpen(id)) run.stale |= 1 << id;
+			},
+			settle: () => NEXT,
+		},
+		{
+			spec: QICLOSE,
+			skip: (run) => run.stale === 0,
+			render: (out, run) => void out.text("AT+QICLOSE=").int(lowestBit(run.stale)),
+			settle: (_result, run) => {
+				run.stale &= run.stale - 1;
+				return run.stale === 0 ? NEXT : AGAIN;
+			},
+		},
+	],
+};
+
+export const FULL_BRING_UP: readonly Script[] = [SYNCHRONISE, ATTACH, CONFIGURE, RECONCILE];
+// After pdpdeact: from the registration step on.
+export const REATTACH: readonly Script[] = [ATTACH, CONFIGURE, RECONCILE];
+
+function lowestBit(mask: number): number {
+	let id = 0;
+	while ((mask & (1 << id)) === 0) id++;
+	return id;
+}
+
+// One step on the wire, tied to the run that issued it.
+class StepCommand implements Command {
+	readonly spec: CommandSpec;
+	#run: BringUp;
+	#generation: number;
+	#step: Step;
+
+	constructor(run: BringUp, generation: number, step: Step) {
+		this.#run = run;
+		this.#generation = generation;
+		this.#step = step;
+		this.spec = step.spec;
+	}
+
+	render(out: CommandWriter): void {
+		if (!this.#run.isCurrent(this.#generation)) throw new Error("abandoned bring-up step");
+		this.#step.render(out, this.#run);
+	}
+
+	onResponse(line: Line): void {
+		if (this.#run.isCurrent(this.#generation)) this.#step.response?.(line, this.#run);
+	}
+
+	onDone(result: Result): void {
+		this.#run.stepDone(this.#generation, this.#step, result);
+	}
+}
+
+export class BringUp {
+	// What the steps learn.
+	registration = -1;
+	attached = false;
+	address = "";
+	stale = 0;
+
+	#host: BringUpHost;
+	#generation = 0;
+	#procedure: readonly Script[] = FULL_BRING_UP;
+	#script = 0;
+	#step = 0;
+	#attempts = 0;
+	#deadline = 0;
+	#failure = 0;
+	#timer: unknown = null;
+	#onTimer: () => void;
+
+	constructor(host: BringUpHost) {
+		this.#host = host;
+		this.#onTimer = () => {
+			this.#timer = null;
+			this.#issue();
+		};
+	}
+
+	get settings(): BringUpSettings {
+		return this.#host.settings;
+	}
+
+	get reader(): Reader {
+		return this.#host.reader;
+	}
+
+	isModuleOpen(id: number): boolean {
+		return this.#host.isModuleOpen(id);
+	}
+
+	isCurrent(generation: number): boolean {
+		return generation === this.#generation;
+	}
+
+	// Starts `procedure` from its first step, abandoning any run under way.
+	run(procedure: readonly Script[]): void {
+		this.stop();
+		this.#procedure = procedure;
+		this.#script = 0;
+		this.#step = 0;
+		this.#attempts = 0;
+		this.registration = -1;
+		this.attached = false;
+		this.address = "";
+		this.stale = 0;
+		this.#enter();
+		this.#issue();
+	}
+
+	stop(): void {
+		this.#generation++;
+		if (this.#timer !== null) this.#host.clock.clear(this.#timer);
+		this.#timer = null;
+	}
+
+	// Counts a failed synchronisation attempt; false once they are used up.
+	attempt(): boolean {
+		return ++this.#attempts < this.#host.settings.syncAttempts;
+	}
+
+	fail(code: number): number {
+		this.#failure = code;
+		return FAIL;
+	}
+
+	stepDone(generation: number, step: Step, result: Result): void {
+		const dispatcher = this.#host.dispatcher, status = result.status;
+		if (generation !== this.#generation || status === DONE_REBOOT || status === DONE_CANCELLED) {
+			dispatcher.done(status);
+			return;
+		}
+		this.#failure = 0;
+		switch (step.settle(result, this)) {
+			case NEXT:
+				this.#step++;
+				this.#issue();
+				break;
+			case AGAIN:
+				this.#issue();
+				break;
+			case RESTART:
+				this.#step = 0;
+				this.#issue();
+				break;
+			case POLL:
+				if (this.#host.clock.now() + POLL_MS > this.#deadline) this.#failed(new BC20Error(E_NOT_ATTACHED,
+					"still " + this.#progress() + " after " + this.#host.settings.attachTimeoutMs + " ms", step.spec.name));
+				else this.#timer = this.#host.clock.set(this.#onTimer, POLL_MS);
+				break;
+			default:
+				if (this.#failure !== 0) this.#failed(new BC20Error(this.#failure,
+					"after " + this.#attempts + " attempts", step.spec.name));
+				else if (status === DONE_ERROR && step.spec === QICFG) {
+					const generation = this.#generation;
+					explain(dispatcher, result, step.spec.name, -1, (error) => {
+						if (generation === this.#generation) this.#failed(error);
+					});
+				}
+				else this.#failed(resultError(status, result.code, step.spec.name));
+		}
+		dispatcher.done(status);
+	}
+
+	#progress(): string {
+		if (this.registration !== 1 && this.registration !== 5) return "not registered (+CEREG stat " + this.registration + ")";
+		if (!this.attached) return "not attached (+CGATT: 0)";
+		return "without an address (+CGPADDR)";
+	}
+
+	#failed(error: BC20Error): void {
+		this.stop();
+		this.#host.failed(error);
+	}
+
+	#enter(): void {
+		const script = this.#procedure[this.#script];
+		if (script === ATTACH) this.#deadline = this.#host.clock.now() + this.#host.settings.attachTimeoutMs;
+		this.#host.phase(script.phase);
+	}
+
+	#issue(): void {
+		for (;;) {
+			const steps = this.#procedure[this.#script].steps;
+			if (this.#step >= steps.length) {
+				this.#script++;
+				this.#step = 0;
+				if (this.#script === this.#procedure.length) {
+					this.stop();
+					this.#host.ready({ address: this.address, registration: this.registration });
+					return;
+				}
+				this.#enter();
+				continue;
+			}
+			const step = steps[this.#step];
+			if (step.skip?.(this)) {
+				this.#step++;
+				continue;
+			}
+			this.#host.dispatcher.urgent(new StepCommand(this, this.#generation, step));
+			return;
+		}
+	}
+}

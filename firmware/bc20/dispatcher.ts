@@ -1,0 +1,205 @@
+// Decides which command goes to the module next, and hands the channel one
+// command at a time (the channel's own queue stays empty).
+//
+// Why not queue everything in the channel: AT+QIGETERROR reports the error of
+// the last TCP/IP command, so after an ERROR it must be the very next command;
+// bring-up steps must not wait behind a queue of reads; and socket traffic
+// (reads, sends, closes) must never be refused for a full queue. So there are
+// three sources: an urgent FIFO (error queries, bring-up steps), a bounded
+// FIFO of the caller's one-off operations (ping, DNS, NTP, QICFG, QISTATE, raw
+// commands), and the sockets, asked in turn for their next command (open,
+// read, send, switch, close). The one-off FIFO and the sockets alternate so
+// that neither starves the other.
+import type { Channel } from "../at/channel.js";
+import type { Command } from "../at/command.js";
+import { DONE_CANCELLED, DONE_TIMEOUT } from "../at/result.js";
+import type { Clock } from "../at/seams.js";
+import { BC20Error, E_QUEUE_FULL } from "./errors.js";
+
+// Something that issues commands of its own (a socket slot).
+export interface Worker {
+	// Its next command, or null; called only when the wire is free.
+	next(): Command | null;
+	// Runs deferred work (callbacks that must not run inside the caller's method).
+	settle(): void;
+}
+
+const URGENT_SIZE = 4;
+
+export class Dispatcher {
+	readonly channel: Channel;
+	#clock: Clock;
+	#workers: readonly Worker[] = [];
+	#turn = 0;
+	#coldTurn = true;
+
+	#urgent: (Command | null)[] = new Array(URGENT_SIZE).fill(null);
+	#urgentHead = 0;
+	#urgentCount = 0;
+	#cold: (Command | null)[];
+	#coldHead = 0;
+	#coldCount = 0;
+
+	#pumping = false;
+	#held = false;
+	#reboots = 0; // the channel's reboot count the owner has handled
+	// While a reboot is being handled: how many queued commands date from before it.
+	#coldBefore = -1;
+	#urgentBefore = -1;
+	#tick: unknown = null;
+	#onTick: () => void;
+
+	constructor(channel: Channel, clock: Clock, queueSize: number) {
+		this.channel = channel;
+		this.#clock = clock;
+		this.#cold = new Array(queueSize).fill(null);
+		this.#onTick = () => this.#ticked();
+	}
+
+	setWorkers(workers: readonly Worker[]): void {
+		this.#workers = workers;
+	}
+
+	// Caller operations waiting (not counting the one on the wire).
+	get queued(): number {
+		return this.#coldCount;
+	}
+
+	// Queues a caller's operation; throws, queueing nothing, when the queue is full.
+	enqueue(command: Command): void {
+		this.#noteReboot();
+		const size = this.#cold.length;
+		if (this.#coldCount === size)
+			throw new BC20Error(E_QUEUE_FULL, size + " operations already waiting", command.spec.name);
+		this.#cold[(this.#coldHead + this.#coldCount) % size] = command;
+		this.#coldCount++;
+		this.pump();
+	}
+
+	// Puts a command first in line.
+	urgent(command: Command): void {
+		this.#noteReboot();
+		if (this.#urgentCount === URGENT_SIZE) throw new Error("urgent command queue overflow");
+		this.#urgent[(this.#urgentHead + this.#urgentCount) % URGENT_SIZE] = command;
+		this.#urgentCount++;
+		this.pump();
+	}
+
+	// While held nothing is written.
+	hold(): void {
+		this.#held = true;
+	}
+
+	// Also marks the module's reboots so far as handled: from the moment the
+	// channel counts a reboot until its owner handled it, nothing is written, as
+	// the channel is failing everything and would lose a command submitted from
+	// inside a failed command's callback.
+	release(): void {
+		this.#held = false;
+		this.#reboots = this.channel.stats.reboots;
+		this.#coldBefore = this.#urgentBefore = -1;
+	}
+
+	// Commands queued from the callbacks of those a reboot failed come after
+	// it: they are kept when the ones from before are failed.
+	#noteReboot(): void {
+		if (this.channel.stats.reboots !== this.#reboots && this.#coldBefore < 0) {
+			this.#coldBefore = this.#coldCount;
+			this.#urgentBefore = this.#urgentCount;
+		}
+	}
+
+	// Every command calls this at the end of its onDone. After a timeout the
+	// channel may still be failing queued work (a resync probe that timed out),
+	// so the next command goes out from a fresh turn instead.
+	done(status: number): void {
+		if (status === DONE_TIMEOUT || status === DONE_CANCELLED) this.soon();
+		else this.pump();
+	}
+
+	// Runs the workers' deferred work and pumps, from a fresh turn of the clock.
+	soon(): void {
+		if (this.#tick === null) this.#tick = this.#clock.set(this.#onTick, 0);
+	}
+
+	// Hands the channel the next command while the wire is free.
+	pump(): void {
+		if (this.#pumping) return; // the outer loop picks up whatever changed
+		this.#pumping = true;
+		try {
+			while (!this.#held && this.channel.pending === 0 && this.channel.stats.reboots === this.#reboots) {
+				const command = this.#pick();
+				if (command === null) break;
+				this.channel.submit(command);
+			}
+		}
+		finally {
+			this.#pumping = false;
+		}
+	}
+
+	// Removes and returns every queued command (urgent first), for a shutdown.
+	takeAll(into: Command[]): Command[] {
+		while (this.#urgentCount > 0) into.push(this.#takeUrgent());
+		while (this.#coldCount > 0) into.push(this.#takeCold());
+		return into;
+	}
+
+	// Removes and returns the queued commands that date from before the
+	// module's reboot (urgent first).
+	takeBeforeReboot(into: Command[]): Command[] {
+		let urgent = this.#urgentBefore < 0 ? this.#urgentCount : this.#urgentBefore;
+		let cold = this.#coldBefore < 0 ? this.#coldCount : this.#coldBefore;
+		while (urgent-- > 0) into.push(this.#takeUrgent());
+		while (cold-- > 0) into.push(this.#takeCold());
+		return into;
+	}
+
+	stop(): void {
+		this.hold();
+		if (this.#tick !== null) this.#clock.clear(this.#tick);
+		this.#tick = null;
+	}
+
+	#ticked(): void {
+		this.#tick = null;
+		const workers = this.#workers;
+		for (let i = 0; i < workers.length; i++) workers[i].settle();
+		this.pump();
+	}
+
+	#pick(): Command | null {
+		if (this.#urgentCount > 0) return this.#takeUrgent();
+		if (this.#coldTurn && this.#coldCount > 0) {
+			this.#coldTurn = false;
+			return this.#takeCold();
+		}
+		const workers = this.#workers, n = workers.length;
+		for (let i = 0; i < n; i++) {
+			const at = (this.#turn + i) % n;
+			const command = workers[at].next();
+			if (command !== null) {
+				this.#turn = (at + 1) % n;
+				this.#coldTurn = true;
+				return command;
+			}
+		}
+		return this.#coldCount > 0 ? this.#takeCold() : null;
+	}
+
+	#takeUrgent(): Command {
+		const command = this.#urgent[this.#urgentHead] as Command;
+		this.#urgent[this.#urgentHead] = null;
+		this.#urgentHead = (this.#urgentHead + 1) % URGENT_SIZE;
+		this.#urgentCount--;
+		return command;
+	}
+
+	#takeCold(): Command {
+		const command = this.#cold[this.#coldHead] as Command;
+		this.#cold[this.#coldHead] = null;
+		this.#coldHead = (this.#coldHead + 1) % this.#cold.length;
+		this.#coldCount--;
+		return command;
+	}
+}

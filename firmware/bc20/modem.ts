@@ -1,0 +1,495 @@
+// The BC20 TCP/IP service: bring-up, five sockets, and the one-off services
+// (ping, NTP, DNS, QICFG, QISTATE, QIGETERROR, raw commands), over the AT
+// channel.
+//
+//   const modem = new BC20({ transport, clock });       // nothing happens yet
+//   modem.start({ onReady(info) {}, onError(error) {} });
+//   // the platform feeds the module's bytes: modem.receive(chunk)
+//
+// Methods throw a BC20Error, changing nothing and sending nothing, for
+// invalid arguments (E_ARGUMENT), the wrong state (E_STATE) and a full queue
+// (E_QUEUE_FULL); everything else is reported through callbacks, which never
+// run inside the method that started the operation (exceptions: start()
+// reports its first state change, close() fails what waits before it returns).
+import { Channel, type ChannelEvents } from "../at/channel.js";
+import type { Line } from "../at/line.js";
+import { NOISE, URC_CLOSED, URC_PDPDEACT, URC_RECV } from "../at/line-kind.js";
+import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
+import type { Clock, Transport } from "../at/seams.js";
+import {
+	BringUp, type BringUpHost, type BringUpSettings, FULL_BRING_UP, type ModemState, REATTACH, type ReadyInfo,
+} from "./bring-up.js";
+import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
+import { type ConfigCallback, ConfigCommand, DATAFORMAT, SHOWLENGTH, VIEWMODE } from "./config.js";
+import { Dispatcher } from "./dispatcher.js";
+import { type DnsCallback, DnsCommand } from "./dns.js";
+import { BC20Error, E_ARGUMENT, E_STATE } from "./errors.js";
+import { ErrorQuery } from "./error-query.js";
+import { type NtpCallback, NtpCommand, type NtpOptions } from "./ntp.js";
+import { type PingCallback, PingCommand, type PingOptions } from "./ping.js";
+import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateCommand } from "./qistate.js";
+import { type CommandCallback, RawCommand } from "./raw-command.js";
+import { Socket, type SocketCallbacks } from "./socket.js";
+import { BUFFER_MODE, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
+import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
+
+export interface BC20Options {
+	transport: Transport;
+	clock: Clock;
+	// Operations (open, ping, DNS...) that may wait for the wire, 1-64 (default 8).
+	// Socket reads and sends are not counted: they never wait in this queue.
+	queueSize?: number;
+	// Longest line kept from the module, 128-4096, rounded up to a power of two
+	// (default 512: a +QISTATE line with a 255-character host name fits).
+	// Longer lines are dropped whole (counted in stats).
+	lineCapacity?: number;
+	// connectIDs 0..sockets-1 are used, 1-5 (default 5).
+	sockets?: number;
+	// Per-socket receive buffer, 1024-32768 bytes, rounded up to a power of two
+	// (default 2048). When full, buffer mode stops reading (the module keeps
+	// the data) and direct push mode loses what does not fit (reported).
+	rxBufferSize?: number;
+	// Per-socket transmit buffer, 256-32768 bytes, rounded up to a power of two
+	// (default 2048). When full, write() takes what fits (TCP) or nothing (UDP).
+	txBufferSize?: number;
+	// AT+QICFG="dataformat",0,<1|0>: received data as hex (default true).
+	receiveHex?: boolean;
+	// AT+QICFG="viewmode": 0 header CR LF data, 1 header comma data (default 1).
+	viewMode?: number;
+	// AT+QICFG="showlength" (default true).
+	showLength?: boolean;
+	// Send printable data with AT+QISEND as text; false sends everything as hex
+	// with AT+QISENDEX (default true).
+	textSend?: boolean;
+	// Registration, attach and address, in ms (default 120000).
+	attachTimeout?: number;
+	// "AT" tries before the module is declared silent, 1-100 (default 20).
+	syncAttempts?: number;
+	// UART speed, for deadlines (default 115200).
+	baud?: number;
+	// Every line from the module, as text (allocates: for debugging).
+	trace?: (line: string) => void;
+}
+
+export interface StartCallbacks {
+	// The module is registered, attached and configured; called again after
+	// each recovery (reboot, pdpdeact).
+	onReady(info: ReadyInfo): void;
+	// Bring-up failed (the modem is "failed"; start() may be called again).
+	onError(error: BC20Error): void;
+	onStateChange?(state: ModemState): void;
+}
+
+export interface OpenOptions extends SocketCallbacks {
+	// "tcp" (default) or "udp".
+	type?: "tcp" | "udp";
+	// IPv4 address or host name.
+	host: string;
+	port: number;
+	// 0 (default): chosen by the module.
+	localPort?: number;
+	// BUFFER_MODE (0, default) or PUSH_MODE (1).
+	mode?: number;
+	// 0-4; default: the lowest free one.
+	connectId?: number;
+	// Only 1 is supported by the module.
+	contextId?: number;
+}
+
+export interface ConfigSettings {
+	receiveHex?: boolean;
+	viewMode?: number;
+	showLength?: boolean;
+}
+
+export interface ModemStats {
+	// Direct-push bytes for sockets the driver does not have open.
+	pushBytesDropped: number;
+}
+
+const SEND_SCRATCH = 64;
+const RAW_TIMEOUT_MS = 5000;
+
+function powerOfTwo(value: unknown, min: number, max: number, what: string, fallback: number): number {
+	const n = checkInt(value, min, max, what, fallback);
+	let size = min;
+	while (size < n) size *= 2;
+	return size;
+}
+
+function flag(value: unknown, what: string, fallback: boolean): boolean {
+	if (value === undefined) return fallback;
+	if (typeof value !== "boolean") throw new BC20Error(E_ARGUMENT, what + " must be true or false");
+	return value;
+}
+
+export class BC20 {
+	readonly stats: ModemStats = { pushBytesDropped: 0 };
+	#channel: Channel;
+	#dispatcher: Dispatcher;
+	#slots: Slot[] = [];
+	#settings: BringUpSettings;
+	#bringUp: BringUp;
+	#trace: ((line: string) => void) | undefined;
+	#commandCapacity: number;
+
+	#state: ModemState = "idle";
+	#callbacks: StartCallbacks | null = null;
+	#info: ReadyInfo | null = null;
+	#pushSlot: Slot | null = null;
+	#raw: RawCommand | null = null;
+
+	constructor(options: BC20Options) {
+		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
+		const { transport, clock } = options;
+		if (transport === null || typeof transport !== "object" || typeof transport.write !== "function")
+			throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
+		if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
+			throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
+		const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
+		const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
+		const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
+		const rxSize = powerOfTwo(options.rxBufferSize, 1024, 32768, "rxBufferSize", 2048);
+		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
+		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
+		this.#settings = {
+			receiveHex: flag(options.receiveHex, "receiveHex", true),
+			viewMode: checkInt(options.viewMode, 0, 1, "viewMode", 1),
+			showLength: flag(options.showLength, "showLength", true),
+			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
+			syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
+		};
+		const textSend = flag(options.textSend, "textSend", true);
+		if (options.trace !== undefined) checkCallback(options.trace, "trace");
+		this.#trace = options.trace;
+		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
+		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
+
+		const events: ChannelEvents = {
+			onUrc: (line) => this.#onUrc(line),
+			onReboot: () => this.#onReboot(),
+			isDirectPush: (id) => {
+				const slot = this.#slots[id];
+				return slot !== undefined && slot.state !== INITIAL && slot.mode === PUSH_MODE;
+			},
+			onPushStart: (id, length) => this.#onPushStart(id, length),
+			onPushData: (bytes, start, end) => {
+				const slot = this.#pushSlot;
+				if (slot !== null) slot.pushData(bytes, start, end);
+				else this.stats.pushBytesDropped += end - start;
+			},
+			onPushEnd: (missing, badDigits) => {
+				const slot = this.#pushSlot;
+				this.#pushSlot = null;
+				slot?.pushEnd(missing, badDigits);
+			},
+			onTraceLine: (line) => this.#onTraceLine(line),
+		};
+		this.#channel = new Channel({
+			transport, clock, events, queueSize: 2, lineCapacity, commandCapacity: this.#commandCapacity, baud,
+		});
+		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
+		const settings = this.#settings;
+		const slotHost: SlotHost = {
+			dispatcher,
+			readSpec: qirdSpec(baud),
+			scratch: new Uint8Array(SEND_SCRATCH),
+			textSend,
+			get showLength() {
+				return settings.showLength;
+			},
+		};
+		for (let id = 0; id < sockets; id++) this.#slots.push(new Slot(id, rxSize, txSize, slotHost));
+		dispatcher.setWorkers(this.#slots);
+		const bringUpHost: BringUpHost = {
+			dispatcher,
+			clock,
+			reader: this.#channel.reader,
+			settings,
+			isModuleOpen: (id) => this.#slots[id]?.moduleOpen ?? false,
+			phase: (state) => this.#setState(state),
+			ready: (info) => {
+				this.#info = info;
+				this.#setState("ready");
+				this.#callbacks?.onReady(info);
+			},
+			failed: (error) => {
+				this.#setState("failed");
+				this.#callbacks?.onError(error);
+			},
+		};
+		this.#bringUp = new BringUp(bringUpHost);
+	}
+
+	get state(): ModemState {
+		return this.#state;
+	}
+
+	// AT command lines written to the module so far (resync probes included).
+	get commandsSent(): number {
+		return this.#channel.stats.commands;
+	}
+
+	// The module's IP address once ready, else "".
+	get address(): string {
+		return this.#info?.address ?? "";
+	}
+
+	// Starts bring-up. Allowed when idle, failed or closed.
+	start(callbacks: StartCallbacks): void {
+		if (this.#state !== "idle" && this.#state !== "failed" && this.#state !== "closed")
+			throw new BC20Error(E_STATE, "already started (" + this.#state + ")");
+		if (callbacks === null || typeof callbacks !== "object") throw new BC20Error(E_ARGUMENT, "callbacks must be an object");
+		checkCallback(callbacks.onReady, "onReady");
+		checkCallback(callbacks.onError, "onError");
+		if (callbacks.onStateChange !== undefined) checkCallback(callbacks.onStateChange, "onStateChange");
+		this.#callbacks = callbacks;
+		this.#dispatcher.release();
+		this.#bringUp.run(FULL_BRING_UP);
+	}
+
+	// The module's bytes, chunk[start, end).
+	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
+		this.#channel.receive(chunk, start, end);
+	}
+
+	// Stops everything: operations waiting fail with E_CANCELLED (before this
+	// returns), sockets are dropped without callbacks (the module's are closed
+	// by the next start()).
+	close(): void {
+		if (this.#state === "idle" || this.#state === "closed") return;
+		this.#bringUp.stop();
+		this.#dispatcher.stop();
+		this.#failQueued(DONE_CANCELLED);
+		this.#channel.cancelAll(DONE_CANCELLED);
+		for (const slot of this.#slots) slot.abandon();
+		this.#info = null;
+		this.#setState("closed");
+	}
+
+	// ---- sockets ----
+
+	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
+	open(options: OpenOptions): Socket {
+		this.#requireReady();
+		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
+		const type = options.type ?? "tcp";
+		if (type !== "tcp" && type !== "udp") throw new BC20Error(E_ARGUMENT, "type must be \"tcp\" or \"udp\"");
+		const host = checkHost(options.host);
+		const port = checkInt(options.port, 1, 65535, "port");
+		const localPort = checkInt(options.localPort, 0, 65535, "localPort", 0);
+		const mode = checkInt(options.mode, BUFFER_MODE, PUSH_MODE, "mode", BUFFER_MODE);
+		if (options.contextId !== undefined && options.contextId !== 1)
+			throw new BC20Error(E_ARGUMENT, "contextId must be 1: the module supports no other context");
+		for (const name of ["onConnected", "onReadable", "onWritable", "onWarning", "onError", "onClose"] as const)
+			if (options[name] !== undefined) checkCallback(options[name], name);
+		let slot: Slot | undefined;
+		if (options.connectId === undefined) {
+			slot = this.#slots.find((s) => s.state === INITIAL);
+			if (slot === undefined) throw new BC20Error(E_STATE, "all " + this.#slots.length + " sockets are in use");
+		}
+		else {
+			slot = this.#slots[checkInt(options.connectId, 0, this.#slots.length - 1, "connectId")];
+			if (slot.state !== INITIAL) throw new BC20Error(E_STATE, "connectID " + slot.id + " is in use", "", slot.id);
+		}
+		const socket = new Socket(slot, type, host, port, localPort);
+		const callbacks: SocketCallbacks = {
+			onConnected: options.onConnected, onReadable: options.onReadable, onWritable: options.onWritable,
+			onWarning: options.onWarning, onError: options.onError, onClose: options.onClose,
+		};
+		slot.begin(socket, callbacks, type === "udp", host, port, localPort, mode);
+		return socket;
+	}
+
+	// The live socket on a connectID, or null.
+	socket(id: number): Socket | null {
+		return this.#slots[id]?.owner ?? null;
+	}
+
+	// ---- one-off services ----
+
+	// AT+QPING; options.onReply gets each reply, `callback` the summary.
+	ping(host: string, options: PingOptions, callback: PingCallback): void {
+		this.#requireReady();
+		checkHost(host);
+		const o = options ?? {};
+		const timeout = checkInt(o.timeout, 1, 255, "timeout", 4);
+		const count = checkInt(o.count, 1, 10, "count", 4);
+		const size = checkInt(o.size, 32, 200, "size", 32);
+		if (o.onReply !== undefined) checkCallback(o.onReply, "onReply");
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new PingCommand(this.#dispatcher, host, timeout, count, size, o.onReply, callback));
+	}
+
+	// AT+QNTP.
+	ntp(server: string, options: NtpOptions, callback: NtpCallback): void {
+		this.#requireReady();
+		checkHost(server, "server");
+		const o = options ?? {};
+		const port = checkInt(o.port, 1, 65535, "port", 0);
+		const autoSet = o.autoSetTime === undefined ? -1 : flag(o.autoSetTime, "autoSetTime", false) ? 1 : 0;
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new NtpCommand(this.#dispatcher, server, port, autoSet, callback));
+	}
+
+	// AT+QIDNSGIP.
+	resolve(host: string, callback: DnsCallback): void {
+		this.#requireReady();
+		checkHost(host);
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new DnsCommand(this.#dispatcher, host, callback));
+	}
+
+	// Reads the module's AT+QICFG settings.
+	config(callback: ConfigCallback): void {
+		this.#requireReady();
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, [DATAFORMAT, VIEWMODE, SHOWLENGTH], [-1, -1, -1],
+			() => {}, callback));
+	}
+
+	// Writes AT+QICFG settings. Each takes effect for the driver when the module
+	// said OK, and is kept for later bring-ups. Change them while no data flows:
+	// data already on its way is framed the old way.
+	configure(settings: ConfigSettings, callback: (error: BC20Error | null) => void): void {
+		this.#requireReady();
+		if (settings === null || typeof settings !== "object") throw new BC20Error(E_ARGUMENT, "settings must be an object");
+		const items: number[] = [], values: number[] = [];
+		if (settings.receiveHex !== undefined) {
+			items.push(DATAFORMAT);
+			values.push(flag(settings.receiveHex, "receiveHex", false) ? 1 : 0);
+		}
+		if (settings.viewMode !== undefined) {
+			items.push(VIEWMODE);
+			values.push(checkInt(settings.viewMode, 0, 1, "viewMode"));
+		}
+		if (settings.showLength !== undefined) {
+			items.push(SHOWLENGTH);
+			values.push(flag(settings.showLength, "showLength", false) ? 1 : 0);
+		}
+		if (items.length === 0) throw new BC20Error(E_ARGUMENT, "no setting given");
+		checkCallback(callback);
+		const reader = this.#channel.reader, own = this.#settings;
+		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, items, values, (item, value) => {
+			if (item === DATAFORMAT) reader.hexReceive = own.receiveHex = value === 1;
+			else if (item === VIEWMODE) reader.viewMode = own.viewMode = value;
+			else reader.showLength = own.showLength = value === 1;
+		}, (error) => callback(error)));
+	}
+
+	// AT+QISTATE: every socket (no options), by context ({contextId: 1}) or one
+	// socket ({connectId}).
+	queryState(options: { contextId?: number; connectId?: number } | null, callback: StateCallback): void {
+		this.#requireReady();
+		let type = QUERY_ALL, target = 0;
+		if (options?.contextId !== undefined && options?.connectId !== undefined)
+			throw new BC20Error(E_ARGUMENT, "give contextId or connectId, not both");
+		if (options?.contextId !== undefined) {
+			type = QUERY_CONTEXT;
+			target = checkInt(options.contextId, 1, 3, "contextId");
+		}
+		else if (options?.connectId !== undefined) {
+			type = QUERY_SOCKET;
+			target = checkInt(options.connectId, 0, 4, "connectId");
+		}
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new StateCommand(this.#dispatcher, type, target, callback));
+	}
+
+	// AT+QIGETERROR: the last TCP/IP error (code 0: none).
+	lastError(callback: (error: BC20Error | null, code: number, description: string) => void): void {
+		this.#requireStarted();
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new ErrorQuery(this.#dispatcher, (code, text, failure) => {
+			callback(failure, code, text);
+		}));
+	}
+
+	// A raw command line (one line, printable ASCII, "AT..."); the callback gets
+	// its response lines. Commands whose state the driver keeps (QIOPEN,
+	// QICLOSE, QISEND(EX), QIRD, QISWTMD, QICFG) are refused but for their test
+	// and read forms. options.timeout: ms for the final result (default 5000).
+	command(text: string, options: { timeout?: number } | CommandCallback, callback?: CommandCallback): void {
+		this.#requireStarted();
+		if (typeof options === "function") {
+			callback = options;
+			options = {};
+		}
+		const line = checkCommandLine(text, this.#commandCapacity - 1);
+		const timeout = checkInt(options?.timeout, 100, 600000, "timeout", RAW_TIMEOUT_MS);
+		checkCallback(callback);
+		this.#dispatcher.enqueue(new RawCommand(this.#dispatcher, line, timeout, callback as CommandCallback,
+			(command) => void (this.#raw = command)));
+	}
+
+	// ---- internals ----
+
+	#requireReady(): void {
+		if (this.#state !== "ready") throw new BC20Error(E_STATE, "the modem is not ready (" + this.#state + ")");
+	}
+
+	#requireStarted(): void {
+		if (this.#state === "idle" || this.#state === "closed")
+			throw new BC20Error(E_STATE, "the modem is not started (" + this.#state + ")");
+	}
+
+	#setState(state: ModemState): void {
+		if (state === this.#state) return;
+		this.#state = state;
+		this.#callbacks?.onStateChange?.(state);
+	}
+
+	#onUrc(line: Line): void {
+		const kind = line.kind;
+		if (kind === URC_RECV) {
+			// A direct-push header: its data goes through onPush*.
+			if (line.payloadLength > 0) return;
+			const slot = this.#slots[line.int(1)];
+			if (slot === undefined) return;
+			if (line.fieldEquals(2, BUFF_FULL)) slot.bufferFull();
+			else slot.notice(line.int(2, -1));
+		}
+		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
+		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
+	}
+
+	#onPushStart(id: number, length: number): void {
+		const slot = this.#slots[id];
+		this.#pushSlot = slot !== undefined && slot.state !== INITIAL ? slot : null;
+		this.#pushSlot?.pushStart(length);
+	}
+
+	#onTraceLine(line: Line): void {
+		if (this.#raw !== null && line.kind === NOISE) this.#raw.lines.push(line.text());
+		if (this.#trace !== undefined) this.#trace(line.text());
+	}
+
+	// Every socket fails with 570 and the service attaches again.
+	#pdpDeactivated(): void {
+		for (const slot of this.#slots) slot.pdpDeactivated();
+		if (this.#state === "ready" || this.#state === "attaching" || this.#state === "configuring") {
+			this.#info = null;
+			this.#bringUp.run(REATTACH);
+		}
+	}
+
+	// RDY: the channel has failed what was on the wire; fail what waits here,
+	// end every socket, and bring the module up again.
+	#onReboot(): void {
+		this.#pushSlot = null;
+		this.#raw = null;
+		this.#failQueued(DONE_REBOOT);
+		for (const slot of this.#slots) slot.rebooted();
+		if (this.#state === "closed") return;
+		this.#dispatcher.release();
+		if (this.#state === "idle") return;
+		this.#info = null;
+		this.#bringUp.run(FULL_BRING_UP);
+	}
+
+	#failQueued(status: number): void {
+		const result = new Result(), dispatcher = this.#dispatcher;
+		const queued = status === DONE_REBOOT ? dispatcher.takeBeforeReboot([]) : dispatcher.takeAll([]);
+		for (const command of queued) command.onDone(result.set(command, status, 0, NO_LINES, 0));
+	}
+}

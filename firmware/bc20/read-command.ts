@@ -1,0 +1,45 @@
+// AT+QIRD for one socket: one object per socket, reused for every read; the
+// payload goes straight from the input chunk into the socket's receive ring.
+import { COMMA } from "../at/ascii.js";
+import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
+import type { Line } from "../at/line.js";
+import type { Result } from "../at/result.js";
+import { QIRD_LINE } from "./commands.js";
+import type { Slot } from "./socket-slot.js";
+
+export class ReadCommand implements Command {
+	readonly spec: CommandSpec;
+	// Bytes asked for (1-512), set by the socket before each read.
+	length = 0;
+	#slot: Slot;
+
+	constructor(slot: Slot, spec: CommandSpec) {
+		this.#slot = slot;
+		this.spec = spec;
+	}
+
+	render(out: CommandWriter): void {
+		out.raw(QIRD_LINE, 0, QIRD_LINE.length).int(this.#slot.id).byte(COMMA).int(this.length);
+	}
+
+	// +QIRD: <actual_read_length>[,<remaining_length>] (remaining with showlength 1).
+	onResponse(line: Line): void {
+		this.#slot.readHeader(line.int(0, 0), line.int(1, -1));
+	}
+
+	onPayloadStart(length: number): void {
+		this.#slot.readStart(length);
+	}
+
+	onPayload(bytes: Uint8Array, start: number, end: number): void {
+		this.#slot.readData(bytes, start, end);
+	}
+
+	onPayloadEnd(missing: number, badDigits: number): void {
+		this.#slot.readEnd(missing, badDigits);
+	}
+
+	onDone(result: Result): void {
+		this.#slot.readDone(result);
+	}
+}

@@ -1,0 +1,104 @@
+// AT+QISEND / AT+QISENDEX for one socket: one object per socket, reused for
+// every send, rendering straight from the socket's transmit ring so that a
+// send allocates nothing.
+//
+// Text or hex: AT+QISEND carries up to 1024 bytes on the command line as
+// they are, AT+QISENDEX up to 512 as hex digits. Text is used only for bytes
+// no AT parser can misread (see isTextByte); anything else goes as hex, which
+// costs twice the UART time but cannot be misread.
+import { COMMA } from "../at/ascii.js";
+import type { ByteRing } from "../at/byte-ring.js";
+import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
+import type { Result } from "../at/result.js";
+import { MAX_SEND_HEX, MAX_SEND_TEXT, QISEND, QISEND_LINE, QISENDEX, QISENDEX_LINE } from "./commands.js";
+import type { Slot } from "./socket-slot.js";
+
+const SPACE = 32;
+
+// A byte AT+QISEND may carry unquoted: printable ASCII except '"' (the
+// module strips quotes around the data), ',' (a parser splitting the line at
+// commas would cut the data), ';' (chains commands) and '\' (escape
+// introducer in V.250 strings). Spaces are allowed inside the data only, as a
+// parser may trim them at the ends (see textRun).
+export function isTextByte(b: number): boolean {
+	return b >= 32 && b <= 126 && b !== 34 && b !== 44 && b !== 59 && b !== 92;
+}
+
+// Length of the longest prefix of ring[0, limit) that can go as text: text
+// bytes only, not starting or ending with a space.
+export function textRun(ring: ByteRing, limit: number): number {
+	if (ring.peek(0) === SPACE) return 0;
+	let n = 0;
+	while (n < limit && isTextByte(ring.peek(n))) n++;
+	while (n > 0 && ring.peek(n - 1) === SPACE) n--;
+	return n;
+}
+
+// Whether bytes[start, end) can go as text as a whole (a UDP datagram).
+export function isText(bytes: Uint8Array, start: number, end: number): boolean {
+	if (end <= start || bytes[start] === SPACE || bytes[end - 1] === SPACE) return false;
+	for (let i = start; i < end; i++) if (!isTextByte(bytes[i])) return false;
+	return true;
+}
+
+// How the next send from `ring` goes: returns the byte count, and the sign
+// says the form (negative: hex). `datagram` > 0 forces exactly that many bytes.
+export function planSend(ring: ByteRing, datagram: number, allowText: boolean): number {
+	if (datagram > 0) {
+		if (allowText && datagram <= MAX_SEND_TEXT && textRun(ring, datagram) === datagram) return datagram;
+		return -datagram;
+	}
+	const available = ring.count;
+	const limit = available < MAX_SEND_TEXT ? available : MAX_SEND_TEXT;
+	const run = allowText ? textRun(ring, limit) : 0;
+	// All text, or a text run at least as long as a hex send could carry.
+	if (run === limit || run >= MAX_SEND_HEX) return run;
+	return -(available < MAX_SEND_HEX ? available : MAX_SEND_HEX);
+}
+
+export class SendCommand implements Command {
+	spec: CommandSpec = QISEND;
+	count = 0;
+	hex = false;
+	#slot: Slot;
+	#scratch: Uint8Array;
+
+	constructor(slot: Slot, scratch: Uint8Array) {
+		this.#slot = slot;
+		this.#scratch = scratch;
+	}
+
+	prepare(count: number, hex: boolean): this {
+		this.count = count;
+		this.hex = hex;
+		this.spec = hex ? QISENDEX : QISEND;
+		return this;
+	}
+
+	render(out: CommandWriter): void {
+		const count = this.count, tx = this.#slot.tx;
+		const start = this.hex ? QISENDEX_LINE : QISEND_LINE;
+		out.raw(start, 0, start.length).int(this.#slot.id).byte(COMMA).int(count).byte(COMMA);
+		if (!this.hex) {
+			if (out.free < count) throw new RangeError("send longer than the command line");
+			out.length += tx.copyOut(0, out.bytes, out.length, count);
+			return;
+		}
+		const scratch = this.#scratch;
+		for (let at = 0; at < count;) {
+			const rest = count - at;
+			const n = tx.copyOut(at, scratch, 0, rest < scratch.length ? rest : scratch.length);
+			if (n === 0) throw new RangeError("send longer than the bytes queued");
+			out.hex(scratch, 0, n);
+			at += n;
+		}
+	}
+
+	onDone(result: Result): void {
+		this.#slot.sent(result);
+	}
+
+	onLate(kind: number): void {
+		this.#slot.sentLate(kind);
+	}
+}

@@ -1,0 +1,89 @@
+// The commands that change a socket's state at the module: AT+QIOPEN (OK,
+// then +QIOPEN: <id>,<err>), AT+QICLOSE (OK, then CLOSE OK) and AT+QISWTMD.
+// Their outcome is handed to the socket's slot.
+import { COMMA } from "../at/ascii.js";
+import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
+import type { Line } from "../at/line.js";
+import { URC_QIOPEN } from "../at/line-kind.js";
+import type { Result } from "../at/result.js";
+import { CONTEXT_ID, QICLOSE, QIOPEN, QISWTMD } from "./commands.js";
+import type { BC20Error } from "./errors.js";
+import type { Slot } from "./socket-slot.js";
+
+export class OpenCommand implements Command {
+	readonly spec = QIOPEN;
+	// <err> of +QIOPEN: 0 connected, else the manual's code; -1 until it came.
+	code = -1;
+	#slot: Slot;
+	#service: string;
+	#host: string;
+	#port: number;
+	#localPort: number;
+	#mode: number;
+
+	// `host` has been checked (checkHost): it cannot break out of its quotes.
+	constructor(slot: Slot, udp: boolean, host: string, port: number, localPort: number, mode: number) {
+		this.#slot = slot;
+		this.#service = udp ? "UDP" : "TCP";
+		this.#host = host;
+		this.#port = port;
+		this.#localPort = localPort;
+		this.#mode = mode;
+	}
+
+	// AT+QIOPEN=<contextID>,<connectID>,"<service_type>","<host>",<remote_port>,<local_port>,<access_mode>
+	render(out: CommandWriter): void {
+		out.text("AT+QIOPEN=").int(CONTEXT_ID).byte(COMMA).int(this.#slot.id).text(",\"").text(this.#service)
+			.text("\",\"").text(this.#host).text("\",").int(this.#port).byte(COMMA).int(this.#localPort).byte(COMMA)
+			.int(this.#mode);
+	}
+
+	onUrc(line: Line): number {
+		if (line.kind !== URC_QIOPEN || line.int(0) !== this.#slot.id) return URC_NOT_MINE;
+		this.code = line.int(1, 550);
+		return URC_COMPLETES;
+	}
+
+	onDone(result: Result): void {
+		this.#slot.opened(result, this.code);
+	}
+}
+
+// One per socket, reused.
+export class CloseCommand implements Command {
+	readonly spec = QICLOSE;
+	#slot: Slot;
+
+	constructor(slot: Slot) {
+		this.#slot = slot;
+	}
+
+	render(out: CommandWriter): void {
+		out.text("AT+QICLOSE=").int(this.#slot.id);
+	}
+
+	onDone(result: Result): void {
+		this.#slot.closed(result);
+	}
+}
+
+export class SwitchCommand implements Command {
+	readonly spec = QISWTMD;
+	readonly mode: number;
+	readonly callback: ((error: BC20Error | null) => void) | undefined;
+	#slot: Slot;
+
+	constructor(slot: Slot, mode: number, callback: ((error: BC20Error | null) => void) | undefined) {
+		this.#slot = slot;
+		this.mode = mode;
+		this.callback = callback;
+	}
+
+	render(out: CommandWriter): void {
+		out.text("AT+QISWTMD=").int(this.#slot.id).byte(COMMA).int(this.mode);
+	}
+
+	onDone(result: Result): void {
+		this.#slot.switched(this, result);
+	}
+}
