@@ -3,7 +3,8 @@
 //   dist/xs/bc20.js  the core, modem and net classes as one plain script that
 //                    defines globalThis.bc20, for any XS host
 //   dist/bc20.mjs    the `bc20` command for Node (package.json "bin")
-// Runs at `npm install` (prepare) and `npm run build`.
+// Runs at `npm install` (prepare) and `npm run build`. The CLI keeps the
+// shebang of host-sim/cli.ts.
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 import { bundleForXS } from "./xs-bundle.mjs";
@@ -22,7 +23,6 @@ await build({
 	format: "esm",
 	target: "node20",
 	packages: "external",
-	banner: { js: "#!/usr/bin/env node" },
 	logLevel: "warning",
 });
 await chmod("dist/bc20.mjs", 0o755);
