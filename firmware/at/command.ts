@@ -108,10 +108,15 @@ export class CommandWriter {
 
 	// Constant bytes, e.g. a command prefix turned into bytes at load time.
 	literal(bytes: Uint8Array): this {
-		return this.raw(bytes, 0, bytes.length);
+		this.#room(bytes.length);
+		// A whole array copies natively, with no view made.
+		this.bytes.set(bytes, this.length);
+		this.length += bytes.length;
+		return this;
 	}
 
 	raw(src: Uint8Array, start: number, end: number): this {
+		if (start === 0 && end === src.length) return this.literal(src);
 		this.#room(end - start);
 		const bytes = this.bytes;
 		let at = this.length;
