@@ -85,13 +85,14 @@ export class TCP {
 			if (count !== undefined) throw new TypeError("TCP: read() takes no argument in number format");
 			return socket.read(this.#one, 0, 1) === 1 ? this.#one[0] : undefined;
 		}
-		if (count !== undefined && typeof count === "object") {
+		if (typeof count === "object") {
 			const into = byteView(count);
 			return socket.read(into, 0, into.length);
 		}
 		const available = socket.readable;
 		if (available === 0) return undefined;
-		const n = count === undefined || count > available ? available : count;
+		// Written to narrow the same with and without strictNullChecks (mcconfig compiles without).
+		const n = typeof count === "number" && count < available ? count : available;
 		const result = new ArrayBuffer(n);
 		socket.read(new Uint8Array(result), 0, n);
 		return result;
