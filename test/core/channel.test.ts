@@ -12,7 +12,7 @@ import type { Line } from "../../firmware/at/line.js";
 import * as K from "../../firmware/at/line-kind.js";
 import { type Result, statusName } from "../../firmware/at/result.js";
 import { bytes, hex, latin1 } from "../support/bytes.js";
-import { VirtualClock } from "../support/virtual-clock.js";
+import { StepClock } from "../support/bc20-virtual-clock.js";
 
 class TextCommand implements Command {
 	results: string[] = [];
@@ -57,7 +57,7 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 	const written: string[] = [];
 	const urcs: string[] = [];
 	let reboots = 0;
-	const clock = new VirtualClock();
+	const clock = new StepClock();
 	const events: ChannelEvents = {
 		onUrc: (line) => urcs.push(line.text()),
 		onReboot: () => reboots++,

@@ -45,6 +45,16 @@ export class StepClock implements Clock {
 		return true;
 	}
 
+	// Moves time forward by `ms`, firing the timers that fall due, in order.
+	advance(ms: number): void {
+		const end = this.time + ms;
+		for (let at = this.nextAt(); at <= end; at = this.nextAt()) {
+			this.moveTo(at);
+			this.fireOne();
+		}
+		this.moveTo(end);
+	}
+
 	// Moves to `at` (never backwards) without firing anything.
 	moveTo(at: number): void {
 		if (at > this.time) this.time = at;
