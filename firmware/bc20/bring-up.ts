@@ -44,7 +44,10 @@ export interface BringUpHost {
 }
 
 // Poll interval while waiting for registration, attach and an address.
+// The first poll comes sooner (a module that attaches quickly is not kept
+// waiting a whole second); each next one waits twice as long, up to POLL_MS.
 export const POLL_MS = 1000;
+export const FIRST_POLL_MS = 250;
 
 // What a step wants once its command ended.
 const NEXT = 0;
@@ -227,6 +230,7 @@ export class BringUp {
 	#deadline = 0;
 	#failure = 0;
 	#timer: unknown = null;
+	#pollMs = FIRST_POLL_MS;
 	#onTimer: () => void;
 
 	constructor(host: BringUpHost) {
@@ -294,6 +298,7 @@ export class BringUp {
 		switch (step.settle(result, this)) {
 			case NEXT:
 				this.#step++;
+				this.#pollMs = FIRST_POLL_MS;
 				this.#issue();
 				break;
 			case AGAIN:
@@ -304,9 +309,12 @@ export class BringUp {
 				this.#issue();
 				break;
 			case POLL:
-				if (this.#host.clock.now() + POLL_MS > this.#deadline) this.#failed(new BC20Error(E_NOT_ATTACHED,
+				if (this.#host.clock.now() + this.#pollMs > this.#deadline) this.#failed(new BC20Error(E_NOT_ATTACHED,
 					"still " + this.#progress() + " after " + this.#host.settings.attachTimeoutMs + " ms", step.spec.name));
-				else this.#timer = this.#host.clock.set(this.#onTimer, POLL_MS);
+				else {
+					this.#timer = this.#host.clock.set(this.#onTimer, this.#pollMs);
+					this.#pollMs = this.#pollMs * 2 > POLL_MS ? POLL_MS : this.#pollMs * 2;
+				}
 				break;
 			default:
 				if (this.#failure !== 0) this.#failed(new BC20Error(this.#failure,

@@ -109,6 +109,29 @@ test("failures are one clear line and a non-zero exit code", async () => {
 	}
 });
 
+test("ping, dns, ntp, state and monitor print their results and exit 0", async () => {
+	const { SntpServer } = await import("../../host-sim/cloud/sntp-server.js");
+	const sntp = await new SntpServer(() => Date.UTC(2026, 4, 6, 7, 8, 9)).start();
+	try {
+		const ping = await bc20(["ping", "127.0.0.1", "--count", "2", "--timeout", "1"]);
+		assert.is(ping.code, 0, ping.stderr);
+		assert.match(ping.stdout.toString(), /reply from 127\.0\.0\.1: bytes=32 time=\d+ms ttl=255\n[^]*127\.0\.0\.1: 2 sent, 2 received, 0 lost/);
+		const dns = await bc20(["dns", "localhost"]);
+		assert.is(dns.stdout.toString(), "127.0.0.1\n");
+		const ntp = await bc20(["ntp", "127.0.0.1", "--ntp-port", String(sntp.port)]);
+		assert.is(ntp.code, 0, ntp.stderr);
+		assert.match(ntp.stdout.toString(), /^2026-05-06T07:08:09\.000Z \(module: "26\/05\/06,07:08:09\+00", zone 0 h\)\n$/);
+		const state = await bc20(["state"]);
+		assert.is(state.stdout.toString(), "no sockets open\n");
+		const monitor = await bc20(["monitor", "--seconds", "1"]);
+		assert.is(monitor.code, 0, monitor.stderr);
+		assert.match(monitor.stdout.toString(), /^module ready, address 127\.0\.0\.1; watching/);
+	}
+	finally {
+		sntp.close();
+	}
+});
+
 test("the module never answers: a clear line, not a hang", async () => {
 	// A bridge that accepts the connection and never says anything.
 	const { createServer } = await import("node:net");
