@@ -5,11 +5,14 @@
 // Every comparison is a ratio of two figures measured in the same run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem, type } from "node:os";
+import { e2eThroughput } from "../bench/e2e-throughput.js";
+import { footprint } from "../bench/footprint.js";
 import { nodeThroughput } from "../bench/node-throughput.js";
+import { pushLatency } from "../bench/push-latency.js";
 import { formatTable, type Section, type Target } from "../bench/section.js";
 import { xsCost } from "../bench/xs-cost.js";
 
-const SECTIONS: Section[] = [nodeThroughput, xsCost];
+const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 

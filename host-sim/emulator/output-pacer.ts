@@ -17,6 +17,7 @@ export interface OutputPacerOptions {
 }
 
 const BITS_PER_BYTE = 10;
+const TIMER_RESOLUTION_MS = 1.5;
 
 export class OutputPacer {
   private readonly queue: Buffer[] = [];
@@ -60,7 +61,10 @@ export class OutputPacer {
   private schedule(): void {
     if (this.timer !== undefined || this.immediate !== undefined || this.queuedBytes === 0) return;
     const wait = this.msPerByte > 0 ? this.lineBusyUntil + this.msPerByte - performance.now() : 0;
-    if (wait > 0) this.timer = setTimeout(() => this.pump(), wait);
+    // Node timers fire after 1 ms at the earliest: a shorter wait (a byte at
+    // 921600 baud takes 11 us) goes through immediates, or every answer would
+    // start a millisecond late.
+    if (wait > TIMER_RESOLUTION_MS) this.timer = setTimeout(() => this.pump(), wait);
     else this.immediate = setImmediate(() => this.pump());
   }
 
