@@ -13,7 +13,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-	await xs.close();
+	await xs?.close(); // undefined when the worker could not start: its error is the one to see
 });
 
 test("bring-up, sockets, hostile payloads and a reboot inside XS", async () => {

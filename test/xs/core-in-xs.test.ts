@@ -15,7 +15,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-	await xs.close();
+	await xs?.close(); // undefined when the worker could not start: its error is the one to see
 });
 
 test("the reader transcripts pass inside XS", async () => {

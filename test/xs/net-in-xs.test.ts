@@ -11,7 +11,7 @@ test.before(async () => {
 });
 
 test.after(async () => {
-	await xs.close();
+	await xs?.close(); // undefined when the worker could not start: its error is the one to see
 });
 
 test("dist/xs/bc20.js's source runs as a plain script in XS and defines globalThis.bc20", async () => {

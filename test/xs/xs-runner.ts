@@ -106,10 +106,11 @@ export function xsnapWorkerPath(): string {
 export async function startXS({ meteringLimit = 0 }: StartOptions = {}): Promise<XS> {
   const binary = xsnapWorkerPath();
   if (!existsSync(binary)) {
-    throw new Error(
-      "XS tests need the xsnap worker binary built by @agoric/xsnap's install script; " +
-        `run \`npm rebuild @agoric/xsnap\` (needs make and a C compiler). Expected it at ${binary}`,
-    );
+    const message = "XS tests need the xsnap worker binary built by @agoric/xsnap's install script; " +
+      `run \`npm rebuild @agoric/xsnap\` (needs make and a C compiler). Expected it at ${binary}`;
+    // uvu reports a failing before-hook without its error: say it here too.
+    process.stderr.write(`${message}\n`);
+    throw new Error(message);
   }
   const thread = new Worker(new URL("./xsnap-thread.mjs", import.meta.url), {
     workerData: { meteringLimit } satisfies ThreadOptions,
