@@ -22,7 +22,7 @@ import { randomBytes } from "node:crypto";
 import type { Socket } from "../firmware/bc20/socket.js";
 import { openBenchSession, type Pacing } from "./e2e-session.js";
 import { type Framing, idealBytesPerSecond, receiveFraming, sendFraming } from "./framing.js";
-import { sink, source } from "./loopback-peers.js";
+import { sink, source } from "../test/support/loopback-servers.js";
 import { fixed, type Section, type SectionResult } from "./section.js";
 
 const BAUDS = [115200, 921600];

@@ -17,7 +17,7 @@
 import type { Socket } from "../firmware/bc20/socket.js";
 import { openBenchSession } from "./e2e-session.js";
 import { pushUrcBytes } from "./framing.js";
-import { source } from "./loopback-peers.js";
+import { source } from "../test/support/loopback-servers.js";
 import type { Section, SectionResult } from "./section.js";
 
 const BAUD = 115200;

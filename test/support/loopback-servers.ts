@@ -14,6 +14,8 @@ function track(server: Server): Set<Socket> {
 	server.on("connection", (s) => {
 		sockets.add(s);
 		s.on("close", () => sockets.delete(s));
+		s.on("error", () => {});
+		s.setNoDelay(true);
 	});
 	return sockets;
 }
@@ -41,6 +43,26 @@ export function tcpEcho(closeAfter = 0): Promise<Peer> {
 		});
 		socket.on("error", () => {});
 	}));
+}
+
+// Keeps everything it receives.
+export async function sink(): Promise<Peer & { received(): Buffer }> {
+	const chunks: Buffer[] = [];
+	const peer = await listen(createServer((socket) => socket.on("data", (data) => chunks.push(data))));
+	return { ...peer, received: () => Buffer.concat(chunks) };
+}
+
+// Sends what it is told to on the (first) accepted connection, waiting for it if need be.
+export async function source(): Promise<Peer & { send(bytes: Uint8Array): Promise<void> }> {
+	let connected: (socket: Socket) => void = () => {};
+	const connection = new Promise<Socket>((resolve) => connected = resolve);
+	const peer = await listen(createServer((socket) => connected(socket)));
+	return {
+		...peer,
+		async send(bytes) {
+			(await connection).write(bytes);
+		},
+	};
 }
 
 export async function udpEcho(): Promise<Peer> {
