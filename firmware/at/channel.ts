@@ -35,6 +35,7 @@ export interface ChannelEvents {
 	onPushStart(connectId: number, length: number): void;
 	onPushData(bytes: Uint8Array, start: number, end: number): void;
 	onPushEnd(missing: number, badDigits: number): void;
+	onPayloadDamaged?(connectId: number, command: Command | null): void;
 	// Every line, for traces (optional).
 	onTraceLine?(line: Line): void;
 }
@@ -71,15 +72,16 @@ const STAGE_IDLE = 0;
 const STAGE_RESPONSE = 1; // written, waiting for OK / ERROR
 const STAGE_THEN = 2; // OK seen, waiting for SEND OK / CLOSE OK / a URC
 
-const PROBE_CGATT = spec("AT+CGATT?", ascii("+CGATT:"), 300);
-const PROBE_CGSN = spec("AT+CGSN=1", ascii("+CGSN:"), 300);
+const PROBE_SPECS = [spec("AT+CGATT?", ascii("+CGATT:"), 300), spec("AT+CGSN=1", ascii("+CGSN:"), 300),
+	spec("AT+CEREG?", ascii("+CEREG:"), 300), spec("AT+CFUN?", ascii("+CFUN:"), 300)];
 
 // The resync probe: its response line marks where stale output ends.
 class Probe implements Command {
-	spec: CommandSpec = PROBE_CGATT;
+	spec: CommandSpec = PROBE_SPECS[0];
+	index = 0;
 	seen = false;
 	render(out: CommandWriter): void {
-		out.text(this.spec === PROBE_CGATT ? "AT+CGATT?" : "AT+CGSN=1");
+		out.text(this.spec.name);
 	}
 	onResponse(): void {
 		this.seen = true;
@@ -113,12 +115,15 @@ export class Channel implements ReaderEvents {
 	// Resync state.
 	#synced = true;
 	#probe = new Probe();
+	#probesOwed = 0;
 	#late: Command | null = null; // the last command that timed out
 	#lateThen = 0; // a second-stage line still owed by it (SEND/CLOSE), else 0
+	#lateUntil = 0;
 
 	// Payload routing.
 	#payloadTo: Command | null = null;
 	#payloadPush = false;
+	#pushId = -1;
 	#lastByteAt = 0;
 
 	// While failing commands (cancelAll, a reboot), nothing new goes on the
@@ -150,6 +155,7 @@ export class Channel implements ReaderEvents {
 		this.#wakeAfterIdleMs = options.wakeAfterIdleMs ?? 100;
 		this.#onTimer = () => this.#timerFired();
 	}
+
 
 	get busy(): boolean {
 		return this.#current !== null;
@@ -239,6 +245,7 @@ export class Channel implements ReaderEvents {
 	onPayloadStart(connectId: number, length: number): void {
 		if (connectId >= 0) {
 			this.#payloadPush = true;
+			this.#pushId = connectId;
 			this.#events.onPushStart(connectId, length);
 			return;
 		}
@@ -256,7 +263,16 @@ export class Channel implements ReaderEvents {
 		else this.#payloadTo?.onPayload?.(bytes, start, end);
 	}
 
+	#lastPush = -1;
+	#lastRead: Command | null = null;
+
+	onPayloadOverrun(): void {
+		this.#events.onPayloadDamaged?.(this.#lastPush, this.#lastRead);
+	}
+
 	onPayloadEnd(missing: number, badDigits: number): void {
+		this.#lastPush = this.#payloadPush ? this.#pushId : -1;
+		this.#lastRead = this.#payloadPush ? null : this.#payloadTo;
 		this.stats.payloadBytesLost += missing;
 		if (this.#payloadPush) this.#events.onPushEnd(missing, badDigits);
 		else this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
@@ -267,6 +283,8 @@ export class Channel implements ReaderEvents {
 	// ---- internals ----
 
 	#final(line: Line, kind: number, current: Command | null): void {
+		// An owed line that has not come within another second-stage deadline never will.
+		if (this.#lateThen !== 0 && this.#clock.now() > this.#lateUntil) this.#lateThen = 0;
 		// A second-stage line owed by a timed-out command is consumed as late.
 		if (this.#lateThen !== 0 && (kind === K.SEND_OK || kind === K.SEND_FAIL ? this.#lateThen === THEN_SEND_RESULT
 			: kind === K.CLOSE_OK && this.#lateThen === THEN_CLOSE_OK)) {
@@ -290,6 +308,10 @@ export class Channel implements ReaderEvents {
 				const then = current.spec.then;
 				if (then === THEN_NOTHING) this.#finish(DONE_OK, 0);
 				else {
+					// The module took a new command of the same socket (the same
+					// command object): the line the timed-out one owed is not coming
+					// (manual 4.1.2: a QISEND while SEND OK is pending gets ERROR).
+					if (this.#lateThen === then && current === this.#late) this.#lateThen = 0;
 					this.#stage = STAGE_THEN;
 					this.reader.armed = null;
 					this.#deadline = this.#clock.now() + current.spec.thenTimeoutMs + this.#graceMs;
@@ -331,9 +353,12 @@ export class Channel implements ReaderEvents {
 				return;
 			}
 			const probe = this.#probe;
-			const lateResponse = this.#late?.spec.response;
-			probe.spec = lateResponse && lateResponse[1] === 67 && lateResponse[2] === 71 && lateResponse[3] === 65
-				? PROBE_CGSN : PROBE_CGATT; // a timed-out AT+CGATT? would answer like the usual probe
+			const lateResponse = this.#late?.spec.response ?? null;
+			let index = 0;
+			while (index < PROBE_SPECS.length - 1 && ((this.#probesOwed & (1 << index)) !== 0 ||
+				(lateResponse !== null && sameBytes(lateResponse, PROBE_SPECS[index].response as Uint8Array)))) index++;
+			probe.index = index;
+			probe.spec = PROBE_SPECS[index];
 			probe.seen = false;
 			this.stats.probes++;
 			command = probe;
@@ -390,11 +415,16 @@ export class Channel implements ReaderEvents {
 			if (status !== DONE_TIMEOUT) {
 				this.#synced = true;
 				this.#late = null;
+				this.#probesOwed = 0;
 			}
 			else {
+				this.#probesOwed |= 1 << this.#probe.index;
 				// The module is silent: fail what waits rather than probing forever;
 				// the next submit probes again.
-				while (this.#queueCount > 0) this.#finishQueued(this.#take(), DONE_TIMEOUT);
+				const holding = this.#holding;
+				this.#holding = true;
+				for (let n = this.#queueCount; n > 0; n--) this.#finishQueued(this.#take(), DONE_TIMEOUT);
+				this.#holding = holding;
 			}
 			this.#next();
 			return;
@@ -480,10 +510,17 @@ export class Channel implements ReaderEvents {
 		if (command !== this.#probe) {
 			this.#late = command;
 			this.#lateThen = this.#stage === STAGE_THEN && command.spec.then !== THEN_URC ? command.spec.then : 0;
+			this.#lateUntil = this.#clock.now() + command.spec.thenTimeoutMs + this.#graceMs;
 		}
 		// After a second-stage timeout the module already answered OK, so its
 		// first-stage output is complete: only the owed line can still come.
 		if (this.#stage === STAGE_RESPONSE) this.#synced = false;
 		this.#finish(DONE_TIMEOUT, 0);
 	}
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
 }

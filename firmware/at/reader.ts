@@ -36,6 +36,9 @@ export interface ReaderEvents {
 	// The run ended; `missing` bytes never came (aborted), `badDigits` hex
 	// digits were not hex (decoded as 0).
 	onPayloadEnd(missing: number, badDigits: number): void;
+	// The byte after a complete payload run was not CR or LF: the header's
+	// length was damaged, so more payload bytes may have been taken for a line.
+	onPayloadOverrun?(): void;
 }
 
 export interface ReaderStats {
@@ -51,6 +54,10 @@ export interface ReaderStats {
 const LINE_MODE = 0;
 const PAYLOAD_MODE = 1;
 const HEX_SCRATCH = 64;
+// The most payload one header can announce: +QIRD reads at most 512 bytes and
+// the module pushes a TCP segment at most. A larger count is a damaged header:
+// taking it would swallow the following lines as data.
+export const MAX_PAYLOAD = 4096;
 const NO_WRAP = -1;
 
 export class Reader {
@@ -76,6 +83,7 @@ export class Reader {
 	#hexRun = false; // this run is hex (fixed at its start)
 	#scratch = new Uint8Array(HEX_SCRATCH);
 	#scratchCount = 0;
+	#trailer = false; // a payload run just ended: the next byte must be CR or LF
 
 	constructor(events: ReaderEvents, capacity = 256) {
 		this.#events = events;
@@ -89,7 +97,7 @@ export class Reader {
 	// Payload bytes still expected by the current run.
 	get payloadRemaining(): number {
 		if (this.#mode !== PAYLOAD_MODE) return 0;
-		return this.#hexRun ? (this.#remaining + (this.#hexHigh >= 0 ? 1 : 0)) >> 1 : this.#remaining;
+		return this.#hexRun ? Math.floor((this.#remaining + (this.#hexHigh >= 0 ? 1 : 0)) / 2) : this.#remaining;
 	}
 
 	// Feeds bytes chunk[start, end) from the module.
@@ -100,6 +108,11 @@ export class Reader {
 			if (this.#mode === PAYLOAD_MODE) {
 				i = this.#payload(chunk, i, end);
 				continue;
+			}
+			if (this.#trailer) {
+				this.#trailer = false;
+				const c = chunk[i];
+				if (c !== CR && c !== LF) this.#events.onPayloadOverrun?.();
 			}
 			let lf = chunk.indexOf(LF, i);
 			if (lf >= end) lf = -1;
@@ -220,7 +233,7 @@ export class Reader {
 		const line = this.line;
 		line.set(ring.bytes, ring.headIndex, ring.count, ring.capacity - 1);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
-		if (announced <= 0) {
+		if (announced <= 0 || announced > MAX_PAYLOAD) {
 			// Not a header after all (e.g. "+QIRD: (0-4),(1-512)"): undo and let
 			// line mode carry on.
 			ring.dropNewest(at - i);
@@ -250,7 +263,7 @@ export class Reader {
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
 			if (line.startsWith(QIRD_HEADER)) {
 				const n = line.int(0, 0);
-				if (n > 0) line.payloadLength = n;
+				if (n > 0 && n <= MAX_PAYLOAD) line.payloadLength = n;
 			}
 		}
 		else if (line.kind === K.URC_RECV) {
@@ -258,7 +271,7 @@ export class Reader {
 			const n = line.int(2, 0);
 			// At a line end in view mode 1, "recv",id,n is a buffer-mode notice
 			// (a pushed one would have had its data after a third comma).
-			if (id >= 0 && n > 0 && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
+			if (id >= 0 && n > 0 && n <= MAX_PAYLOAD && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
 				line.payloadLength = n;
 				connectId = id;
 			}
@@ -331,6 +344,7 @@ export class Reader {
 	#endPayload(missing: number): void {
 		if (this.#scratchCount > 0) this.#flushHex();
 		this.#mode = LINE_MODE;
+		this.#trailer = missing === 0;
 		this.#remaining = 0;
 		this.#hexHigh = -1;
 		this.#events.onPayloadEnd(missing, this.#badDigits);

@@ -56,6 +56,7 @@ export class Dispatcher {
 		this.#onTick = () => this.#ticked();
 	}
 
+
 	setWorkers(workers: readonly Worker[]): void {
 		this.#workers = workers;
 	}

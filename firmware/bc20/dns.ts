@@ -43,6 +43,8 @@ export class DnsCommand implements Command {
 	onUrc(line: Line): number {
 		if (line.kind !== URC_DNSGIP) return URC_NOT_MINE;
 		if (line.isQuoted(1)) {
+			// Addresses count only after the header, and only as many as it announced.
+			if (this.#count < 0 || this.#addresses.length >= this.#count) return URC_TAKEN;
 			this.#addresses.push(line.fieldText(1));
 			return this.#count >= 0 && this.#addresses.length >= this.#count ? URC_COMPLETES : URC_TAKEN;
 		}

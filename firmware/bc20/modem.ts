@@ -13,7 +13,7 @@
 // reports its first state change, close() fails what waits before it returns).
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Line } from "../at/line.js";
-import { NOISE, URC_CLOSED, URC_PDPDEACT, URC_RECV } from "../at/line-kind.js";
+import { NOISE, URC_CLOSED, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
@@ -30,7 +30,7 @@ import { type PingCallback, PingCommand, type PingOptions } from "./ping.js";
 import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateCommand } from "./qistate.js";
 import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
-import { BUFFER_MODE, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
+import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
 
 export interface BC20Options {
@@ -184,6 +184,10 @@ export class BC20 {
 				slot?.pushEnd(missing, badDigits);
 			},
 			onTraceLine: (line) => this.#onTraceLine(line),
+			onPayloadDamaged: (id, command) => {
+				if (id >= 0) this.#slots[id]?.payloadDamaged();
+				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged();
+			},
 		};
 		this.#channel = new Channel({
 			transport, clock, events, queueSize: 2, lineCapacity, commandCapacity: this.#commandCapacity, baud,
@@ -220,6 +224,7 @@ export class BC20 {
 		};
 		this.#bringUp = new BringUp(bringUpHost);
 	}
+
 
 	get state(): ModemState {
 		return this.#state;
@@ -445,12 +450,22 @@ export class BC20 {
 			// A direct-push header: its data goes through onPush*.
 			if (line.payloadLength > 0) return;
 			const slot = this.#slots[line.int(1)];
-			if (slot === undefined) return;
+			if (slot === undefined) {
+				this.#damagedLine();
+				return;
+			}
 			if (line.fieldEquals(2, BUFF_FULL)) slot.bufferFull();
 			else slot.notice(line.int(2, -1));
 		}
 		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
+		else if (kind === URC_QIURC_OTHER) this.#damagedLine();
+	}
+
+	// A line that may have been a damaged "recv" notice: the module will not
+	// repeat it while it holds data, so every buffer-mode socket reads once.
+	#damagedLine(): void {
+		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.notice(-1);
 	}
 
 	#onPushStart(id: number, length: number): void {
@@ -460,7 +475,8 @@ export class BC20 {
 	}
 
 	#onTraceLine(line: Line): void {
-		if (this.#raw !== null && line.kind === NOISE) this.#raw.lines.push(line.text());
+		if (line.kind === NOISE) this.#damagedLine();
+		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
 		if (this.#trace !== undefined) this.#trace(line.text());
 	}
 

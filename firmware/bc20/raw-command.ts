@@ -51,7 +51,12 @@ export class RawCommand implements Command {
 	}
 
 	onResponse(line: Line): void {
-		this.lines.push(line.text());
+		this.keep(line);
+	}
+
+	// At most 64 lines are kept (a module that babbles cannot exhaust memory).
+	keep(line: Line): void {
+		if (this.lines.length < 64) this.lines.push(line.text());
 	}
 
 	onDone(result: Result): void {

@@ -367,7 +367,9 @@ export class Slot implements Worker {
 	// The module rebooted: it holds no socket any more, and what it buffered is gone.
 	rebooted(): void {
 		if (this.state === INITIAL) return;
-		let lost = this.#needRead && this.mode === BUFFER_MODE ? this.#moduleHolds : 0;
+		// What the module held is known only as a lower bound (no notice comes
+		// for data that arrives while it holds some): the count is unknown.
+		let lost = this.#needRead && this.mode === BUFFER_MODE ? -1 : 0;
 		if (this.#partial > 0 && lost >= 0) lost += this.#partial;
 		this.#txDead = true;
 		this.#moduleOpen = false;
@@ -388,6 +390,19 @@ export class Slot implements Worker {
 		}
 		this.state = CLOSING;
 		this.#dispatcher.soon();
+	}
+
+	readsWith(command: unknown): boolean {
+		return command === this.#read;
+	}
+
+	// A payload's length was damaged on the line: some of its bytes were
+	// taken for a line and lost.
+	payloadDamaged(): void {
+		if (this.state === INITIAL || this.#appClosed) return;
+		const error = this.#warning(E_DATA_LOST, "a payload header was damaged on the line: received bytes lost (count unknown)", -1, 0);
+		error.lost = -1;
+		this.callbacks.onWarning?.call(this.owner as Socket, error);
 	}
 
 	// ---- direct push ----
@@ -486,6 +501,10 @@ export class Slot implements Worker {
 		this.#busy = false;
 		const status = result.status;
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
+			const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
+			this.#readStored = this.#readLost = this.#readBad = 0;
+			this.#readActual = -1;
+			if (status === DONE_REBOOT && this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, lost, bad, 0);
 			this.#dispatcher.done(status);
 			return;
 		}
@@ -556,6 +575,15 @@ export class Slot implements Worker {
 	sent(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
+		if (status === DONE_REBOOT && this.#inflight > 0) {
+			const n = this.#inflight, offset = this.#txOffset;
+			this.#inflight = 0;
+			this.tx.discard(n);
+			this.#txOffset += n;
+			if (this.udp) this.txLengths.shift();
+			this.stats.unknown += n;
+			this.#warn(E_SEND_UNKNOWN, "the module rebooted during the send", offset, n);
+		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
 			this.#dispatcher.done(status);
 			return;
@@ -687,6 +715,9 @@ export class Slot implements Worker {
 	// ---- app operations (through Socket) ----
 
 	read(into: Uint8Array, start: number, end: number): number {
+		if (!(into instanceof Uint8Array)) throw new BC20Error(E_ARGUMENT, "into must be a Uint8Array", "", this.id);
+		if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > into.length)
+			throw new BC20Error(E_ARGUMENT, "start/end out of range", "", this.id);
 		let n: number;
 		if (this.udp) {
 			n = this.rxLengths.peek();
@@ -717,9 +748,10 @@ export class Slot implements Worker {
 	write(bytes: Uint8Array, start: number, end: number): number {
 		if (this.state !== CONNECTED || this.#appClosed)
 			throw new BC20Error(E_STATE, "cannot write while " + stateName(this.state, this.#appClosed), "", this.id);
-		const length = end - start;
-		if (!(length >= 0) || start < 0 || end > bytes.length)
+		if (!(bytes instanceof Uint8Array)) throw new BC20Error(E_ARGUMENT, "bytes must be a Uint8Array", "", this.id);
+		if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > bytes.length)
 			throw new BC20Error(E_ARGUMENT, "start/end out of range", "", this.id);
+		const length = end - start;
 		let n: number;
 		if (this.udp) {
 			if (length === 0) throw new BC20Error(E_ARGUMENT, "an empty datagram cannot be sent", "", this.id);

@@ -76,6 +76,14 @@ export function checkCommandLine(text: unknown, maxLength: number): string {
 	}
 	// ';' would chain a second command behind the first.
 	if (text.indexOf(";") >= 0) refuse("command", "must be a single command (no ';')");
+	// Basic commands chain without ';' (ATE0V0): allow one, and none that
+	// changes line framing, result codes or the UART (S3/S4/S5, V, Q, &F, Z).
+	const body = text.slice(2).toUpperCase().replace(/ /g, "");
+	if (body !== "" && body[0] !== "+") {
+		if (!/^(&?[A-Z])\d*$/.test(body) || /^(S|V|Q|Z|&F)/.test(body))
+			refuse("command", "must be one basic command that leaves line framing and result codes alone");
+	}
+	if (/^\+(IPR|ICF|IFC)/.test(body)) refuse("command", "would change the UART settings under the driver");
 	// A parser may ignore spaces, so names are compared without them.
 	const compact = text.toUpperCase().replace(/ /g, "");
 	for (const name of OWNED) {

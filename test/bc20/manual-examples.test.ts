@@ -23,20 +23,20 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.1.1 set up a TCP client in buffer access mode" + name, () => {
 		const h = manualModem(chunks);
-		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"220.180.239.212\",8062,1234,0", "\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n");
-		const socket = h.open({ host: "220.180.239.212", port: 8062, localPort: 1234, mode: 0, connectId: 0 }, "");
+		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",8062,1234,0", "\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n");
+		const socket = h.open({ host: "127.0.0.1", port: 8062, localPort: 1234, mode: 0, connectId: 0 }, "");
 		h.settle();
 		assert.equal(h.takeLog(), ["0 connected", "0 writable 2048"]);
 		assert.is(socket.state, 2);
 		let records: SocketRecord[] | null = null;
-		h.fake.expect("AT+QISTATE=1,0", "\r\n+QISTATE: 0,\"TCP\",\"220.180.239.212\",8062,1234,2,1,0\r\n\r\nOK\r\n");
+		h.fake.expect("AT+QISTATE=1,0", "\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n\r\nOK\r\n");
 		h.modem.queryState({ connectId: 0 }, (error, r) => {
 			assert.is(error, null);
 			records = r;
 		});
 		h.settle();
 		assert.equal(records, [{
-			connectId: 0, serviceType: "TCP", address: "220.180.239.212", remotePort: 8062, localPort: 1234, state: 2,
+			connectId: 0, serviceType: "TCP", address: "127.0.0.1", remotePort: 8062, localPort: 1234, state: 2,
 			contextId: 1, accessMode: 0,
 		}]);
 		assert.equal(h.fake.unexpected, []);
@@ -44,8 +44,8 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.1.2 send data in buffer access mode" + name, () => {
 		const h = manualModem(chunks);
-		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"220.180.239.212\",8062,1234,0");
-		const socket = h.open({ host: "220.180.239.212", port: 8062, localPort: 1234 });
+		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",8062,1234,0");
+		const socket = h.open({ host: "127.0.0.1", port: 8062, localPort: 1234 });
 		h.takeLog();
 		h.fake.expect("AT+QISEND=0,10,1234567890", "\r\nOK\r\n\r\nSEND OK\r\n");
 		assert.is(socket.write(bytes("1234567890")), 10);
@@ -70,8 +70,8 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.1.2 send hex string data" + name, () => {
 		const h = manualModem(chunks, false);
-		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"220.180.239.212\",8062,1234,0");
-		const socket = h.open({ host: "220.180.239.212", port: 8062, localPort: 1234 });
+		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",8062,1234,0");
+		const socket = h.open({ host: "127.0.0.1", port: 8062, localPort: 1234 });
 		h.takeLog();
 		h.fake.expect("AT+QISENDEX=0,5,3031323334", "\r\nOK\r\n\r\nSEND OK\r\n");
 		socket.write(bytes("01234"));
@@ -83,8 +83,8 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.1.3 receive data in buffer access mode" + name, () => {
 		const h = manualModem(chunks);
-		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"220.180.239.212\",8062,1234,0");
-		const socket = h.open({ host: "220.180.239.212", port: 8062, localPort: 1234 });
+		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",8062,1234,0");
+		const socket = h.open({ host: "127.0.0.1", port: 8062, localPort: 1234 });
 		h.takeLog();
 		h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 10\r\n1234567890\r\n\r\nOK\r\n")
 			.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n\r\nOK\r\n");
@@ -136,8 +136,8 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.1.4 close a connection" + name, () => {
 		const h = manualModem(chunks);
-		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"220.180.239.212\",8062,1234,0");
-		const socket = h.open({ host: "220.180.239.212", port: 8062, localPort: 1234 });
+		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",8062,1234,0");
+		const socket = h.open({ host: "127.0.0.1", port: 8062, localPort: 1234 });
 		h.takeLog();
 		h.fake.expect("AT+QICLOSE=0", "\r\nOK\r\n\r\nCLOSE OK\r\n");
 		socket.close();
@@ -150,13 +150,13 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.2 TCP client in direct push mode" + name, () => {
 		const h = manualModem(chunks);
-		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"220.180.239.212\",8062,0,1", "\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n");
-		const socket = h.open({ host: "220.180.239.212", port: 8062, mode: 1 }, "");
+		h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",8062,0,1", "\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n");
+		const socket = h.open({ host: "127.0.0.1", port: 8062, mode: 1 }, "");
 		h.settle();
 		assert.equal(h.takeLog(), ["0 connected", "0 writable 2048"]);
 		assert.is(socket.mode, 1);
 		let records: SocketRecord[] | null = null;
-		h.fake.expect("AT+QISTATE=1,0", "\r\n+QISTATE: 0,\"TCP\",\"220.180.239.212\",8062,0,2,1,1\r\n\r\nOK\r\n");
+		h.fake.expect("AT+QISTATE=1,0", "\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,0,2,1,1\r\n\r\nOK\r\n");
 		h.modem.queryState({ connectId: 0 }, (_error, r) => records = r);
 		h.settle();
 		assert.is(records![0].accessMode, 1);
@@ -195,8 +195,8 @@ for (const chunks of CHUNKINGS) {
 		// The manual's "hf.quectel,com" has a comma: a host name cannot.
 		assert.throws(() => h.modem.ping("hf.quectel,com", {}, () => {}), /host contains a character not allowed/);
 		h.fake.expect("AT+QPING=1,\"hf.quectel.com\",4,4,32",
-			"\r\nOK\r\n\r\n+QPING: 0,\"220.180.239.212\",32,192,255\r\n\r\n+QPING: 0,\"220.180.239.212\",32,240,255\r\n" +
-			"\r\n+QPING: 0,\"220.180.239.212\",32,241,255\r\n\r\n+QPING: 0,\"220.180.239.212\",32,479,255\r\n" +
+			"\r\nOK\r\n\r\n+QPING: 0,\"127.0.0.1\",32,192,255\r\n\r\n+QPING: 0,\"127.0.0.1\",32,240,255\r\n" +
+			"\r\n+QPING: 0,\"127.0.0.1\",32,241,255\r\n\r\n+QPING: 0,\"127.0.0.1\",32,479,255\r\n" +
 			"\r\n+QPING: 0,4,4,0,192,479,287\r\n");
 		const replies: number[] = [];
 		let summary: unknown = null;
@@ -226,10 +226,10 @@ for (const chunks of CHUNKINGS) {
 
 	test("4.5 getting the last error code" + name, () => {
 		const h = manualModem(chunks);
-		h.fake.expect("AT+QIOPEN=1,0,\"UDP\",\"220.180.239.212\",8063,0,1", "\r\nERROR\r\n")
+		h.fake.expect("AT+QIOPEN=1,0,\"UDP\",\"127.0.0.1\",8063,0,1", "\r\nERROR\r\n")
 			.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n");
 		const errors: BC20Error[] = [];
-		const socket = h.open({ type: "udp", host: "220.180.239.212", port: 8063, mode: 1, onError(e) { errors.push(e); } }, "");
+		const socket = h.open({ type: "udp", host: "127.0.0.1", port: 8063, mode: 1, onError(e) { errors.push(e); } }, "");
 		h.settle();
 		assert.is(errors.length, 1);
 		assert.is(errors[0].code, 552);
@@ -238,7 +238,7 @@ for (const chunks of CHUNKINGS) {
 		assert.is(errors[0].socket, 0);
 		assert.is(socket.state, 0);
 		// No AT+QICLOSE: the module never took the connectID.
-		assert.equal(h.fake.written.slice(-2), ["AT+QIOPEN=1,0,\"UDP\",\"220.180.239.212\",8063,0,1", "AT+QIGETERROR"]);
+		assert.equal(h.fake.written.slice(-2), ["AT+QIOPEN=1,0,\"UDP\",\"127.0.0.1\",8063,0,1", "AT+QIGETERROR"]);
 		h.fake.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n");
 		let last: unknown[] = [];
 		h.modem.lastError((error, code, description) => last = [error, code, description]);

@@ -163,7 +163,7 @@ test("config: read every setting; configure writes, and the driver follows only 
 	// And later bring-ups apply the new settings.
 	h.fake.send("\r\nRDY\r\n");
 	h.fake.expect("AT").expect("ATE0").expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK).expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,10.1.2.3\r\n" + OK)
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK).expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,127.0.0.2\r\n" + OK)
 		.expect("AT+QICFG=\"dataformat\",0,0").expect("AT+QICFG=\"viewmode\",0").expect("AT+QICFG=\"showlength\",0")
 		.expect("AT+QISTATE?");
 	h.settle();

@@ -113,7 +113,7 @@ export function expectBringUp(fake: FakeModule, settings = { hex: 1, view: 1, sh
 		.expect("ATE0")
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n")
 		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n")
-		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"10.1.2.3\"\r\n\r\nOK\r\n")
+		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"127.0.0.2\"\r\n\r\nOK\r\n")
 		.expect("AT+QICFG=\"dataformat\",0," + settings.hex)
 		.expect("AT+QICFG=\"viewmode\"," + settings.view)
 		.expect("AT+QICFG=\"showlength\"," + settings.show)

@@ -48,8 +48,11 @@ export class ScriptedBC20 implements Transport {
 	hex = 0;
 	view = 0;
 	show = 0;
-	// Bytes the peers echoed, per connectID, and bytes sent with SEND OK.
+	// Bytes sent with SEND OK, per connectID, and the data of each send.
 	readonly sentBytes = [0, 0, 0, 0, 0];
+	readonly sends: string[][] = [[], [], [], [], []];
+	// Whether the peers echo what they receive.
+	peerEcho = true;
 	#sockets: (ModuleSocket | null)[] = [null, null, null, null, null];
 	#input = "";
 	#outbox = "";
@@ -116,6 +119,7 @@ export class ScriptedBC20 implements Transport {
 		if (upper === "ATI") return "\r\nQuectel_Ltd\r\nQuectel_BC20\r\nRevision: BC20JAR01A04\r\n" + OK;
 		if (upper === "AT+CSQ") return "\r\n+CSQ: 20,0\r\n" + OK;
 		if (upper === "AT+CEREG?") return "\r\n+CEREG: 0,1\r\n" + OK;
+		if (upper === "AT+CFUN?") return "\r\n+CFUN: 1\r\n" + OK;
 		if (upper === "AT+CGATT?") return "\r\n+CGATT: 1\r\n" + OK;
 		if (upper === "AT+CGSN=1") return "\r\n+CGSN: 867724030000000\r\n" + OK;
 		if (upper === "AT+CGPADDR=1") return "\r\n+CGPADDR: 1,\"10.0.0.2\"\r\n" + OK;
@@ -190,15 +194,32 @@ export class ScriptedBC20 implements Transport {
 		if (s === null || s === undefined) return this.#fail(572);
 		if (data.length !== length) return this.#fail(552);
 		this.sentBytes[id] += length;
+		this.sends[id].push(data);
 		let out = OK + "\r\nSEND OK\r\n";
-		// The peer echoes it.
-		if (s.mode === 1) out += this.#push(id, data);
-		else {
-			const wasEmpty = s.nodes.length === 0;
-			s.nodes.push(data);
-			if (wasEmpty) out += this.show ? `\r\n+QIURC: "recv",${id},${length}\r\n` : `\r\n+QIURC: "recv",${id}\r\n`;
-		}
+		if (this.peerEcho) out += this.#arrival(id, data);
 		return out;
+	}
+
+	// Data from the peer of socket `id`: pushed, or kept in the module's
+	// buffer with a "recv" notice if it was empty. One call is one TCP
+	// segment or one UDP datagram.
+	arrive(id: number, data: string): void {
+		this.#outbox += this.#arrival(id, data);
+	}
+
+	// Bytes the module holds for socket `id` (buffer mode).
+	held(id: number): number {
+		return this.#sockets[id]?.nodes.reduce((n, node) => n + node.length, 0) ?? 0;
+	}
+
+	#arrival(id: number, data: string): string {
+		const s = this.#sockets[id];
+		if (s === null || s === undefined) return "";
+		if (s.mode === 1) return this.#push(id, data);
+		const wasEmpty = s.nodes.length === 0;
+		s.nodes.push(data);
+		if (!wasEmpty) return "";
+		return this.show ? `\r\n+QIURC: "recv",${id},${data.length}\r\n` : `\r\n+QIURC: "recv",${id}\r\n`;
 	}
 
 	#data(data: string): string {
