@@ -4,47 +4,30 @@ import {
 	BC20Error, describe, E_ARGUMENT, E_BAD_RESPONSE, E_CME, E_ERROR, E_QUEUE_FULL, E_STATE, E_TIMEOUT,
 } from "../../firmware/bc20/errors.js";
 import type { PingReply } from "../../firmware/bc20/ping.js";
-import { Harness, hexOf, OK } from "../support/bc20-harness.js";
-
-function ready(options = {}): Harness {
-	const h = new Harness(options);
-	h.bringUp();
-	return h;
-}
-
-function code(fn: () => unknown): number {
-	try {
-		fn();
-	}
-	catch (error) {
-		assert.instance(error, BC20Error);
-		return (error as BC20Error).code;
-	}
-	throw new Error("did not throw");
-}
+import { Harness, hexOf, OK, ready, thrownCode } from "../support/bc20-harness.js";
 
 const nop = () => {};
 
 test("services refuse to run before ready, and bad arguments, sending nothing", () => {
 	const h = new Harness();
-	assert.is(code(() => h.modem.ping("127.0.0.1", {}, nop)), E_STATE);
-	assert.is(code(() => h.modem.resolve("localhost", nop)), E_STATE);
-	assert.is(code(() => h.modem.command("AT", nop)), E_STATE);
-	assert.is(code(() => h.modem.lastError(nop)), E_STATE);
+	assert.is(thrownCode(() => h.modem.ping("127.0.0.1", {}, nop)), E_STATE);
+	assert.is(thrownCode(() => h.modem.resolve("localhost", nop)), E_STATE);
+	assert.is(thrownCode(() => h.modem.command("AT", nop)), E_STATE);
+	assert.is(thrownCode(() => h.modem.lastError(nop)), E_STATE);
 	h.bringUp();
 	const before = h.fake.written.length;
-	assert.is(code(() => h.modem.ping("127.0.0.1", { timeout: 0 }, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.ping("127.0.0.1", { count: 11 }, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.ping("127.0.0.1", { size: 31 }, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.ping("a\"b", {}, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.ping("127.0.0.1", {}, undefined as never)), E_ARGUMENT);
-	assert.is(code(() => h.modem.ntp("x,y", {}, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.ntp("pool", { port: 0 }, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.resolve("evil\r\nAT+QICLOSE=0", nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.configure({}, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.configure({ viewMode: 2 }, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.queryState({ connectId: 5 }, nop)), E_ARGUMENT);
-	assert.is(code(() => h.modem.queryState({ connectId: 1, contextId: 1 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ping("127.0.0.1", { timeout: 0 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ping("127.0.0.1", { count: 11 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ping("127.0.0.1", { size: 31 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ping("a\"b", {}, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ping("127.0.0.1", {}, undefined as never)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ntp("x,y", {}, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.ntp("pool", { port: 0 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.resolve("evil\r\nAT+QICLOSE=0", nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.configure({}, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.configure({ viewMode: 2 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.queryState({ connectId: 5 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.queryState({ connectId: 1, contextId: 1 }, nop)), E_ARGUMENT);
 	h.settle();
 	assert.is(h.fake.written.length, before);
 });
@@ -55,7 +38,7 @@ test("the operation queue is bounded", () => {
 	h.modem.resolve("a", nop); // on the wire
 	h.modem.resolve("b", nop);
 	h.modem.resolve("c", nop);
-	assert.is(code(() => h.modem.resolve("d", nop)), E_QUEUE_FULL);
+	assert.is(thrownCode(() => h.modem.resolve("d", nop)), E_QUEUE_FULL);
 });
 
 test("ping: replies, timeouts of single requests, the summary", () => {
@@ -278,7 +261,7 @@ test("command: ERROR, +CME ERROR, timeout; driver-owned and malformed lines are 
 		"AT+QICFG=\"viewmode\",0", "AT+QICFG=\"viewmode\"", "AT+QISWTMD=0,1", "at+qisendex=0,1,00", "AT +QICLOSE=1",
 		"AT+QICLOSE", "AT\r\nAT+QICLOSE=0", "AT\n", "AT+CSQ;+QICLOSE=0", "ATI\x00", "AT\u00e9", "+QICLOSE=0", "",
 		"AT" + "x".repeat(2000)]) {
-		assert.is(code(() => h.modem.command(bad, nop)), E_ARGUMENT, JSON.stringify(bad));
+		assert.is(thrownCode(() => h.modem.command(bad, nop)), E_ARGUMENT, JSON.stringify(bad));
 	}
 	h.settle();
 	assert.is(h.fake.written.length, before);

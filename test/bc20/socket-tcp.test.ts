@@ -3,32 +3,15 @@ import * as assert from "uvu/assert";
 import {
 	BC20Error, describe, E_ARGUMENT, E_CME, E_PEER_CLOSED, E_SEND_FAILED, E_SEND_UNKNOWN, E_STATE, E_TIMEOUT,
 } from "../../firmware/bc20/errors.js";
-import { Harness, hexOf, OK } from "../support/bc20-harness.js";
+import { Harness, hexOf, OK, ready, thrownCode } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 
 const OPEN0 = "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0";
 const CLOSE_OK = OK + "\r\nCLOSE OK\r\n";
 
-function ready(options = {}): Harness {
-	const h = new Harness(options);
-	h.bringUp();
-	return h;
-}
-
-function code(fn: () => unknown): number {
-	try {
-		fn();
-	}
-	catch (error) {
-		assert.instance(error, BC20Error);
-		return (error as BC20Error).code;
-	}
-	throw new Error("did not throw");
-}
-
 test("open before ready, with bad arguments, or on a busy connectID throws and sends nothing", () => {
 	const h = new Harness();
-	assert.is(code(() => h.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
+	assert.is(thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
 	h.bringUp();
 	const before = h.fake.written.length;
 	const bad: object[] = [
@@ -40,12 +23,12 @@ test("open before ready, with bad arguments, or on a busy connectID throws and s
 		{ host: "h\u00e9.example", port: 1 }, { host: "a".repeat(256), port: 1 }, { host: 12, port: 1 },
 		{ host: "300.1.1.1", port: 1 }, { host: "a..b", port: 1 }, { host: "a;b", port: 1 }, { host: "a b", port: 1 },
 	];
-	for (const options of bad) assert.is(code(() => h.modem.open(options as never)), E_ARGUMENT, JSON.stringify(options));
+	for (const options of bad) assert.is(thrownCode(() => h.modem.open(options as never)), E_ARGUMENT, JSON.stringify(options));
 	h.settle();
 	assert.is(h.fake.written.length, before);
 	h.fake.expect("AT+QIOPEN=1,3,\"TCP\",\"127.0.0.1\",9000,0,0");
 	h.open({ connectId: 3 }, "3,0");
-	assert.is(code(() => h.modem.open({ host: "127.0.0.1", port: 1, connectId: 3 })), E_STATE);
+	assert.is(thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1, connectId: 3 })), E_STATE);
 	assert.equal(h.fake.unexpected, []);
 });
 
@@ -55,7 +38,7 @@ test("connectIDs are allocated lowest first; all in use throws", () => {
 		h.fake.expect("AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0,0");
 		assert.is(h.open({}, id + ",0").id, id);
 	}
-	assert.is(code(() => h.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
+	assert.is(thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
 	assert.is(h.modem.socket(2)?.id, 2);
 	assert.equal(h.fake.unexpected, []);
 });
@@ -66,28 +49,28 @@ test("operations in the wrong state throw and change nothing", () => {
 	const socket = h.open({}, "");
 	h.settle();
 	assert.is(socket.state, 1);
-	assert.is(code(() => socket.write(bytes("x"))), E_STATE);
-	assert.is(code(() => socket.setMode(1)), E_STATE);
+	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(thrownCode(() => socket.setMode(1)), E_STATE);
 	assert.is(socket.read(new Uint8Array(4)), 0);
 	h.fake.send("\r\n+QIOPEN: 0,0\r\n");
 	h.settle();
 	assert.is(socket.state, 2);
-	assert.is(code(() => socket.setMode(2)), E_ARGUMENT);
+	assert.is(thrownCode(() => socket.setMode(2)), E_ARGUMENT);
 	h.fake.expect("AT+QICLOSE=0", CLOSE_OK);
 	socket.close();
 	socket.close(); // a second close does nothing
-	assert.is(code(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	h.settle();
 	assert.is(socket.state, 0);
-	assert.is(code(() => socket.write(bytes("x"))), E_STATE);
-	assert.is(code(() => socket.read(new Uint8Array(1))), E_STATE);
-	assert.is(code(() => socket.close()), E_STATE);
+	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(thrownCode(() => socket.read(new Uint8Array(1))), E_STATE);
+	assert.is(thrownCode(() => socket.close()), E_STATE);
 	// A new socket on the same connectID: the old handle stays dead.
 	h.fake.expect(OPEN0);
 	const again = h.open({});
 	assert.is(again.id, 0);
 	assert.is(socket.state, 0);
-	assert.is(code(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	assert.is(again.state, 2);
 	assert.equal(h.fake.unexpected, []);
 });
@@ -340,7 +323,7 @@ test("the peer closes: the module's buffer is drained, the socket closed, onErro
 	h.fake.send("\r\n+QIURC: \"closed\",0\r\n");
 	h.settle();
 	assert.is(socket.state, 3);
-	assert.is(code(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	assert.equal(h.takeLog(), ["0 readable 3"]);
 	assert.is(errors.length, 0);
 	assert.is(h.readAll(socket), "bye");

@@ -7,17 +7,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { E_DATA_LOST, E_REBOOTED, E_SEND_UNKNOWN, E_TIMEOUT } from "../../firmware/bc20/errors.js";
-import { expectBringUp, Harness, hexOf, OK } from "../support/bc20-harness.js";
+import { expectBringUp, hexOf, OK, ready } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 
 const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0," + mode;
 const REBOOT = "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n";
-
-function ready(options = {}): Harness {
-	const h = new Harness(options);
-	h.bringUp();
-	return h;
-}
 
 test("a SEND OK that never comes: that send is reported unknown, and the next send on the socket is not taken for it", () => {
 	const h = ready();

@@ -1,7 +1,7 @@
 // A BC20 driver wired to a fake module and a step clock, with the usual
 // bring-up scripted, and a log of what the app heard.
 import type { ReadyInfo } from "../../firmware/bc20/bring-up.js";
-import type { BC20Error } from "../../firmware/bc20/errors.js";
+import { BC20Error } from "../../firmware/bc20/errors.js";
 import { BC20, type BC20Options, type OpenOptions } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { FakeModule, type FakeOptions } from "./bc20-fake-module.js";
@@ -125,4 +125,23 @@ export function hexOf(text: string): string {
 	let s = "";
 	for (let i = 0; i < text.length; i++) s += text.charCodeAt(i).toString(16).padStart(2, "0").toUpperCase();
 	return s;
+}
+
+// A harness already brought up.
+export function ready(options: HarnessOptions = {}): Harness {
+	const h = new Harness(options);
+	h.bringUp();
+	return h;
+}
+
+// The BC20Error code `fn` throws (it must throw one).
+export function thrownCode(fn: () => unknown): number {
+	try {
+		fn();
+	}
+	catch (error) {
+		if (!(error instanceof BC20Error)) throw new Error(`threw ${String(error)}, not a BC20Error`);
+		return error.code;
+	}
+	throw new Error("did not throw");
 }
