@@ -156,7 +156,6 @@ export class Channel implements ReaderEvents {
 		this.#onTimer = () => this.#timerFired();
 	}
 
-
 	get busy(): boolean {
 		return this.#current !== null;
 	}
@@ -263,21 +262,17 @@ export class Channel implements ReaderEvents {
 		else this.#payloadTo?.onPayload?.(bytes, start, end);
 	}
 
-	#lastPush = -1;
-	#lastRead: Command | null = null;
-
+	// The run that just ended was followed by neither CR nor LF: its length was
+	// damaged. The routing of that run is still in place (the next run's start
+	// replaces it), so its owner is told.
 	onPayloadOverrun(): void {
-		this.#events.onPayloadDamaged?.(this.#lastPush, this.#lastRead);
+		this.#events.onPayloadDamaged?.(this.#payloadPush ? this.#pushId : -1, this.#payloadPush ? null : this.#payloadTo);
 	}
 
 	onPayloadEnd(missing: number, badDigits: number): void {
-		this.#lastPush = this.#payloadPush ? this.#pushId : -1;
-		this.#lastRead = this.#payloadPush ? null : this.#payloadTo;
 		this.stats.payloadBytesLost += missing;
 		if (this.#payloadPush) this.#events.onPushEnd(missing, badDigits);
 		else this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
-		this.#payloadTo = null;
-		this.#payloadPush = false;
 	}
 
 	// ---- internals ----
@@ -421,10 +416,7 @@ export class Channel implements ReaderEvents {
 				this.#probesOwed |= 1 << this.#probe.index;
 				// The module is silent: fail what waits rather than probing forever;
 				// the next submit probes again.
-				const holding = this.#holding;
-				this.#holding = true;
-				for (let n = this.#queueCount; n > 0; n--) this.#finishQueued(this.#take(), DONE_TIMEOUT);
-				this.#holding = holding;
+				this.#failAll(DONE_TIMEOUT);
 			}
 			this.#next();
 			return;

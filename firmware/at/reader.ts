@@ -114,6 +114,16 @@ export class Reader {
 				const c = chunk[i];
 				if (c !== CR && c !== LF) this.#events.onPayloadOverrun?.();
 			}
+			// A view mode 1 header ends at a comma, with its payload behind it on
+			// the same line: look for that comma first, so that the search for
+			// the line's LF never runs over payload bytes.
+			if (this.viewMode === 1 && !this.#discarding) {
+				const comma = this.#inlineHeader(chunk, i, end);
+				if (comma >= 0) {
+					i = comma + 1;
+					continue;
+				}
+			}
 			let lf = chunk.indexOf(LF, i);
 			if (lf >= end) lf = -1;
 			if (this.#discarding) {
@@ -123,14 +133,6 @@ export class Reader {
 				i = stop;
 				if (lf >= 0) this.#discarding = false;
 				continue;
-			}
-			const segmentEnd = lf < 0 ? end : lf;
-			if (this.viewMode === 1) {
-				const comma = this.#inlineHeader(chunk, i, segmentEnd);
-				if (comma >= 0) {
-					i = comma + 1;
-					continue;
-				}
 			}
 			if (lf < 0) {
 				// An unfinished line: keep it for the next chunk.
@@ -226,6 +228,9 @@ export class Reader {
 			if (at < 0 || at >= end) return -1;
 			commas++;
 		}
+		// The commas must belong to this line: the header is short, so a plain
+		// loop over it finds an LF before them.
+		for (let k = i; k < at; k++) if (chunk[k] === LF) return -1;
 		// The header is ring + chunk[i, at): check its length field is a count.
 		const ringFree = ring.free;
 		if (ringFree < at - i) return -1; // not a header the module sends

@@ -56,7 +56,6 @@ export class Dispatcher {
 		this.#onTick = () => this.#ticked();
 	}
 
-
 	setWorkers(workers: readonly Worker[]): void {
 		this.#workers = workers;
 	}

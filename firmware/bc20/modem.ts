@@ -225,7 +225,6 @@ export class BC20 {
 		this.#bringUp = new BringUp(bringUpHost);
 	}
 
-
 	get state(): ModemState {
 		return this.#state;
 	}
