@@ -44,23 +44,29 @@ export const URCS: readonly Prefix[] = [
 	prefix("+QNBIOTEVENT:", K.URC_QNBIOTEVENT),
 ];
 
-// The rows above grouped by their first byte, and for "+" lines by their
-// second byte, keeping table order: a line is compared only with the few rows
-// that can match it. Built once at load; read-only afterwards.
-const BY_FIRST: Prefix[][] = [];
-const BY_PLUS_SECOND: Prefix[][] = [];
-for (let i = 0; i < 256; i++) {
-	BY_FIRST.push([]);
-	BY_PLUS_SECOND.push([]);
-}
-for (const row of [...FINAL_RESULTS, ...URCS]) {
-	if (row.bytes[0] === 43 /* + */) BY_PLUS_SECOND[row.bytes[1]].push(row);
-	else BY_FIRST[row.bytes[0]].push(row);
+// The rows above in buckets by a hash of their first three bytes (a missing
+// byte counts as 0), keeping table order: a line is compared only with the
+// rows that share its bucket, one or two, instead of every row that starts
+// like it. XS interprets every compared byte, so fewer comparisons is what
+// makes classification cheap there. Built once at load; read-only afterwards.
+const BUCKETS = 64;
+
+// The bucket of a line or row starting with bytes b0, b1, b2 (-1: absent).
+export function bucketOf(b0: number, b1: number, b2: number): number {
+	return ((((b0 & 255) * 31 + (b1 & 255)) * 31) + (b2 & 255)) & (BUCKETS - 1);
 }
 
-// The rows a line starting with `first`, `second` may match.
-export function candidates(first: number, second: number): readonly Prefix[] {
-	return first === 43 ? BY_PLUS_SECOND[second & 255] : BY_FIRST[first & 255];
+const BY_START: Prefix[][] = [];
+for (let i = 0; i < BUCKETS; i++) BY_START.push([]);
+for (const row of [...FINAL_RESULTS, ...URCS]) {
+	const b = row.bytes;
+	BY_START[bucketOf(b[0], b[1], b.length > 2 ? b[2] : 0)].push(row);
+}
+
+// The rows a line starting with bytes b0, b1, b2 (-1 where the line is
+// shorter) may match.
+export function candidates(b0: number, b1: number, b2: number): readonly Prefix[] {
+	return BY_START[bucketOf(b0, b1, b2 < 0 ? 0 : b2)];
 }
 
 // Headers after which raw payload bytes follow.

@@ -141,17 +141,25 @@ export class Reader {
 				i = end;
 				continue;
 			}
-			if (ring.count === 0) {
-				if (lf - i > ring.capacity) this.#tooLong(lf - i);
-				else this.#line(chunk, i, lf, NO_WRAP);
+			const kept = ring.count;
+			if (kept === 0) {
+				// The usual case: the line arrived whole. A blank one ("\r\n",
+				// half of all lines) is no event: skip it without a look.
+				if (lf - i > 1 || (lf - i === 1 && chunk[i] !== CR)) {
+					if (lf - i > ring.capacity) this.#tooLong(lf - i);
+					else this.#line(chunk, i, lf, NO_WRAP);
+				}
 			}
-			else if (ring.free < lf - i) this.#tooLong(lf - i);
 			else {
-				ring.push(chunk, i, lf);
-				this.#line(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
+				if (ring.free < lf - i) this.#tooLong(lf - i);
+				else {
+					ring.push(chunk, i, lf);
+					this.#line(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
+				}
+				ring.discard(ring.count);
 			}
+			// A line too long to keep ended at this LF: it is already dropped.
 			this.#discarding = false;
-			ring.discard(ring.count);
 			i = lf + 1;
 		}
 		if (this.#scratchCount > 0) this.#flushHex();
@@ -291,7 +299,7 @@ export class Reader {
 		const armed = this.armed;
 		if (armed !== null && line.startsWith(armed)) return K.RESPONSE;
 		const first = line.byteAt(0), second = line.byteAt(1);
-		const rows = candidates(first, second);
+		const rows = candidates(first, second, line.byteAt(2));
 		for (let r = 0; r < rows.length; r++) {
 			const row = rows[r];
 			if (row.exact ? line.equals(row.bytes) : line.startsWith(row.bytes)) return row.kind;
