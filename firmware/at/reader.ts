@@ -59,6 +59,9 @@ const HEX_SCRATCH = 64;
 // taking it would swallow the following lines as data.
 export const MAX_PAYLOAD = 4096;
 const NO_WRAP = -1;
+// The longest view mode 1 header up to its data's comma:
+// +QIURC: "recv",4,4096, is 23 bytes.
+const MAX_HEADER = 32;
 
 export class Reader {
 	readonly ring: ByteRing;
@@ -230,10 +233,13 @@ export class Reader {
 		for (let k = 0; k < kept; k++) if (ring.peek(k) === COMMA) commas++;
 		// Enough commas already kept: this line was judged not a header before.
 		if (commas >= needed) return -1;
+		// A header is short: its commas lie within MAX_HEADER bytes of the
+		// line's start, so the search never runs far into what follows.
+		const limit = i + MAX_HEADER - kept < end ? i + MAX_HEADER - kept : end;
 		let at = i - 1;
 		while (commas < needed) {
 			at = chunk.indexOf(COMMA, at + 1);
-			if (at < 0 || at >= end) return -1;
+			if (at < 0 || at >= limit) return -1;
 			commas++;
 		}
 		// The commas must belong to this line: the header is short, so a plain
