@@ -295,9 +295,14 @@ export class Channel implements ReaderEvents {
 		if (this.#stage === STAGE_RESPONSE) {
 			if (kind === K.OK) {
 				if (current === this.#probe && !this.#probe.seen) {
-					// Output of the past, not the probe's answer.
+					// Output of the past, not the probe's answer. A late OK of a
+					// two-stage command means its SEND OK / SEND FAIL / CLOSE OK may
+					// still come: it is owed, so it will not be taken for a later
+					// command's.
 					this.stats.lateFinals++;
-					this.#late?.onLate?.(kind);
+					const late = this.#late;
+					if (late !== null && (late.spec.then === THEN_SEND_RESULT || late.spec.then === THEN_CLOSE_OK)) this.#owe(late);
+					late?.onLate?.(kind);
 					return;
 				}
 				const then = current.spec.then;
@@ -409,7 +414,8 @@ export class Channel implements ReaderEvents {
 		if (command === this.#probe) {
 			if (status !== DONE_TIMEOUT) {
 				this.#synced = true;
-				this.#late = null;
+				// Forget the timed-out command unless it still owes a line.
+				if (this.#lateThen === 0) this.#late = null;
 				this.#probesOwed = 0;
 			}
 			else {
@@ -496,13 +502,20 @@ export class Channel implements ReaderEvents {
 		}
 	}
 
+	// `command` answered OK but its second-stage line has not come: it may
+	// still, within another second-stage deadline.
+	#owe(command: Command): void {
+		this.#lateThen = command.spec.then;
+		this.#lateUntil = this.#clock.now() + command.spec.thenTimeoutMs + this.#graceMs;
+	}
+
 	#timedOut(command: Command): void {
 		this.stats.timeouts++;
 		if (this.reader.inPayload && !this.#payloadPush) this.reader.abortPayload();
 		if (command !== this.#probe) {
 			this.#late = command;
-			this.#lateThen = this.#stage === STAGE_THEN && command.spec.then !== THEN_URC ? command.spec.then : 0;
-			this.#lateUntil = this.#clock.now() + command.spec.thenTimeoutMs + this.#graceMs;
+			this.#lateThen = 0;
+			if (this.#stage === STAGE_THEN && command.spec.then !== THEN_URC) this.#owe(command);
 		}
 		// After a second-stage timeout the module already answered OK, so its
 		// first-stage output is complete: only the owed line can still come.

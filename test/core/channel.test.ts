@@ -323,4 +323,25 @@ test("a long +QIRD payload still arriving is not cut off by the command deadline
 	assert.is(read.data.length, 60);
 });
 
+
+test("a send that timed out before its OK: a late OK makes its SEND FAIL owed, so a later read never takes it", () => {
+	const { channel, feed, clock, written } = setup();
+	const a = new TextCommand(SEND, "AT+QISEND=0,5,hello");
+	channel.submit(a);
+	clock.advance(400);
+	assert.equal(a.results, ["timeout"]);
+	const read = new TextCommand(READ, "AT+QIRD=1,512");
+	channel.submit(read);
+	assert.equal(written.slice(1), ["AT+CGATT?\r"]);
+	// The send's late OK, then the probe's answer.
+	feed("\r\nOK\r\n\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	assert.equal(a.late, ["OK"]);
+	assert.equal(written.slice(2), ["AT+QIRD=1,512\r"]);
+	// The send's SEND FAIL comes while the read is on the wire: it is the send's.
+	feed("\r\nSEND FAIL\r\n\r\n+QIRD: 0\r\n\r\nOK\r\n");
+	assert.equal(a.late, ["OK", "SEND FAIL"]);
+	assert.equal(read.results, ["OK"]);
+	assert.is(channel.stats.strayFinals, 0);
+});
+
 test.run();
