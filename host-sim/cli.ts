@@ -4,7 +4,7 @@
 // never answers, connection refused (566), DNS failure (565)...).
 import { demo } from "./demo.js";
 import { at } from "./cli/at.js";
-import { parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
+import { intOption, parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
 import { traceTo } from "./cli/connect.js";
 import { HELP } from "./cli/help.js";
 import { monitor } from "./cli/monitor.js";
@@ -24,7 +24,10 @@ function run(args: ParsedArgs): Promise<number> {
 		case "state": return state(args, out);
 		case "monitor": return monitor(args, out);
 		case "sim": return sim(args, out);
-		case "demo": return demo({ log: out, trace: traceTo(args) });
+		case "demo": return demo({
+			log: out, trace: traceTo(args),
+			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
+		});
 		case "": throw new UsageError("no command given (see bc20 --help)");
 		default: throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);
 	}

@@ -9,20 +9,25 @@ export class UsageError extends Error {
 const VALUED = new Set([
 	"--port", "--baud", "--listen", "--nvram", "--wait", "--count", "--timeout", "--size", "--seconds",
 	"--drop-rate", "--corrupt-rate", "--chunk-size", "--attach-delay", "--seed", "--ntp-port", "--sync",
-	"--reports", "--interval", "--protocol",
+	"--reports", "--interval",
 ]);
+// Options that may be given more than once; every value is kept.
+const REPEATED = new Set(["--host"]);
 const FLAGS = new Set(["--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage"]);
 
 export interface ParsedArgs {
 	command: string;
 	positional: string[];
 	options: Map<string, string>;
+	// Values of the repeatable options, in order.
+	lists: Map<string, string[]>;
 	flags: Set<string>;
 }
 
 export function parseArgs(argv: string[]): ParsedArgs {
 	const positional: string[] = [];
 	const options = new Map<string, string>();
+	const lists = new Map<string, string[]>();
 	const flags = new Set<string>();
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
@@ -33,10 +38,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
 		if (arg.startsWith("-") && arg.length > 1) {
 			const eq = arg.indexOf("=");
 			const name = eq > 0 ? arg.slice(0, eq) : arg;
-			if (VALUED.has(name)) {
+			if (VALUED.has(name) || REPEATED.has(name)) {
 				const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
 				if (value === undefined) throw new UsageError(`${name} needs a value`);
-				options.set(name, value);
+				if (REPEATED.has(name)) lists.set(name, [...(lists.get(name) ?? []), value]);
+				else options.set(name, value);
 			}
 			else if (FLAGS.has(name) && eq < 0) flags.add(name);
 			else throw new UsageError(`unknown option ${arg} (see bc20 --help)`);
@@ -45,7 +51,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 		positional.push(arg);
 	}
 	const command = positional.shift() ?? "";
-	return { command, positional, options, flags };
+	return { command, positional, options, lists, flags };
 }
 
 export function intOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {

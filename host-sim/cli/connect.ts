@@ -1,8 +1,26 @@
 // Opens the module the command line names (--port, --baud, --trace, and the
 // emulator's options for "sim") and brings it up.
 import type { BC20EmulatorOptions } from "../emulator/bc20-emulator.js";
+import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
+import { isIP } from "node:net";
 import { openSession, type Session } from "../modem-session.js";
-import { intOption, type ParsedArgs, rateOption } from "./args.js";
+import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
+
+// --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
+// address) makes the emulated module answer that NAME does not exist.
+function hostsTable(args: ParsedArgs): HostsTable {
+	const table: Record<string, string[]> = { ...DEFAULT_HOSTS } as Record<string, string[]>;
+	for (const entry of args.lists.get("--host") ?? []) {
+		const eq = entry.indexOf("=");
+		const name = eq > 0 ? entry.slice(0, eq) : "";
+		if (name === "") throw new UsageError(`--host must be NAME=ADDRESS[,ADDRESS...] (or NAME= for no address), not ${JSON.stringify(entry)}`);
+		const addresses = entry.slice(eq + 1).split(",").filter((a) => a !== "");
+		for (const address of addresses)
+			if (isIP(address) === 0) throw new UsageError(`--host ${name}: ${JSON.stringify(address)} is not an IP address`);
+		table[name] = addresses;
+	}
+	return table;
+}
 
 export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 	return {
@@ -12,6 +30,7 @@ export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 		chunkSize: intOption(args, "--chunk-size", 0, 0, 65536),
 		nvramPath: args.options.get("--nvram"),
 		seed: intOption(args, "--seed", 1, 0, 2 ** 31),
+		hosts: hostsTable(args),
 		faults: { dropRate: rateOption(args, "--drop-rate"), corruptRate: rateOption(args, "--corrupt-rate") },
 	};
 }

@@ -24,11 +24,16 @@ commands:
   state                AT+QISTATE: the module's sockets
   monitor              print every URC as it comes [--seconds N]
   demo                 the sensor app against loopback collectors (what npm start runs)
+                       [--reports N per protocol (3)] [--interval MS between reports (400)]
   sim                  serve an emulated module's UART over TCP, one client at a time
 
 emulator options (sim, and --port sim):
   --attach-delay MS  --chunk-size N  --no-echo  --boot-garbage  --nvram FILE
   --drop-rate R  --corrupt-rate R  --seed N   (R from 0 to 1: bytes from the module)
+  --host NAME=ADDR[,ADDR...]   the module's DNS answers NAME with these addresses
+                               (NAME= : "no such host", 565); repeatable. Other
+                               names go to this machine's resolver, except
+                               *.invalid, which never resolves
 
 A failure prints one line on stderr and exits 1 (2 for a usage error).
 `;

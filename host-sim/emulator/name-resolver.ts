@@ -1,9 +1,10 @@
 /**
  * The module's DNS: an address literal is its own answer; then the emulator's
  * `hosts` table (case-insensitive; an empty list means "known not to exist",
- * which lets tests provoke a DNS failure without any network traffic); then
- * Node's resolver, which follows the machine's configuration (/etc/hosts,
- * then whatever name server it names).
+ * which lets tests provoke a DNS failure without any network traffic); names
+ * under ".invalid" fail at once (RFC 6761 reserves them never to resolve, so
+ * no query leaves the machine for them); then Node's resolver, which follows
+ * the machine's configuration (/etc/hosts, then whatever name server it names).
  */
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
@@ -27,6 +28,7 @@ export class NameResolver {
     if (isIP(name) !== 0) return [name];
     const listed = this.hosts.get(name.toLowerCase());
     if (listed !== undefined) return [...listed];
+    if (/(^|\.)invalid\.?$/i.test(name)) return [];
     let timer: NodeJS.Timeout | undefined;
     let giveUp = (): void => undefined;
     const timeout = new Promise<string[]>((resolve) => {

@@ -98,6 +98,8 @@ test("failures are one clear line and a non-zero exit code", async () => {
 	const cases: [string[], RegExp, number][] = [
 		[["nc", "127.0.0.1", String(closedPort)], /^bc20: AT\+QIOPEN: socket 0: Socket connect failed \(566\)\n$/, 1],
 		[["dns", "no-such-host.invalid"], /^bc20: .*DNS parse failed \(565\)/, 1],
+		[["dns", "--host", "collector.example=", "collector.example"], /^bc20: .*DNS parse failed \(565\)/, 1],
+		[["dns", "--host", "collector.example", "collector.example"], /^bc20: --host must be NAME=ADDRESS/, 2],
 		[["--port", "/dev/ttyBC20-none", "at", "AT"], /^bc20: no such port \/dev\/ttyBC20-none\n$/, 1],
 		[["--port", `tcp://127.0.0.1:${closedPort}`, "at", "AT"], /^bc20: cannot connect to tcp:\/\/127\.0\.0\.1:\d+: connection refused/, 1],
 		[["at", "AT\r\nAT+QPOWD=1"], /^bc20: .*command/, 1],
@@ -121,6 +123,8 @@ test("ping, dns, ntp, state and monitor print their results and exit 0", async (
 		assert.match(ping.stdout.toString(), /reply from 127\.0\.0\.1: bytes=32 time=\d+ms ttl=255\n[^]*127\.0\.0\.1: 2 sent, 2 received, 0 lost/);
 		const dns = await bc20(["dns", "localhost"]);
 		assert.is(dns.stdout.toString(), "127.0.0.1\n");
+		const listed = await bc20(["dns", "--host", "collector.example=127.0.0.2,::1", "collector.example"]);
+		assert.is(listed.stdout.toString(), "127.0.0.2\n::1\n", listed.stderr);
 		const ntp = await bc20(["ntp", "127.0.0.1", "--ntp-port", String(sntp.port)]);
 		assert.is(ntp.code, 0, ntp.stderr);
 		assert.match(ntp.stdout.toString(), /^2026-05-06T07:08:09\.000Z \(module: "26\/05\/06,07:08:09\+00", zone 0 h\)\n$/);
