@@ -249,8 +249,8 @@ function compare(name: string, how: string, got: string[], want: string[]): Case
 	return { name: `${name} [${how}]`, ok: a === b, detail: a === b ? "" : `got  ${a}\nwant ${b}` };
 }
 
-// Runs one case whole, byte by byte, at every wrap-around offset of the ring,
-// and with random chunkings; every run must produce exactly `expect`.
+// Runs one case whole, byte by byte, byte by byte from every wrap-around
+// offset of the ring, and with random chunkings; every run must produce exactly `expect`.
 export function checkCase(c: ReaderCase, seed: number, randomRuns: number): CaseOutcome[] {
 	const input = bytes(c.input);
 	const outcomes: CaseOutcome[] = [];
@@ -264,7 +264,10 @@ export function checkCase(c: ReaderCase, seed: number, randomRuns: number): Case
 	run("whole", [], 0);
 	run("1-byte chunks", everyByte(input.length), 0);
 	const capacity = c.capacity ?? 64;
-	for (let offset = 1; offset < capacity; offset++) run(`ring offset ${offset}`, [], offset);
+	// Fed byte by byte, every line passes through the ring: each start offset
+	// makes its lines wrap at a different place.
+	const bytewise = everyByte(input.length);
+	for (let offset = 1; offset < capacity; offset++) run(`ring offset ${offset}, 1-byte chunks`, bytewise, offset);
 	const random = prng(seed);
 	for (let i = 0; i < randomRuns; i++) {
 		run(`random chunks #${i} seed ${seed}`, randomCuts(input.length, random, 1 + Math.floor(random() * 40)),
