@@ -108,6 +108,7 @@ export interface ModemStats {
 }
 
 const SEND_SCRATCH = 64;
+const CONTEXT_ONLY_1 = "contextId must be 1: the module supports no other context";
 const RAW_TIMEOUT_MS = 5000;
 
 function powerOfTwo(value: unknown, min: number, max: number, what: string, fallback: number): number {
@@ -284,7 +285,7 @@ export class BC20 {
 		const localPort = checkInt(options.localPort, 0, 65535, "localPort", 0);
 		const mode = checkInt(options.mode, BUFFER_MODE, PUSH_MODE, "mode", BUFFER_MODE);
 		if (options.contextId !== undefined && options.contextId !== 1)
-			throw new BC20Error(E_ARGUMENT, "contextId must be 1: the module supports no other context");
+			throw new BC20Error(E_ARGUMENT, CONTEXT_ONLY_1);
 		for (const name of ["onConnected", "onReadable", "onWritable", "onWarning", "onError", "onClose"] as const)
 			if (options[name] !== undefined) checkCallback(options[name], name);
 		let slot: Slot | undefined;
@@ -389,8 +390,9 @@ export class BC20 {
 		if (options?.contextId !== undefined && options?.connectId !== undefined)
 			throw new BC20Error(E_ARGUMENT, "give contextId or connectId, not both");
 		if (options?.contextId !== undefined) {
+			if (options.contextId !== 1) throw new BC20Error(E_ARGUMENT, CONTEXT_ONLY_1);
 			type = QUERY_CONTEXT;
-			target = checkInt(options.contextId, 1, 3, "contextId");
+			target = 1;
 		}
 		else if (options?.connectId !== undefined) {
 			type = QUERY_SOCKET;

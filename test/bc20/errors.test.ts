@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT,
+	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT,
 } from "../../firmware/at/result.js";
 import {
-	BC20Error, describe, E_CANCELLED, E_CME, E_ERROR, E_REBOOTED, E_SEND_FAILED, E_TIMEOUT, resultError,
+	BC20Error, describe, E_ARGUMENT, E_CANCELLED, E_CME, E_ERROR, E_REBOOTED, E_SEND_FAILED, E_TIMEOUT, resultError,
 } from "../../firmware/bc20/errors.js";
 
 test("the manual's descriptions for 0 and 550-574", () => {
@@ -49,6 +49,9 @@ test("channel results become errors", () => {
 	assert.is(resultError(DONE_CANCELLED, 0, "AT").code, E_CANCELLED);
 	assert.is(resultError(DONE_SEND_FAIL, 0, "AT").code, E_SEND_FAILED);
 	assert.is(resultError(DONE_ERROR, 0, "AT").code, E_ERROR);
+	const unsent = resultError(DONE_NOT_SENT, 0, "AT+QIDNSGIP");
+	assert.is(unsent.code, E_ARGUMENT, "a command that never reached the wire is not the module's ERROR");
+	assert.match(unsent.message, /nothing was sent/);
 	const cme = resultError(DONE_CME_ERROR, 30, "AT+CFUN", 1);
 	assert.is(cme.code, E_CME);
 	assert.is(cme.cme, 30);

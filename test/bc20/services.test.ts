@@ -28,6 +28,7 @@ test("services refuse to run before ready, and bad arguments, sending nothing", 
 	assert.is(thrownCode(() => h.modem.configure({ viewMode: 2 }, nop)), E_ARGUMENT);
 	assert.is(thrownCode(() => h.modem.queryState({ connectId: 5 }, nop)), E_ARGUMENT);
 	assert.is(thrownCode(() => h.modem.queryState({ connectId: 1, contextId: 1 }, nop)), E_ARGUMENT);
+	assert.is(thrownCode(() => h.modem.queryState({ contextId: 2 }, nop)), E_ARGUMENT);
 	h.settle();
 	assert.is(h.fake.written.length, before);
 });
