@@ -6,10 +6,10 @@
 import { ascii } from "../at/ascii.js";
 import type { Command, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import type { Result } from "../at/result.js";
+import { DONE_TIMEOUT, type Result } from "../at/result.js";
 import { QICFG } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";
-import type { BC20Error } from "./errors.js";
+import { type BC20Error, resultError } from "./errors.js";
 import { explain } from "./error-query.js";
 
 export const DATAFORMAT = 0;
@@ -40,6 +40,11 @@ export class ConfigCommand implements Command {
 	#callback: ConfigCallback;
 	#at = 0;
 	#config: ModuleConfig = { sendHex: false, receiveHex: false, viewMode: 0, showLength: false };
+	// A write timed out: the module may have applied it (and kept it in
+	// NVRAM), so the item is read back and the driver follows what it says.
+	#readBack = false;
+	#timedOut: BC20Error | null = null;
+	#heard = -1; // the item of the last +QICFG line
 
 	// `apply` runs when the module said OK to a write.
 	constructor(dispatcher: Dispatcher, items: readonly number[], values: readonly number[],
@@ -52,7 +57,7 @@ export class ConfigCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		const item = this.#items[this.#at], value = this.#values[this.#at];
+		const item = this.#items[this.#at], value = this.#readBack ? -1 : this.#values[this.#at];
 		out.text("AT+QICFG=\"").text(NAMES[item]).text("\"");
 		if (value >= 0) out.text(item === DATAFORMAT ? ",0," : ",").int(value);
 	}
@@ -63,14 +68,32 @@ export class ConfigCommand implements Command {
 		if (line.fieldEquals(0, NAME_BYTES[DATAFORMAT])) {
 			config.sendHex = line.int(1) === 1;
 			config.receiveHex = line.int(2) === 1;
+			this.#heard = DATAFORMAT;
 		}
-		else if (line.fieldEquals(0, NAME_BYTES[VIEWMODE])) config.viewMode = line.int(1, 0);
-		else if (line.fieldEquals(0, NAME_BYTES[SHOWLENGTH])) config.showLength = line.int(1) === 1;
+		else if (line.fieldEquals(0, NAME_BYTES[VIEWMODE])) {
+			config.viewMode = line.int(1, 0);
+			this.#heard = VIEWMODE;
+		}
+		else if (line.fieldEquals(0, NAME_BYTES[SHOWLENGTH])) {
+			config.showLength = line.int(1) === 1;
+			this.#heard = SHOWLENGTH;
+		}
 	}
 
 	onDone(result: Result): void {
 		const callback = this.#callback;
-		if (!result.ok) explain(this.#dispatcher, result, "AT+QICFG", -1, (error) => callback(error, null));
+		if (this.#readBack) {
+			// The module's word on the item whose write timed out (if it answers).
+			const item = this.#items[this.#at];
+			if (result.ok && this.#heard === item) this.#apply(item, this.#readValue(item));
+			callback(this.#timedOut, null);
+		}
+		else if (result.status === DONE_TIMEOUT && this.#values[this.#at] >= 0) {
+			this.#readBack = true;
+			this.#timedOut = resultError(DONE_TIMEOUT, 0, "AT+QICFG");
+			this.#dispatcher.urgent(this);
+		}
+		else if (!result.ok) explain(this.#dispatcher, result, "AT+QICFG", -1, (error) => callback(error, null));
 		else {
 			const value = this.#values[this.#at];
 			if (value >= 0) this.#apply(this.#items[this.#at], value);
@@ -78,5 +101,12 @@ export class ConfigCommand implements Command {
 			else callback(null, value >= 0 ? null : this.#config);
 		}
 		this.#dispatcher.done(result.status);
+	}
+
+	#readValue(item: number): number {
+		const config = this.#config;
+		if (item === DATAFORMAT) return config.receiveHex ? 1 : 0;
+		if (item === VIEWMODE) return config.viewMode;
+		return config.showLength ? 1 : 0;
 	}
 }

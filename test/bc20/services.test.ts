@@ -268,4 +268,24 @@ test("command: ERROR, +CME ERROR, timeout; driver-owned and malformed lines are 
 	assert.is(h.fake.written.length, before);
 });
 
+test("configure: a write that times out is read back, and the driver follows what the module says", () => {
+	const h = ready(); // view mode 1
+	// The module applies view mode 0 but its OK is lost; the read-back finds it.
+	h.fake.expect("AT+QICFG=\"viewmode\",0", "")
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+		.expect("AT+QICFG=\"viewmode\"", "\r\n+QICFG: \"viewmode\",0\r\n" + OK);
+	let error: BC20Error | null | undefined;
+	h.modem.configure({ viewMode: 0 }, (e) => error = e);
+	h.advance(2000);
+	assert.is(error?.code, E_TIMEOUT, "the caller learns the write timed out");
+	assert.is(h.fake.expectationsLeft, 0);
+	// The reader parses view mode 0 pushes: the payload on the line after the header.
+	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,1");
+	const socket = h.open({ mode: 1 });
+	h.fake.send("\r\n+QIURC: \"recv\",0,2\r\n" + hexOf("ok") + "\r\n");
+	h.settle();
+	assert.is(h.readAll(socket), "ok");
+	assert.equal(h.fake.unexpected, []);
+});
+
 test.run();
