@@ -36,6 +36,20 @@ function pulse(pin: number, ms: number, then?: () => void): void {
 	}, ms);
 }
 
+// RESET_N is active low: a low pulse reboots a running module (150 ms, above
+// the ~100 ms Quectel's NB-IoT modules need; see your board's hardware design).
+// Pulsed at every start so the module begins from a known state even when only
+// the ESP32 was reset.
+function reset(then: () => void): void {
+	const pin = number("modem_reset");
+	if (pin < 0) {
+		then(); // not wired: bring-up closes any socket left open instead
+		return;
+	}
+	trace("bc20: pulsing RESET\n");
+	pulse(pin, 150, () => Timer.set(then, 3000)); // then boot
+}
+
 function powerOn(then: () => void): void {
 	const pwrkey = number("modem_pwrkey");
 	if (pwrkey < 0) {
@@ -71,7 +85,8 @@ const app = new SensorApp({
 	ackTimeoutMs: number("ack_timeout_ms"),
 	retries: number("retries"),
 	reports: 0,
-	sleep: (["psm", "light", "none"].includes(text("sleep")) ? text("sleep") : "psm") as "psm" | "light" | "none",
+	// "psm" without modem_psm_eint falls back to light sleep (the app logs it).
+	sleep: (["psm", "light", "none"].includes(text("sleep")) ? text("sleep") : "light") as "psm" | "light" | "none",
 }, {
 	modem, clock,
 	// A stand-in reading: replace with the sensor of your board.
@@ -101,4 +116,4 @@ function start(): void {
 	});
 }
 
-powerOn(start);
+reset(() => powerOn(start));

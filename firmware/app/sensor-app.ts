@@ -2,6 +2,11 @@
 // reading to the collector, waits for the acknowledgement (resending with a
 // doubling timeout), and lets the module sleep until the next cycle.
 //
+// Every attempt, open included, is bounded by its ack window: a connection
+// that fails or drops only makes the attempt fail, the next attempt reopens,
+// and once the retries are spent the report counts as lost and the next cycle
+// is scheduled, so no network failure can stop the cycle.
+//
 // Kept few AT round trips per report: the socket stays open across cycles
 // (UDP has no connection to lose; TCP is reopened only if it dropped), sleep
 // settings are written once (the module keeps AT+QSCLK and AT+CPSMS), received
@@ -22,13 +27,19 @@ export interface SensorConfig {
 	port: number;
 	protocol: "udp" | "tcp";
 	intervalMs: number; // from one report to the next
-	ackTimeoutMs: number; // first wait for the ack; doubles on each resend
-	retries: number; // resends before a report counts as lost
+	// First window for an attempt (opening the connection if needed, sending,
+	// and the ack); doubles on each resend.
+	ackTimeoutMs: number;
+	retries: number; // resends (or reopens) before a report counts as lost
 	reports: number; // stop after this many (0: run forever)
-	// "psm": AT+QSCLK=1 and PSM timers (deep sleep, woken by a PSM_EINT pulse);
-	// "light": AT+QSCLK=2 (woken by UART activity; the first byte is lost);
-	// "none": AT+QSCLK=0.
+	// "psm": AT+QSCLK=1 and PSM timers (deep sleep, woken by a PSM_EINT pulse;
+	// without platform.pulseWakePin this falls back to "light", since a module
+	// in PSM ignores the UART); "light": AT+QSCLK=2 (woken by UART activity;
+	// the first byte is lost); "none": AT+QSCLK=0.
 	sleep: "psm" | "light" | "none";
+	// After a PSM_EINT pulse, how long the module needs before its UART listens
+	// (default 100 ms; commands sent sooner are lost and cost a resync).
+	wakeMs?: number;
 	psmTau?: string; // AT+CPSMS periodic TAU (T3412), GPRS timer 3 bits (default "00100001": 1 h)
 	psmActive?: string; // AT+CPSMS active time (T3324) (default "00000000": 0 s)
 }
@@ -39,7 +50,8 @@ export interface SensorPlatform {
 	sample(): number; // the reading: a temperature, a battery voltage...
 	uptimeMs(): number;
 	log(text: string): void;
-	// Pulses the module's PSM_EINT pin (deep sleep wake-up), where wired.
+	// Pulses the module's PSM_EINT pin (deep sleep wake-up), where wired;
+	// sleep "psm" needs it.
 	pulseWakePin?(): void;
 }
 
@@ -53,14 +65,17 @@ export interface SensorSummary {
 }
 
 const TIMER_BITS = /^[01]{8}$/;
+const WAKE_MS = 100;
 
 export class SensorApp {
 	readonly summary: SensorSummary = { reports: 0, acked: 0, lost: 0, resends: 0, atCommands: 0, atPerReport: 0 };
 	#config: SensorConfig;
 	#platform: SensorPlatform;
+	#sleep: "psm" | "light" | "none"; // config.sleep, or "light" when PSM could not be woken
 	#tcp: TCP | null = null;
 	#udp: UDP | null = null;
 	#connected = false;
+	#waiting = false; // a report waits for its ack (its attempt timer runs)
 	#seq = 0;
 	#attempt = 0;
 	#report: Uint8Array = new Uint8Array(0);
@@ -78,6 +93,10 @@ export class SensorApp {
 		this.#timer = null;
 		this.#wake();
 	};
+	#awake = () => {
+		this.#timer = null;
+		this.#cycle();
+	};
 
 	constructor(config: SensorConfig, platform: SensorPlatform) {
 		checkDevice(config.device);
@@ -86,13 +105,16 @@ export class SensorApp {
 			if (value !== undefined && !TIMER_BITS.test(value)) throw new RangeError(`${name} must be 8 bits, e.g. "00100001"`);
 		this.#config = config;
 		this.#platform = platform;
+		this.#sleep = config.sleep === "psm" && !platform.pulseWakePin ? "light" : config.sleep;
 	}
 
 	// Call once the modem is ready. `onDone` gets the summary after
 	// config.reports reports (never, when it is 0).
 	start(onDone?: (summary: SensorSummary) => void): void {
 		this.#onDone = onDone ?? null;
-		const { sleep } = this.#config;
+		const sleep = this.#sleep;
+		if (sleep !== this.#config.sleep)
+			this.#platform.log("sleep psm needs a PSM_EINT pin to wake the module (in PSM it ignores the UART); using light sleep (AT+QSCLK=2) instead");
 		const setup: string[] = [];
 		if (sleep === "psm") setup.push(`AT+CPSMS=1,,,"${this.#config.psmTau ?? "00100001"}","${this.#config.psmActive ?? "00000000"}"`);
 		setup.push(sleep === "psm" ? "AT+QSCLK=1" : sleep === "light" ? "AT+QSCLK=2" : "AT+QSCLK=0");
@@ -101,10 +123,9 @@ export class SensorApp {
 
 	stop(): void {
 		this.#stopped = true;
+		this.#waiting = false;
 		this.#clearTimer();
-		this.#tcp?.close();
-		this.#udp?.close();
-		this.#tcp = this.#udp = null;
+		this.#disconnect();
 	}
 
 	// ---- one report ----
@@ -122,8 +143,18 @@ export class SensorApp {
 			this.#finish(false);
 			return;
 		}
-		if (!this.#connected) this.#open();
-		else this.#send();
+		this.#waiting = true;
+		this.#try();
+	}
+
+	// One attempt: send over the open connection, or open one and send once it
+	// is up. The ack must come within the window; if the connection fails
+	// meanwhile, the attempt fails when its window ends, which also spaces the
+	// reopens against a collector that refuses.
+	#try(): void {
+		this.#setTimer(this.#ackTimeout, this.#config.ackTimeoutMs * 2 ** this.#attempt);
+		if (this.#connected) this.#send();
+		else this.#open();
 	}
 
 	#open(): void {
@@ -135,37 +166,41 @@ export class SensorApp {
 				this.#udp = new UDP({
 					modem,
 					onReadable() {
+						if (this !== app.#udp) return; // an abandoned socket
 						for (let d = this.read(); d !== undefined; d = this.read()) app.#acks(new Uint8Array(d));
 					},
 					onError() {
-						app.#dropped(this.lastError);
+						if (this === app.#udp) app.#dropped(this.lastError);
 					},
 				});
 				this.#connected = true;
 				this.#send(); // queued by the UDP class until the module socket is open
 			}
 			else {
+				this.#pending = "";
 				this.#tcp = new TCP({
 					modem, host, port,
 					onWritable() {
-						if (!app.#connected) {
+						if (this === app.#tcp && !app.#connected) {
 							app.#connected = true;
-							app.#send();
+							if (app.#waiting) app.#send();
 						}
 					},
 					onReadable() {
+						if (this !== app.#tcp) return; // an abandoned socket
 						const data = this.read() as ArrayBuffer | undefined;
 						if (data) app.#acks(new Uint8Array(data));
 					},
 					onError() {
-						app.#dropped(this.lastError);
+						if (this === app.#tcp) app.#dropped(this.lastError);
 					},
 				});
 			}
 		}
 		catch (error) {
-			this.#platform.log(`cannot open ${protocol} ${host}:${port}: ${(error as Error).message}`);
-			this.#finish(false);
+			// E.g. every connectID taken: the attempt fails when its window ends.
+			this.#platform.log(`report ${this.#seq}: cannot open ${protocol} ${host}:${port}: ${(error as Error).message}`);
+			this.#disconnect();
 		}
 	}
 
@@ -178,16 +213,17 @@ export class SensorApp {
 		catch (error) {
 			this.#platform.log(`report ${this.#seq}: ${(error as Error).message}`);
 		}
-		const wait = this.#config.ackTimeoutMs * 2 ** this.#attempt;
-		this.#setTimer(this.#ackTimeout, wait);
 	}
 
 	#noAck(): void {
+		// An open that did not complete within the window is abandoned: the
+		// next attempt starts afresh (the driver's own bound is 60 s).
+		if (!this.#connected) this.#disconnect();
 		if (this.#attempt < this.#config.retries) {
 			this.#attempt++;
 			this.summary.resends++;
-			this.#platform.log(`report ${this.#seq}: no ack, resending (${this.#attempt}/${this.#config.retries})`);
-			this.#send();
+			this.#platform.log(`report ${this.#seq}: no ack, ${this.#connected ? "resending" : "reconnecting and resending"} (${this.#attempt}/${this.#config.retries})`);
+			this.#try();
 			return;
 		}
 		this.#platform.log(`report ${this.#seq}: lost after ${this.#config.retries} resends`);
@@ -196,7 +232,7 @@ export class SensorApp {
 
 	#acks(bytes: Uint8Array): void {
 		let acks: number[];
-		if (this.#tcp) {
+		if (this.#config.protocol === "tcp") {
 			// A TCP stream may split a line: keep the unfinished end.
 			for (let i = 0; i < bytes.length; i++) this.#pending += String.fromCharCode(bytes[i]);
 			const end = this.#pending.lastIndexOf("\n");
@@ -208,16 +244,26 @@ export class SensorApp {
 			acks = decodeAcks(text);
 		}
 		else acks = decodeAcks(bytes);
-		if (acks.indexOf(this.#seq) >= 0 && this.#timer !== null) this.#finish(true);
+		if (this.#waiting && acks.indexOf(this.#seq) >= 0) this.#finish(true);
 	}
 
+	// The connection failed to open or ended. Between reports the next cycle
+	// reopens; during a report the attempt's timer stays set and the retry
+	// reopens.
 	#dropped(error: BC20Error | null): void {
 		this.#platform.log(`connection to the collector ended: ${error?.message ?? "closed"}`);
+		this.#disconnect();
+	}
+
+	#disconnect(): void {
 		this.#connected = false;
+		this.#tcp?.close();
+		this.#udp?.close();
 		this.#tcp = this.#udp = null;
 	}
 
 	#finish(acked: boolean): void {
+		this.#waiting = false;
 		this.#clearTimer();
 		if (acked) this.summary.acked++;
 		else this.summary.lost++;
@@ -236,16 +282,15 @@ export class SensorApp {
 	// ---- sleep and wake ----
 
 	#wake(): void {
-		const { sleep } = this.#config;
-		if (sleep === "none") {
-			this.#cycle();
+		// Deep sleep (PSM) ignores the UART until PSM_EINT falls, and the module
+		// needs a moment after the edge. From light sleep the UART wakes the
+		// module but loses the first byte: the channel sends a lone CR before a
+		// command that follows an idle line, so nothing else is needed there.
+		if (this.#sleep === "psm" && this.#platform.pulseWakePin) {
+			this.#platform.pulseWakePin();
+			this.#setTimer(this.#awake, this.#config.wakeMs ?? WAKE_MS);
 			return;
 		}
-		// Deep sleep (PSM) ignores the UART until PSM_EINT falls. From light sleep
-		// the UART wakes the module but loses the first byte: the channel sends
-		// a lone CR before a command that follows an idle line, so nothing else
-		// is needed here.
-		if (sleep === "psm") this.#platform.pulseWakePin?.();
 		this.#cycle();
 	}
 

@@ -1,0 +1,26 @@
+// `npm start` as a user runs it: `bc20 demo` in its own process must finish by
+// itself, exit 0, and end with the collector holding every reading.
+import { spawn } from "node:child_process";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+test("bc20 demo exits 0 and the collector has all readings", async () => {
+	const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+		const child = spawn(process.execPath, ["--import", "tsx", "host-sim/cli.ts", "demo"], { stdio: ["ignore", "pipe", "pipe"] });
+		let stdout = "", stderr = "";
+		child.stdout.on("data", (d) => stdout += d);
+		child.stderr.on("data", (d) => stderr += d);
+		const timer = setTimeout(() => child.kill("SIGKILL"), 18000); // about 4 s normally
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+	});
+	assert.is(run.code, 0, run.stdout + run.stderr);
+	assert.match(run.stdout, /demo finished: the collector has all 6 readings/);
+	assert.match(run.stdout, /UDP: 3\/3 reports acknowledged, 1 resends/);
+	assert.match(run.stdout, /TCP: 3\/3 reports acknowledged/);
+	assert.match(run.stdout, /report 1: no ack, resending \(1\/3\)/, "the demo shows the retry");
+});
+
+test.run();
