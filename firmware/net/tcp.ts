@@ -4,11 +4,19 @@
 // read() / read(n) / read(buffer), `format` "buffer" or "number", write()
 // returning the writable count and throwing (writing nothing) when the bytes do
 // not fit, onError() only once received data has been read.
+//
+// A byte stream with a gap is broken: those clients parse what they read and
+// cannot see a hole in it. So a send that failed or whose outcome is unknown
+// (SEND FAIL, no answer in time) and received bytes lost (direct push with a
+// full receive buffer, data damaged on the line) end the socket: the bytes
+// received before the gap can still be read, nothing after it is delivered or
+// written, and then onError() comes with the modem's warning in lastError
+// (code, offset and count of the bytes not sent, or `lost`).
 import type { BC20 } from "../bc20/modem.js";
-import type { BC20Error } from "../bc20/errors.js";
+import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
 import { PUSH_MODE } from "../bc20/socket-slot.js";
 import type { Socket } from "../bc20/socket.js";
-import { byteView } from "./bytes.js";
+import { byteView, later } from "./bytes.js";
 
 export interface TCPOptions {
 	modem: BC20;
@@ -30,6 +38,11 @@ export class TCP {
 	#format: "buffer" | "number";
 	#one = new Uint8Array(1);
 	#error: BC20Error | null = null;
+	#onError: ((this: any) => void) | undefined;
+	// -1 while the stream is whole. Once it has a gap: the received bytes from
+	// before the gap still unread; when they are all read the socket ends.
+	#intact = -1;
+	#ended = false; // onError came, or the app closed
 	[key: string]: unknown; // instances accept extra properties (TLS wrappers add some)
 
 	constructor(options: TCPOptions) {
@@ -41,21 +54,37 @@ export class TCP {
 		this.#format = this.format as "buffer" | "number";
 		if (options.target !== undefined) this.target = options.target;
 		const self = this;
-		const { onReadable, onWritable, onError } = options;
+		const { onReadable, onWritable } = options;
+		this.#onError = options.onError;
 		this.#socket = modem.open({
 			type: "tcp",
 			host,
 			port: options.port,
 			mode: options.mode ?? PUSH_MODE,
 			onReadable(bytes) {
-				onReadable?.call(self, bytes);
+				if (self.#ended) return;
+				const intact = self.#intact;
+				if (intact < 0) onReadable?.call(self, bytes);
+				else if (intact > 0) onReadable?.call(self, intact);
 			},
 			onWritable(bytes) {
-				onWritable?.call(self, bytes);
+				if (self.#intact < 0 && !self.#ended) onWritable?.call(self, bytes);
+			},
+			onWarning(error) {
+				if (self.#intact >= 0 || self.#ended) return;
+				// "buff full" (the module keeps the data) and a read retried miss no byte.
+				if (error.count === 0 && error.lost === 0 && error.code !== E_DATA_LOST) return;
+				self.#error = error;
+				// The modem warns before it announces the bytes it stored with the
+				// loss: what is buffered now all came before the gap.
+				self.#intact = this.readable;
+				if (self.#intact === 0) self.#end();
 			},
 			onError(error) {
-				self.#error = error;
-				onError?.call(self);
+				if (self.#ended) return;
+				self.#ended = true;
+				if (self.#error === null) self.#error = error; // a gap came first: it is why
+				self.#onError?.call(self);
 			},
 		});
 	}
@@ -74,32 +103,33 @@ export class TCP {
 		this.#format = value;
 	}
 
-	// Bytes waiting to be read.
+	// Bytes waiting to be read (up to the gap, if the stream has one).
 	get readable(): number {
-		return this.#socket.readable;
+		const intact = this.#intact;
+		return intact < 0 ? this.#socket.readable : intact;
 	}
 
 	read(count?: number | ArrayBufferLike | ArrayBufferView): number | ArrayBuffer | undefined {
-		const socket = this.#socket;
 		if (this.#format === "number") {
 			if (count !== undefined) throw new TypeError("TCP: read() takes no argument in number format");
-			return socket.read(this.#one, 0, 1) === 1 ? this.#one[0] : undefined;
+			return this.#take(this.#one, 1) === 1 ? this.#one[0] : undefined;
 		}
 		if (typeof count === "object") {
 			const into = byteView(count);
-			return socket.read(into, 0, into.length);
+			return this.#take(into, into.length);
 		}
-		const available = socket.readable;
+		const available = this.readable;
 		if (available === 0) return undefined;
 		// Written to narrow the same with and without strictNullChecks (mcconfig compiles without).
 		const n = typeof count === "number" && count < available ? count : available;
 		const result = new ArrayBuffer(n);
-		socket.read(new Uint8Array(result), 0, n);
+		this.#take(new Uint8Array(result), n);
 		return result;
 	}
 
 	write(data: number | ArrayBufferLike | ArrayBufferView): number {
 		const socket = this.#socket;
+		if (this.#intact >= 0) throw new Error("TCP: the stream has a gap (see lastError): nothing more is sent");
 		let bytes: Uint8Array;
 		if (typeof data === "number") {
 			this.#one[0] = data;
@@ -112,6 +142,30 @@ export class TCP {
 	}
 
 	close(): void {
+		this.#ended = true;
 		if (this.#socket.state !== 0) this.#socket.close();
+	}
+
+	// Reads into into[0, max), not past the gap if the stream has one.
+	#take(into: Uint8Array, max: number): number {
+		const intact = this.#intact;
+		if (intact < 0) return this.#socket.read(into, 0, max);
+		if (intact === 0) return 0;
+		const n = this.#socket.read(into, 0, max < intact ? max : intact);
+		this.#intact = intact - n;
+		if (n === intact) this.#end();
+		return n;
+	}
+
+	// A broken stream whose bytes from before the gap were read ends: the
+	// module socket closes (what came after the gap is dropped) and onError
+	// comes, from a fresh turn as no callback runs inside a method.
+	#end(): void {
+		later(() => {
+			if (this.#ended) return;
+			this.#ended = true;
+			if (this.#socket.state !== 0) this.#socket.close();
+			this.#onError?.call(this);
+		});
 	}
 }

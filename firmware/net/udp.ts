@@ -6,11 +6,22 @@
 // A BC20 UDP socket is bound to one remote address at AT+QIOPEN, so this class
 // keeps one module socket per peer it writes to (at most `peers`, default 2:
 // the module has five for everything). Datagrams written while a peer's socket
-// is still opening wait in a small queue; when it is full, write throws and
-// sends nothing.
+// is still opening wait in a small queue and go to the module socket, in
+// order, as its transmit buffer takes them. write() checks a datagram against
+// the module's limits in every state and throws, sending nothing, when it
+// cannot be taken: a datagram write() took is sent or counted in `unsent`,
+// never dropped silently.
+//
+// Lost datagrams do not end the socket: a datagram protocol tolerates loss,
+// and Moddable's SNTP and DNS clients retry on their own timers, while
+// onError is fatal to them. A loss is counted instead (`unsent` for datagrams
+// written, `lost` for loss the module reported on receive) and its BC20Error
+// kept in `lastWarning`.
 import type { BC20 } from "../bc20/modem.js";
-import type { BC20Error } from "../bc20/errors.js";
-import { PUSH_MODE } from "../bc20/socket-slot.js";
+import { MAX_SEND_HEX, MAX_SEND_TEXT } from "../bc20/commands.js";
+import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST } from "../bc20/errors.js";
+import { isText } from "../bc20/send-command.js";
+import { CONNECTED, OPENING, PUSH_MODE } from "../bc20/socket-slot.js";
 import type { Socket } from "../bc20/socket.js";
 import { byteView, later } from "./bytes.js";
 
@@ -23,7 +34,7 @@ export interface UDPOptions {
 	onError?: (this: any) => void;
 	target?: unknown;
 	peers?: number;
-	queued?: number; // datagrams waiting per opening peer (default 4)
+	queued?: number; // datagrams waiting per peer for its module socket (default 4)
 	mode?: number; // BC20 access mode, default 1 (direct push)
 }
 
@@ -34,8 +45,12 @@ export interface Datagram extends ArrayBuffer {
 
 class Peer {
 	socket: Socket;
-	connected = false;
+	// Datagrams write() took that the module socket has not: it is opening,
+	// or its transmit buffer was full. Copies, oldest first.
 	waiting: Uint8Array[] = [];
+	// Stream offset of the last send warning counted: a send that timed out
+	// and then failed is one datagram, reported twice.
+	reported = -1;
 	constructor(readonly address: string, readonly port: number, socket: Socket) {
 		this.socket = socket;
 	}
@@ -46,6 +61,9 @@ export class UDP {
 	#options: UDPOptions;
 	#peers: Peer[] = [];
 	#error: BC20Error | null = null;
+	#warning: BC20Error | null = null;
+	#unsent = 0;
+	#lost = 0;
 	#closed = false;
 	[key: string]: unknown;
 
@@ -60,8 +78,27 @@ export class UDP {
 		});
 	}
 
+	// Why a peer's socket failed (after onError), or null.
 	get lastError(): BC20Error | null {
 		return this.#error;
+	}
+
+	// The last loss or trouble the modem reported that did not end the socket, or null.
+	get lastWarning(): BC20Error | null {
+		return this.#warning;
+	}
+
+	// Datagrams write() took that the module reported not sent (SEND FAIL) or
+	// of unknown outcome (no answer in time), or that could not be sent at all.
+	get unsent(): number {
+		return this.#unsent;
+	}
+
+	// Reports of received datagrams lost (too big for the receive buffer, or
+	// dropped by the module when its buffer was full): each is one datagram or
+	// more, as the module cannot always say how many.
+	get lost(): number {
+		return this.#lost;
 	}
 
 	get format(): "buffer" {
@@ -75,19 +112,33 @@ export class UDP {
 		return n;
 	}
 
-	write(data: ArrayBufferLike | ArrayBufferView, address: string, port: number): void {
+	// Sends one datagram, or throws and sends nothing. Returns the largest
+	// datagram of any content the next write to this peer takes (0: wait for onWritable).
+	write(data: ArrayBufferLike | ArrayBufferView, address: string, port: number): number {
 		if (this.#closed) throw new Error("UDP: closed");
 		const bytes = byteView(data);
+		const length = bytes.length;
+		// The module's limits (AT+QISEND, AT+QISENDEX), checked before anything
+		// is queued: a queued datagram is handed over later, from a callback,
+		// where refusing it could no longer reach the caller.
+		if (length === 0) throw new RangeError("UDP: an empty datagram cannot be sent");
+		if (length > MAX_SEND_TEXT) throw new RangeError(`UDP: a datagram is at most ${MAX_SEND_TEXT} bytes, not ${length}`);
+		if (length > MAX_SEND_HEX && !isText(bytes, 0, length))
+			throw new RangeError(`UDP: a datagram with bytes that must go as hex is at most ${MAX_SEND_HEX} bytes, not ${length}`);
 		let peer = this.#peers.find((p) => p.address === address && p.port === port);
 		if (peer === undefined) peer = this.#open(address, port);
-		if (!peer.connected) {
-			if (peer.waiting.length >= (this.#options.queued ?? 4))
-				throw new Error(`UDP: ${address}:${port} is still opening and ${peer.waiting.length} datagrams wait`);
-			peer.waiting.push(bytes.slice());
-			return;
+		const socket = peer.socket, waiting = peer.waiting, state = socket.state;
+		if (state === CONNECTED && waiting.length === 0) {
+			if (socket.write(bytes, 0, length) === 0)
+				throw new Error(`UDP: output full: a ${length}-byte datagram does not fit (${socket.writable} free)`);
+			return socket.writable;
 		}
-		if (peer.socket.write(bytes, 0, bytes.length) === 0)
-			throw new Error(`UDP: output full: a ${bytes.length}-byte datagram does not fit (${peer.socket.writable} free)`);
+		if (state !== OPENING && state !== CONNECTED) throw new Error(`UDP: the socket to ${address}:${port} is closing`);
+		const limit = this.#options.queued ?? 4;
+		if (waiting.length >= limit)
+			throw new Error(`UDP: output full: ${waiting.length} datagrams wait for the socket to ${address}:${port}`);
+		waiting.push(bytes.slice());
+		return waiting.length < limit ? MAX_SEND_HEX : 0;
 	}
 
 	read(): Datagram | undefined {
@@ -111,8 +162,36 @@ export class UDP {
 
 	#room(): number {
 		let room = 0;
-		for (const peer of this.#peers) if (peer.connected && peer.socket.writable > room) room = peer.socket.writable;
-		return room || 512;
+		for (const peer of this.#peers) if (peer.socket.writable > room) room = peer.socket.writable;
+		return room || MAX_SEND_HEX;
+	}
+
+	// Hands waiting datagrams to the module socket, oldest first, while its
+	// transmit buffer takes them; the rest wait for the next onWritable.
+	#feed(peer: Peer): void {
+		const socket = peer.socket, waiting = peer.waiting;
+		while (waiting.length > 0 && socket.state === CONNECTED) {
+			const bytes = waiting[0];
+			let refused: BC20Error | null = null;
+			try {
+				if (socket.write(bytes, 0, bytes.length) > 0) {
+					waiting.shift();
+					continue;
+				}
+			}
+			catch (error) {
+				refused = error as BC20Error;
+			}
+			const stats = socket.stats;
+			if (refused === null && stats.written > stats.sent + stats.failed + stats.unknown) return;
+			// Refused with nothing of ours in the module socket: the modem's setup
+			// (textSend false, or a transmit buffer smaller than the datagram)
+			// never takes it, which write() could not know before the socket opened.
+			waiting.shift();
+			this.#unsent++;
+			this.#warning = refused ?? new BC20Error(E_ARGUMENT, `a ${bytes.length}-byte datagram is larger than the transmit buffer`,
+				"", socket.id);
+		}
 	}
 
 	#open(address: string, port: number): Peer {
@@ -127,18 +206,29 @@ export class UDP {
 			port,
 			localPort: options.port ?? 0,
 			mode: options.mode ?? PUSH_MODE,
-			onConnected() {
-				peer.connected = true;
-				for (const bytes of peer.waiting.splice(0)) peer.socket.write(bytes, 0, bytes.length);
-			},
 			onReadable() {
 				if (!self.#closed) options.onReadable?.call(self, self.readable);
 			},
-			onWritable(bytes) {
-				if (!self.#closed) options.onWritable?.call(self, bytes);
+			onWritable() {
+				if (self.#closed) return;
+				self.#feed(peer);
+				if (peer.waiting.length === 0) options.onWritable?.call(self, peer.socket.writable);
+			},
+			onWarning(error) {
+				self.#warning = error;
+				if (error.count > 0) {
+					if (error.offset !== peer.reported) {
+						peer.reported = error.offset;
+						self.#unsent++;
+					}
+				}
+				else if (error.lost !== 0 || error.code === E_DATA_LOST || error.code === E_BUFFER_FULL) self.#lost++;
 			},
 			onError(error) {
 				self.#error = error;
+				// Datagrams still waiting here go with the socket (those already
+				// in the module socket are in the error's count).
+				self.#unsent += peer.waiting.length;
 				const at = self.#peers.indexOf(peer);
 				if (at >= 0) self.#peers.splice(at, 1);
 				if (!self.#closed) options.onError?.call(self);
