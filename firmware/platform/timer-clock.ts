@@ -4,9 +4,19 @@
 // each time would allocate a host object per command. Instead each callback
 // gets one Timer for life: when it fires it unschedules itself (Timer.schedule
 // with no interval keeps it allocated), and `set` reschedules it.
+//
+// Every schedule carries a nonzero repeat interval: Moddable frees a timer
+// whose repeat interval is 0 when its callback returns (modules/base/timer:
+// xs_timer_callback, modTimersExecute), even one the callback just
+// rescheduled. Without it, a callback that re-arms itself while firing (the
+// channel's deadline does) would lose that deadline and the next set() would
+// throw "invalid timer". The repeat never runs: the callback unschedules the
+// timer first thing.
 import Time from "time";
 import Timer from "timer";
 import type { Clock } from "../at/seams.js";
+
+const KEEP = 0x3fffffff; // ms: a repeat interval that only keeps the timer allocated
 
 export class TimerClock implements Clock {
 	#callbacks: (() => void)[] = [];
@@ -20,13 +30,13 @@ export class TimerClock implements Clock {
 		const index = this.#callbacks.indexOf(callback);
 		if (index >= 0) {
 			const timer = this.#timers[index];
-			Timer.schedule(timer, ms);
+			Timer.schedule(timer, ms, KEEP);
 			return timer;
 		}
 		const timer = Timer.set((id: Timer) => {
 			Timer.schedule(id);
 			callback();
-		}, ms);
+		}, ms, KEEP);
 		this.#callbacks.push(callback);
 		this.#timers.push(timer);
 		return timer;

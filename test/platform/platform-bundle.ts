@@ -1,0 +1,81 @@
+// Bundles firmware/platform/*.ts with esbuild, the Moddable modules they
+// import ("embedded:io/serial", "timer", "time") replaced by the stand-ins of
+// fake-moddable.ts. The bundle exports SerialTransport, TimerClock and the
+// fakes (one copy of each class, so the test reaches the instances the
+// adapters made). Node imports it as an ES module from a data: URL; XS
+// evaluates it as a script (format "iife") that sets globalThis[globalName].
+//
+// The test files cannot import firmware/platform/ directly: the root tsconfig
+// (which type-checks test/) has no Moddable typings, and Node cannot resolve
+// "embedded:io/serial".
+import { build, type Plugin } from "esbuild";
+
+const root = new URL("../../", import.meta.url).pathname;
+const fakes = `${root}test/platform/fake-moddable.ts`;
+
+const MODDABLE: Record<string, string> = {
+	"embedded:io/serial": `export { FakeSerial as default } from ${JSON.stringify(fakes)};`,
+	"timer": `export { FakeTimer as default } from ${JSON.stringify(fakes)};`,
+	"time": `export { FakeTime as default } from ${JSON.stringify(fakes)};`,
+};
+
+const moddable: Plugin = {
+	name: "moddable-fakes",
+	setup(b) {
+		b.onResolve({ filter: /^(embedded:io\/serial|timer|time)$/ }, (args) => ({ path: args.path, namespace: "moddable-fake" }));
+		b.onLoad({ filter: /.*/, namespace: "moddable-fake" }, (args) => ({
+			contents: MODDABLE[args.path], loader: "js", resolveDir: root,
+		}));
+	},
+};
+
+const ENTRY = `
+export { SerialTransport } from ${JSON.stringify(`${root}firmware/platform/serial-transport.ts`)};
+export { TimerClock } from ${JSON.stringify(`${root}firmware/platform/timer-clock.ts`)};
+export * from ${JSON.stringify(fakes)};
+`;
+
+export async function bundlePlatform(format: "esm" | "iife", globalName = "platform"): Promise<string> {
+	const result = await build({
+		stdin: { contents: ENTRY, resolveDir: root, sourcefile: "platform-entry.js", loader: "js" },
+		bundle: true,
+		write: false,
+		format,
+		globalName: format === "iife" ? globalName : undefined,
+		platform: "neutral",
+		target: "es2022", // what XS runs: class fields and private methods stay as written
+		logLevel: "silent",
+		plugins: [moddable],
+		footer: format === "iife" ? { js: `globalThis[${JSON.stringify(globalName)}] = ${globalName};` } : undefined,
+	});
+	return result.outputFiles[0]!.text;
+}
+
+// The shapes the tests use (structural: see the note above on imports).
+export interface ByteSinkLike {
+	receive(chunk: Uint8Array, start: number, end: number): void;
+}
+export interface SerialTransportLike {
+	overflows: number;
+	attach(sink: ByteSinkLike): void;
+	write(bytes: Uint8Array, start: number, end: number): void;
+	close(): void;
+}
+export interface TimerClockLike {
+	now(): number;
+	set(callback: () => void, ms: number): unknown;
+	clear(handle: unknown): void;
+}
+export interface PlatformModule {
+	SerialTransport: new (options: { port: number; receive: number; transmit: number; baud: number; txCapacity?: number }) => SerialTransportLike;
+	TimerClock: new () => TimerClockLike;
+	FakeSerial: typeof import("./fake-moddable.js").FakeSerial;
+	FakeTimer: typeof import("./fake-moddable.js").FakeTimer;
+	timerWorld: typeof import("./fake-moddable.js").timerWorld;
+	FIFO_SIZE: number;
+}
+
+export async function importPlatform(): Promise<PlatformModule> {
+	const code = await bundlePlatform("esm");
+	return (await import(`data:text/javascript;base64,${Buffer.from(code).toString("base64")}`)) as PlatformModule;
+}
