@@ -15,6 +15,9 @@ export interface SessionOptions {
 	baud?: number; // default 115200 (the emulator paces its output at this rate)
 	trace?: (line: string) => void; // every byte exchanged, readable
 	emulator?: BC20EmulatorOptions; // for "sim"
+	// For "sim": called with the emulator as soon as it exists, before the
+	// module boots (e.g. to arm faults).
+	onEmulator?: (emulator: BC20Emulator) => void;
 	modem?: Partial<Omit<BC20Options, "transport" | "clock">>;
 	// Stop waiting for the module after this long (default: the modem's own attach timeout).
 	readyTimeoutMs?: number;
@@ -38,7 +41,11 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 	let emulator: BC20Emulator | null = null;
 	let transport = createTransport(options.port ?? "sim", {
 		baud,
-		emulator: ({ baud }) => emulator = new BC20Emulator({ baud, ...options.emulator }),
+		emulator: ({ baud }) => {
+			const created = emulator = new BC20Emulator({ baud, ...options.emulator });
+			options.onEmulator?.(created);
+			return created;
+		},
 	});
 	if (options.trace) transport = traced(transport, options.trace);
 	const modem = new BC20({ transport, clock: new NodeClock(), baud, ...options.modem });

@@ -9,10 +9,10 @@ export class UsageError extends Error {
 const VALUED = new Set([
 	"--port", "--baud", "--listen", "--nvram", "--wait", "--count", "--timeout", "--size", "--seconds",
 	"--drop-rate", "--corrupt-rate", "--chunk-size", "--attach-delay", "--seed", "--ntp-port", "--sync",
-	"--reports", "--interval",
+	"--reports", "--interval", "--reboot-after-commands", "--cut-response", "--reboot-after", "--pdpdeact-after",
 ]);
 // Options that may be given more than once; every value is kept.
-const REPEATED = new Set(["--host"]);
+const REPEATED = new Set(["--host", "--reboot-on", "--withhold", "--delay", "--urc-in-response", "--fail-send", "--urc-after"]);
 const FLAGS = new Set(["--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage"]);
 
 export interface ParsedArgs {

@@ -5,6 +5,7 @@ import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
 import { isIP } from "node:net";
 import { openSession, type Session } from "../modem-session.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
+import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan } from "./faults.js";
 
 // --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
 // address) makes the emulated module answer that NAME does not exist.
@@ -31,7 +32,11 @@ export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 		nvramPath: args.options.get("--nvram"),
 		seed: intOption(args, "--seed", 1, 0, 2 ** 31),
 		hosts: hostsTable(args),
-		faults: { dropRate: rateOption(args, "--drop-rate"), corruptRate: rateOption(args, "--corrupt-rate") },
+		faults: {
+			dropRate: rateOption(args, "--drop-rate"),
+			corruptRate: rateOption(args, "--corrupt-rate"),
+			rebootAfterCommands: args.options.has("--reboot-after-commands") ? intOption(args, "--reboot-after-commands", 0, 1, 1000000) : undefined,
+		},
 	};
 }
 
@@ -42,12 +47,17 @@ export function traceTo(args: ParsedArgs): ((line: string) => void) | undefined 
 
 export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
 	onLine?: (line: string) => void): Promise<Session> {
+	const port = args.options.get("--port") ?? "sim";
+	const baud = intOption(args, "--baud", 115200, 300, 4000000);
+	const modem = { syncAttempts: intOption(args, "--sync", 20, 1, 100), trace: onLine };
+	if (port !== "sim") {
+		const given = emulatorOptionsGiven(args);
+		if (given.length > 0) throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
+		return openSession({ port, baud, trace: traceTo(args), modem, until });
+	}
+	const plan = faultPlan(args);
 	return openSession({
-		port: args.options.get("--port") ?? "sim",
-		baud: intOption(args, "--baud", 115200, 300, 4000000),
-		trace: traceTo(args),
-		emulator: emulatorOptions(args),
-		modem: { syncAttempts: intOption(args, "--sync", 20, 1, 100), trace: onLine },
-		until,
+		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until,
+		onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
 	});
 }

@@ -1,7 +1,7 @@
 export const HELP = `bc20: drive a Quectel BC20 NB-IoT module (or its emulator) from a desktop
 
 usage: bc20 [--port SPEC] [--baud N] [--trace] COMMAND [options]
-       bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator options]
+       bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
 
   --port SPEC    the module: a serial device (/dev/ttyUSB0, COM3), tcp://HOST:PORT
                  (a serial-over-TCP bridge such as ser2net or \`bc20 sim\`), or sim
@@ -27,13 +27,38 @@ commands:
                        [--reports N per protocol (3)] [--interval MS between reports (400)]
   sim                  serve an emulated module's UART over TCP, one client at a time
 
-emulator options (sim, and --port sim):
+emulator options (sim, and --port sim; an error with any other --port):
   --attach-delay MS  --chunk-size N  --no-echo  --boot-garbage  --nvram FILE
   --drop-rate R  --corrupt-rate R  --seed N   (R from 0 to 1: bytes from the module)
   --host NAME=ADDR[,ADDR...]   the module's DNS answers NAME with these addresses
                                (NAME= : "no such host", 565); repeatable. Other
                                names go to this machine's resolver, except
                                *.invalid, which never resolves
+
+fault options (sim, and --port sim). Each fault fires once; the PREFIX options
+and --fail-send, --urc-after are repeatable. PREFIX is the start of a command
+line as the module reads it, any case: AT+QIOPEN matches AT+QIOPEN=0,0,"TCP",...
+  --reboot-after-commands N    reboot right after answering the Nth command line
+  --reboot-on PREFIX           reboot right after answering the next such command
+  --cut-response BYTES         with --reboot-on: only the first BYTES bytes of that
+                               answer get out before the reboot
+  --withhold PREFIX            the next such command is read (and echoed) but
+                               never answered: the host's command times out
+  --delay PREFIX=MS            the next such command is answered MS ms late; the
+                               module reads nothing meanwhile (split at the last =)
+  --urc-in-response PREFIX=LINE  the answer to the next such command carries the
+                               URC LINE after its first line (or before OK/ERROR);
+                               =LINE: the next answer to any command. LINE has no =
+  --fail-send N                the Nth AT+QISEND/AT+QISENDEX (from 1) gets OK, then
+                               SEND FAIL, and nothing is sent
+  --reboot-after MS            reboot MS ms after the first command line the module
+                               reads (the host is there)
+  --pdpdeact-after MS          the network drops the PDP context MS ms after the first
+                               command line: sockets close, "+QIURC: "pdpdeact",1",
+                               re-attach after --attach-delay (no effect if the module
+                               is not attached at that moment)
+  --urc-after MS=LINE          the module sends the URC LINE MS ms after the first
+                               command line
 
 A failure prints one line on stderr and exits 1 (2 for a usage error).
 `;

@@ -6,6 +6,9 @@
 //   UDP sends each stdin chunk as datagrams of at most 512 bytes (the most
 //   AT+QISENDEX carries, and binary data goes as hex) and ends MS
 //   (--wait, default 1000) after stdin ended and the last byte was sent or received.
+// Exit 0 only when every stdin byte was sent (SEND OK). When some were not
+// (the peer closed first, SEND FAIL), one line on stderr says how many and
+// the exit code is 1; every byte received has been written to stdout by then.
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
 import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
@@ -30,6 +33,8 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 	try {
 		return await new Promise<number>((resolve, reject) => {
 			const pending: Uint8Array[] = []; // stdin data not yet taken by the socket
+			let stdinBytes = 0; // read from stdin
+			let sendProblem = ""; // the first warning about bytes not sent (the end line counts them)
 			let stdinEnded = false;
 			let peerClosed = false;
 			let idle: ReturnType<typeof setTimeout> | undefined;
@@ -45,13 +50,27 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const finishIfDone = () => {
 				if (!stdinEnded || !settled()) return;
 				if (!udp && peerClosed) {
-					finish(0);
+					finishSent();
 					return;
 				}
 				if (wait >= 0) {
 					clearTimeout(idle);
-					idle = setTimeout(() => finish(0), wait);
+					idle = setTimeout(finishSent, wait);
 				}
+			};
+			// The end: exit 0 if every byte read from stdin was sent, else say how many were not.
+			const finishSent = () => {
+				const unsent = stdinBytes - socket.stats.sent;
+				const unknown = socket.stats.unknown;
+				if (stdinEnded && unsent === 0) {
+					finish(0);
+					return;
+				}
+				const perhaps = unknown > 0 ? ` (${unknown} perhaps: no SEND OK / SEND FAIL came)` : "";
+				finish(1, new Error(!stdinEnded
+					? `the peer closed the connection before the end of stdin: ${unsent} of the ${stdinBytes} bytes read from stdin not sent${perhaps}, the rest not read`
+					: peerClosed ? `the peer closed the connection: ${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}`
+					: `${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}${sendProblem ? ` (first: ${sendProblem})` : ""}`));
 			};
 			const finish = (code: number, error?: Error) => {
 				clearTimeout(idle);
@@ -76,6 +95,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			};
 			const onStdin = (chunk: Buffer) => {
 				const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
+				stdinBytes += bytes.length;
 				if (udp) for (let at = 0; at < bytes.length; at += DATAGRAM_MAX) pending.push(bytes.subarray(at, at + DATAGRAM_MAX));
 				else pending.push(bytes);
 				if (socket.state === 2) pump();
@@ -94,13 +114,16 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					finishIfDone();
 				},
 				onWarning(warning: BC20Error) {
-					process.stderr.write(`bc20 nc: ${warning.message}\n`);
+					// Bytes not sent are counted in the one line that ends nc.
+					if (warning.count > 0) sendProblem ||= warning.message;
+					else process.stderr.write(`bc20 nc: ${warning.message}\n`);
 				},
 				onError(error: BC20Error) {
 					if (error.code === E_PEER_CLOSED) {
+						// The socket has ended: every byte written is settled, nothing more can
+						// be sent, and what was received has been read.
 						peerClosed = true;
-						if (stdinEnded) finishIfDone();
-						else finish(0); // nothing more can be sent: the rest of stdin is not read
+						finishSent();
 						return;
 					}
 					finish(1, error);

@@ -5,12 +5,16 @@ import { BC20Emulator } from "../emulator/bc20-emulator.js";
 import { serveEmulatorUart } from "../sim-server.js";
 import { type ParsedArgs, UsageError, hostPort, intOption } from "./args.js";
 import { emulatorOptions } from "./connect.js";
+import { armFaults, faultPlan } from "./faults.js";
 
 export async function sim(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	const listen = args.options.get("--listen");
 	if (listen === undefined || args.positional.length !== 0) throw new UsageError("usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [fault options]");
 	const { host, port } = hostPort(listen, "--listen");
-	const emulator = new BC20Emulator({ ...emulatorOptions(args), baud: intOption(args, "--baud", 115200, 300, 4000000) });
+	const options = { ...emulatorOptions(args), baud: intOption(args, "--baud", 115200, 300, 4000000) };
+	const plan = faultPlan(args);
+	const emulator = new BC20Emulator(options);
+	armFaults(emulator, plan);
 	const server = await serveEmulatorUart(emulator, { host, port });
 	emulator.start();
 	out(`listening ${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`);

@@ -27,17 +27,29 @@ function bc20(args: string[], input?: Uint8Array, timeoutMs = 30000): Promise<Ru
 	});
 }
 
-// Starts `bc20 sim --listen 127.0.0.1:0` and waits for its "listening" line.
-function simServer(extra: string[] = []): Promise<{ child: ChildProcess; port: string }> {
+// Starts `bc20 sim --listen 127.0.0.1:0` and waits (at most timeoutMs) for its "listening" line.
+function simServer(extra: string[] = [], timeoutMs = 10000): Promise<{ child: ChildProcess; port: string }> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [...CLI, "sim", "--listen", "127.0.0.1:0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
 		let text = "";
+		let stderr = "";
+		const timer = setTimeout(() => {
+			child.kill("SIGKILL");
+			reject(new Error(`bc20 sim printed no "listening 127.0.0.1:PORT" line in ${timeoutMs} ms (stdout ${JSON.stringify(text)}, stderr ${JSON.stringify(stderr)})`));
+		}, timeoutMs);
 		child.stdout.on("data", (d) => {
 			text += d;
 			const match = /listening 127\.0\.0\.1:(\d+)/.exec(text);
-			if (match) resolve({ child, port: match[1] });
+			if (match) {
+				clearTimeout(timer);
+				resolve({ child, port: match[1] });
+			}
 		});
-		child.on("close", (code) => reject(new Error(`sim exited with ${code}`)));
+		child.stderr.on("data", (d) => stderr += d);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			reject(new Error(`bc20 sim exited with ${code} before listening: ${stderr.trim()}`));
+		});
 	});
 }
 

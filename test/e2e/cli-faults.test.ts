@@ -1,0 +1,293 @@
+// The emulated module's fault options on the bc20 command line, each shown to
+// have its documented effect end to end: through `bc20 sim --listen` (a
+// driver or a raw TCP client on the other side) or `--port sim`.
+import { spawn, type ChildProcess } from "node:child_process";
+import { connect, type Socket } from "node:net";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { tcpEcho } from "../support/loopback-servers.js";
+
+const CLI = ["--import", "tsx", "host-sim/cli.ts"];
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+function bc20(args: string[], input?: Uint8Array, timeoutMs = 10000): Promise<Run> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+		let stdout = "", stderr = "";
+		child.stdout.setEncoding("latin1").on("data", (d) => stdout += d);
+		child.stderr.on("data", (d) => stderr += d);
+		child.stdin.on("error", () => {});
+		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout, stderr });
+		});
+		child.stdin.end(input ? Buffer.from(input) : undefined);
+	});
+}
+
+// `bc20 sim --listen 127.0.0.1:0 ...extra`, once it says where it listens.
+function simServer(extra: string[], timeoutMs = 10000): Promise<{ child: ChildProcess; port: number }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [...CLI, "sim", "--listen", "127.0.0.1:0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+		let text = "", stderr = "";
+		const timer = setTimeout(() => {
+			child.kill("SIGKILL");
+			reject(new Error(`bc20 sim printed no "listening" line in ${timeoutMs} ms: ${stderr}`));
+		}, timeoutMs);
+		child.stdout.on("data", (d) => {
+			text += d;
+			const match = /listening 127\.0\.0\.1:(\d+)/.exec(text);
+			if (match) {
+				clearTimeout(timer);
+				resolve({ child, port: Number(match[1]) });
+			}
+		});
+		child.stderr.on("data", (d) => stderr += d);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			reject(new Error(`bc20 sim exited with ${code}: ${stderr}`));
+		});
+	});
+}
+
+async function withSim(extra: string[], work: (port: number) => Promise<void>): Promise<void> {
+	const sim = await simServer(extra);
+	try {
+		await work(sim.port);
+	}
+	finally {
+		sim.child.kill("SIGTERM");
+	}
+}
+
+// A raw TCP client on the emulated UART: what the module sends, as latin1 text.
+interface Uart {
+	send(text: string): void;
+	received(): string;
+	// Waits until what came since the last clear() matches; returns it.
+	until(pattern: RegExp, timeoutMs?: number): Promise<string>;
+	clear(): void;
+	close(): void;
+}
+
+async function uart(port: number): Promise<Uart> {
+	const socket: Socket = connect(port, "127.0.0.1");
+	await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+	let text = "";
+	socket.setEncoding("latin1").on("data", (d: string) => text += d);
+	const self: Uart = {
+		send: (line) => socket.write(line, "latin1"),
+		received: () => text,
+		clear: () => text = "",
+		close: () => socket.destroy(),
+		async until(pattern, timeoutMs = 3000) {
+			const deadline = performance.now() + timeoutMs;
+			while (!pattern.test(text)) {
+				if (performance.now() > deadline) throw new Error(`no ${pattern} from the module; got ${JSON.stringify(text)}`);
+				await sleep(10);
+			}
+			return text;
+		},
+	};
+	// The module boots when the sim starts: "AT" until it answers (once, so one command line was read).
+	const deadline = performance.now() + 3000;
+	while (!/OK\r\n/.test(text)) {
+		if (performance.now() > deadline) throw new Error(`the module never answered AT: ${JSON.stringify(text)}`);
+		self.send("AT\r");
+		await sleep(100);
+	}
+	self.clear();
+	return self;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The module's bytes in a --trace (stderr), joined: "<" lines after the first line matching `from`.
+function tracedFromModule(stderr: string, from: RegExp): string {
+	const lines = stderr.split("\n");
+	const start = lines.findIndex((line) => from.test(line));
+	return lines.slice(start + 1).filter((line) => / < /.test(line)).map((line) => line.slice(line.indexOf(" < ") + 3)).join("");
+}
+
+test("--help documents every fault option", async () => {
+	const run = await bc20(["--help"]);
+	for (const word of ["--reboot-after-commands N", "--reboot-on PREFIX", "--cut-response BYTES", "--withhold PREFIX", "--delay PREFIX=MS",
+		"--urc-in-response PREFIX=LINE", "--fail-send N", "--reboot-after MS", "--pdpdeact-after MS", "--urc-after MS=LINE"])
+		assert.ok(run.stdout.includes(word), word);
+});
+
+test("--withhold PREFIX: that command is never answered (a one-line timeout, exit 1), the next one is", async () => {
+	await withSim(["--withhold", "AT+CGMR"], async (port) => {
+		const withheld = await bc20(["--port", `tcp://127.0.0.1:${port}`, "at", "AT+CGMR", "--timeout", "500"]);
+		assert.is(withheld.code, 1);
+		assert.is(withheld.stdout, "");
+		assert.match(withheld.stderr, /^bc20: AT\+CGMR: No answer from the module in time \(1001\)\n$/);
+		const answered = await bc20(["--port", `tcp://127.0.0.1:${port}`, "at", "AT+CGMR", "--timeout", "500"]);
+		assert.is(answered.code, 0, answered.stderr);
+		assert.match(answered.stdout, /^Revision: \S+\nOK\n$/);
+	});
+});
+
+test("--delay PREFIX=MS: that command is answered MS late", async () => {
+	const [late, tooLate] = await Promise.all([
+		bc20(["--trace", "at", "AT+CGMR", "--delay", "AT+CGMR=900"]),
+		bc20(["at", "AT+CGMR", "--delay", "AT+CGMR=1500", "--timeout", "500"]),
+	]);
+	assert.is(late.code, 0, late.stderr);
+	assert.match(late.stdout, /^Revision: \S+\nOK\n$/);
+	// From the command to its answer, in the trace's seconds.
+	const sent = Number(/^\s*([\d.]+) > AT\+CGMR\\r/m.exec(late.stderr)?.[1]);
+	let answered = NaN, joined = "";
+	for (const line of late.stderr.split("\n")) {
+		const chunk = /^\s*([\d.]+) < (.*)$/.exec(line);
+		if (chunk && (joined += chunk[2]).includes("Revision")) {
+			answered = Number(chunk[1]);
+			break;
+		}
+	}
+	assert.ok(answered - sent >= 0.85, `answered after ${answered - sent} s: ${late.stderr}`);
+	assert.is(tooLate.code, 1);
+	assert.match(tooLate.stderr, /^bc20: AT\+CGMR: No answer from the module in time \(1001\)\n$/);
+});
+
+test("--reboot-on PREFIX: the module reboots (RDY) right after answering that command", async () => {
+	await withSim(["--reboot-on", "AT+CGMR"], async (port) => {
+		const module = await uart(port);
+		try {
+			module.send("AT+CGMR\r");
+			const text = await module.until(/RDY/);
+			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/);
+		}
+		finally {
+			module.close();
+		}
+	});
+});
+
+test("--cut-response BYTES: with --reboot-on, only BYTES bytes of the answer get out before the reboot", async () => {
+	await withSim(["--reboot-on", "AT+CGMR", "--cut-response", "5"], async (port) => {
+		const module = await uart(port);
+		try {
+			module.send("AT+CGMR\r");
+			const text = await module.until(/RDY/);
+			// The echo, then "\r\nRev" (5 bytes), then the boot output.
+			assert.match(text, /^AT\+CGMR\r\r\nRev\r\nRDY\r\n/);
+		}
+		finally {
+			module.close();
+		}
+	});
+});
+
+test("--reboot-after-commands N: the module reboots right after answering its Nth command line", async () => {
+	await withSim(["--reboot-after-commands", "3"], async (port) => {
+		const module = await uart(port); // command 1: the AT that got OK
+		try {
+			module.send("AT+CGMR\r"); // 2
+			await module.until(/OK\r\n/);
+			await sleep(200);
+			assert.not.match(module.received(), /RDY/, "no reboot after the 2nd");
+			module.clear();
+			module.send("AT+CGMR\r"); // 3
+			const text = await module.until(/RDY/);
+			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/);
+		}
+		finally {
+			module.close();
+		}
+	});
+});
+
+test("--reboot-after MS and --urc-after MS=LINE (--port sim): a reboot and a URC, MS after the first command", async () => {
+	const run = await bc20(["monitor", "--seconds", "2", "--attach-delay", "0", "--urc-after", "700=+QIURC: \"hello\"", "--reboot-after", "1100"]);
+	assert.is(run.code, 0, run.stderr);
+	const at = (line: string) => Number(new RegExp(`^([\\d.]+) ${line.replace(/[+"]/g, "\\$&")}$`, "m").exec(run.stdout)?.[1] ?? NaN);
+	assert.ok(at("+QIURC: \"hello\"") >= 0.7 && at("+QIURC: \"hello\"") < 1.1, run.stdout);
+	assert.ok(at("RDY") >= 1.1, run.stdout);
+	assert.ok(at("RDY") > at("+QIURC: \"hello\""), run.stdout);
+});
+
+test("--pdpdeact-after MS (bc20 sim): the network drops the context, the module re-attaches", async () => {
+	await withSim(["--attach-delay", "0", "--pdpdeact-after", "1000"], async (port) => {
+		const run = await bc20(["--port", `tcp://127.0.0.1:${port}`, "monitor", "--seconds", "2"]);
+		assert.is(run.code, 0, run.stderr);
+		assert.match(run.stdout, /^module ready[^]*\n[\d.]+ \+QIURC: "pdpdeact",1\n[^]*\+IP: 127\.0\.0\.1\n/);
+	});
+});
+
+test("--urc-in-response PREFIX=LINE: the URC comes inside that command's answer, which stays intact", async () => {
+	const run = await bc20(["--trace", "at", "AT+CGMR", "--urc-in-response", "AT+CGMR=+QIURC: \"closed\",4"]);
+	assert.is(run.code, 0, run.stderr);
+	assert.match(run.stdout, /^Revision: \S+\nOK\n$/);
+	const answer = tracedFromModule(run.stderr, / > AT\+CGMR\\r/);
+	assert.match(answer, /^\\r\\nRevision: \S+\\r\\n\\r\\n\+QIURC: "closed",4\\r\\n\\r\\nOK\\r\\n/);
+});
+
+test("--fail-send N: the Nth AT+QISEND(EX) gets SEND FAIL; nc says how many bytes were not sent, exit 1", async () => {
+	const echo = await tcpEcho(); // never closes: nc ends --wait ms after the last byte
+	try {
+		// Bytes that go as hex, 512 to an AT+QISENDEX: sends of 512, 512 and 476 bytes.
+		const payload = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 7 + (i >> 5)) % 32));
+		const run = await bc20(["nc", "127.0.0.1", String(echo.port), "--wait", "300", "--fail-send", "2"], payload);
+		assert.is(run.code, 1);
+		assert.match(run.stderr, /^bc20: 512 of the 1500 bytes from stdin not sent \(first: socket 0: SEND FAIL[^\n]*\)\n$/);
+		const expected = Buffer.concat([payload.subarray(0, 512), payload.subarray(1024)]);
+		assert.equal(Buffer.compare(Buffer.from(run.stdout, "latin1"), expected), 0, "the 2nd send's bytes are missing");
+	}
+	finally {
+		await echo.close();
+	}
+});
+
+test("fault options: bad values are usage errors (exit 2), and they need the emulated module", async () => {
+	// As a user meets them: one line, exit 2.
+	const cases: [string[], RegExp][] = [
+		[["sim", "--listen", "127.0.0.1:0", "--delay", "AT+CGMR"], /^bc20: --delay must be PREFIX=MS, not "AT\+CGMR"\n$/],
+		[["--port", "tcp://127.0.0.1:9", "at", "AT", "--withhold", "AT"], /^bc20: --withhold is for the emulated module only \(bc20 sim, or --port sim\), not --port tcp:\/\/127\.0\.0\.1:9\n$/],
+	];
+	const runs = await Promise.all(cases.map(([args]) => bc20(args)));
+	cases.forEach(([args, pattern], i) => {
+		assert.match(runs[i].stderr, pattern, `${args.join(" ")}: ${runs[i].stderr}`);
+		assert.is(runs[i].code, 2, args.join(" "));
+	});
+	// The rest of the checks, in this process.
+	const { parseArgs, UsageError } = await import("../../host-sim/cli/args.js");
+	const { emulatorOptions } = await import("../../host-sim/cli/connect.js");
+	const { faultPlan } = await import("../../host-sim/cli/faults.js");
+	const usage: [string[], RegExp][] = [
+		[["--delay", "AT+CGMR=soon"], /^--delay: MS must be an integer from 0 to 3600000, not "AT\+CGMR=soon"$/],
+		[["--withhold", ""], /^--withhold needs the start of a command line/],
+		[["--reboot-on", "AT\r\nAT"], /^--reboot-on needs the start of a command line/],
+		[["--cut-response", "3"], /^--cut-response needs --reboot-on PREFIX/],
+		[["--fail-send", "0"], /^--fail-send must be an integer from 1 to 1000000/],
+		[["--reboot-after", "-5"], /^--reboot-after must be an integer from 0 to 3600000, not "-5"$/],
+		[["--pdpdeact-after", "1.5"], /^--pdpdeact-after must be an integer from 0/],
+		[["--reboot-after-commands", "0"], /^--reboot-after-commands must be an integer from 1/],
+		[["--urc-after", "500"], /^--urc-after must be MS=LINE, not "500"$/],
+		[["--urc-after", "x=+QIURC: 1"], /^--urc-after: MS must be an integer/],
+		[["--urc-in-response", "AT+CGMR="], /^--urc-in-response: the URC must be one non-empty line/],
+		[["--urc-in-response", "AT+CGMR"], /^--urc-in-response must be PREFIX=LINE/],
+	];
+	for (const [argv, pattern] of usage) {
+		const args = parseArgs(["at", "AT", ...argv]);
+		try {
+			emulatorOptions(args);
+			faultPlan(args);
+			assert.unreachable(argv.join(" "));
+		}
+		catch (error) {
+			assert.instance(error, UsageError, argv.join(" "));
+			assert.match((error as Error).message, pattern, argv.join(" "));
+		}
+	}
+	// And good values: PREFIX=MS splits at the last "=", MS=LINE at the first.
+	const plan = faultPlan(parseArgs(["sim", "--delay", "AT+QIRD=0=250", "--urc-after", "10=+X: a=b", "--urc-in-response", "=+QIURC: 1", "--fail-send", "2", "--fail-send", "5"]));
+	assert.equal(plan.delay, [{ prefix: "AT+QIRD=0", ms: 250 }]);
+	assert.equal(plan.urcAfter, [{ ms: 10, line: "+X: a=b" }]);
+	assert.equal(plan.urcInResponse, [{ prefix: "", line: "+QIURC: 1" }]);
+	assert.equal(plan.failSend, [2, 5]);
+});
+
+test.run();
