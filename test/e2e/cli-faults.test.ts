@@ -1,55 +1,17 @@
 // The emulated module's fault options on the bc20 command line, each shown to
 // have its documented effect end to end: through `bc20 sim --listen` (a
 // driver or a raw TCP client on the other side) or `--port sim`.
-import { spawn, type ChildProcess } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { runCli, simServer } from "../support/cli-process.js";
 import { tcpEcho } from "../support/loopback-servers.js";
-
-const CLI = ["--import", "tsx", "host-sim/cli.ts"];
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function bc20(args: string[], input?: Uint8Array, timeoutMs = 10000): Promise<Run> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-		let stdout = "", stderr = "";
-		child.stdout.setEncoding("latin1").on("data", (d) => stdout += d);
-		child.stderr.on("data", (d) => stderr += d);
-		child.stdin.on("error", () => {});
-		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-		child.on("close", (code) => {
-			clearTimeout(timer);
-			resolve({ code, stdout, stderr });
-		});
-		child.stdin.end(input ? Buffer.from(input) : undefined);
-	});
-}
-
-// `bc20 sim --listen 127.0.0.1:0 ...extra`, once it says where it listens.
-function simServer(extra: string[], timeoutMs = 10000): Promise<{ child: ChildProcess; port: number }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [...CLI, "sim", "--listen", "127.0.0.1:0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
-		let text = "", stderr = "";
-		const timer = setTimeout(() => {
-			child.kill("SIGKILL");
-			reject(new Error(`bc20 sim printed no "listening" line in ${timeoutMs} ms: ${stderr}`));
-		}, timeoutMs);
-		child.stdout.on("data", (d) => {
-			text += d;
-			const match = /listening 127\.0\.0\.1:(\d+)/.exec(text);
-			if (match) {
-				clearTimeout(timer);
-				resolve({ child, port: Number(match[1]) });
-			}
-		});
-		child.stderr.on("data", (d) => stderr += d);
-		child.on("close", (code) => {
-			clearTimeout(timer);
-			reject(new Error(`bc20 sim exited with ${code}: ${stderr}`));
-		});
-	});
+async function bc20(args: string[], input?: Uint8Array, timeoutMs = 10000): Promise<Run> {
+	const run = await runCli(args, input, timeoutMs);
+	return { code: run.code, stdout: run.stdout.toString("latin1"), stderr: run.stderr };
 }
 
 async function withSim(extra: string[], work: (port: number) => Promise<void>): Promise<void> {

@@ -2,32 +2,14 @@
 // stdin went out is an error (exit 1, one line saying how many bytes were not
 // sent) while every byte received still reaches stdout; --wait MS ends a TCP
 // nc whose peer never closes.
-import { spawn } from "node:child_process";
 import { createServer, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { type CliRun, runCli } from "../support/cli-process.js";
 import { hostilePayload, tcpEcho, type Peer } from "../support/loopback-servers.js";
 
-const CLI = ["--import", "tsx", "host-sim/cli.ts"];
-
-interface Run { code: number | null; stdout: Buffer; stderr: string; ms: number }
-
-function bc20(args: string[], input: Uint8Array, timeoutMs = 10000): Promise<Run> {
-	return new Promise((resolve) => {
-		const started = performance.now();
-		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-		const out: Buffer[] = [];
-		let stderr = "";
-		child.stdout.on("data", (d) => out.push(d));
-		child.stderr.on("data", (d) => stderr += d);
-		child.stdin.on("error", () => {}); // nc may exit before taking all of stdin
-		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-		child.on("close", (code) => {
-			clearTimeout(timer);
-			resolve({ code, stdout: Buffer.concat(out), stderr, ms: performance.now() - started });
-		});
-		child.stdin.end(Buffer.from(input));
-	});
+function bc20(args: string[], input: Uint8Array, timeoutMs = 10000): Promise<CliRun> {
+	return runCli(args, input, timeoutMs);
 }
 
 // A peer that reads until it has `readFirst` bytes (0: none), then sends

@@ -1,57 +1,12 @@
 // The bc20 command as a user runs it: `bc20 sim --listen` serving the emulated
 // UART over TCP, `bc20 --port tcp://...` talking to it, `nc` through the
 // module to a loopback echo server, and the one-line errors and exit codes.
-import { spawn, type ChildProcess } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { runCli, simServer } from "../support/cli-process.js";
 import { hostilePayload, tcpEcho, udpEcho } from "../support/loopback-servers.js";
 
-const CLI = ["--import", "tsx", "host-sim/cli.ts"];
-
-interface Run { code: number | null; stdout: Buffer; stderr: string }
-
-function bc20(args: string[], input?: Uint8Array, timeoutMs = 30000): Promise<Run> {
-	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-		const out: Buffer[] = [];
-		let stderr = "";
-		child.stdout.on("data", (d) => out.push(d));
-		child.stderr.on("data", (d) => stderr += d);
-		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-		child.on("close", (code) => {
-			clearTimeout(timer);
-			resolve({ code, stdout: Buffer.concat(out), stderr });
-		});
-		if (input) child.stdin.end(Buffer.from(input));
-		else child.stdin.end();
-	});
-}
-
-// Starts `bc20 sim --listen 127.0.0.1:0` and waits (at most timeoutMs) for its "listening" line.
-function simServer(extra: string[] = [], timeoutMs = 10000): Promise<{ child: ChildProcess; port: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [...CLI, "sim", "--listen", "127.0.0.1:0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
-		let text = "";
-		let stderr = "";
-		const timer = setTimeout(() => {
-			child.kill("SIGKILL");
-			reject(new Error(`bc20 sim printed no "listening 127.0.0.1:PORT" line in ${timeoutMs} ms (stdout ${JSON.stringify(text)}, stderr ${JSON.stringify(stderr)})`));
-		}, timeoutMs);
-		child.stdout.on("data", (d) => {
-			text += d;
-			const match = /listening 127\.0\.0\.1:(\d+)/.exec(text);
-			if (match) {
-				clearTimeout(timer);
-				resolve({ child, port: match[1] });
-			}
-		});
-		child.stderr.on("data", (d) => stderr += d);
-		child.on("close", (code) => {
-			clearTimeout(timer);
-			reject(new Error(`bc20 sim exited with ${code} before listening: ${stderr.trim()}`));
-		});
-	});
-}
+const bc20 = runCli;
 
 test("--help documents every command", async () => {
 	const run = await bc20(["--help"]);

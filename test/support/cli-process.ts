@@ -1,0 +1,58 @@
+// The bc20 command as a child process, for the CLI's end-to-end tests: one
+// run with stdin, and `bc20 sim` serving the emulated UART on loopback.
+import { type ChildProcess, spawn } from "node:child_process";
+
+const CLI = ["--import", "tsx", "host-sim/cli.ts"];
+
+export interface CliRun {
+	code: number | null;
+	stdout: Buffer;
+	stderr: string;
+	ms: number; // from spawn to exit
+}
+
+// Runs `bc20 ...args` with `input` (or nothing) on stdin; kills it after timeoutMs.
+export function runCli(args: string[], input?: Uint8Array, timeoutMs = 30000): Promise<CliRun> {
+	return new Promise((resolve) => {
+		const started = performance.now();
+		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+		const out: Buffer[] = [];
+		let stderr = "";
+		child.stdout.on("data", (d) => out.push(d));
+		child.stderr.on("data", (d) => stderr += d);
+		child.stdin.on("error", () => {}); // a command may exit before taking all of stdin
+		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			resolve({ code, stdout: Buffer.concat(out), stderr, ms: performance.now() - started });
+		});
+		child.stdin.end(input ? Buffer.from(input) : undefined);
+	});
+}
+
+// Starts `bc20 sim --listen 127.0.0.1:0 ...extra` and waits (at most
+// timeoutMs) for its "listening" line; a missing line fails, never hangs.
+export function simServer(extra: string[] = [], timeoutMs = 10000): Promise<{ child: ChildProcess; port: number }> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [...CLI, "sim", "--listen", "127.0.0.1:0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+		let text = "";
+		let stderr = "";
+		const timer = setTimeout(() => {
+			child.kill("SIGKILL");
+			reject(new Error(`bc20 sim printed no "listening 127.0.0.1:PORT" line in ${timeoutMs} ms (stdout ${JSON.stringify(text)}, stderr ${JSON.stringify(stderr)})`));
+		}, timeoutMs);
+		child.stdout.on("data", (d) => {
+			text += d;
+			const match = /listening 127\.0\.0\.1:(\d+)/.exec(text);
+			if (match) {
+				clearTimeout(timer);
+				resolve({ child, port: Number(match[1]) });
+			}
+		});
+		child.stderr.on("data", (d) => stderr += d);
+		child.on("close", (code) => {
+			clearTimeout(timer);
+			reject(new Error(`bc20 sim exited with ${code} before listening: ${stderr.trim()}`));
+		});
+	});
+}
