@@ -301,7 +301,7 @@ export class Channel implements ReaderEvents {
 					// command's.
 					this.stats.lateFinals++;
 					const late = this.#late;
-					if (late !== null && (late.spec.then === THEN_SEND_RESULT || late.spec.then === THEN_CLOSE_OK)) this.#owe(late);
+					if (late !== null) this.#owe(late);
 					late?.onLate?.(kind);
 					return;
 				}
@@ -502,10 +502,13 @@ export class Channel implements ReaderEvents {
 		}
 	}
 
-	// `command` answered OK but its second-stage line has not come: it may
-	// still, within another second-stage deadline.
+	// `command` answered OK but its second-stage line (SEND OK / SEND FAIL /
+	// CLOSE OK) has not come: it may still, within another second-stage
+	// deadline. A URC second stage owes no line.
 	#owe(command: Command): void {
-		this.#lateThen = command.spec.then;
+		const then = command.spec.then;
+		if (then !== THEN_SEND_RESULT && then !== THEN_CLOSE_OK) return;
+		this.#lateThen = then;
 		this.#lateUntil = this.#clock.now() + command.spec.thenTimeoutMs + this.#graceMs;
 	}
 
@@ -515,7 +518,7 @@ export class Channel implements ReaderEvents {
 		if (command !== this.#probe) {
 			this.#late = command;
 			this.#lateThen = 0;
-			if (this.#stage === STAGE_THEN && command.spec.then !== THEN_URC) this.#owe(command);
+			if (this.#stage === STAGE_THEN) this.#owe(command);
 		}
 		// After a second-stage timeout the module already answered OK, so its
 		// first-stage output is complete: only the owed line can still come.

@@ -51,8 +51,8 @@ export const URCS: readonly Prefix[] = [
 // makes classification cheap there. Built once at load; read-only afterwards.
 const BUCKETS = 64;
 
-// The bucket of a line or row starting with bytes b0, b1, b2 (-1: absent).
-export function bucketOf(b0: number, b1: number, b2: number): number {
+// The bucket of a line or row starting with bytes b0, b1, b2.
+function bucketOf(b0: number, b1: number, b2: number): number {
 	return ((((b0 & 255) * 31 + (b1 & 255)) * 31) + (b2 & 255)) & (BUCKETS - 1);
 }
 

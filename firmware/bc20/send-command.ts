@@ -41,6 +41,18 @@ export function isText(bytes: Uint8Array, start: number, end: number): boolean {
 	return true;
 }
 
+// Why the module cannot take a datagram of bytes[start, end) in one send
+// (a UDP datagram is never split), or "" when it can: AT+QISEND carries at
+// most 1024 bytes, AT+QISENDEX 512, and only text may go as AT+QISEND.
+export function datagramProblem(bytes: Uint8Array, start: number, end: number, allowText: boolean): string {
+	const length = end - start;
+	if (length === 0) return "an empty datagram cannot be sent";
+	if (length > MAX_SEND_TEXT) return "a datagram is at most " + MAX_SEND_TEXT + " bytes, not " + length;
+	if (length > MAX_SEND_HEX && !(allowText && isText(bytes, start, end)))
+		return "a datagram with bytes that must go as hex is at most " + MAX_SEND_HEX + " bytes, not " + length;
+	return "";
+}
+
 // How the next send from `ring` goes: returns the byte count, and the sign
 // says the form (negative: hex). `datagram` > 0 forces exactly that many bytes.
 export function planSend(ring: ByteRing, datagram: number, allowText: boolean): number {

@@ -26,7 +26,7 @@ import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
 	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, type Result,
 } from "../at/result.js";
-import { MAX_READ, MAX_SEND_HEX, MAX_SEND_TEXT } from "./commands.js";
+import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
 import {
 	BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_CANCELLED, E_DATA_LOST, E_PEER_CLOSED, E_REBOOTED, E_SEND_FAILED, E_SEND_UNKNOWN,
@@ -35,7 +35,7 @@ import {
 import { explain } from "./error-query.js";
 import { LengthQueue } from "./length-queue.js";
 import { ReadCommand } from "./read-command.js";
-import { isText, planSend, SendCommand } from "./send-command.js";
+import { datagramProblem, planSend, SendCommand } from "./send-command.js";
 import { CloseCommand, OpenCommand, SwitchCommand } from "./socket-control.js";
 import type { Socket, SocketCallbacks } from "./socket.js";
 
@@ -754,12 +754,8 @@ export class Slot implements Worker {
 		const length = end - start;
 		let n: number;
 		if (this.udp) {
-			if (length === 0) throw new BC20Error(E_ARGUMENT, "an empty datagram cannot be sent", "", this.id);
-			if (length > MAX_SEND_TEXT)
-				throw new BC20Error(E_ARGUMENT, "a datagram is at most " + MAX_SEND_TEXT + " bytes", "", this.id);
-			if (length > MAX_SEND_HEX && !(this.#host.textSend && isText(bytes, start, end)))
-				throw new BC20Error(E_ARGUMENT, "a datagram with bytes that must go as hex is at most " + MAX_SEND_HEX +
-					" bytes", "", this.id);
+			const problem = datagramProblem(bytes, start, end, this.#host.textSend);
+			if (problem !== "") throw new BC20Error(E_ARGUMENT, problem, "", this.id);
 			if (length > this.tx.free || this.txLengths.full) return 0;
 			this.tx.push(bytes, start, end);
 			this.txLengths.push(length);

@@ -18,9 +18,9 @@
 // written, `lost` for loss the module reported on receive) and its BC20Error
 // kept in `lastWarning`.
 import type { BC20 } from "../bc20/modem.js";
-import { MAX_SEND_HEX, MAX_SEND_TEXT } from "../bc20/commands.js";
+import { MAX_SEND_HEX } from "../bc20/commands.js";
 import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST } from "../bc20/errors.js";
-import { isText } from "../bc20/send-command.js";
+import { datagramProblem } from "../bc20/send-command.js";
 import { CONNECTED, OPENING, PUSH_MODE } from "../bc20/socket-slot.js";
 import type { Socket } from "../bc20/socket.js";
 import { byteView, later } from "./bytes.js";
@@ -121,10 +121,8 @@ export class UDP {
 		// The module's limits (AT+QISEND, AT+QISENDEX), checked before anything
 		// is queued: a queued datagram is handed over later, from a callback,
 		// where refusing it could no longer reach the caller.
-		if (length === 0) throw new RangeError("UDP: an empty datagram cannot be sent");
-		if (length > MAX_SEND_TEXT) throw new RangeError(`UDP: a datagram is at most ${MAX_SEND_TEXT} bytes, not ${length}`);
-		if (length > MAX_SEND_HEX && !isText(bytes, 0, length))
-			throw new RangeError(`UDP: a datagram with bytes that must go as hex is at most ${MAX_SEND_HEX} bytes, not ${length}`);
+		const problem = datagramProblem(bytes, 0, length, true);
+		if (problem !== "") throw new RangeError("UDP: " + problem);
 		let peer = this.#peers.find((p) => p.address === address && p.port === port);
 		if (peer === undefined) peer = this.#open(address, port);
 		const socket = peer.socket, waiting = peer.waiting, state = socket.state;
