@@ -212,6 +212,7 @@ export class BC20 {
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
 			suspect: () => this.#suspectReboot(),
+			owes: (command) => this.#channel.owes(command),
 			get showLength() {
 				return settings.showLength;
 			},

@@ -24,7 +24,7 @@ import { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
-	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, type Result,
+	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
 } from "../at/result.js";
 import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
@@ -80,6 +80,8 @@ export interface SlotHost {
 	readonly textSend: boolean;
 	// Whether the module shows <remaining> (AT+QICFG="showlength",1).
 	readonly showLength: boolean;
+	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
+	owes(command: Command): boolean;
 	// A command on a socket the driver holds open was refused: the module may
 	// have rebooted without a RDY the driver saw.
 	suspect(): void;
@@ -204,7 +206,7 @@ export class Slot implements Worker {
 		const sending = !this.#txDead && (this.udp ? this.txLengths.count > 0 : this.tx.count > 0);
 		if (this.#appClosed) {
 			// Data written before close() still goes out, then the socket closes.
-			if (sending) return this.#prepareSend();
+			if (sending) return this.#sendAllowed() ? this.#prepareSend() : null;
 			return this.#closePending ? this.#close : null;
 		}
 		const draining = this.#needRead && this.mode === BUFFER_MODE;
@@ -221,7 +223,7 @@ export class Slot implements Worker {
 			this.#switch = null;
 			return command;
 		}
-		if (this.state === CONNECTED && sending) return this.#prepareSend();
+		if (this.state === CONNECTED && sending && this.#sendAllowed()) return this.#prepareSend();
 		if (this.#closePending && !draining) return this.#close;
 		return null;
 	}
@@ -577,6 +579,12 @@ export class Slot implements Worker {
 
 	// ---- sends (SendCommand) ----
 
+	// Not while the module may still answer an earlier send of this socket: it
+	// would refuse this one (manual 4.1.2) and the late line could be taken for it.
+	#sendAllowed(): boolean {
+		return !this.#host.owes(this.#send);
+	}
+
 	#prepareSend(): Command {
 		const plan = planSend(this.tx, this.udp ? this.txLengths.peek() : 0, this.#host.textSend);
 		const hex = plan < 0;
@@ -587,6 +595,11 @@ export class Slot implements Worker {
 	sent(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
+		if (status === DONE_WITHDRAWN) {
+			// Never written: the bytes stay in tx for a later send.
+			this.#inflight = 0;
+			return;
+		}
 		if (status === DONE_REBOOT && this.#inflight > 0) {
 			const n = this.#inflight, offset = this.#txOffset;
 			this.#inflight = 0;
