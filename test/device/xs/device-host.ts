@@ -1,0 +1,88 @@
+// The XS side of the device test: what Moddable's native host does around a
+// JavaScript app, driven by the Node side (../device-runner.ts) through
+// xsnap's command channel. Bundled ahead of firmware/main.ts by
+// ../firmware-bundle.ts, so it is evaluated first.
+//
+// The Moddable modules are the stand-ins of test/platform/fake-moddable.ts
+// (ESP32 serial FIFOs and ISR flags, Moddable's timer rules); this file only
+// moves bytes and time into them. One delivery from Node is one pass of the
+// device's main loop:
+//   "R" + bytes   bytes arrive on the UART's RX line (into the 128-byte FIFO)
+//   "S" + count   the UART shifted `count` bytes of the TX FIFO onto the line
+//   "T"           nothing new: timers are due
+// then the posted serial callbacks run (onReadable, then onWritable, as
+// serialDeliver does), then the due timers, each as its own turn from this
+// frame. The reply (JSON) gives Node the bytes that left on the TX line, what
+// is still in the TX FIFO, when the next timer is due, the bytes the RX FIFO
+// dropped, the console text, and the peak stack of the delivery.
+import { FakeSerial, FakeTimer, timerWorld } from "../../platform/fake-moddable.js";
+
+declare function stackPeak(): number;
+declare function resetStackPeak(): void;
+declare function stackDepth(): number;
+declare const performance: { now(): number };
+
+interface Reply {
+	tx: number[];
+	txCount: number;
+	next: number; // ms until the next timer is due, -1 for none
+	lost: number;
+	log: string;
+	peak: number; // stack slots at the deepest point of the delivery
+	entry: number; // stack slots in use when this function was called
+}
+
+const started = performance.now();
+const encoder = new TextEncoder();
+let output = "";
+
+// Moddable's global trace(): console output without a newline.
+(globalThis as { trace?: unknown }).trace = (text: unknown) => {
+	output += String(text);
+};
+
+function now(): number {
+	const ms = Math.floor(performance.now() - started);
+	return ms > timerWorld.now ? ms : timerWorld.now;
+}
+
+function nextTimer(): number {
+	let next = -1;
+	for (const timer of timerWorld.timers) {
+		if (timer.unscheduled) continue;
+		const due = timer.triggerTime - timerWorld.now;
+		if (next < 0 || due < next) next = due > 0 ? due : 0;
+	}
+	return next;
+}
+
+(globalThis as { handleCommand?: unknown }).handleCommand = (message: ArrayBuffer): ArrayBuffer => {
+	// What ran between deliveries (the firmware's import) counts too.
+	let peak = stackPeak();
+	resetStackPeak();
+	const entry = stackDepth();
+	const bytes = new Uint8Array(message);
+	timerWorld.now = now();
+	const serial = FakeSerial.last;
+	if (bytes[0] === 0x52 /* R */ && serial !== null) serial.arrive(bytes, 1, bytes.length);
+	if (bytes[0] === 0x53 /* S */ && serial !== null) serial.shiftOut(bytes[1]! | (bytes[2]! << 8));
+	while (serial !== null && serial.deliver());
+	FakeTimer.advanceTo(now());
+	const measured = stackPeak();
+	if (measured > peak) peak = measured;
+	resetStackPeak();
+	const reply: Reply = {
+		tx: serial === null ? [] : Array.from(serial.wire.subarray(0, serial.wireCount)),
+		txCount: serial?.txCount ?? 0,
+		next: nextTimer(),
+		lost: serial?.lost ?? 0,
+		log: output,
+		peak,
+		entry,
+	};
+	if (serial !== null) serial.wireCount = 0;
+	output = "";
+	return encoder.encode(JSON.stringify(reply)).buffer as ArrayBuffer;
+};
+
+export type { Reply };
