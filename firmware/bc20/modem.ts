@@ -12,6 +12,7 @@
 // run inside the method that started the operation (exceptions: start()
 // reports its first state change, close() fails what waits before it returns).
 import { Channel, type ChannelEvents } from "../at/channel.js";
+import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import { NOISE, URC_CLOSED, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
@@ -139,6 +140,8 @@ export class BC20 {
 	#info: ReadyInfo | null = null;
 	#pushSlot: Slot | null = null;
 	#raw: RawCommand | null = null;
+	// What was queued when the module rebooted, failed once the cut command was told.
+	#cutByReboot: Command[] = [];
 
 	constructor(options: BC20Options) {
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
@@ -167,8 +170,10 @@ export class BC20 {
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
 		const events: ChannelEvents = {
+			nextCommand: () => this.#dispatcher.nextCommand(),
 			onUrc: (line) => this.#onUrc(line),
-			onReboot: () => this.#onReboot(),
+			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
+			onRebooted: () => this.#onRebooted(),
 			isDirectPush: (id) => {
 				const slot = this.#slots[id];
 				return slot !== undefined && slot.state !== INITIAL && slot.mode === PUSH_MODE;
@@ -191,7 +196,7 @@ export class BC20 {
 			},
 		};
 		this.#channel = new Channel({
-			transport, clock, events, queueSize: 2, lineCapacity, commandCapacity: this.#commandCapacity, baud,
+			transport, clock, events, lineCapacity, commandCapacity: this.#commandCapacity, baud,
 		});
 		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
 		const settings = this.#settings;
@@ -406,7 +411,7 @@ export class BC20 {
 	lastError(callback: (error: BC20Error | null, code: number, description: string) => void): void {
 		this.#requireStarted();
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new ErrorQuery(this.#dispatcher, (code, text, failure) => {
+		this.#dispatcher.enqueue(new ErrorQuery((code, text, failure) => {
 			callback(failure, code, text);
 		}));
 	}
@@ -424,7 +429,7 @@ export class BC20 {
 		const line = checkCommandLine(text, this.#commandCapacity - 1);
 		const timeout = checkInt(options?.timeout, 100, 600000, "timeout", RAW_TIMEOUT_MS);
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new RawCommand(this.#dispatcher, line, timeout, callback as CommandCallback,
+		this.#dispatcher.enqueue(new RawCommand(line, timeout, callback as CommandCallback,
 			(command) => void (this.#raw = command)));
 	}
 
@@ -490,12 +495,14 @@ export class BC20 {
 		}
 	}
 
-	// RDY: the channel has failed what was on the wire; fail what waits here,
-	// end every socket, and bring the module up again.
-	#onReboot(): void {
+	// RDY: the channel has failed what was on the wire; fail what was queued
+	// then, end every socket, and bring the module up again.
+	#onRebooted(): void {
 		this.#pushSlot = null;
 		this.#raw = null;
-		this.#failQueued(DONE_REBOOT);
+		const cut = this.#cutByReboot;
+		this.#cutByReboot = [];
+		this.#fail(cut, DONE_REBOOT);
 		for (const slot of this.#slots) slot.rebooted();
 		if (this.#state === "closed") return;
 		this.#dispatcher.release();
@@ -505,8 +512,11 @@ export class BC20 {
 	}
 
 	#failQueued(status: number): void {
-		const result = new Result(), dispatcher = this.#dispatcher;
-		const queued = status === DONE_REBOOT ? dispatcher.takeBeforeReboot([]) : dispatcher.takeAll([]);
-		for (const command of queued) command.onDone(result.set(command, status, 0, NO_LINES, 0));
+		this.#fail(this.#dispatcher.takeAll([]), status);
+	}
+
+	#fail(commands: readonly Command[], status: number): void {
+		const result = new Result();
+		for (const command of commands) command.onDone(result.set(command, status, 0, NO_LINES, 0));
 	}
 }

@@ -24,7 +24,7 @@ import { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
-	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, type Result,
+	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, type Result,
 } from "../at/result.js";
 import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
@@ -505,7 +505,6 @@ export class Slot implements Worker {
 			this.#readStored = this.#readLost = this.#readBad = 0;
 			this.#readActual = -1;
 			if (status === DONE_REBOOT && this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, lost, bad, 0);
-			this.#dispatcher.done(status);
 			return;
 		}
 		const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
@@ -538,7 +537,6 @@ export class Slot implements Worker {
 		this.#readActual = -1;
 		if (this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, lost, bad, 0);
 		if (this.state === CLOSING) this.#dispatcher.soon();
-		this.#dispatcher.done(status);
 	}
 
 	#delivered(stored: number, lost: number, badDigits: number, missing: number): void {
@@ -585,7 +583,6 @@ export class Slot implements Worker {
 			this.#warn(E_SEND_UNKNOWN, "the module rebooted during the send", offset, n);
 		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#dispatcher.done(status);
 			return;
 		}
 		const n = this.#inflight, offset = this.#txOffset;
@@ -598,6 +595,11 @@ export class Slot implements Worker {
 			this.stats.failed += n;
 			this.#warn(E_SEND_FAILED, "", offset, n);
 		}
+		else if (status === DONE_UNSENT) {
+			// Never written: the module was silent.
+			this.stats.failed += n;
+			this.#warn(E_TIMEOUT, "not sent: the module did not answer", offset, n);
+		}
 		else if (status === DONE_TIMEOUT) {
 			this.stats.unknown += n;
 			this.#lateOffset = offset;
@@ -609,7 +611,6 @@ export class Slot implements Worker {
 			this.#explainWarning(result, this.#send.spec.name, offset, n);
 		}
 		if (this.state === CONNECTED && !this.#appClosed) this.callbacks.onWritable?.call(this.owner as Socket, this.writable);
-		this.#dispatcher.done(status);
 	}
 
 	// SEND OK / SEND FAIL for a send that had timed out.
@@ -631,7 +632,6 @@ export class Slot implements Worker {
 		this.#busy = false;
 		const status = result.status;
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#dispatcher.done(status);
 			return;
 		}
 		if (status === DONE_OK && code === 0) {
@@ -666,14 +666,12 @@ export class Slot implements Worker {
 			else this.#explainEnd(result, "AT+QIOPEN");
 			this.#dispatcher.soon();
 		}
-		this.#dispatcher.done(status);
 	}
 
 	closed(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#dispatcher.done(status);
 			return;
 		}
 		this.#closePending = false;
@@ -685,7 +683,6 @@ export class Slot implements Worker {
 			if (this.#appClosed || this.#reasonCode === 0) this.#explainEnd(result, "AT+QICLOSE");
 		}
 		this.#dispatcher.soon();
-		this.#dispatcher.done(status);
 	}
 
 	switched(command: SwitchCommand, result: Result): void {
@@ -709,7 +706,6 @@ export class Slot implements Worker {
 				this.#dispatcher.soon();
 			});
 		}
-		this.#dispatcher.done(status);
 	}
 
 	// ---- app operations (through Socket) ----

@@ -88,9 +88,10 @@ test("a module that answers everything 2 s late: a stale probe answer is not tak
 	assert.equal(results.map((r) => r.slice(0, 2)), [["CGMR", E_TIMEOUT], ["CGMI", E_TIMEOUT]]);
 	// AT+CIMI: a second probe goes first; with it, the module wakes up and
 	// answers, in order, AT+CGMR, probe 1, then probe 2.
-	h.fake.expect(/^AT\+C(GATT\?|GSN=1|EREG\?|FUN\?|SQ)$/, (line) => "\r\nRevision: BC20JAR01A04\r\n" + OK +
+	h.fake.expect(/^AT\+C(GATT\?|GSN=1|EREG\?|FUN\?|SQ|PSMS\?|CLK\?)$/, (line) => "\r\nRevision: BC20JAR01A04\r\n" + OK +
 		"\r\n+CGATT: 1\r\n" + OK + ({ "AT+CGATT?": "\r\n+CGATT: 1\r\n", "AT+CGSN=1": "\r\n+CGSN: 867724030000000\r\n",
-		"AT+CEREG?": "\r\n+CEREG: 0,1\r\n", "AT+CFUN?": "\r\n+CFUN: 1\r\n", "AT+CSQ": "\r\n+CSQ: 20,0\r\n" }[line] ?? "") + OK);
+		"AT+CEREG?": "\r\n+CEREG: 0,1\r\n", "AT+CFUN?": "\r\n+CFUN: 1\r\n", "AT+CSQ": "\r\n+CSQ: 20,0\r\n",
+		"AT+CPSMS?": "\r\n+CPSMS: 0\r\n", "AT+CCLK?": "\r\n+CCLK: \"26/12/07,03:00:00+00\"\r\n" }[line] ?? "") + OK);
 	h.fake.always("AT+CIMI", "\r\n460001234567890\r\n" + OK);
 	h.modem.command("AT+CIMI", (e, lines) => results.push(["CIMI", e?.code ?? null, lines]));
 	h.advance(3000);
