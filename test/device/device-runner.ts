@@ -41,12 +41,17 @@ export interface FirmwareRun {
 	/** What the collector received (and acknowledged). */
 	readings: Reading[];
 	/** The deepest stack any delivery reached, in slots, counted from the top
-	 * as XS counts towards an overflow. */
+	 * as XS counts towards an overflow: what the run needed here. */
 	peakStack: number;
-	/** Stack slots already in use when a delivery starts (xsnap's frames and
-	 * the device host's handleCommand): what Moddable's native loop, which
-	 * calls a callback directly, would not add. */
-	entryStack: number;
+	/** Slots in use inside a firmware callback as this harness calls it
+	 * (xsnap's host call, handleCommand, the stand-ins' dispatch). */
+	callbackStack: number;
+	/** Slots in use inside a callback called from C at rest, as Moddable's
+	 * native loop calls onReadable and timers on the device. */
+	nativeCallbackStack: number;
+	/** peakStack restated for the device: peakStack - callbackStack +
+	 * nativeCallbackStack. */
+	deviceStack: number;
 	stackSize: number;
 	/** Bytes the RX FIFO dropped because a turn did not drain it. */
 	lostBytes: number;
@@ -99,7 +104,8 @@ class LineSide {
 	#console = "";
 	#acknowledged = 0;
 	#peak = 0;
-	#entry = 0;
+	#callback = 0;
+	#native = 0;
 	#lost = 0;
 	#settle: ((error: Error | null) => void) | undefined;
 	#wanted = 0;
@@ -122,7 +128,7 @@ class LineSide {
 				this.#settle = undefined;
 				clearTimeout(timeout);
 				this.stop();
-				if (error === null) resolve({ console: this.#console, acknowledged: this.#acknowledged, peakStack: this.#peak, entryStack: this.#entry, lostBytes: this.#lost });
+				if (error === null) resolve({ console: this.#console, acknowledged: this.#acknowledged, peakStack: this.#peak, callbackStack: this.#callback, nativeCallbackStack: this.#native, deviceStack: this.#peak - this.#callback + this.#native, lostBytes: this.#lost });
 				else reject(new Error(`${error.message}\nfirmware console:\n${this.#console.trimEnd().split("\n").slice(-25).join("\n")}`));
 			};
 			this.#emulator.start();
@@ -169,7 +175,8 @@ class LineSide {
 
 	#take(reply: Reply): void {
 		if (reply.peak > this.#peak) this.#peak = reply.peak;
-		if (reply.entry > this.#entry) this.#entry = reply.entry;
+		this.#callback = reply.callback;
+		this.#native = reply.native;
 		this.#lost = reply.lost;
 		this.#console += reply.log;
 		this.#acknowledged += reply.log.match(/: acknowledged after /g)?.length ?? 0;

@@ -21,6 +21,7 @@ declare function stackPeak(): number;
 declare function resetStackPeak(): void;
 declare function stackDepth(): number;
 declare const performance: { now(): number };
+declare function setImmediate(callback: () => void): void;
 
 interface Reply {
 	tx: number[];
@@ -29,10 +30,22 @@ interface Reply {
 	lost: number;
 	log: string;
 	peak: number; // stack slots at the deepest point of the delivery
-	entry: number; // stack slots in use when this function was called
+	callback: number; // stack slots in use inside a callback this host calls
+	native: number; // the same for a callback called from C at rest, as Moddable's loop does
 }
 
 const started = performance.now();
+
+// Calibration. Node's deliveries reach the firmware's callbacks through
+// xsnap's host call, handleCommand and the stand-ins' dispatch; Moddable's
+// native loop calls them straight from C at rest. Two probes measure the
+// depth inside a callback in each case (xsnap runs setImmediate callbacks
+// from C once a delivery's jobs are done), so a peak can be restated as the
+// device would reach it.
+let callbackDepth = -1;
+let nativeDepth = -1;
+const probe = new FakeSerial({ baud: 115200, receive: 0, onReadable() { callbackDepth = stackDepth(); } });
+setImmediate(() => { nativeDepth = stackDepth(); });
 const encoder = new TextEncoder();
 let output = "";
 
@@ -60,8 +73,11 @@ function nextTimer(): number {
 	// What ran between deliveries (the firmware's import) counts too.
 	let peak = stackPeak();
 	resetStackPeak();
-	const entry = stackDepth();
 	const bytes = new Uint8Array(message);
+	if (callbackDepth < 0) {
+		probe.arrive(bytes, 0, 1);
+		probe.deliver();
+	}
 	timerWorld.now = now();
 	const serial = FakeSerial.last;
 	if (bytes[0] === 0x52 /* R */ && serial !== null) serial.arrive(bytes, 1, bytes.length);
@@ -78,7 +94,8 @@ function nextTimer(): number {
 		lost: serial?.lost ?? 0,
 		log: output,
 		peak,
-		entry,
+		callback: callbackDepth,
+		native: nativeDepth,
 	};
 	if (serial !== null) serial.wireCount = 0;
 	output = "";
