@@ -96,6 +96,10 @@ async function build(): Promise<string> {
 		}
 		mkdirSync(join(binary, ".."), { recursive: true });
 		renameSync(built, binary);
+		// Builds of earlier versions of the inputs are of no further use.
+		for (const entry of readdirSync(cache)) {
+			if (!entry.startsWith("build-") && join(cache, entry) !== join(binary, "..")) rmSync(join(cache, entry), { recursive: true, force: true });
+		}
 		return binary;
 	}
 	finally {

@@ -48,7 +48,7 @@ static txInteger deviceSize(const char* name)
 	long size = value ? strtol(value, &end, 10) : 0;
 	if (!value || !*value || *end || size <= 0 || size > 0x7fffffff) {
 		fprintf(stderr, "bc20-device-xs: the environment variable %s must hold a positive size (the runner passes manifest.json's creation values), not %s\n", name, value ? value : "nothing");
-		exit(2);
+		exit(1); // xsnap's E_BAD_USAGE
 	}
 	return (txInteger)size;
 }
