@@ -80,6 +80,9 @@ export interface SlotHost {
 	readonly textSend: boolean;
 	// Whether the module shows <remaining> (AT+QICFG="showlength",1).
 	readonly showLength: boolean;
+	// A command on a socket the driver holds open was refused: the module may
+	// have rebooted without a RDY the driver saw.
+	suspect(): void;
 }
 
 export class Slot implements Worker {
@@ -389,6 +392,17 @@ export class Slot implements Worker {
 			this.#lostAtEnd = lost;
 		}
 		this.state = CLOSING;
+		this.#dispatcher.soon();
+	}
+
+	// The module no longer lists this connectID (AT+QISTATE?): the connection
+	// is gone without a "closed" URC the driver saw; nothing is left to close.
+	goneFromModule(): void {
+		if (this.state === INITIAL) return;
+		this.#moduleOpen = false;
+		this.#closePending = false;
+		if (this.#reasonCode === 0) this.#reasonDetail = "the module no longer lists this socket (AT+QISTATE?)";
+		this.#fail(567);
 		this.#dispatcher.soon();
 	}
 
@@ -821,6 +835,9 @@ export class Slot implements Worker {
 				error.offset = offset;
 				error.count = count;
 			}
+			// The module says it does not know this socket: has it rebooted?
+			if (this.state === CONNECTED && this.#moduleOpen && (error.code === 552 || error.code === 567 || error.code === 572))
+				this.#host.suspect();
 			if (this.state !== INITIAL) this.callbacks.onWarning?.call(this.owner as Socket, error);
 			this.#dispatcher.soon();
 		});
