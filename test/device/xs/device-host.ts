@@ -1,7 +1,7 @@
 // The XS side of the device test: what Moddable's native host does around a
 // JavaScript app, driven by the Node side (../device-runner.ts) through
-// xsnap's command channel. Bundled ahead of firmware/main.ts by
-// ../firmware-bundle.ts, so it is evaluated first.
+// xsnap's command channel. The entry module of ../firmware-modules.ts imports
+// it ahead of firmware/main.ts, so it is evaluated first.
 //
 // The Moddable modules are the stand-ins of test/platform/fake-moddable.ts
 // (ESP32 serial FIFOs and ISR flags, Moddable's timer rules); this file only
@@ -79,7 +79,7 @@ function nextTimer(): number {
 		probe.deliver();
 	}
 	timerWorld.now = now();
-	const serial = FakeSerial.last;
+	const serial = FakeSerial.last === probe ? null : FakeSerial.last; // null until main.ts made its own
 	if (bytes[0] === 0x52 /* R */ && serial !== null) serial.arrive(bytes, 1, bytes.length);
 	if (bytes[0] === 0x53 /* S */ && serial !== null) serial.shiftOut(bytes[1]! | (bytes[2]! << 8));
 	while (serial !== null && serial.deliver());
