@@ -5,13 +5,13 @@
 //
 // @agoric/xsnap compiled the same sources with the same flags at install, so
 // its object files are copied in first and make compiles only the two files
-// that differ (a second or two); without them it compiles everything (about
-// 40 s). Tests call deviceXSBinary() lazily; parallel test processes may build
+// that differ (a second or two); without them it compiles everything (under
+// a minute). Tests call deviceXSBinary() lazily; parallel test processes may build
 // at the same time, each in its own directory, and the first rename wins.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { type } from "node:os";
+import { availableParallelism, type } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -72,7 +72,10 @@ async function build(): Promise<string> {
 	try {
 		const stock = join(xsnap, `xsnap-native/xsnap/build/tmp/${plat}/release/xsnap-worker`);
 		const objects = join(work, `tmp/${plat}/release/${NAME}`);
+		// Made here, so that a parallel make never compiles or links into a
+		// directory its own mkdir rule has not made yet.
 		mkdirSync(objects, { recursive: true });
+		mkdirSync(join(work, `bin/${plat}/release`), { recursive: true });
 		if (existsSync(stock)) {
 			for (const file of readdirSync(stock)) {
 				// xsnap-worker.o is compiled differently here (native/device-xs.mk).
@@ -80,6 +83,7 @@ async function build(): Promise<string> {
 			}
 		}
 		const { code, output } = await run("make", [
+			`-j${availableParallelism()}`,
 			"-C", join(xsnap, `xsnap-native/xsnap/makefiles/${plat}`),
 			"-f", join(native, "device-xs.mk"),
 			`MODDABLE=${join(xsnap, "moddable")}`,
