@@ -10,14 +10,14 @@ export const DONE_REBOOT = 5; // the module rebooted while the command was in fl
 export const DONE_CANCELLED = 6; // dropped from the queue by the owner (e.g. channel reset)
 export const DONE_NOT_SENT = 7; // could not be rendered (too long for the command buffer): nothing was written
 
-const names = ["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent"];
+const names = Object.freeze(["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent"]);
 
 export function statusName(status: number): string {
 	return names[status] ?? "unknown";
 }
 
 // Shared by every result that collected nothing; never written to.
-export const NO_LINES: readonly string[] = [];
+export const NO_LINES: readonly string[] = Object.freeze([]);
 
 export class Result {
 	status = DONE_OK;
