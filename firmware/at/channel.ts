@@ -52,6 +52,9 @@ export interface ChannelEvents {
 	onPayloadDamaged?(connectId: number, command: Command | null): void;
 	// Every line, for traces (optional).
 	onTraceLine?(line: Line): void;
+	// The bytes of a receive turn were all handled: the owner tells the
+	// application what they brought, from this shallow point (optional).
+	onTurnEnd?(): void;
 }
 
 export interface ChannelOptions {
@@ -212,7 +215,10 @@ export class Channel implements ReaderEvents {
 				this.#tell();
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
-			if (outer) this.#serveWire();
+			if (outer) {
+				this.#events.onTurnEnd?.();
+				this.#serveWire();
+			}
 		}
 		finally {
 			if (outer) this.#inTurn = false;

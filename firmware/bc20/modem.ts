@@ -149,6 +149,14 @@ export class BC20 {
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
 	#rebootCheck: RebootCheck;
+	#laterQueue: (() => void)[] = [];
+	#runLater = () => {
+		// One per turn; the timer is set again first, so a callback that throws
+		// does not strand the rest.
+		const run = this.#laterQueue.shift();
+		if (this.#laterQueue.length > 0) this.clock.set(this.#runLater, 0);
+		run?.();
+	};
 	#checking = false;
 
 	constructor(options: BC20Options) {
@@ -199,6 +207,10 @@ export class BC20 {
 				slot?.pushEnd(missing, badDigits);
 			},
 			onTraceLine: (line) => this.#onTraceLine(line),
+			onTurnEnd: () => {
+				const slots = this.#slots;
+				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
+			},
 			onPayloadDamaged: (id, command) => {
 				if (id >= 0) this.#slots[id]?.payloadDamaged();
 				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged();
@@ -456,9 +468,11 @@ export class BC20 {
 	// The application's callbacks of one-off operations and of start() run
 	// from a fresh turn of the clock, not inside the receive turn that
 	// completed the command: whatever they start does not deepen it (XS counts
-	// its stack in slots). Cold path: a closure per call.
+	// its stack in slots). Cold path: a closure per call, in one FIFO served by
+	// one timer callback (the device clock keeps a Timer per callback it sees).
 	#later(run: () => void): void {
-		this.clock.set(run, 0);
+		this.#laterQueue.push(run);
+		if (this.#laterQueue.length === 1) this.clock.set(this.#runLater, 0);
 	}
 
 	#deferred<A extends unknown[]>(callback: (...args: A) => void): (...args: A) => void {

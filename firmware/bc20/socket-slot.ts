@@ -139,6 +139,9 @@ export class Slot implements Worker {
 	#pushDrop = false;
 	#pushStored = 0;
 	#pushLost = 0;
+	// Direct-push runs the app has not heard of yet (flushPushed).
+	#pushed = false;
+	#pushedStored = 0;
 
 	// Transmit.
 	#txOffset = 0; // stream offset of the oldest byte in tx
@@ -441,12 +444,32 @@ export class Slot implements Worker {
 		this.#pushLost += n - kept;
 	}
 
+	// The run is accounted for now; the app hears of it when the modem's
+	// receive turn ends (flushPushed), not from inside the reader. A run that
+	// lost bytes is told at once, after the runs before it: what the ring holds
+	// when the loss is reported all came before the gap.
 	pushEnd(missing: number, badDigits: number): void {
 		const stored = this.#pushStored;
 		if (this.udp && stored > 0) this.#completeDatagram(stored);
 		this.stats.received += stored;
 		if (this.state === INITIAL || this.#appClosed) return;
-		this.#delivered(stored, this.#pushLost + missing, badDigits, missing);
+		const lost = this.#pushLost + missing;
+		if (lost > 0 || badDigits > 0) {
+			this.flushPushed();
+			this.#delivered(stored, lost, badDigits, missing);
+			return;
+		}
+		this.#pushedStored += stored;
+		this.#pushed = true;
+	}
+
+	// Tells the app of the direct-push runs since the last call.
+	flushPushed(): void {
+		if (!this.#pushed) return;
+		this.#pushed = false;
+		const stored = this.#pushedStored;
+		this.#pushedStored = 0;
+		if (this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, 0, 0, 0);
 	}
 
 	// ---- buffer mode reads (ReadCommand) ----
