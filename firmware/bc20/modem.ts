@@ -130,9 +130,11 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 }
 
 export class BC20 {
-	readonly stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
-	// The clock it was given: the net classes deliver their callbacks from it.
-	readonly clock: Clock;
+	// State lives in private fields and is shown through getters: the device
+	// deep-freezes the options objects that hold a modem, and a freeze reaches
+	// own properties only.
+	#stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
+	#clock: Clock;
 	#channel: Channel;
 	#dispatcher: Dispatcher;
 	#slots: Slot[] = [];
@@ -166,7 +168,7 @@ export class BC20 {
 			throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
 		if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
 			throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
-		this.clock = clock;
+		this.#clock = clock;
 		const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
 		const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
 		const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
@@ -199,7 +201,7 @@ export class BC20 {
 			onPushData: (bytes, start, end) => {
 				const slot = this.#pushSlot;
 				if (slot !== null) slot.pushData(bytes, start, end);
-				else this.stats.pushBytesDropped += end - start;
+				else this.#stats.pushBytesDropped += end - start;
 			},
 			onPushEnd: (missing, badDigits) => {
 				const slot = this.#pushSlot;
@@ -259,6 +261,15 @@ export class BC20 {
 			echoes: () => channel.stats.echoes,
 			verdict: (ok, echoed, listed) => this.#rebootVerdict(ok, echoed, listed),
 		});
+	}
+
+	get stats(): ModemStats {
+		return this.#stats;
+	}
+
+	// The clock it was given: the net classes deliver their callbacks from it.
+	get clock(): Clock {
+		return this.#clock;
 	}
 
 	get state(): ModemState {
@@ -548,7 +559,7 @@ export class BC20 {
 	#suspectReboot(): void {
 		if (this.#state !== "ready" || this.#checking) return;
 		this.#checking = true;
-		this.stats.rebootChecks++;
+		this.#stats.rebootChecks++;
 		this.#dispatcher.urgent(this.#rebootCheck);
 	}
 
@@ -557,7 +568,7 @@ export class BC20 {
 		if (!ok || this.#state !== "ready") return;
 		if (echoed) {
 			// Echo is back: the module booted since ATE0. Recover as from RDY.
-			this.stats.rebootsDetected++;
+			this.#stats.rebootsDetected++;
 			this.#cutByReboot = this.#dispatcher.takeAll([]);
 			this.#onRebooted();
 			return;

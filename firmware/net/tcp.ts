@@ -15,6 +15,17 @@
 //
 // Callbacks come from a fresh turn of the modem's clock (notifier.ts), never
 // from inside the modem's receive turn.
+//
+// read() follows Moddable's own TCP socket (modules/io/socket/lwip/tcp.c):
+// undefined when nothing is buffered, whatever the form; read() takes all
+// that is buffered; read(n) and read(buffer) take exactly n (the buffer's
+// length) bytes and throw, taking nothing, when fewer are buffered or n is
+// not positive; read(buffer) returns the count.
+//
+// Instances take expando properties, `readable` and `writable` included:
+// Moddable's TLS wrapper (tlssocket.js) assigns both on the socket it wraps.
+// An assignment makes an own property that shadows the getter, as on
+// Moddable's own socket, which has no such property.
 import type { BC20 } from "../bc20/modem.js";
 import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
 import { BUFFER_MODE } from "../bc20/socket-slot.js";
@@ -75,7 +86,7 @@ export class TCP {
 			}
 			if (this.#readable) {
 				this.#readable = false;
-				const count = this.readable;
+				const count = this.#available();
 				if (!this.#ended && count > 0) onReadable?.call(this, count);
 			}
 			if (this.#failed) {
@@ -105,7 +116,7 @@ export class TCP {
 				self.#error = error;
 				// The modem warns before it announces the bytes it stored with the
 				// loss: what is buffered now all came before the gap.
-				self.#intact = this.readable;
+				self.#intact = this.readable; // the modem socket's count
 				if (self.#intact === 0) self.#end();
 			},
 			onError(error) {
@@ -134,23 +145,31 @@ export class TCP {
 
 	// Bytes waiting to be read (up to the gap, if the stream has one).
 	get readable(): number {
-		const intact = this.#intact;
-		return intact < 0 ? this.#socket.readable : intact;
+		return this.#available();
+	}
+
+	// An assignment (Moddable's TLS wrapper makes one) becomes an own property.
+	set readable(value: unknown) {
+		Object.defineProperty(this, "readable", { value, writable: true, enumerable: true, configurable: true });
 	}
 
 	read(count?: number | ArrayBufferLike | ArrayBufferView): number | ArrayBuffer | undefined {
+		const available = this.#available();
+		if (available === 0) return undefined;
 		if (this.#format === "number") {
 			if (count !== undefined) throw new TypeError("TCP: read() takes no argument in number format");
-			return this.#take(this.#one, 1) === 1 ? this.#one[0] : undefined;
+			this.#take(this.#one, 1);
+			return this.#one[0];
 		}
 		if (typeof count === "object") {
 			const into = byteView(count);
-			return this.#take(into, into.length);
+			const n = into.length;
+			if (n <= 0 || n > available) throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
+			return this.#take(into, n);
 		}
-		const available = this.readable;
-		if (available === 0) return undefined;
 		// Written to narrow the same with and without strictNullChecks (mcconfig compiles without).
-		const n = typeof count === "number" && count < available ? count : available;
+		const n = typeof count === "number" ? count : available;
+		if (!(n > 0 && n <= available)) throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
 		const result = new ArrayBuffer(n);
 		this.#take(new Uint8Array(result), n);
 		return result;
@@ -173,6 +192,11 @@ export class TCP {
 	close(): void {
 		this.#ended = true;
 		if (this.#socket.state !== 0) this.#socket.close();
+	}
+
+	#available(): number {
+		const intact = this.#intact;
+		return intact < 0 ? this.#socket.readable : intact;
 	}
 
 	// Reads into into[0, max), not past the gap if the stream has one.

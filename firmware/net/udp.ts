@@ -90,7 +90,8 @@ export class UDP {
 			}
 			if (this.#readable) {
 				this.#readable = false;
-				if (this.readable > 0) options.onReadable?.call(this, this.readable);
+				const datagrams = this.#datagrams();
+				if (datagrams > 0) options.onReadable?.call(this, datagrams);
 			}
 			if (this.#failed) {
 				this.#failed = false;
@@ -131,9 +132,12 @@ export class UDP {
 
 	// Datagrams waiting to be read, over every peer.
 	get readable(): number {
-		let n = 0;
-		for (const peer of this.#peers) n += peer.socket.datagrams;
-		return n;
+		return this.#datagrams();
+	}
+
+	// An assignment (as Moddable's modules make on a socket) becomes an own property.
+	set readable(value: unknown) {
+		Object.defineProperty(this, "readable", { value, writable: true, enumerable: true, configurable: true });
 	}
 
 	// Sends one datagram, or throws and sends nothing. Returns the largest
@@ -180,6 +184,12 @@ export class UDP {
 		this.#closed = true;
 		for (const peer of this.#peers) if (peer.socket.state !== 0) peer.socket.close();
 		this.#peers.length = 0;
+	}
+
+	#datagrams(): number {
+		let n = 0;
+		for (const peer of this.#peers) n += peer.socket.datagrams;
+		return n;
 	}
 
 	#room(): number {
