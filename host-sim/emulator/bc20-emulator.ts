@@ -20,12 +20,14 @@ import { DEFAULT_HOSTS, type HostsTable, NameResolver } from "./name-resolver.js
 import { Nvram, type NvramSettings } from "./nvram.js";
 import { OutputPacer } from "./output-pacer.js";
 import { PowerCycle } from "./power-cycle.js";
+import type { Violation, ViolationKind } from "./protocol-violations.js";
 import { frameLine, Response } from "./response.js";
 import { TcpipService } from "./tcpip-service.js";
 
 export type { EmulatorStats, SocketCounters } from "./emulator-stats.js";
 export type { FaultOptions } from "./fault-injector.js";
 export type { HostsTable } from "./name-resolver.js";
+export { describeViolation, type Violation, type ViolationKind } from "./protocol-violations.js";
 
 export interface BC20EmulatorOptions {
   /** Echo state after each boot (ATE0/ATE1 change it). Default true, as on the module. */
@@ -71,6 +73,7 @@ const BOOT_ROM_NOISE = Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x80, 0x0d, 0x0a, 0x
 export interface BC20Emulator {
   on(event: "data", listener: (chunk: Buffer) => void): this;
   on(event: "command", listener: (line: string) => void): this;
+  on(event: "violation", listener: (violation: Violation) => void): this;
   once(event: "data", listener: (chunk: Buffer) => void): this;
   once(event: "command", listener: (line: string) => void): this;
   off(event: "data", listener: (chunk: Buffer) => void): this;
@@ -80,6 +83,8 @@ export interface BC20Emulator {
 export class BC20Emulator extends EventEmitter {
   /** Every command line the module read, in order, exactly as received (without terminator). */
   readonly commands: string[] = [];
+  /** What the host did that the manual forbids, in order (see protocol-violations.ts). */
+  readonly violations: Violation[] = [];
   readonly stats: EmulatorStats = createStats();
 
   private readonly echoAfterBoot: boolean;
@@ -104,6 +109,11 @@ export class BC20Emulator extends EventEmitter {
 
   private powered = false;
   private closed = false;
+  /** performance.now() at start(): violation times count from here. */
+  private startedAt = 0;
+  /** Bytes handed to the UART (or held for it) and bytes the host has received: marks compare the two. */
+  private queuedTotal = 0;
+  private deliveredTotal = 0;
   /** Offset of the module clock from the host clock, set by AT+QNTP. */
   private clockOffsetMs = 0;
 
@@ -113,9 +123,18 @@ export class BC20Emulator extends EventEmitter {
   private settings!: NvramSettings;
   private tcpip!: TcpipService;
   private readyForInput = false;
+  /** Output mark at the end of the boot banner: before the host heard it, it cannot know the module rebooted. */
+  private bannerMark = 0;
+  /** The last command whose final result the host may not have heard yet (undefined after a fault swallowed or delayed it). */
+  private owed: { readonly command: string; readonly mark: number } | undefined;
+  /** Set while reading a line that started before `owed` was heard: the command it overlapped. */
+  private overlapped: string | undefined;
+  /** The first byte of the line being read was lost waking the module from light sleep. */
+  private lostWakeByte = false;
   /** A delayed command is being worked on; further input waits. */
   private busy = false;
-  private readonly pendingInput: Buffer[] = [];
+  /** Host bytes not read yet; `lateRead` marks bytes that arrived while a delayed command blocked input (judged as they arrived: not overlaps). */
+  private readonly pendingInput: { bytes: Buffer; lateRead: boolean }[] = [];
   private sleepState: SleepState = "awake";
   /** Output produced during deep sleep, sent on wake. */
   private readonly heldOutput: Buffer[] = [];
@@ -144,6 +163,7 @@ export class BC20Emulator extends EventEmitter {
       chunkSize: options.chunkSize ?? 0,
       deliver: (chunk) => {
         this.stats.bytesOut += chunk.length;
+        this.deliveredTotal += chunk.length;
         this.emit("data", chunk);
       },
       drained: () => {
@@ -174,12 +194,16 @@ export class BC20Emulator extends EventEmitter {
   start(): void {
     if (this.powered || this.closed) return;
     this.powered = true;
+    this.startedAt = performance.now();
     this.boot();
   }
 
   /** Bytes from the host into the module's UART. */
   write(bytes: Uint8Array): void {
     this.stats.bytesIn += bytes.length;
+    if (this.readyForInput && this.sleepState === "deep") {
+      this.violation("deaf-uart", Buffer.from(bytes).toString("latin1"), "written while the module was in PSM (deep sleep), where its UART is off: lost; wake it with PSM_EINT first");
+    }
     if (!this.readyForInput || this.sleepState === "deep") {
       this.stats.bytesIgnored += bytes.length;
       return;
@@ -188,12 +212,13 @@ export class BC20Emulator extends EventEmitter {
     if (this.sleepState === "light") {
       // The first byte only wakes the UART; it is not received.
       this.stats.bytesIgnored++;
+      if (chunk[0] !== 0x0d && chunk[0] !== 0x0a) this.lostWakeByte = true;
       chunk = chunk.subarray(1);
       this.wake();
     }
     this.noteActivity();
     if (chunk.length === 0) return;
-    this.pendingInput.push(chunk);
+    this.pendingInput.push({ bytes: chunk, lateRead: this.busy });
     this.processInput();
   }
 
@@ -258,8 +283,8 @@ export class BC20Emulator extends EventEmitter {
     if (!this.readyForInput || !this.modem.attached) return;
     this.modem.attached = false;
     this.modem.contextBroken = true;
-    this.tcpip.detach();
     this.urc('+QIURC: "pdpdeact",1');
+    this.tcpip.detach();
     this.startSearching();
   }
 
@@ -286,12 +311,16 @@ export class BC20Emulator extends EventEmitter {
     this.heldOutput.length = 0;
     this.drainWaiters.length = 0;
     this.reader.reset();
+    this.owed = undefined;
+    this.overlapped = undefined;
+    this.lostWakeByte = false;
     this.sleepState = "awake";
     this.idleTimer = undefined;
     this.attachTimer = undefined;
     this.cycle.after(this.bootDelayMs, () => {
       if (this.bootGarbage) this.output(BOOT_ROM_NOISE);
       for (const line of ["RDY", "+CFUN: 1", "+CPIN: READY"]) this.urc(line);
+      this.bannerMark = this.queuedTotal;
       this.readyForInput = true;
       this.startSearching();
     });
@@ -310,6 +339,10 @@ export class BC20Emulator extends EventEmitter {
       resolver: this.resolver,
       stats: this.stats,
       takeSendFailure: () => this.faults.takeSendFailure(),
+      outputMark: () => this.queuedTotal,
+      heard: (mark) => this.deliveredTotal >= mark,
+      bannerHeard: () => this.deliveredTotal >= this.bannerMark,
+      violation: (kind, command, reason) => this.violation(kind, command, reason),
       setClock: (unixMs) => (this.clockOffsetMs = unixMs - Date.now()),
       socketBufferSize: this.socketBufferSize,
       openTimeoutMs: this.openTimeoutMs,
@@ -370,33 +403,55 @@ export class BC20Emulator extends EventEmitter {
   private processInput(): void {
     const cycle = this.cycle;
     while (!this.busy && this.pendingInput.length > 0) {
-      const chunk = this.pendingInput[0]!;
+      const pending = this.pendingInput[0]!;
+      const chunk = pending.bytes;
       let index = 0;
       let line: string | typeof LINE_TOO_LONG | undefined;
       while (index < chunk.length && line === undefined) {
-        line = this.reader.push(chunk[index]!);
+        const byte = chunk[index]!;
+        if (!this.reader.receiving && byte !== 0x0d && byte !== 0x0a && !pending.lateRead) this.lineStarts();
+        line = this.reader.push(byte);
         index++;
         // Echo a CR LF terminator whole, before the response.
         if (line !== undefined && chunk[index - 1] === 0x0d && chunk[index] === 0x0a) this.reader.push(chunk[index++]!);
       }
       if (this.modem.echo) this.output(chunk.subarray(0, index));
       if (index === chunk.length) this.pendingInput.shift();
-      else this.pendingInput[0] = chunk.subarray(index);
+      else pending.bytes = chunk.subarray(index);
       if (line !== undefined) this.execute(line);
       // A reboot (fault or AT+QRST) discards everything the old firmware had not read.
       if (this.cycle !== cycle) return;
     }
   }
 
+  /** A command line starts: it overlaps the previous command if that one's final result has not reached the host. */
+  private lineStarts(): void {
+    const owed = this.owed;
+    if (owed !== undefined && this.deliveredTotal < owed.mark) this.overlapped = owed.command;
+  }
+
   private execute(line: string | typeof LINE_TOO_LONG): void {
+    const overlapped = this.overlapped;
+    const lostWakeByte = this.lostWakeByte;
+    this.overlapped = undefined;
+    this.lostWakeByte = false;
+    const text = line === LINE_TOO_LONG ? "(a line too long)" : line;
+    if (overlapped !== undefined) {
+      this.violation("overlap", text, `written before the final result of ${JSON.stringify(overlapped)} had reached the host`);
+    }
     if (line === LINE_TOO_LONG) {
+      this.violation("malformed", text, "longer than the module's command line buffer");
       this.output(Response.error().toBytes());
+      this.owed = { command: text, mark: this.queuedTotal };
       return;
     }
     this.commands.push(line);
     this.emit("command", line);
     const fault = this.faults.takeCommandFault(line);
     const rebootAfterwards = this.faults.countCommand();
+    // A command the fault leaves unanswered (or answers late) is no longer owed:
+    // the host is right to time out and go on.
+    this.owed = undefined;
     if (fault?.kind === "withhold") {
       if (rebootAfterwards) this.reboot();
       return;
@@ -405,28 +460,47 @@ export class BC20Emulator extends EventEmitter {
       this.busy = true;
       this.cycle.after(fault.ms, () => {
         this.busy = false;
-        this.answer(line, undefined, rebootAfterwards);
+        this.answer(line, undefined, rebootAfterwards, lostWakeByte);
+        this.owed = undefined;
         this.processInput();
       });
       return;
     }
-    this.answer(line, fault, rebootAfterwards);
+    this.answer(line, fault, rebootAfterwards, lostWakeByte);
   }
 
-  private answer(line: string, fault: CommandFault | undefined, rebootAfterwards: boolean): void {
-    let bytes = this.dispatch(line).toBytes(this.faults.takeUrcBetweenLines());
+  private answer(line: string, fault: CommandFault | undefined, rebootAfterwards: boolean, lostWakeByte: boolean): void {
+    let bytes = this.dispatch(line, lostWakeByte).toBytes(this.faults.takeUrcBetweenLines());
     const rebootFault = fault?.kind === "reboot" ? fault : undefined;
     if (rebootFault?.cutResponseAfter !== undefined) bytes = bytes.subarray(0, rebootFault.cutResponseAfter);
     this.output(bytes);
+    this.owed = { command: line, mark: this.queuedTotal };
     if (rebootFault !== undefined || rebootAfterwards) this.reboot();
   }
 
-  private dispatch(line: string): Response {
+  private dispatch(line: string, lostWakeByte: boolean): Response {
     const command = parseCommandLine(line);
-    if (command === undefined) return Response.error();
+    if (command === undefined) {
+      const why = lostWakeByte ? "not an AT command: its first byte woke the module from light sleep and was lost" : "not an AT command line";
+      this.violation("malformed", line, why);
+      return Response.error();
+    }
     const handlers = this.bringUpCommands.get(command.name) ?? this.tcpip.commands.get(command.name);
     const handler = handlers?.[command.form];
-    return handler === undefined ? Response.error() : handler(command);
+    if (handler === undefined) {
+      this.violation("unknown-command", line, handlers === undefined ? "the module has no such command" : `the module has no ${command.form} form of this command`);
+      return Response.error();
+    }
+    const response = handler(command);
+    if (response.invalid) this.violation("malformed", line, "invalid parameters");
+    return response;
+  }
+
+  private violation(kind: ViolationKind, command: string, reason: string): void {
+    const violation: Violation = { atMs: Math.round(performance.now() - this.startedAt), kind, command, reason };
+    this.violations.push(violation);
+    this.stats.violations++;
+    this.emit("violation", violation);
   }
 
   // ---- UART output ----------------------------------------------------------
@@ -437,6 +511,8 @@ export class BC20Emulator extends EventEmitter {
 
   private output(bytes: Buffer): void {
     if (!this.powered || bytes.length === 0) return;
+    // Held output counts as queued: marks taken now must cover it.
+    this.queuedTotal += bytes.length;
     if (this.sleepState === "deep") {
       this.heldOutput.push(bytes);
       return;
@@ -444,7 +520,14 @@ export class BC20Emulator extends EventEmitter {
     // From light sleep the module wakes by itself to talk; only the host's first byte is lost.
     this.sleepState = "awake";
     this.noteActivity();
-    this.pacer.push(this.faults.damage(bytes));
+    this.transmit(bytes);
+  }
+
+  /** Onto the line, through the line faults; bytes they drop never arrive, so marks shrink with them. */
+  private transmit(bytes: Buffer): void {
+    const damaged = this.faults.damage(bytes);
+    this.queuedTotal -= bytes.length - damaged.length;
+    this.pacer.push(damaged);
   }
 
   // ---- Sleep ----------------------------------------------------------------
@@ -480,6 +563,10 @@ export class BC20Emulator extends EventEmitter {
     this.sleepState = "awake";
     if (this.modem.wakeupUrc) this.urc("+QATWAKEUP");
     if (fromDeep && this.modem.nbiotEvents) this.urc('+QNBIOTEVENT: "EXIT PSM"');
-    for (const bytes of this.heldOutput.splice(0)) this.output(bytes);
+    for (const bytes of this.heldOutput.splice(0)) {
+      // Counted when it was held.
+      this.queuedTotal -= bytes.length;
+      this.output(bytes);
+    }
   }
 }

@@ -44,7 +44,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
   };
   const flag = (argText: string, apply: (on: boolean) => void): Response => {
     const value = single(argText, 1);
-    if (value === undefined) return Response.error();
+    if (value === undefined) return Response.invalid();
     apply(value === 1);
     return Response.ok();
   };
@@ -53,12 +53,12 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
     ["", { execute: () => Response.ok() }],
     ["E", {
       execute: (c) => {
-        if (c.argText !== "" && c.argText !== "0" && c.argText !== "1") return Response.error();
+        if (c.argText !== "" && c.argText !== "0" && c.argText !== "1") return Response.invalid();
         s().echo = c.argText === "1";
         return Response.ok();
       },
     }],
-    ["I", { execute: (c) => (c.argText === "" || c.argText === "0" ? Response.ok(MANUFACTURER, MODEL, `Revision: ${REVISION}`) : Response.error()) }],
+    ["I", { execute: (c) => (c.argText === "" || c.argText === "0" ? Response.ok(MANUFACTURER, MODEL, `Revision: ${REVISION}`) : Response.invalid()) }],
     ["+CGMI", { execute: () => Response.ok(MANUFACTURER), test: () => Response.ok() }],
     ["+CGMM", { execute: () => Response.ok(MODEL), test: () => Response.ok() }],
     ["+CGMR", { execute: () => Response.ok(`Revision: ${REVISION}`), test: () => Response.ok() }],
@@ -68,7 +68,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
       write: (c) => {
         const answers = [SERIAL_NUMBER, IMEI, IMEISV, SOFTWARE_VERSION];
         const which = single(c.argText, 3);
-        return which === undefined ? Response.error() : Response.ok(`+CGSN: ${answers[which]}`);
+        return which === undefined ? Response.invalid() : Response.ok(`+CGSN: ${answers[which]}`);
       },
     }],
     ["+CFUN", {
@@ -78,7 +78,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         const args = splitArguments(c.argText);
         const functionality = integerArgument(args?.[0], 0, 1);
         if (functionality === undefined || (args!.length === 2 && integerArgument(args![1], 0, 0) === undefined) || args!.length > 2) {
-          return Response.error();
+          return Response.invalid();
         }
         modem.setFunctionality(functionality as 0 | 1);
         return Response.ok();
@@ -91,7 +91,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
       read: () => Response.ok(`+CEREG: ${s().ceregMode},${registrationFields(s())}`),
       write: (c) => {
         const mode = single(c.argText, 5);
-        if (mode === undefined) return Response.error();
+        if (mode === undefined) return Response.invalid();
         s().ceregMode = mode;
         return Response.ok();
       },
@@ -105,7 +105,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
       test: () => Response.ok("+CGPADDR: (1)"),
       execute: () => (s().attached ? Response.ok(`+CGPADDR: 1,${modem.ownAddress}`) : Response.ok()),
       write: (c) => {
-        if (single(c.argText, 1) !== 1) return Response.error();
+        if (single(c.argText, 1) !== 1) return Response.invalid();
         return s().attached ? Response.ok(`+CGPADDR: 1,${modem.ownAddress}`) : Response.ok();
       },
     }],
@@ -114,7 +114,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
       read: () => Response.ok(`+QSCLK: ${s().sleepMode}`),
       write: (c) => {
         const mode = single(c.argText, 2);
-        if (mode === undefined) return Response.error();
+        if (mode === undefined) return Response.invalid();
         s().sleepMode = mode as 0 | 1 | 2;
         return Response.ok();
       },
@@ -127,9 +127,9 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         const mode = integerArgument(args?.[0], 0, 2);
         const tau = args?.[3]?.text;
         const activeTime = args?.[4]?.text;
-        if (mode === undefined || args!.length > 5) return Response.error();
+        if (mode === undefined || args!.length > 5) return Response.invalid();
         if ((tau !== undefined && tau !== "" && !TIMER_BITS.test(tau)) || (activeTime !== undefined && !TIMER_BITS.test(activeTime))) {
-          return Response.error();
+          return Response.invalid();
         }
         // Mode 2 disables PSM and restores the default timers.
         s().psmMode = mode === 1 ? 1 : 0;
@@ -150,7 +150,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         const args = splitArguments(c.argText);
         const enable = integerArgument(args?.[0], 0, 1);
         const eventType = args?.length === 2 ? integerArgument(args[1], 1, 1) : 1;
-        if (enable === undefined || eventType === undefined || args!.length > 2) return Response.error();
+        if (enable === undefined || eventType === undefined || args!.length > 2) return Response.invalid();
         s().nbiotEvents = enable === 1;
         return Response.ok();
       },
@@ -158,7 +158,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
     ["+QRST", {
       test: () => Response.ok("+QRST: 1"),
       write: (c) => {
-        if (c.argText !== "1") return Response.error();
+        if (c.argText !== "1") return Response.invalid();
         modem.rebootAfterResponse();
         return Response.ok();
       },

@@ -27,6 +27,8 @@ export interface EmulatorStats {
   bytesCorrupted: number;
   /** UDP datagrams dropped because the receive buffer had no room. */
   udpDropped: number;
+  /** Protocol violations by the host (BC20Emulator.violations holds them). */
+  violations: number;
   /** Boots after the first (reboot(), AT+QRST=1, reboot faults). */
   reboots: number;
   /** Indexed by connect ID, counted over the emulator's whole life. */
@@ -42,6 +44,7 @@ export function createStats(): EmulatorStats {
     bytesCorrupted: 0,
     udpDropped: 0,
     reboots: 0,
+    violations: 0,
     sockets: Array.from({ length: SOCKET_COUNT }, () => ({
       opens: 0,
       bytesSent: 0,

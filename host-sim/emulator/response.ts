@@ -12,6 +12,9 @@ export function frameLine(line: string): Buffer {
 export class Response {
   private readonly parts: Buffer[] = [];
 
+  /** The ERROR answers a command whose parameters the module could not accept (the host's mistake). */
+  invalid = false;
+
   private constructor(private readonly final: "OK" | "ERROR") {}
 
   static ok(...lines: string[]): Response {
@@ -22,6 +25,13 @@ export class Response {
 
   static error(): Response {
     return new Response("ERROR");
+  }
+
+  /** ERROR for parameters out of range or malformed. */
+  static invalid(): Response {
+    const response = new Response("ERROR");
+    response.invalid = true;
+    return response;
   }
 
   /** Adds an information line. */

@@ -60,6 +60,14 @@ export class SocketService {
   accessMode: Bit;
   /** A QISEND/QISENDEX whose SEND OK has not been reported yet. */
   sendPending = false;
+  /** Output mark just after the last SEND OK/SEND FAIL: the host may send again once it heard it. */
+  sendResultMark = 0;
+  /** Output mark after which the host knows the socket is no longer open (see endReason). */
+  endMark: number | undefined;
+  /** How the host learnt that: "was reported closed (...)", for violation reports. */
+  endReason = "";
+  /** Date.now() of the last byte sent or received: NAT bindings expire after an idle period. */
+  lastTraffic = 0;
   readonly buffer: ReceiveBuffer;
   /** TCP data that did not fit in the buffer; the socket stays paused while there is any. */
   readonly held: Buffer[] = [];
@@ -80,6 +88,13 @@ export class SocketService {
     this.localPort = settings.localPort;
     this.accessMode = settings.accessMode;
     this.buffer = new ReceiveBuffer(settings.bufferSize);
+  }
+
+  /** The socket stopped being usable; the host knows once it heard the output up to `mark`. Only the first reason counts. */
+  ended(mark: number, reason: string): void {
+    if (this.endMark !== undefined) return;
+    this.endMark = mark;
+    this.endReason = reason;
   }
 
   /** Connects to `address`; `done` gets 0 or the manual's error code, exactly once. */

@@ -20,6 +20,7 @@ import { formatModuleTime } from "./module-time.js";
 import { type NameResolver, preferIPv4, REPORTED_DNS_TTL } from "./name-resolver.js";
 import { type Bit, type NvramSettings, SOCKET_COUNT } from "./nvram.js";
 import type { PowerCycle } from "./power-cycle.js";
+import type { ViolationKind } from "./protocol-violations.js";
 import { Response } from "./response.js";
 import { SocketService, SocketState } from "./socket-service.js";
 import { querySntp } from "./sntp-client.js";
@@ -45,6 +46,13 @@ export interface TcpipContext {
   readonly stats: EmulatorStats;
   /** True once for each armed failNextSend() fault. */
   takeSendFailure(): boolean;
+  /** A mark at the end of the output queued so far; heard(mark) once the host has received all of it. */
+  outputMark(): number;
+  heard(mark: number): boolean;
+  /** The host has received the boot banner of this power cycle (until then it cannot know its sockets are gone). */
+  bannerHeard(): boolean;
+  /** Records something the host did that the manual forbids. */
+  violation(kind: ViolationKind, command: string, reason: string): void;
   /** AT+QNTP with <autosettime> 1 sets the module clock. */
   setClock(unixMs: number): void;
   readonly socketBufferSize: number;
@@ -129,6 +137,7 @@ export class TcpipService {
   detach(): void {
     for (const socket of this.sockets) {
       if (socket === undefined) continue;
+      socket.ended(this.ctx.outputMark(), "was closed by the network (the data connection went down)");
       socket.state = SocketState.Closing;
       socket.held.length = 0;
       void socket.destroy();
@@ -155,7 +164,24 @@ export class TcpipService {
 
   private fail(code: TcpipErrorCode): Response {
     this.lastError = code;
-    return Response.error();
+    return code === TcpipError.InvalidParameters ? Response.invalid() : Response.error();
+  }
+
+  /**
+   * Whether the host could know that socket `id` is not open when it sent
+   * `command`; if so, that is a violation. A socket that vanished in a reboot
+   * counts once the host heard the boot banner, one closed by the network once
+   * it heard the URC saying so.
+   */
+  private checkOpen(id: number, command: AtCommand, socket: SocketService | undefined): void {
+    const line = commandText(command);
+    if (socket === undefined) {
+      if (this.ctx.bannerHeard()) this.ctx.violation("socket-not-open", line, `connect ID ${id} is not open`);
+    } else if (socket.state === SocketState.Opening) {
+      this.ctx.violation("socket-not-open", line, `connect ID ${id} is still opening (no +QIOPEN: ${id},0 yet)`);
+    } else if (socket.state !== SocketState.Connected && socket.endMark !== undefined && this.ctx.heard(socket.endMark)) {
+      this.ctx.violation("socket-not-open", line, `connect ID ${id} ${socket.endReason}`);
+    }
   }
 
   /** Runs an asynchronous operation after the command's final result has been queued. */
@@ -193,6 +219,7 @@ export class TcpipService {
     const offline = this.requireNetwork();
     if (offline) return offline;
     if (this.sockets[id] !== undefined) {
+      this.ctx.violation("socket-in-use", commandText(command), `connect ID ${id} is still in use: AT+QICLOSE it first`);
       this.lastError = TcpipError.SocketIdentityUsed;
       this.ctx.cycle.soon(() => this.ctx.urc(`+QIOPEN: ${id},${TcpipError.SocketIdentityUsed}`));
       return Response.ok();
@@ -218,6 +245,7 @@ export class TcpipService {
     if (!this.ctx.cycle.alive || socket.state !== SocketState.Opening) return;
     if (error !== TcpipError.None) return this.openFailed(socket, error);
     socket.state = SocketState.Connected;
+    socket.lastTraffic = Date.now();
     this.ctx.urc(`+QIOPEN: ${socket.id},0`);
   }
 
@@ -226,6 +254,7 @@ export class TcpipService {
     socket.state = SocketState.Initial;
     this.lastError = error;
     this.ctx.urc(`+QIOPEN: ${socket.id},${error}`);
+    socket.ended(this.ctx.outputMark(), `failed to open (+QIOPEN: ${socket.id},${error})`);
   }
 
   // AT+QICLOSE=<connectID>
@@ -239,6 +268,7 @@ export class TcpipService {
       return Response.ok();
     }
     socket.state = SocketState.Closing;
+    socket.ended(0, "was closed by the host (AT+QICLOSE)");
     socket.close(this.ctx.cycle.guard(() => {
       if (this.sockets[id] === socket) this.sockets[id] = undefined;
       this.ctx.urc("CLOSE OK");
@@ -279,7 +309,7 @@ export class TcpipService {
     if (data.length === length) payload = data;
     else if (data.length === length + 2 && data.startsWith('"') && data.endsWith('"')) payload = data.slice(1, -1);
     else return this.fail(TcpipError.InvalidParameters);
-    return this.send(id, Buffer.from(payload, "latin1"));
+    return this.send(id, Buffer.from(payload, "latin1"), command);
   }
 
   // AT+QISENDEX=<connectID>,<send_length>,<hex_string>
@@ -291,15 +321,19 @@ export class TcpipService {
     if (id === undefined || length === undefined || hex.length !== 2 * length || !HEX_STRING.test(hex)) {
       return this.fail(TcpipError.InvalidParameters);
     }
-    return this.send(id, Buffer.from(hex, "hex"));
+    return this.send(id, Buffer.from(hex, "hex"), command);
   }
 
-  private send(id: number, payload: Buffer): Response {
+  private send(id: number, payload: Buffer, command: AtCommand): Response {
     const offline = this.requireNetwork();
     if (offline) return offline;
     const socket = this.sockets[id];
     if (socket === undefined || socket.state !== SocketState.Connected) {
+      this.checkOpen(id, command, socket);
       return this.fail(socket?.state === SocketState.Closing ? TcpipError.SocketClosed : TcpipError.OperationNotAllowed);
+    }
+    if (socket.sendPending || !this.ctx.heard(socket.sendResultMark)) {
+      this.ctx.violation("send-pending", commandText(command), `the previous send on connect ID ${id} had no SEND OK/SEND FAIL yet`);
     }
     // Manual 4.1.2: a send while the previous SEND OK is outstanding gets ERROR.
     if (socket.sendPending) return this.fail(TcpipError.OperationBusy);
@@ -315,6 +349,7 @@ export class TcpipService {
         this.lastError = TcpipError.SocketWriteFailed;
       }
       this.ctx.urc(ok ? "SEND OK" : "SEND FAIL");
+      socket.sendResultMark = this.ctx.outputMark();
     });
     if (this.ctx.takeSendFailure()) this.ctx.cycle.soon(() => report(false));
     else socket.write(payload, report);
@@ -329,7 +364,11 @@ export class TcpipService {
     if (args?.length !== 2 || id === undefined || max === undefined) return this.fail(TcpipError.InvalidParameters);
     const socket = this.sockets[id];
     // Nothing to read from a connect ID never opened, or one whose data is pushed.
-    if (socket === undefined || socket.accessMode === 1) return this.fail(TcpipError.OperationNotAllowed);
+    if (socket === undefined || socket.accessMode === 1) {
+      if (socket === undefined) this.checkOpen(id, command, socket);
+      else this.ctx.violation("wrong-mode", commandText(command), `connect ID ${id} is in direct push mode: its data is pushed, not read`);
+      return this.fail(TcpipError.OperationNotAllowed);
+    }
     const { data, remaining } = socket.buffer.read(max);
     if (data.length === 0) return Response.ok("+QIRD: 0");
     this.ctx.stats.sockets[id]!.bytesDelivered += data.length;
@@ -352,7 +391,10 @@ export class TcpipService {
     const mode = integerArgument(args?.[1], 0, 1) as Bit | undefined;
     if (args?.length !== 2 || id === undefined || mode === undefined) return this.fail(TcpipError.InvalidParameters);
     const socket = this.sockets[id];
-    if (socket === undefined) return this.fail(TcpipError.OperationNotAllowed);
+    if (socket === undefined) {
+      this.checkOpen(id, command, socket);
+      return this.fail(TcpipError.OperationNotAllowed);
+    }
     this.ctx.settings.accessModes[id] = mode;
     this.ctx.saveSettings();
     // Switched after the OK, so that anything buffered is pushed after it, in order.
@@ -590,7 +632,13 @@ export class TcpipService {
     if (socket.state !== SocketState.Connected) return;
     socket.state = SocketState.Closing;
     this.ctx.urc(`+QIURC: "closed",${socket.id}`);
+    socket.ended(this.ctx.outputMark(), `was reported closed (+QIURC: "closed",${socket.id})`);
   }
+}
+
+/** The command line as the host wrote it (for violation reports). */
+function commandText(command: AtCommand): string {
+  return command.line;
 }
 
 /** The ID/length fields of QISEND may not be quoted; they are plain integers. */

@@ -5,6 +5,7 @@ import { connect, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runCli, simServer } from "../support/cli-process.js";
+import { assertSimSawNoViolations, stopSim } from "../support/emulator-violations.js";
 import { tcpEcho } from "../support/loopback-servers.js";
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -14,14 +15,18 @@ async function bc20(args: string[], input?: Uint8Array, timeoutMs = 10000): Prom
 	return { code: run.code, stdout: run.stdout.toString("latin1"), stderr: run.stderr };
 }
 
-async function withSim(extra: string[], work: (port: number) => Promise<void>): Promise<void> {
+// Runs `work` against `bc20 sim`; then, unless the run is known to break the
+// protocol (`strict` false), asserts the module recorded no violation.
+async function withSim(extra: string[], work: (port: number) => Promise<void>, strict = true): Promise<void> {
 	const sim = await simServer(extra);
+	let report: Promise<string>;
 	try {
 		await work(sim.port);
 	}
 	finally {
-		sim.child.kill("SIGTERM");
+		report = stopSim(sim.child);
 	}
+	if (strict) assertSimSawNoViolations(await report);
 }
 
 // A raw TCP client on the emulated UART: what the module sends, as latin1 text.

@@ -5,13 +5,16 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { UdpPeer, waitFor } from "./loopback-peers.js";
-import { framed, ModuleHarness } from "./module-harness.js";
+import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 const ERROR = framed("ERROR");
 
 test("QSCLK=2: light sleep after the idle time; the first byte only wakes the UART", async () => {
   const m = await ModuleHarness.boot({ sleepAfterMs: 40 });
+  m.expectViolations("malformed");
   try {
     await m.command("AT+QATWAKEUP=1");
     await m.command("AT+QSCLK=2");
@@ -28,6 +31,7 @@ test("QSCLK=2: light sleep after the idle time; the first byte only wakes the UA
 
 test("QSCLK=1 without PSM (AT+CPSMS=0): only light sleep, which the UART wakes", async () => {
   const m = await ModuleHarness.boot({ sleepAfterMs: 20 });
+  m.expectViolations("malformed");
   try {
     await m.command("AT+QSCLK=1");
     await waitFor(() => m.emulator.sleep === "light", "light sleep");
@@ -41,6 +45,7 @@ test("QSCLK=1 without PSM (AT+CPSMS=0): only light sleep, which the UART wakes",
 test("QSCLK=1 with PSM: deep sleep ignores the UART and holds output until wakeByPin()", async () => {
   const peer = await UdpPeer.start(false);
   const m = await ModuleHarness.boot({ sleepAfterMs: 40 });
+  m.expectViolations("deaf-uart");
   try {
     await m.command('AT+CPSMS=1,,,"00100001","00000000"');
     await m.command("AT+QATWAKEUP=1");
