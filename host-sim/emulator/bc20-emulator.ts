@@ -55,6 +55,14 @@ export interface BC20EmulatorOptions {
   /** Seed of the fault PRNG. Default 1. */
   seed?: number;
   faults?: FaultOptions;
+  /**
+   * What becomes of bytes the host writes while the module boots (before
+   * "RDY"): "ignore" (default): lost, the UART is not read yet; "after-banner":
+   * kept in the UART's FIFO and read once booted, so a command is answered
+   * after the banner; "never": read but complete lines are dropped unanswered,
+   * while an unterminated tail stays and prefixes the first line after "RDY".
+   */
+  bootAnswer?: BootAnswer;
   /** Idle time after which the module sleeps when AT+QSCLK allows it. Default: never sleeps. */
   sleepAfterMs?: number;
   /** AT+QIOPEN gives up with 569 after this long. Default 30 000 ms. */
@@ -66,6 +74,8 @@ export interface BC20EmulatorOptions {
 }
 
 export type SleepState = "awake" | "light" | "deep";
+
+export type BootAnswer = "ignore" | "after-banner" | "never";
 
 /** What a boot ROM prints before the firmware's "RDY": bytes a driver must skip. */
 const BOOT_ROM_NOISE = Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x80, 0x0d, 0x0a, 0x00, 0xc0, 0xff, 0x55, 0xaa, 0x0d]);
@@ -95,6 +105,7 @@ export class BC20Emulator extends EventEmitter {
   private readonly ownAddress: string;
   private readonly pingPort: number;
   private readonly sleepAfterMs: number | undefined;
+  private readonly bootAnswer: BootAnswer;
   private readonly openTimeoutMs: number;
   private readonly ntpTimeoutMs: number;
 
@@ -135,6 +146,8 @@ export class BC20Emulator extends EventEmitter {
   private busy = false;
   /** Host bytes not read yet; `lateRead` marks bytes that arrived while a delayed command blocked input (judged as they arrived: not overlaps). */
   private readonly pendingInput: { bytes: Buffer; lateRead: boolean }[] = [];
+  /** Bytes received while booting, for bootAnswer "after-banner" and "never". */
+  private readonly bootInput: Buffer[] = [];
   private sleepState: SleepState = "awake";
   /** Output produced during deep sleep, sent on wake. */
   private readonly heldOutput: Buffer[] = [];
@@ -153,6 +166,7 @@ export class BC20Emulator extends EventEmitter {
     this.ownAddress = options.ownAddress ?? "127.0.0.1";
     this.pingPort = options.pingPort ?? 7;
     this.sleepAfterMs = options.sleepAfterMs;
+    this.bootAnswer = options.bootAnswer ?? "ignore";
     this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
     this.ntpTimeoutMs = options.ntpTimeoutMs ?? 5000;
     this.nvram = new Nvram(options.nvramPath);
@@ -203,6 +217,10 @@ export class BC20Emulator extends EventEmitter {
     this.stats.bytesIn += bytes.length;
     if (this.readyForInput && this.sleepState === "deep") {
       this.violation("deaf-uart", Buffer.from(bytes).toString("latin1"), "written while the module was in PSM (deep sleep), where its UART is off: lost; wake it with PSM_EINT first");
+    }
+    if (this.powered && !this.readyForInput && this.bootAnswer !== "ignore") {
+      this.bootInput.push(Buffer.from(bytes));
+      return;
     }
     if (!this.readyForInput || this.sleepState === "deep") {
       this.stats.bytesIgnored += bytes.length;
@@ -308,6 +326,7 @@ export class BC20Emulator extends EventEmitter {
     this.readyForInput = false;
     this.busy = false;
     this.pendingInput.length = 0;
+    this.bootInput.length = 0;
     this.heldOutput.length = 0;
     this.drainWaiters.length = 0;
     this.reader.reset();
@@ -323,7 +342,21 @@ export class BC20Emulator extends EventEmitter {
       this.bannerMark = this.queuedTotal;
       this.readyForInput = true;
       this.startSearching();
+      this.readBootInput();
     });
+  }
+
+  /** The bytes the host wrote during boot, as bootAnswer says. */
+  private readBootInput(): void {
+    const bytes = Buffer.concat(this.bootInput.splice(0));
+    if (bytes.length === 0) return;
+    if (this.bootAnswer === "after-banner") {
+      this.pendingInput.push({ bytes, lateRead: true });
+      this.processInput();
+      return;
+    }
+    // "never": the lines are lost; a partial line stays in the line buffer.
+    for (const byte of bytes) this.reader.push(byte);
   }
 
   private createTcpipService(cycle: PowerCycle): TcpipService {
