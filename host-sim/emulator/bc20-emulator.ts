@@ -22,10 +22,12 @@ import { OutputPacer } from "./output-pacer.js";
 import { PowerCycle } from "./power-cycle.js";
 import type { Violation, ViolationKind } from "./protocol-violations.js";
 import { frameLine, Response } from "./response.js";
+import { SeededRandom } from "./seeded-random.js";
 import { TcpipService } from "./tcpip-service.js";
+import { UrcInterleaver } from "./urc-interleaver.js";
 
 export type { EmulatorStats, SocketCounters } from "./emulator-stats.js";
-export type { FaultOptions } from "./fault-injector.js";
+export type { FaultOptions, LineDamage } from "./fault-injector.js";
 export type { HostsTable } from "./name-resolver.js";
 export { describeViolation, type Violation, type ViolationKind } from "./protocol-violations.js";
 
@@ -42,6 +44,14 @@ export interface BC20EmulatorOptions {
   baud?: number;
   /** Largest 'data' chunk; 0 = no limit. Default 0. */
   chunkSize?: number;
+  /** Deliver output in 1-3-byte 'data' chunks, sizes drawn from the seed (a UART read returning what the FIFO holds). Default false. */
+  trickle?: boolean;
+  /**
+   * Chance (0-1, seeded) that an asynchronous URC is held back to go between
+   * the lines of the next response, and that a response carries a +CEREG
+   * re-report (only while +CEREG reports are on). Default 0.
+   */
+  interleaveUrcs?: number;
   /** Receive buffer per socket in buffer access mode. Default 4096 bytes. */
   socketBufferSize?: number;
   /** JSON file holding the NVRAM settings across emulator restarts. */
@@ -112,6 +122,7 @@ export class BC20Emulator extends EventEmitter {
   private readonly nvram: Nvram;
   private readonly faults: FaultInjector;
   private readonly pacer: OutputPacer;
+  private readonly interleaver: UrcInterleaver;
   private readonly resolver: NameResolver;
   private readonly reader = new CommandLineReader();
   private readonly bringUpCommands: CommandTable;
@@ -172,9 +183,14 @@ export class BC20Emulator extends EventEmitter {
     this.nvram = new Nvram(options.nvramPath);
     this.faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1, this.stats);
     this.resolver = new NameResolver(options.hosts ?? DEFAULT_HOSTS, options.dnsTimeoutMs ?? 5000);
+    const seed = options.seed ?? 1;
+    // Each hostile behaviour draws from its own stream, so enabling one does not change another's choices.
+    const trickle = new SeededRandom(seed ^ 0x5bd1e995);
+    this.interleaver = new UrcInterleaver(options.interleaveUrcs ?? 0, seed ^ 0x27d4eb2d, (bytes) => this.output(bytes));
     this.pacer = new OutputPacer({
       baud: options.baud ?? 0,
       chunkSize: options.chunkSize ?? 0,
+      ...(options.trickle ? { nextChunkSize: () => 1 + Math.floor(trickle.next() * 3) } : {}),
       deliver: (chunk) => {
         this.stats.bytesOut += chunk.length;
         this.deliveredTotal += chunk.length;
@@ -301,7 +317,7 @@ export class BC20Emulator extends EventEmitter {
     if (!this.readyForInput || !this.modem.attached) return;
     this.modem.attached = false;
     this.modem.contextBroken = true;
-    this.urc('+QIURC: "pdpdeact",1');
+    this.notice('+QIURC: "pdpdeact",1');
     this.tcpip.detach();
     this.startSearching();
   }
@@ -330,6 +346,7 @@ export class BC20Emulator extends EventEmitter {
     this.heldOutput.length = 0;
     this.drainWaiters.length = 0;
     this.reader.reset();
+    this.interleaver.reset();
     this.owed = undefined;
     this.overlapped = undefined;
     this.lostWakeByte = false;
@@ -365,8 +382,9 @@ export class BC20Emulator extends EventEmitter {
       settings: this.settings,
       saveSettings: () => this.nvram.save(this.settings),
       networkError: () => this.networkError(),
-      urc: (line) => this.urc(line),
-      output: (bytes) => this.output(bytes),
+      // Results owed to a command (SEND OK, CLOSE OK) go out at once; "+..." URCs are events.
+      urc: (line) => (line.startsWith("+") ? this.notice(line) : this.urc(line)),
+      output: (bytes) => this.event(bytes),
       outputBacklog: () => this.pacer.pending,
       whenOutputDrained: (action) => this.drainWaiters.push(action),
       resolver: this.resolver,
@@ -399,7 +417,7 @@ export class BC20Emulator extends EventEmitter {
       this.setRegistration(1);
       this.modem.attached = true;
       this.modem.contextBroken = false;
-      this.urc(`+IP: ${this.ownAddress}`);
+      this.notice(`+IP: ${this.ownAddress}`);
     });
   }
 
@@ -427,7 +445,7 @@ export class BC20Emulator extends EventEmitter {
   private setRegistration(status: RegistrationStatus): void {
     if (this.modem.registration === status) return;
     this.modem.registration = status;
-    if (this.modem.ceregMode > 0) this.urc(`+CEREG: ${registrationFields(this.modem)}`);
+    if (this.modem.ceregMode > 0) this.notice(`+CEREG: ${registrationFields(this.modem)}`);
   }
 
   // ---- UART input -----------------------------------------------------------
@@ -474,7 +492,7 @@ export class BC20Emulator extends EventEmitter {
     }
     if (line === LINE_TOO_LONG) {
       this.violation("malformed", text, "longer than the module's command line buffer");
-      this.output(Response.error().toBytes());
+      this.output(Response.error().toBytes([], 1, (text) => this.frame(text)));
       this.owed = { command: text, mark: this.queuedTotal };
       return;
     }
@@ -503,7 +521,13 @@ export class BC20Emulator extends EventEmitter {
   }
 
   private answer(line: string, fault: CommandFault | undefined, rebootAfterwards: boolean, lostWakeByte: boolean): void {
-    let bytes = this.dispatch(line, lostWakeByte).toBytes(this.faults.takeUrcBetweenLines());
+    const response = this.dispatch(line, lostWakeByte);
+    const injected = this.faults.takeUrcBetweenLines();
+    const between = injected !== undefined
+      ? { urcs: [this.frame(injected)], position: 1 }
+      : this.interleaver.forResponse(this.cycle, () => (this.modem.ceregMode > 0 ? this.frame(`+CEREG: ${registrationFields(this.modem)}`) : undefined));
+    if (injected === undefined) this.stats.urcsInterleaved += between.urcs.length;
+    let bytes = response.toBytes(between.urcs, between.position, (text) => this.frame(text));
     const rebootFault = fault?.kind === "reboot" ? fault : undefined;
     if (rebootFault?.cutResponseAfter !== undefined) bytes = bytes.subarray(0, rebootFault.cutResponseAfter);
     this.output(bytes);
@@ -538,8 +562,23 @@ export class BC20Emulator extends EventEmitter {
 
   // ---- UART output ----------------------------------------------------------
 
+  /** "\r\n<line>\r\n", through the damageLines fault. */
+  private frame(line: string): Buffer {
+    return frameLine(this.faults.damageLine(line));
+  }
+
+  /** A line sent now, whatever else is going on (boot banner, results owed to a command, sleep events). */
   private urc(line: string): void {
-    this.output(frameLine(line));
+    this.output(this.frame(line));
+  }
+
+  /** A URC reporting an event: interleaveUrcs may hold it back to go inside the next response. */
+  private notice(line: string): void {
+    this.event(this.frame(line));
+  }
+
+  private event(bytes: Buffer): void {
+    if (!this.powered || !this.interleaver.offer(bytes, this.cycle)) this.output(bytes);
   }
 
   private output(bytes: Buffer): void {

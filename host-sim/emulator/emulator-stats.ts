@@ -25,6 +25,10 @@ export interface EmulatorStats {
   bytesDropped: number;
   /** Module output bytes altered by the corruptRate fault. */
   bytesCorrupted: number;
+  /** Lines damaged by the damageLines fault. */
+  linesDamaged: number;
+  /** URCs the interleaveUrcs option put between the lines of a response. */
+  urcsInterleaved: number;
   /** UDP datagrams dropped because the receive buffer had no room. */
   udpDropped: number;
   /** Protocol violations by the host (BC20Emulator.violations holds them). */
@@ -42,6 +46,8 @@ export function createStats(): EmulatorStats {
     bytesIgnored: 0,
     bytesDropped: 0,
     bytesCorrupted: 0,
+    linesDamaged: 0,
+    urcsInterleaved: 0,
     udpDropped: 0,
     reboots: 0,
     violations: 0,
