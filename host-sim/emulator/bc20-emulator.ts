@@ -75,6 +75,14 @@ export interface BC20EmulatorOptions {
   bootAnswer?: BootAnswer;
   /** Idle time after which the module sleeps when AT+QSCLK allows it. Default: never sleeps. */
   sleepAfterMs?: number;
+  /**
+   * A flow (TCP connection or UDP socket) with no traffic either way for this
+   * long loses its binding in the carrier's NAT: a TCP connection is then dead
+   * (its next send is lost and reported closed), UDP data from the peer is
+   * dropped until the module sends again. NB-IoT carriers release NAT
+   * bindings after about 60 s (Zephyr issue #25935). Default 60 000 ms.
+   */
+  natTimeoutMs?: number;
   /** AT+QIOPEN gives up with 569 after this long. Default 30 000 ms. */
   openTimeoutMs?: number;
   /** AT+QNTP gives up with 569 after this long. Default 5000 ms. */
@@ -117,6 +125,7 @@ export class BC20Emulator extends EventEmitter {
   private readonly sleepAfterMs: number | undefined;
   private readonly bootAnswer: BootAnswer;
   private readonly openTimeoutMs: number;
+  private readonly natTimeoutMs: number;
   private readonly ntpTimeoutMs: number;
 
   private readonly nvram: Nvram;
@@ -179,6 +188,7 @@ export class BC20Emulator extends EventEmitter {
     this.sleepAfterMs = options.sleepAfterMs;
     this.bootAnswer = options.bootAnswer ?? "ignore";
     this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
+    this.natTimeoutMs = options.natTimeoutMs ?? 60_000;
     this.ntpTimeoutMs = options.ntpTimeoutMs ?? 5000;
     this.nvram = new Nvram(options.nvramPath);
     this.faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1, this.stats);
@@ -399,6 +409,8 @@ export class BC20Emulator extends EventEmitter {
       openTimeoutMs: this.openTimeoutMs,
       ntpTimeoutMs: this.ntpTimeoutMs,
       pingPort: this.pingPort,
+      natTimeoutMs: this.natTimeoutMs,
+      inPsm: () => this.sleepState === "deep",
     });
   }
 
@@ -640,5 +652,6 @@ export class BC20Emulator extends EventEmitter {
       this.queuedTotal -= bytes.length;
       this.output(bytes);
     }
+    if (fromDeep) this.tcpip.leavePsm();
   }
 }

@@ -29,6 +29,12 @@ export interface EmulatorStats {
   linesDamaged: number;
   /** URCs the interleaveUrcs option put between the lines of a response. */
   urcsInterleaved: number;
+  /** UDP payload bytes that arrived while the module was in PSM: lost in the network. */
+  psmLostBytes: number;
+  /** TCP connections whose NAT binding expired (idle longer than natTimeoutMs). */
+  natExpired: number;
+  /** Bytes either way lost to an expired NAT binding. */
+  natDroppedBytes: number;
   /** UDP datagrams dropped because the receive buffer had no room. */
   udpDropped: number;
   /** Protocol violations by the host (BC20Emulator.violations holds them). */
@@ -48,6 +54,9 @@ export function createStats(): EmulatorStats {
     bytesCorrupted: 0,
     linesDamaged: 0,
     urcsInterleaved: 0,
+    psmLostBytes: 0,
+    natExpired: 0,
+    natDroppedBytes: 0,
     udpDropped: 0,
     reboots: 0,
     violations: 0,

@@ -59,6 +59,10 @@ export interface TcpipContext {
   readonly openTimeoutMs: number;
   readonly ntpTimeoutMs: number;
   readonly pingPort: number;
+  /** A flow idle this long loses its NAT binding. */
+  readonly natTimeoutMs: number;
+  /** The module is in PSM (deep sleep): unreachable from the network. */
+  inPsm(): boolean;
 }
 
 /** Largest QISEND payload (manual 2.1.4). */
@@ -75,6 +79,8 @@ const MAX_PUSH_LENGTH = 512;
  */
 const NETWORK_SEGMENT_BYTES = 1460;
 const DEFAULT_NTP_PORT = 123;
+/** A TCP peer's first retransmission timeout (RFC 6298: 1 s), doubling after each try. */
+const RETRANSMISSION_TIMEOUT_MS = 1000;
 /** TTL reported for each ping reply (the manual's example shows 255). */
 const PING_TTL = 255;
 const HEX_STRING = /^[0-9A-Fa-f]*$/;
@@ -337,10 +343,15 @@ export class TcpipService {
     }
     // Manual 4.1.2: a send while the previous SEND OK is outstanding gets ERROR.
     if (socket.sendPending) return this.fail(TcpipError.OperationBusy);
+    if (this.natGone(socket) && socket.type === "TCP") return this.sendIntoTheVoid(socket, payload);
+    // A UDP send through an expired binding simply makes a new one.
+    socket.natExpired = false;
+    socket.lastTraffic = Date.now();
     socket.sendPending = true;
     const counters = this.ctx.stats.sockets[id]!;
     const report = this.ctx.cycle.guard((ok: boolean) => {
       socket.sendPending = false;
+      socket.lastTraffic = Date.now();
       if (ok) {
         counters.sendOk++;
         counters.bytesSent += payload.length;
@@ -354,6 +365,63 @@ export class TcpipService {
     if (this.ctx.takeSendFailure()) this.ctx.cycle.soon(() => report(false));
     else socket.write(payload, report);
     return Response.ok();
+  }
+
+  /**
+   * A TCP send on a connection whose NAT binding expired. The module's stack
+   * takes the data (OK, SEND OK: it only means the data was handed to the
+   * stack), the segment reaches the server through a new binding from an
+   * unknown port and draws a reset, and the module reports the connection
+   * closed. The bytes are lost; only an application-level acknowledgement can
+   * tell. (A NAT that drops the segment instead ends the same way, later,
+   * after the module's retransmissions.)
+   */
+  private sendIntoTheVoid(socket: SocketService, payload: Buffer): Response {
+    const counters = this.ctx.stats.sockets[socket.id]!;
+    this.ctx.stats.natDroppedBytes += payload.length;
+    this.ctx.cycle.soon(() => {
+      counters.sendOk++;
+      this.ctx.urc("SEND OK");
+      socket.sendResultMark = this.ctx.outputMark();
+      socket.reset();
+      this.peerClosed(socket);
+    });
+    return Response.ok();
+  }
+
+  /** Whether the carrier's NAT has forgotten this flow (idle longer than natTimeoutMs); once gone, gone. */
+  private natGone(socket: SocketService): boolean {
+    if (socket.natExpired) return true;
+    if (socket.state !== SocketState.Connected || socket.lastTraffic === 0) return false;
+    if (Date.now() - socket.lastTraffic <= this.ctx.natTimeoutMs) return false;
+    socket.natExpired = true;
+    if (socket.type === "TCP") this.ctx.stats.natExpired++;
+    return true;
+  }
+
+  /**
+   * The module left PSM: flows idle past the NAT timeout are gone (their
+   * peers' data with them); the others get what their peers sent meanwhile
+   * at the peer's next retransmission (exponential backoff from a 1 s
+   * timeout, RFC 6298), and new data only after it.
+   */
+  leavePsm(): void {
+    for (const socket of this.sockets) {
+      if (socket === undefined) continue;
+      if (this.natGone(socket)) {
+        for (const bytes of socket.deferred.splice(0)) this.ctx.stats.natDroppedBytes += bytes.length;
+        continue;
+      }
+      if (socket.deferred.length === 0) continue;
+      const now = Date.now();
+      let retransmission = socket.deferredSince + RETRANSMISSION_TIMEOUT_MS;
+      for (let backoff = 2 * RETRANSMISSION_TIMEOUT_MS; retransmission < now; backoff *= 2) retransmission += backoff;
+      this.ctx.cycle.after(retransmission - now, () => {
+        // Asleep again: the retransmission is not acknowledged either; the next wake tries again.
+        if (this.ctx.inPsm()) return;
+        for (const bytes of socket.deferred.splice(0)) this.arrived(socket, bytes);
+      });
+    }
   }
 
   // AT+QIRD=<connectID>,<read_length>
@@ -403,7 +471,7 @@ export class TcpipService {
       if (mode === 1) {
         for (const node of [...socket.buffer.takeAll(), ...socket.held.splice(0)]) this.push(socket, node);
         socket.fullReported = false;
-        socket.resume();
+        socket.resume("buffer");
       }
     });
     return Response.ok();
@@ -535,6 +603,24 @@ export class TcpipService {
   }
 
   private arrived(socket: SocketService, bytes: Buffer): void {
+    if (this.natGone(socket)) {
+      // The carrier's NAT has no binding for this flow any more: dropped before the radio.
+      this.ctx.stats.natDroppedBytes += bytes.length;
+      return;
+    }
+    if (this.ctx.inPsm() && socket.type === "UDP") {
+      // Unreachable in PSM: the datagram is lost in the network.
+      this.ctx.stats.psmLostBytes += bytes.length;
+      return;
+    }
+    if (this.ctx.inPsm() || socket.deferred.length > 0) {
+      // Unacknowledged by a module in PSM: the peer will retransmit it (and
+      // what it sends next waits behind it) after the module wakes.
+      if (socket.deferred.length === 0) socket.deferredSince = Date.now();
+      socket.deferred.push(bytes);
+      return;
+    }
+    socket.lastTraffic = Date.now();
     this.ctx.stats.sockets[socket.id]!.bytesReceived += bytes.length;
     if (socket.state !== SocketState.Connected) return;
     if (socket.accessMode === 1) this.push(socket, bytes);
@@ -555,10 +641,10 @@ export class TcpipService {
     }
     if (socket.type !== "TCP" || this.waitingForUart.has(socket) || this.ctx.outputBacklog() <= this.ctx.socketBufferSize) return;
     this.waitingForUart.add(socket);
-    socket.pause();
+    socket.pause("uart");
     this.ctx.whenOutputDrained(() => {
       this.waitingForUart.delete(socket);
-      if (socket.held.length === 0) socket.resume();
+      socket.resume("uart");
     });
   }
 
@@ -587,7 +673,7 @@ export class TcpipService {
       stored = this.fill(socket, bytes);
       if (stored < bytes.length) {
         socket.held.push(bytes.subarray(stored));
-        socket.pause();
+        socket.pause("buffer");
       }
     }
     if (wasEmpty && stored > 0) {
@@ -617,7 +703,7 @@ export class TcpipService {
     }
     if (socket.held.length === 0 && socket.buffer.free > 0) {
       socket.fullReported = false;
-      socket.resume();
+      socket.resume("buffer");
     }
   }
 
