@@ -16,10 +16,12 @@ import { createStats, type EmulatorStats } from "./emulator-stats.js";
 import { TcpipError, type TcpipErrorCode } from "./error-codes.js";
 import { type CommandFault, FaultInjector, type FaultOptions } from "./fault-injector.js";
 import { initialModemState, type ModemState, type RegistrationStatus, registrationFields } from "./modem-state.js";
+import { type IdentityOptions, type ModuleIdentity, moduleIdentity } from "./module-identity.js";
 import { DEFAULT_HOSTS, type HostsTable, NameResolver } from "./name-resolver.js";
 import { Nvram, type NvramSettings } from "./nvram.js";
 import { OutputPacer } from "./output-pacer.js";
 import { PowerCycle } from "./power-cycle.js";
+import { createRadioCommands } from "./radio-commands.js";
 import type { Violation, ViolationKind } from "./protocol-violations.js";
 import { frameLine, Response } from "./response.js";
 import { SeededRandom } from "./seeded-random.js";
@@ -29,6 +31,7 @@ import { UrcInterleaver } from "./urc-interleaver.js";
 export type { EmulatorStats, SocketCounters } from "./emulator-stats.js";
 export type { FaultOptions, LineDamage } from "./fault-injector.js";
 export type { HostsTable } from "./name-resolver.js";
+export type { IdentityOptions, ModuleIdentity } from "./module-identity.js";
 export { describeViolation, type Violation, type ViolationKind } from "./protocol-violations.js";
 
 export interface BC20EmulatorOptions {
@@ -62,8 +65,10 @@ export interface BC20EmulatorOptions {
   ownAddress?: string;
   /** The TCP port AT+QPING probes (see tcp-ping.ts). Default 7 (echo). */
   pingPort?: number;
-  /** Seed of the fault PRNG. Default 1. */
+  /** Seed of every random choice (faults, hostile output, identity). Default 1. */
   seed?: number;
+  /** IMEI, IMSI, ICCID, firmware, signal, bands, APN; each not given is drawn from the seed. */
+  identity?: IdentityOptions;
   faults?: FaultOptions;
   /**
    * What becomes of bytes the host writes while the module boots (before
@@ -114,6 +119,8 @@ export class BC20Emulator extends EventEmitter {
   /** What the host did that the manual forbids, in order (see protocol-violations.ts). */
   readonly violations: Violation[] = [];
   readonly stats: EmulatorStats = createStats();
+  /** Who this module is (AT+CGSN, AT+CIMI, AT+QCCID, AT+CGMR, AT+CSQ...). */
+  readonly identity: ModuleIdentity;
 
   private readonly echoAfterBoot: boolean;
   private readonly bootDelayMs: number;
@@ -135,6 +142,7 @@ export class BC20Emulator extends EventEmitter {
   private readonly resolver: NameResolver;
   private readonly reader = new CommandLineReader();
   private readonly bringUpCommands: CommandTable;
+  private readonly radioCommands: CommandTable;
   /** Socket teardowns still finishing from earlier power cycles; close() waits for them. */
   private readonly teardowns = new Set<Promise<void>>();
 
@@ -194,6 +202,7 @@ export class BC20Emulator extends EventEmitter {
     this.faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1, this.stats);
     this.resolver = new NameResolver(options.hosts ?? DEFAULT_HOSTS, options.dnsTimeoutMs ?? 5000);
     const seed = options.seed ?? 1;
+    this.identity = moduleIdentity(seed, options.identity);
     // Each hostile behaviour draws from its own stream, so enabling one does not change another's choices.
     const trickle = new SeededRandom(seed ^ 0x5bd1e995);
     this.interleaver = new UrcInterleaver(options.interleaveUrcs ?? 0, seed ^ 0x27d4eb2d, (bytes) => this.output(bytes));
@@ -217,7 +226,9 @@ export class BC20Emulator extends EventEmitter {
       setAttached: (attached) => this.setAttached(attached),
       rebootAfterResponse: () => this.cycle.soon(() => this.reboot()),
       now: () => Date.now() + this.clockOffsetMs,
+      identity: this.identity,
     });
+    this.radioCommands = createRadioCommands({ state: () => this.modem, identity: this.identity, ownAddress: this.ownAddress });
   }
 
   /** "RDY" has been sent and the module reads its UART (false while off or booting). */
@@ -346,7 +357,7 @@ export class BC20Emulator extends EventEmitter {
 
   private boot(): void {
     this.cycle = new PowerCycle();
-    this.modem = initialModemState(this.echoAfterBoot);
+    this.modem = initialModemState(this.echoAfterBoot, this.identity.bands);
     this.settings = this.nvram.load();
     this.tcpip = this.createTcpipService(this.cycle);
     this.readyForInput = false;
@@ -554,7 +565,7 @@ export class BC20Emulator extends EventEmitter {
       this.violation("malformed", line, why);
       return Response.error();
     }
-    const handlers = this.bringUpCommands.get(command.name) ?? this.tcpip.commands.get(command.name);
+    const handlers = this.bringUpCommands.get(command.name) ?? this.radioCommands.get(command.name) ?? this.tcpip.commands.get(command.name);
     const handler = handlers?.[command.form];
     if (handler === undefined) {
       this.violation("unknown-command", line, handlers === undefined ? "the module has no such command" : `the module has no ${command.form} form of this command`);

@@ -7,6 +7,7 @@ import { integerArgument, splitArguments } from "./at-command.js";
 import type { CommandHandlers, CommandTable } from "./command-table.js";
 import { formatModuleTime } from "./module-time.js";
 import { type ModemState, registrationFields } from "./modem-state.js";
+import type { ModuleIdentity } from "./module-identity.js";
 import { Response } from "./response.js";
 
 /** What these commands may do to the module beyond changing its state. */
@@ -22,21 +23,21 @@ export interface ModemControl {
   rebootAfterResponse(): void;
   /** The module clock (host clock plus any offset AT+QNTP set), in Unix ms. */
   now(): number;
+  readonly identity: ModuleIdentity;
 }
 
 const MANUFACTURER = "Quectel_Ltd";
 const MODEL = "Quectel_BC20";
-const REVISION = "BC20JAR01A04";
-const IMEI = "867724030000005";
-const SERIAL_NUMBER = "SN0123456789";
-const IMEISV = "8677240300000011";
 const SOFTWARE_VERSION = "11";
-const IMSI = "460001234567890";
 /** Eight-bit GPRS timer strings as AT+CPSMS takes them. */
 const TIMER_BITS = /^[01]{8}$/;
 
 export function createBringUpCommands(modem: ModemControl): CommandTable {
   const s = (): ModemState => modem.state();
+  const { imei, imsi, firmware } = modem.identity;
+  // IMEISV: the IMEI without its check digit, then the software version.
+  const imeisv = imei.slice(0, 14) + SOFTWARE_VERSION;
+  const serialNumber = `SN${imei.slice(8, 14)}`;
   /** A write form with exactly one argument in [0, max]. */
   const single = (argText: string, max: number): number | undefined => {
     const args = splitArguments(argText);
@@ -58,15 +59,15 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         return Response.ok();
       },
     }],
-    ["I", { execute: (c) => (c.argText === "" || c.argText === "0" ? Response.ok(MANUFACTURER, MODEL, `Revision: ${REVISION}`) : Response.invalid()) }],
+    ["I", { execute: (c) => (c.argText === "" || c.argText === "0" ? Response.ok(MANUFACTURER, MODEL, `Revision: ${firmware}`) : Response.invalid()) }],
     ["+CGMI", { execute: () => Response.ok(MANUFACTURER), test: () => Response.ok() }],
     ["+CGMM", { execute: () => Response.ok(MODEL), test: () => Response.ok() }],
-    ["+CGMR", { execute: () => Response.ok(`Revision: ${REVISION}`), test: () => Response.ok() }],
+    ["+CGMR", { execute: () => Response.ok(`Revision: ${firmware}`), test: () => Response.ok() }],
     ["+CGSN", {
       test: () => Response.ok("+CGSN: (0-3)"),
-      execute: () => Response.ok(`+CGSN: ${IMEI}`),
+      execute: () => Response.ok(`+CGSN: ${imei}`),
       write: (c) => {
-        const answers = [SERIAL_NUMBER, IMEI, IMEISV, SOFTWARE_VERSION];
+        const answers = [serialNumber, imei, imeisv, SOFTWARE_VERSION];
         const which = single(c.argText, 3);
         return which === undefined ? Response.invalid() : Response.ok(`+CGSN: ${answers[which]}`);
       },
@@ -84,7 +85,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         return Response.ok();
       },
     }],
-    ["+CIMI", { test: () => Response.ok(), execute: () => (s().functionality === 1 ? Response.ok(IMSI) : Response.error()) }],
+    ["+CIMI", { test: () => Response.ok(), execute: () => (s().functionality === 1 ? Response.ok(imsi) : Response.error()) }],
     ["+CPIN", { test: () => Response.ok(), read: () => Response.ok("+CPIN: READY") }],
     ["+CEREG", {
       test: () => Response.ok("+CEREG: (0-5)"),

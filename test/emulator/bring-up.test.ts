@@ -85,7 +85,7 @@ test("unknown commands, non-AT lines and overlong lines get ERROR; overlong line
 });
 
 test("bring-up commands and their forms", async () => {
-  const m = await ModuleHarness.boot({ attachDelayMs: 200 }, false);
+  const m = await ModuleHarness.boot({ attachDelayMs: 200, identity: { imei: "867724030000005", imsi: "460001234567890" } }, false);
   m.expectViolations("malformed");
   try {
     assert.is(await m.command("AT+CEREG?"), `AT+CEREG?\r${framed("+CEREG: 0,2")}${OK}`, "searching");
