@@ -58,13 +58,17 @@ async function uart(port: number): Promise<Uart> {
 			return text;
 		},
 	};
-	// The module boots when the sim starts: "AT" until it answers (once, so one command line was read).
-	const deadline = performance.now() + 3000;
-	while (!/OK\r\n/.test(text)) {
-		if (performance.now() > deadline) throw new Error(`the module never answered AT: ${JSON.stringify(text)}`);
+	// The module boots when the sim starts: "AT" until it answers (once, so one
+	// command line was read), each time waiting for the answer (a second AT
+	// before the first OK would be two commands on the wire, and its OK would
+	// come after clear()); then its "+IP:" URC (attached), so that it does not
+	// come in the middle of what the test reads.
+	for (let attempt = 0; !/OK\r\n/.test(text); attempt++) {
+		if (attempt === 3) throw new Error(`the module never answered AT: ${JSON.stringify(text)}`);
 		self.send("AT\r");
-		await sleep(100);
+		await self.until(/OK\r\n/, 1000).catch(() => {});
 	}
+	await self.until(/\+IP: /, 2000);
 	self.clear();
 	return self;
 }
