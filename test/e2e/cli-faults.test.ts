@@ -85,7 +85,8 @@ function tracedFromModule(stderr: string, from: RegExp): string {
 test("--help documents every fault option", async () => {
 	const run = await bc20(["--help"]);
 	for (const word of ["--reboot-after-commands N", "--reboot-on PREFIX", "--cut-response BYTES", "--withhold PREFIX", "--delay PREFIX=MS",
-		"--urc-in-response PREFIX=LINE", "--fail-send N", "--reboot-after MS", "--pdpdeact-after MS", "--urc-after MS=LINE"])
+		"--urc-in-response PREFIX=LINE", "--fail-send N", "--reboot-after MS", "--pdpdeact-after MS", "--urc-after MS=LINE",
+		"--trickle", "--interleave-urcs R", "--damage-line PREFIX[:N]", "--boot-answer MODE", "--nat-timeout MS"])
 		assert.ok(run.stdout.includes(word), word);
 });
 
@@ -240,6 +241,10 @@ test("fault options: bad values are usage errors (exit 2), and they need the emu
 		[["--urc-after", "x=+QIURC: 1"], /^--urc-after: MS must be an integer/],
 		[["--urc-in-response", "AT+CGMR="], /^--urc-in-response: the URC must be one non-empty line/],
 		[["--urc-in-response", "AT+CGMR"], /^--urc-in-response must be PREFIX=LINE/],
+		[["--interleave-urcs", "2"], /^--interleave-urcs must be a number from 0 to 1/],
+		[["--damage-line", "RDY:0"], /^--damage-line must be PREFIX\[:N\]/],
+		[["--boot-answer", "later"], /^--boot-answer must be ignore, after-banner, never, not "later"$/],
+		[["--nat-timeout", "0"], /^--nat-timeout must be an integer from 1/],
 	];
 	for (const [argv, pattern] of usage) {
 		const args = parseArgs(["at", "AT", ...argv]);
@@ -259,6 +264,22 @@ test("fault options: bad values are usage errors (exit 2), and they need the emu
 	assert.equal(plan.urcAfter, [{ ms: 10, line: "+X: a=b" }]);
 	assert.equal(plan.urcInResponse, [{ prefix: "", line: "+QIURC: 1" }]);
 	assert.equal(plan.failSend, [2, 5]);
+	const hostile = emulatorOptions(parseArgs(["sim", "--trickle", "--interleave-urcs", "0.5", "--damage-line", "+CPIN: READY", "--damage-line", "OK:3",
+		"--boot-answer", "after-banner", "--nat-timeout", "5000"]));
+	assert.equal([hostile.trickle, hostile.interleaveUrcs, hostile.bootAnswer, hostile.natTimeoutMs], [true, 0.5, "after-banner", 5000]);
+	assert.equal(hostile.faults?.damageLines, [{ prefix: "+CPIN: READY", occurrence: 1 }, { prefix: "OK", occurrence: 3 }]);
+});
+
+test("--trickle, --interleave-urcs 1, --damage-line RDY (--port sim): output in 1-3-byte writes, RDY damaged, and the answer still arrives", async () => {
+	const run = await bc20(["--trace", "--trickle", "--interleave-urcs", "1", "--damage-line", "RDY", "--seed", "3", "at", "AT+CGMR"]);
+	assert.is(run.code, 0, run.stderr);
+	assert.is(run.stdout, "Revision: BC20JAR01A04\nOK\n");
+	const chunks = run.stderr.split("\n").filter((line) => / < /.test(line)).map((line) => line.slice(line.indexOf(" < ") + 3));
+	// Each trace line is one chunk; an escape (\r, \n, \\, \xNN) is one byte.
+	const sizes = chunks.map((chunk) => chunk.replace(/\\(x[0-9A-F]{2}|r|n|\\)/g, "_").length);
+	assert.ok(sizes.length > 0 && sizes.every((n) => n >= 1 && n <= 3), JSON.stringify(chunks.slice(0, 20)));
+	const fromModule = chunks.join("");
+	assert.ok(fromModule.includes("+CPIN: READY") && !fromModule.includes("\\r\\nRDY\\r\\n"), fromModule.slice(0, 200));
 });
 
 test.run();
