@@ -188,10 +188,23 @@ function copyIn(dst: Uint8Array, at: number, src: Uint8Array, start: number, end
 abstract class ChannelDriver extends Driver implements ChannelEvents, Transport {
 	readonly channel: Channel;
 	written = 0;
+	#next: Command | null = null;
 
 	constructor(stream: Uint8Array) {
 		super(stream);
 		this.channel = new Channel({ transport: this, clock: new StillClock(), events: this });
+	}
+
+	// The channel takes it when the wire is free.
+	submit(command: Command): void {
+		this.#next = command;
+		this.channel.kick();
+	}
+
+	nextCommand(): Command | null {
+		const command = this.#next;
+		this.#next = null;
+		return command;
 	}
 
 	feed(bytes: Uint8Array, start: number, end: number): void {
@@ -210,6 +223,7 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	onReboot(): void {
 		this.tally.errors++;
 	}
+	onRebooted(): void {}
 	isDirectPush(): boolean {
 		return false;
 	}
@@ -253,7 +267,7 @@ class ProjectBufferRead extends ChannelDriver {
 		const id = line.int(1);
 		this.tally.field(id);
 		this.#read.connectId = id;
-		this.channel.submit(this.#read);
+		this.submit(this.#read);
 	}
 }
 
@@ -299,13 +313,13 @@ class ProjectLineMix extends ChannelDriver {
 	constructor(stream: Uint8Array) {
 		super(stream);
 		this.#commands = MIX_SEQUENCE.map((id) => id >= 0 ? new SendCommand(this, id) : new StateCommand(this));
-		this.channel.submit(this.#commands[0]);
+		this.submit(this.#commands[0]);
 	}
 
 	done(ok: boolean): void {
 		if (!ok) this.tally.errors++;
 		this.#step = (this.#step + 1) % this.#commands.length;
-		this.channel.submit(this.#commands[this.#step]);
+		this.submit(this.#commands[this.#step]);
 	}
 
 	onUrc(line: Line): void {

@@ -5,6 +5,7 @@
 // Every comparison is a ratio of two figures measured in the same run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem, type } from "node:os";
+import { deviceStack } from "../bench/device-stack.js";
 import { e2eThroughput } from "../bench/e2e-throughput.js";
 import { footprint } from "../bench/footprint.js";
 import { nodeThroughput } from "../bench/node-throughput.js";
@@ -12,7 +13,7 @@ import { pushLatency } from "../bench/push-latency.js";
 import { formatTable, type Section, type Target } from "../bench/section.js";
 import { xsCost } from "../bench/xs-cost.js";
 
-const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency];
+const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 

@@ -1,35 +1,49 @@
-// The response digester: one command on the wire at a time, a bounded queue
-// behind it, a deadline per stage, URCs routed wherever they fall, and a
-// resync after a timeout so that a late answer is never taken for the next
-// command's.
+// The response digester and the one scheduler of the wire: one command on
+// the wire at a time, a deadline per stage, URCs routed wherever they fall,
+// and a resync after a timeout or a reboot so that a late answer is never
+// taken for the next command's.
 //
-// Resync: when a command times out, its answer may still be on its way. Before
-// the next command the channel writes a probe whose response line has a prefix
-// the timed-out command cannot produce; everything before that line belongs to
-// the past (a late +QIRD payload still reaches the command that asked for it).
-// A late second-stage line (SEND OK, SEND FAIL, CLOSE OK) is expected once and
-// consumed as late, with the timed-out command told what it was.
-import { ascii } from "./ascii.js";
+// The channel keeps no queue: when the wire is free it asks its owner for the
+// next command (ChannelEvents.nextCommand). Turns are shallow: a command's
+// completion is handed to it (onDone) from the top of the turn that saw its
+// final line (the reader stops after that line and resumes once onDone
+// returned), and whatever onDone starts goes on the wire when that turn ends,
+// never from inside the callback. So no synchronous chain runs from a serial
+// callback through a completion into the application and back to the wire.
+//
+// Resync (resync.ts): after a timeout, or a reboot with a command on the wire,
+// the next command is preceded by a probe; output before the probe's response
+// line belongs to the past (a late +QIRD payload still reaches the command
+// that asked for it). A late second-stage line (SEND OK, SEND FAIL, CLOSE OK)
+// is expected once and consumed as late, with the timed-out command told what
+// it was.
 import {
-	type Command, CommandWriter, type CommandSpec, spec, THEN_CLOSE_OK, THEN_NOTHING, THEN_SEND_RESULT,
-	THEN_URC, URC_COMPLETES, URC_NOT_MINE,
+	type Command, CommandWriter, THEN_CLOSE_OK, THEN_NOTHING, THEN_SEND_RESULT, THEN_URC, URC_COMPLETES, URC_NOT_MINE,
 } from "./command.js";
 import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import { Reader, type ReaderEvents } from "./reader.js";
+import { Resync } from "./resync.js";
 import {
-	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, NO_LINES,
+	DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, NO_LINES,
 	Result,
 } from "./result.js";
 import type { Clock, Transport } from "./seams.js";
 
 // What the channel hands up to its owner (the modem).
 export interface ChannelEvents {
+	// The next command to write, or null. Asked only when the wire is free;
+	// a command taken is written (or failed, never dropped).
+	nextCommand(): Command | null;
 	// Every URC that no command in flight took.
 	onUrc(line: Line): void;
-	// The module printed RDY: it rebooted. What was in flight and queued has
-	// already failed with DONE_REBOOT.
+	// The module printed RDY: it rebooted. Called at once, while the RDY line
+	// is handed up: the owner sets aside what it had queued (those commands
+	// date from before the reboot) and calls nothing of the application.
 	onReboot(): void;
+	// Then, from the top of the turn, after the command the reboot cut (if any)
+	// was told: the owner fails what it set aside and recovers.
+	onRebooted(): void;
 	// See ReaderEvents: direct-push data for a socket.
 	isDirectPush(connectId: number): boolean;
 	onPushStart(connectId: number, length: number): void;
@@ -44,7 +58,6 @@ export interface ChannelOptions {
 	transport: Transport;
 	clock: Clock;
 	events: ChannelEvents;
-	queueSize?: number; // commands waiting behind the one on the wire (default 8)
 	lineCapacity?: number; // longest line kept, a power of two (default 256)
 	commandCapacity?: number; // longest command line (default 1152: QISENDEX with 512 bytes)
 	baud?: number; // to add the line's transmission time to each deadline (default 115200)
@@ -72,51 +85,38 @@ const STAGE_IDLE = 0;
 const STAGE_RESPONSE = 1; // written, waiting for OK / ERROR
 const STAGE_THEN = 2; // OK seen, waiting for SEND OK / CLOSE OK / a URC
 
-const PROBE_SPECS = [spec("AT+CGATT?", ascii("+CGATT:"), 300), spec("AT+CGSN=1", ascii("+CGSN:"), 300),
-	spec("AT+CEREG?", ascii("+CEREG:"), 300), spec("AT+CFUN?", ascii("+CFUN:"), 300)];
-
-// The resync probe: its response line marks where stale output ends.
-class Probe implements Command {
-	spec: CommandSpec = PROBE_SPECS[0];
-	index = 0;
-	seen = false;
-	render(out: CommandWriter): void {
-		out.text(this.spec.name);
-	}
-	onResponse(): void {
-		this.seen = true;
-	}
-	onDone(): void {}
-}
-
 export class Channel implements ReaderEvents {
 	readonly reader: Reader;
 	readonly stats: ChannelStats = {
 		commands: 0, timeouts: 0, lateFinals: 0, strayFinals: 0, echoes: 0, noiseLines: 0,
 		payloadBytesLost: 0, reboots: 0, probes: 0,
 	};
-	readonly queueSize: number;
 
 	#transport: Transport;
 	#clock: Clock;
 	#events: ChannelEvents;
 	#writer: CommandWriter;
 	#result = new Result();
-	#queue: (Command | null)[];
-	#queueHead = 0;
-	#queueCount = 0;
+	#waitingResult = new Result();
 
 	#current: Command | null = null;
 	#stage = STAGE_IDLE;
 	#deadline = 0;
 	#startedAt = 0;
 	#lines: string[] | readonly string[] = NO_LINES;
+	// A command taken from the owner that waits for the probe before it.
+	#waiting: Command | null = null;
+	// A command that ended and has not yet been told (its result is in #result),
+	// and one that never left #waiting (in #waitingResult).
+	#ended: Command | null = null;
+	#endedWaiting: Command | null = null;
+	#rebootToTell = false;
+	// Inside a turn (receive, a timer, kick): the wire is served when it ends.
+	#inTurn = false;
 
 	// Resync state.
-	#synced = true;
-	#probe = new Probe();
-	#probesOwed = 0;
-	#late: Command | null = null; // the last command that timed out
+	#resync = new Resync();
+	#late: Command | null = null; // the last command that timed out or was cut by a reboot
 	#lateThen = 0; // a second-stage line still owed by it (SEND/CLOSE), else 0
 	#lateUntil = 0;
 
@@ -126,11 +126,8 @@ export class Channel implements ReaderEvents {
 	#pushId = -1;
 	#lastByteAt = 0;
 
-	// While failing commands (cancelAll, a reboot), nothing new goes on the
-	// wire: what callbacks submit waits until the failing is over.
-	#holding = false;
-
-	// One timer serves the command deadline and the payload stall check.
+	// One timer serves the command deadline, the payload stall check and the
+	// wait before a probe.
 	#timer: unknown = null;
 	#timerAt = 0;
 	#onTimer: () => void;
@@ -145,8 +142,6 @@ export class Channel implements ReaderEvents {
 		this.#transport = options.transport;
 		this.#clock = options.clock;
 		this.#events = options.events;
-		this.queueSize = options.queueSize ?? 8;
-		this.#queue = new Array(this.queueSize).fill(null);
 		this.#writer = new CommandWriter(options.commandCapacity ?? 1152);
 		this.reader = new Reader(this, options.lineCapacity ?? 256);
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
@@ -160,37 +155,78 @@ export class Channel implements ReaderEvents {
 		return this.#current !== null;
 	}
 
-	get pending(): number {
-		return this.#queueCount + (this.#current !== null ? 1 : 0);
-	}
-
 	// The command on the wire, if any.
 	get current(): Command | null {
 		return this.#current;
 	}
 
-	// Queues a command; it is written when the wire is free. Throws, queueing
-	// nothing, when the queue is full.
-	submit(command: Command): void {
-		if (this.#queueCount === this.queueSize)
-			throw new Error(`AT command queue full (${this.queueSize} waiting): ${command.spec.name} not sent`);
-		this.#queue[(this.#queueHead + this.#queueCount) % this.queueSize] = command;
-		this.#queueCount++;
-		if (this.#current === null) this.#next();
+	// Whether the line is known to be in step (no probe owed).
+	get synced(): boolean {
+		return this.#resync.synced;
+	}
+
+	// Whether `command` (a reused command object) still owes its second-stage
+	// line (SEND OK / SEND FAIL / CLOSE OK) after a timeout: the module refuses
+	// another send on that socket until it came (manual 4.1.2), so its owner
+	// waits. The channel serves the wire again when the line comes or the wait ends.
+	owes(command: Command): boolean {
+		return this.#lateThen !== 0 && this.#late === command && this.#clock.now() <= this.#lateUntil;
+	}
+
+	// The owner has a command for the wire: written at once when the wire is
+	// free and no turn is under way, else when the current turn ends.
+	kick(): void {
+		if (this.#inTurn) return;
+		this.#inTurn = true;
+		try {
+			this.#serveWire();
+		}
+		finally {
+			this.#inTurn = false;
+		}
 	}
 
 	// Bytes from the module.
 	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
-		if (end > start) this.#lastTrafficAt = this.#lastByteAt = this.#clock.now();
-		this.reader.receive(chunk, start, end);
-		if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
+		if (end > start) {
+			this.#lastTrafficAt = this.#lastByteAt = this.#clock.now();
+			this.#resync.heard();
+		}
+		// A transport may hand bytes back from inside write(): that nested
+		// receive is part of the turn that wrote.
+		const outer = !this.#inTurn;
+		this.#inTurn = true;
+		try {
+			let i = start;
+			do {
+				i = this.reader.receive(chunk, i, end);
+				this.#tell();
+			} while (i < end);
+			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
+			if (outer) this.#serveWire();
+		}
+		finally {
+			if (outer) this.#inTurn = false;
+		}
 	}
 
-	// Fails the command in flight and everything queued (e.g. the owner shuts
-	// down, or learned of a reboot another way).
-	cancelAll(status = DONE_CANCELLED): void {
-		this.#failAll(status);
-		this.#next();
+	// Fails the command on the wire and the one waiting for a probe (the
+	// owner shuts down, or learned of a reboot another way).
+	cancelAll(status: number): void {
+		const outer = !this.#inTurn;
+		this.#inTurn = true;
+		try {
+			if (this.#current !== null) {
+				this.#disarm();
+				this.#end(status, 0);
+			}
+			this.#failWaiting(status);
+			this.#tell();
+			if (outer) this.#serveWire();
+		}
+		finally {
+			if (outer) this.#inTurn = false;
+		}
 	}
 
 	// ---- ReaderEvents ----
@@ -226,7 +262,7 @@ export class Channel implements ReaderEvents {
 		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === THEN_URC && current.onUrc) {
 			const taken = current.onUrc(line);
 			if (taken === URC_COMPLETES) {
-				this.#finish(DONE_OK, 0);
+				this.#end(DONE_OK, 0);
 				return;
 			}
 			if (taken !== URC_NOT_MINE) return;
@@ -292,9 +328,10 @@ export class Channel implements ReaderEvents {
 			this.stats.strayFinals++;
 			return;
 		}
+		const probe = this.#resync.probe;
 		if (this.#stage === STAGE_RESPONSE) {
 			if (kind === K.OK) {
-				if (current === this.#probe && !this.#probe.seen) {
+				if (current === probe && !probe.seen) {
 					// Output of the past, not the probe's answer. A late OK of a
 					// two-stage command means its SEND OK / SEND FAIL / CLOSE OK may
 					// still come: it is owed, so it will not be taken for a later
@@ -306,7 +343,7 @@ export class Channel implements ReaderEvents {
 					return;
 				}
 				const then = current.spec.then;
-				if (then === THEN_NOTHING) this.#finish(DONE_OK, 0);
+				if (then === THEN_NOTHING) this.#end(DONE_OK, 0);
 				else {
 					// The module took a new command of the same socket (the same
 					// command object): the line the timed-out one owed is not coming
@@ -320,153 +357,169 @@ export class Channel implements ReaderEvents {
 				return;
 			}
 			if (kind === K.ERROR || kind === K.CME_ERROR) {
-				if (current === this.#probe && !this.#probe.seen) {
+				if (current === probe && !probe.seen) {
 					this.stats.lateFinals++;
 					this.#late?.onLate?.(kind);
 					return;
 				}
-				this.#finish(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
+				this.#end(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
 				return;
 			}
 		}
 		else if (this.#stage === STAGE_THEN) {
 			const then = current.spec.then;
 			if (then === THEN_SEND_RESULT && (kind === K.SEND_OK || kind === K.SEND_FAIL)) {
-				this.#finish(kind === K.SEND_OK ? DONE_OK : DONE_SEND_FAIL, 0);
+				this.#end(kind === K.SEND_OK ? DONE_OK : DONE_SEND_FAIL, 0);
 				return;
 			}
 			if (then === THEN_CLOSE_OK && kind === K.CLOSE_OK) {
-				this.#finish(DONE_OK, 0);
+				this.#end(DONE_OK, 0);
 				return;
 			}
 		}
 		this.stats.strayFinals++;
 	}
 
-	#next(): void {
-		if (this.#current !== null || this.#holding) return;
-		let command: Command;
-		if (!this.#synced) {
-			// Probe only when something waits: a silent module is not polled.
-			if (this.#queueCount === 0) {
-				this.#disarm();
+	// Writes commands while the wire is free: the one waiting for a probe, or
+	// the owner's next; a probe first when the line is out of step.
+	#serveWire(): void {
+		for (;;) {
+			this.#tell();
+			if (this.#current !== null) return;
+			let command = this.#waiting;
+			if (command !== null && this.#resync.synced && this.owes(command)) {
+				// Taken before the probe showed that its socket's earlier send still
+				// owes its SEND OK: it goes back to its owner, unwritten.
+				this.#failWaiting(DONE_WITHDRAWN);
+				continue;
+			}
+			command ??= this.#events.nextCommand();
+			if (command === null) {
+				// Idle: no deadline to watch (a payload stall check and the end of
+				// an owed line's wait keep the timer).
+				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
+				else if (!this.reader.inPayload) this.#disarm();
 				return;
 			}
-			const probe = this.#probe;
-			const lateResponse = this.#late?.spec.response ?? null;
-			let index = 0;
-			while (index < PROBE_SPECS.length - 1 && ((this.#probesOwed & (1 << index)) !== 0 ||
-				(lateResponse !== null && sameBytes(lateResponse, PROBE_SPECS[index].response as Uint8Array)))) index++;
-			probe.index = index;
-			probe.spec = PROBE_SPECS[index];
-			probe.seen = false;
-			this.stats.probes++;
-			command = probe;
-		}
-		else {
-			if (this.#queueCount === 0) {
-				// Idle: no deadline to watch (a payload stall check keeps its timer).
-				if (!this.reader.inPayload) this.#disarm();
-				return;
+			const resync = this.#resync;
+			const now = this.#clock.now();
+			if (!resync.synced) {
+				// The command waits for a probe; a silent module is probed again
+				// only after it spoke or a backoff passed.
+				this.#waiting = command;
+				const at = resync.waitUntil();
+				if (at > now) {
+					this.#arm(at);
+					return;
+				}
+				command = resync.prepare(this.#late?.spec.response ?? null);
+				this.stats.probes++;
 			}
-			command = this.#take();
-		}
-		const writer = this.#writer;
-		writer.reset();
-		const now = this.#clock.now();
-		try {
-			if (this.#wakeAfterIdleMs > 0 && now - this.#lastTrafficAt >= this.#wakeAfterIdleMs) writer.byte(13);
-			command.render(writer);
-			writer.byte(13);
-		}
-		catch {
-			// A command that cannot be rendered never reaches the wire.
+			else this.#waiting = null;
+			const writer = this.#writer;
+			writer.reset();
+			try {
+				if (this.#wakeAfterIdleMs > 0 && now - this.#lastTrafficAt >= this.#wakeAfterIdleMs) writer.byte(13);
+				command.render(writer);
+				writer.byte(13);
+			}
+			catch {
+				// A command that cannot be rendered never reaches the wire.
+				this.#current = command;
+				this.#stage = STAGE_RESPONSE;
+				this.#end(DONE_NOT_SENT, 0);
+				continue;
+			}
 			this.#current = command;
 			this.#stage = STAGE_RESPONSE;
-			this.#finish(DONE_NOT_SENT, 0);
-			return;
+			this.#lines = command.spec.collect ? [] : NO_LINES;
+			this.reader.armed = command.spec.response;
+			this.stats.commands++;
+			this.#lastTrafficAt = now;
+			this.#startedAt = now;
+			this.#deadline = now + command.spec.timeoutMs + this.#graceMs + Math.ceil(writer.length * this.#msPerByte);
+			this.#arm(this.#deadline);
+			this.#transport.write(writer.bytes, 0, writer.length);
 		}
-		this.#current = command;
-		this.#stage = STAGE_RESPONSE;
-		this.#lines = command.spec.collect ? [] : NO_LINES;
-		this.reader.armed = command.spec.response;
-		this.stats.commands++;
-		this.#lastTrafficAt = now;
-		this.#startedAt = now;
-		this.#deadline = now + command.spec.timeoutMs + this.#graceMs + Math.ceil(writer.length * this.#msPerByte);
-		this.#arm(this.#deadline);
-		this.#transport.write(writer.bytes, 0, writer.length);
 	}
 
-	#take(): Command {
-		const command = this.#queue[this.#queueHead] as Command;
-		this.#queue[this.#queueHead] = null;
-		this.#queueHead = (this.#queueHead + 1) % this.queueSize;
-		this.#queueCount--;
-		return command;
-	}
-
-	#finish(status: number, code: number): void {
+	// The command on the wire ended with `status`: it is told at the top of
+	// the turn (#tell), and the reader stops after this line until then.
+	#end(status: number, code: number): void {
 		const command = this.#current as Command;
 		this.#current = null;
 		this.#stage = STAGE_IDLE;
 		this.reader.armed = null;
-		if (command === this.#probe) {
-			if (status !== DONE_TIMEOUT) {
-				this.#synced = true;
+		const resync = this.#resync;
+		if (command === resync.probe) {
+			if (status === DONE_OK || status === DONE_ERROR || status === DONE_CME_ERROR) {
+				resync.answered();
 				// Forget the timed-out command unless it still owes a line.
 				if (this.#lateThen === 0) this.#late = null;
-				this.#probesOwed = 0;
+				return;
 			}
-			else {
-				this.#probesOwed |= 1 << this.#probe.index;
-				// The module is silent: fail what waits rather than probing forever;
-				// the next submit probes again.
-				this.#failAll(DONE_TIMEOUT);
-			}
-			this.#next();
+			resync.unanswered(this.#clock.now(), status === DONE_TIMEOUT);
+			// The module is silent: the command that waited for this probe was
+			// never written.
+			if (status === DONE_TIMEOUT) this.#failWaiting(DONE_UNSENT);
 			return;
 		}
+		this.#tell(); // never two ended at once
 		const elapsed = this.#clock.now() - this.#startedAt;
-		const lines = this.#lines;
+		this.#result.set(command, status, code, this.#lines, elapsed);
 		this.#lines = NO_LINES;
-		command.onDone(this.#result.set(command, status, code, lines, elapsed));
-		this.#next();
+		this.#ended = command;
+		this.reader.pause();
 	}
 
-	#finishQueued(command: Command, status: number): void {
-		command.onDone(this.#result.set(command, status, 0, NO_LINES, 0));
+	// Tells the commands that ended (from the top of a turn).
+	#tell(): void {
+		const command = this.#ended;
+		if (command !== null) {
+			this.#ended = null;
+			command.onDone(this.#result);
+		}
+		const waiting = this.#endedWaiting;
+		if (waiting !== null) {
+			this.#endedWaiting = null;
+			waiting.onDone(this.#waitingResult);
+		}
+		if (this.#rebootToTell) {
+			this.#rebootToTell = false;
+			this.#events.onRebooted();
+		}
 	}
 
+	// The command waiting for a probe will not be written: it ends with `status`.
+	#failWaiting(status: number): void {
+		const command = this.#waiting;
+		if (command === null) return;
+		this.#waiting = null;
+		this.#waitingResult.set(command, status, 0, NO_LINES, 0);
+		this.#endedWaiting = command;
+		this.reader.pause();
+	}
+
+	// RDY. The command on the wire is late, not gone: a module answers a
+	// command that came during its boot after the banner. It fails with
+	// DONE_REBOOT and, unless it had already answered OK, the next command is
+	// preceded by a probe. A module that rebooted owes no second-stage line.
 	#rebooted(): void {
 		this.stats.reboots++;
-		// Called while the RDY line is still in the ring: leave the ring alone.
-		this.reader.armed = null;
-		this.#synced = true;
-		this.#late = null;
 		this.#lateThen = 0;
-		this.#holding = true;
-		this.#failAll(DONE_REBOOT);
-		this.#events.onReboot();
-		this.#holding = false;
-		this.#next();
-	}
-
-	// Fails the command on the wire and what was queued before this call;
-	// commands their callbacks submit stay queued (#holding keeps them off the wire).
-	#failAll(status: number): void {
-		const holding = this.#holding;
-		this.#holding = true;
 		const current = this.#current;
-		const queued = this.#queueCount;
-		this.#current = null;
-		this.#stage = STAGE_IDLE;
-		this.reader.armed = null;
-		if (current !== null && current !== this.#probe)
-			current.onDone(this.#result.set(current, status, 0, NO_LINES, this.#clock.now() - this.#startedAt));
-		for (let n = queued; n > 0; n--) this.#finishQueued(this.#take(), status);
-		this.#holding = holding;
-		if (this.#queueCount === 0) this.#disarm();
+		if (current !== null) {
+			if (this.#stage === STAGE_RESPONSE) this.#resync.synced = false;
+			if (current !== this.#resync.probe) this.#late = current;
+			this.#disarm();
+			this.#end(DONE_REBOOT, 0);
+		}
+		else this.reader.armed = null;
+		// It was taken before the reboot and never written.
+		this.#failWaiting(DONE_REBOOT);
+		this.#events.onReboot();
+		this.#rebootToTell = true;
+		this.reader.pause();
 	}
 
 	#arm(at: number): void {
@@ -486,19 +539,28 @@ export class Channel implements ReaderEvents {
 
 	#timerFired(): void {
 		this.#timer = null;
-		const now = this.#clock.now();
-		if (this.reader.inPayload) {
-			if (now - this.#lastByteAt >= this.#stallMs) this.reader.abortPayload();
-			else this.#arm(this.#lastByteAt + this.#stallMs);
+		const outer = !this.#inTurn;
+		this.#inTurn = true;
+		try {
+			const now = this.#clock.now();
+			if (this.#lateThen !== 0 && now > this.#lateUntil) this.#lateThen = 0;
+			if (this.reader.inPayload) {
+				if (now - this.#lastByteAt >= this.#stallMs) this.reader.abortPayload();
+				else this.#arm(this.#lastByteAt + this.#stallMs);
+			}
+			const current = this.#current;
+			if (current !== null) {
+				// A response still streaming in (a long +QIRD payload at a low baud
+				// rate) is late, not lost: its deadline moves with its bytes.
+				if (now >= this.#deadline && this.reader.inPayload && now - this.#lastByteAt < this.#stallMs)
+					this.#deadline = this.#lastByteAt + this.#stallMs;
+				if (now >= this.#deadline) this.#timedOut(current);
+				else this.#arm(this.#deadline);
+			}
+			if (outer) this.#serveWire();
 		}
-		const current = this.#current;
-		if (current !== null) {
-			// A response still streaming in (a long +QIRD payload at a low baud
-			// rate) is late, not lost: its deadline moves with its bytes.
-			if (now >= this.#deadline && this.reader.inPayload && now - this.#lastByteAt < this.#stallMs)
-				this.#deadline = this.#lastByteAt + this.#stallMs;
-			if (now >= this.#deadline) this.#timedOut(current);
-			else this.#arm(this.#deadline);
+		finally {
+			if (outer) this.#inTurn = false;
 		}
 	}
 
@@ -515,20 +577,14 @@ export class Channel implements ReaderEvents {
 	#timedOut(command: Command): void {
 		this.stats.timeouts++;
 		if (this.reader.inPayload && !this.#payloadPush) this.reader.abortPayload();
-		if (command !== this.#probe) {
+		if (command !== this.#resync.probe) {
 			this.#late = command;
 			this.#lateThen = 0;
 			if (this.#stage === STAGE_THEN) this.#owe(command);
 		}
 		// After a second-stage timeout the module already answered OK, so its
 		// first-stage output is complete: only the owed line can still come.
-		if (this.#stage === STAGE_RESPONSE) this.#synced = false;
-		this.#finish(DONE_TIMEOUT, 0);
+		if (this.#stage === STAGE_RESPONSE) this.#resync.synced = false;
+		this.#end(DONE_TIMEOUT, 0);
 	}
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-	return true;
 }

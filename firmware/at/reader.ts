@@ -87,6 +87,7 @@ export class Reader {
 	#scratch = new Uint8Array(HEX_SCRATCH);
 	#scratchCount = 0;
 	#trailer = false; // a payload run just ended: the next byte must be CR or LF
+	#paused = false;
 
 	constructor(events: ReaderEvents, capacity = 256) {
 		this.#events = events;
@@ -103,11 +104,20 @@ export class Reader {
 		return this.#hexRun ? Math.floor((this.#remaining + (this.#hexHigh >= 0 ? 1 : 0)) / 2) : this.#remaining;
 	}
 
-	// Feeds bytes chunk[start, end) from the module.
-	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
+	// Asks receive() to return after the line being handed up (the owner
+	// finishes a command at the top of its turn, then feeds the rest).
+	pause(): void {
+		this.#paused = true;
+	}
+
+	// Feeds bytes chunk[start, end) from the module; returns where it stopped:
+	// `end`, or the byte after a line during which pause() was called.
+	receive(chunk: Uint8Array, start = 0, end = chunk.length): number {
 		const ring = this.ring;
 		let i = start;
+		this.#paused = false;
 		while (i < end) {
+			if (this.#paused) break;
 			if (this.#mode === PAYLOAD_MODE) {
 				i = this.#payload(chunk, i, end);
 				continue;
@@ -165,7 +175,9 @@ export class Reader {
 			this.#discarding = false;
 			i = lf + 1;
 		}
+		this.#paused = false;
 		if (this.#scratchCount > 0) this.#flushHex();
+		return i;
 	}
 
 	// Ends a payload run early (its bytes stopped coming: a stalled or rebooted

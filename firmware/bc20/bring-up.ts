@@ -291,7 +291,6 @@ export class BringUp {
 	stepDone(generation: number, step: Step, result: Result): void {
 		const dispatcher = this.#host.dispatcher, status = result.status;
 		if (generation !== this.#generation || status === DONE_REBOOT || status === DONE_CANCELLED) {
-			dispatcher.done(status);
 			return;
 		}
 		this.#failure = 0;
@@ -327,7 +326,6 @@ export class BringUp {
 				}
 				else this.#failed(resultError(status, result.code, step.spec.name));
 		}
-		dispatcher.done(status);
 	}
 
 	#progress(): string {

@@ -100,7 +100,6 @@ export class ConfigCommand implements Command {
 			if (++this.#at < this.#items.length) this.#dispatcher.urgent(this);
 			else callback(null, value >= 0 ? null : this.#config);
 		}
-		this.#dispatcher.done(result.status);
 	}
 
 	#readValue(item: number): number {

@@ -1,5 +1,6 @@
-// Decides which command goes to the module next, and hands the channel one
-// command at a time (the channel's own queue stays empty).
+// Decides which command goes to the module next: the channel asks for it
+// (nextCommand) whenever the wire is free; pump() tells the channel there is
+// something.
 //
 // Why not queue everything in the channel: AT+QIGETERROR reports the error of
 // the last TCP/IP command, so after an ERROR it must be the very next command;
@@ -12,7 +13,6 @@
 // that neither starves the other.
 import type { Channel } from "../at/channel.js";
 import type { Command } from "../at/command.js";
-import { DONE_CANCELLED, DONE_TIMEOUT } from "../at/result.js";
 import type { Clock } from "../at/seams.js";
 import { BC20Error, E_QUEUE_FULL } from "./errors.js";
 
@@ -40,12 +40,7 @@ export class Dispatcher {
 	#coldHead = 0;
 	#coldCount = 0;
 
-	#pumping = false;
 	#held = false;
-	#reboots = 0; // the channel's reboot count the owner has handled
-	// While a reboot is being handled: how many queued commands date from before it.
-	#coldBefore = -1;
-	#urgentBefore = -1;
 	#tick: unknown = null;
 	#onTick: () => void;
 
@@ -67,7 +62,6 @@ export class Dispatcher {
 
 	// Queues a caller's operation; throws, queueing nothing, when the queue is full.
 	enqueue(command: Command): void {
-		this.#noteReboot();
 		const size = this.#cold.length;
 		if (this.#coldCount === size)
 			throw new BC20Error(E_QUEUE_FULL, size + " operations already waiting", command.spec.name);
@@ -78,7 +72,6 @@ export class Dispatcher {
 
 	// Puts a command first in line.
 	urgent(command: Command): void {
-		this.#noteReboot();
 		if (this.#urgentCount === URGENT_SIZE) throw new Error("urgent command queue overflow");
 		this.#urgent[(this.#urgentHead + this.#urgentCount) % URGENT_SIZE] = command;
 		this.#urgentCount++;
@@ -90,31 +83,9 @@ export class Dispatcher {
 		this.#held = true;
 	}
 
-	// Also marks the module's reboots so far as handled: from the moment the
-	// channel counts a reboot until its owner handled it, nothing is written, as
-	// the channel is failing everything and would lose a command submitted from
-	// inside a failed command's callback.
 	release(): void {
 		this.#held = false;
-		this.#reboots = this.channel.stats.reboots;
-		this.#coldBefore = this.#urgentBefore = -1;
-	}
-
-	// Commands queued from the callbacks of those a reboot failed come after
-	// it: they are kept when the ones from before are failed.
-	#noteReboot(): void {
-		if (this.channel.stats.reboots !== this.#reboots && this.#coldBefore < 0) {
-			this.#coldBefore = this.#coldCount;
-			this.#urgentBefore = this.#urgentCount;
-		}
-	}
-
-	// Every command calls this at the end of its onDone. After a timeout the
-	// channel may still be failing queued work (a resync probe that timed out),
-	// so the next command goes out from a fresh turn instead.
-	done(status: number): void {
-		if (status === DONE_TIMEOUT || status === DONE_CANCELLED) this.soon();
-		else this.pump();
+		this.pump();
 	}
 
 	// Runs the workers' deferred work and pumps, from a fresh turn of the clock.
@@ -122,36 +93,20 @@ export class Dispatcher {
 		if (this.#tick === null) this.#tick = this.#clock.set(this.#onTick, 0);
 	}
 
-	// Hands the channel the next command while the wire is free.
+	// Something may be ready for the wire.
 	pump(): void {
-		if (this.#pumping) return; // the outer loop picks up whatever changed
-		this.#pumping = true;
-		try {
-			while (!this.#held && this.channel.pending === 0 && this.channel.stats.reboots === this.#reboots) {
-				const command = this.#pick();
-				if (command === null) break;
-				this.channel.submit(command);
-			}
-		}
-		finally {
-			this.#pumping = false;
-		}
+		this.channel.kick();
+	}
+
+	// The channel's ChannelEvents.nextCommand: the next command, or null.
+	nextCommand(): Command | null {
+		return this.#held ? null : this.#pick();
 	}
 
 	// Removes and returns every queued command (urgent first), for a shutdown.
 	takeAll(into: Command[]): Command[] {
 		while (this.#urgentCount > 0) into.push(this.#takeUrgent());
 		while (this.#coldCount > 0) into.push(this.#takeCold());
-		return into;
-	}
-
-	// Removes and returns the queued commands that date from before the
-	// module's reboot (urgent first).
-	takeBeforeReboot(into: Command[]): Command[] {
-		let urgent = this.#urgentBefore < 0 ? this.#urgentCount : this.#urgentBefore;
-		let cold = this.#coldBefore < 0 ? this.#coldCount : this.#coldBefore;
-		while (urgent-- > 0) into.push(this.#takeUrgent());
-		while (cold-- > 0) into.push(this.#takeCold());
 		return into;
 	}
 

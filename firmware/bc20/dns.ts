@@ -59,6 +59,5 @@ export class DnsCommand implements Command {
 		if (!result.ok) explain(this.#dispatcher, result, "AT+QIDNSGIP", -1, (error) => callback(error, null));
 		else if (this.#code !== 0) callback(new BC20Error(this.#code, "", "AT+QIDNSGIP"), null);
 		else callback(null, { addresses: this.#addresses, ttl: this.#ttl });
-		this.#dispatcher.done(result.status);
 	}
 }

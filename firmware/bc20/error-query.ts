@@ -12,13 +12,11 @@ export type ErrorReport = (code: number, text: string, failure: BC20Error | null
 
 export class ErrorQuery implements Command {
 	readonly spec = QIGETERROR;
-	#dispatcher: Dispatcher;
 	#report: ErrorReport;
 	#code = -1;
 	#text = "";
 
-	constructor(dispatcher: Dispatcher, report: ErrorReport) {
-		this.#dispatcher = dispatcher;
+	constructor(report: ErrorReport) {
 		this.#report = report;
 	}
 
@@ -36,7 +34,6 @@ export class ErrorQuery implements Command {
 		const failure = result.ok && this.#code >= 0 ? null
 			: resultError(result.status, result.code, QIGETERROR.name);
 		this.#report(this.#code, this.#text, failure);
-		this.#dispatcher.done(result.status);
 	}
 }
 
@@ -50,7 +47,7 @@ export function explain(dispatcher: Dispatcher, result: Result, command: string,
 		then(resultError(result.status, result.code, command, socket));
 		return;
 	}
-	dispatcher.urgent(new ErrorQuery(dispatcher, (code, text) => {
+	dispatcher.urgent(new ErrorQuery((code, text) => {
 		if (code >= 550 && code <= 574) then(new BC20Error(code, "", command, socket));
 		else if (code > 0) then(new BC20Error(code, text !== "" && text !== describe(code) ? text : "", command, socket));
 		else then(new BC20Error(E_ERROR, "", command, socket));

@@ -4,7 +4,7 @@
 // start at 1001 so they collide neither with 550-574 nor with the 3GPP
 // +CME ERROR codes, which a BC20Error carries separately in `cme`.
 import {
-	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT,
+	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_UNSENT, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT,
 } from "../at/result.js";
 
 export const E_TIMEOUT = 1001;
@@ -103,6 +103,9 @@ export function resultError(status: number, code: number, command: string, socke
 		case DONE_REBOOT: return new BC20Error(E_REBOOTED, detail, command, socket);
 		case DONE_CANCELLED: return new BC20Error(E_CANCELLED, detail, command, socket);
 		case DONE_SEND_FAIL: return new BC20Error(E_SEND_FAILED, detail, command, socket);
+		case DONE_UNSENT:
+			return new BC20Error(E_TIMEOUT, detail === "" ? "not sent: the module did not answer the resync probe before it" : detail,
+				command, socket);
 		case DONE_NOT_SENT:
 			return new BC20Error(E_ARGUMENT, detail === "" ? "the command line does not fit the command buffer: nothing was sent" : detail,
 				command, socket);

@@ -12,8 +12,9 @@
 // run inside the method that started the operation (exceptions: start()
 // reports its first state change, close() fails what waits before it returns).
 import { Channel, type ChannelEvents } from "../at/channel.js";
+import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { NOISE, URC_CLOSED, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
+import { ECHO, NOISE, URC_CFUN, URC_CLOSED, URC_CPIN, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
@@ -29,6 +30,7 @@ import { type NtpCallback, NtpCommand, type NtpOptions } from "./ntp.js";
 import { type PingCallback, PingCommand, type PingOptions } from "./ping.js";
 import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateCommand } from "./qistate.js";
 import { type CommandCallback, RawCommand } from "./raw-command.js";
+import { RebootCheck } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
@@ -105,6 +107,9 @@ export interface ConfigSettings {
 export interface ModemStats {
 	// Direct-push bytes for sockets the driver does not have open.
 	pushBytesDropped: number;
+	// Reboots found by the reboot check (RDY was lost), and checks made.
+	rebootsDetected: number;
+	rebootChecks: number;
 }
 
 const SEND_SCRATCH = 64;
@@ -125,7 +130,7 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 }
 
 export class BC20 {
-	readonly stats: ModemStats = { pushBytesDropped: 0 };
+	readonly stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
 	#channel: Channel;
 	#dispatcher: Dispatcher;
 	#slots: Slot[] = [];
@@ -139,6 +144,10 @@ export class BC20 {
 	#info: ReadyInfo | null = null;
 	#pushSlot: Slot | null = null;
 	#raw: RawCommand | null = null;
+	// What was queued when the module rebooted, failed once the cut command was told.
+	#cutByReboot: Command[] = [];
+	#rebootCheck: RebootCheck;
+	#checking = false;
 
 	constructor(options: BC20Options) {
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
@@ -167,8 +176,10 @@ export class BC20 {
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
 		const events: ChannelEvents = {
+			nextCommand: () => this.#dispatcher.nextCommand(),
 			onUrc: (line) => this.#onUrc(line),
-			onReboot: () => this.#onReboot(),
+			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
+			onRebooted: () => this.#onRebooted(),
 			isDirectPush: (id) => {
 				const slot = this.#slots[id];
 				return slot !== undefined && slot.state !== INITIAL && slot.mode === PUSH_MODE;
@@ -191,7 +202,7 @@ export class BC20 {
 			},
 		};
 		this.#channel = new Channel({
-			transport, clock, events, queueSize: 2, lineCapacity, commandCapacity: this.#commandCapacity, baud,
+			transport, clock, events, lineCapacity, commandCapacity: this.#commandCapacity, baud,
 		});
 		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
 		const settings = this.#settings;
@@ -200,6 +211,8 @@ export class BC20 {
 			readSpec: qirdSpec(baud),
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
+			suspect: () => this.#suspectReboot(),
+			owes: (command) => this.#channel.owes(command),
 			get showLength() {
 				return settings.showLength;
 			},
@@ -224,6 +237,11 @@ export class BC20 {
 			},
 		};
 		this.#bringUp = new BringUp(bringUpHost);
+		const channel = this.#channel;
+		this.#rebootCheck = new RebootCheck({
+			echoes: () => channel.stats.echoes,
+			verdict: (ok, echoed, listed) => this.#rebootVerdict(ok, echoed, listed),
+		});
 	}
 
 	get state(): ModemState {
@@ -406,7 +424,7 @@ export class BC20 {
 	lastError(callback: (error: BC20Error | null, code: number, description: string) => void): void {
 		this.#requireStarted();
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new ErrorQuery(this.#dispatcher, (code, text, failure) => {
+		this.#dispatcher.enqueue(new ErrorQuery((code, text, failure) => {
 			callback(failure, code, text);
 		}));
 	}
@@ -424,7 +442,7 @@ export class BC20 {
 		const line = checkCommandLine(text, this.#commandCapacity - 1);
 		const timeout = checkInt(options?.timeout, 100, 600000, "timeout", RAW_TIMEOUT_MS);
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new RawCommand(this.#dispatcher, line, timeout, callback as CommandCallback,
+		this.#dispatcher.enqueue(new RawCommand(line, timeout, callback as CommandCallback,
 			(command) => void (this.#raw = command)));
 	}
 
@@ -460,6 +478,7 @@ export class BC20 {
 		}
 		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
+		else if (kind === URC_CPIN || kind === URC_CFUN) this.#suspectReboot();
 		else if (kind === URC_QIURC_OTHER) this.#damagedLine();
 	}
 
@@ -477,6 +496,8 @@ export class BC20 {
 
 	#onTraceLine(line: Line): void {
 		if (line.kind === NOISE) this.#damagedLine();
+		// Echo after ATE0: the module may have rebooted (its RDY lost).
+		else if (line.kind === ECHO) this.#suspectReboot();
 		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
 		if (this.#trace !== undefined) this.#trace(line.text());
 	}
@@ -490,12 +511,36 @@ export class BC20 {
 		}
 	}
 
-	// RDY: the channel has failed what was on the wire; fail what waits here,
-	// end every socket, and bring the module up again.
-	#onReboot(): void {
+	// A sign that the module may have rebooted without a RDY the driver saw:
+	// AT+QISTATE? decides (reboot-check.ts), one check at a time.
+	#suspectReboot(): void {
+		if (this.#state !== "ready" || this.#checking) return;
+		this.#checking = true;
+		this.stats.rebootChecks++;
+		this.#dispatcher.urgent(this.#rebootCheck);
+	}
+
+	#rebootVerdict(ok: boolean, echoed: boolean, listed: number): void {
+		this.#checking = false;
+		if (!ok || this.#state !== "ready") return;
+		if (echoed) {
+			// Echo is back: the module booted since ATE0. Recover as from RDY.
+			this.stats.rebootsDetected++;
+			this.#cutByReboot = this.#dispatcher.takeAll([]);
+			this.#onRebooted();
+			return;
+		}
+		for (const slot of this.#slots) if (slot.moduleOpen && (listed & (1 << slot.id)) === 0) slot.goneFromModule();
+	}
+
+	// RDY: the channel has failed what was on the wire; fail what was queued
+	// then, end every socket, and bring the module up again.
+	#onRebooted(): void {
 		this.#pushSlot = null;
 		this.#raw = null;
-		this.#failQueued(DONE_REBOOT);
+		const cut = this.#cutByReboot;
+		this.#cutByReboot = [];
+		this.#fail(cut, DONE_REBOOT);
 		for (const slot of this.#slots) slot.rebooted();
 		if (this.#state === "closed") return;
 		this.#dispatcher.release();
@@ -505,8 +550,11 @@ export class BC20 {
 	}
 
 	#failQueued(status: number): void {
-		const result = new Result(), dispatcher = this.#dispatcher;
-		const queued = status === DONE_REBOOT ? dispatcher.takeBeforeReboot([]) : dispatcher.takeAll([]);
-		for (const command of queued) command.onDone(result.set(command, status, 0, NO_LINES, 0));
+		this.#fail(this.#dispatcher.takeAll([]), status);
+	}
+
+	#fail(commands: readonly Command[], status: number): void {
+		const result = new Result();
+		for (const command of commands) command.onDone(result.set(command, status, 0, NO_LINES, 0));
 	}
 }

@@ -72,6 +72,5 @@ export class NtpCommand implements Command {
 			if (time === null) callback(new BC20Error(E_BAD_RESPONSE, "unreadable time \"" + this.#text + "\"", "AT+QNTP"), null);
 			else callback(null, { utc: time.utc, zone: time.zone, text: this.#text });
 		}
-		this.#dispatcher.done(result.status);
 	}
 }

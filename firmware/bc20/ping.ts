@@ -103,6 +103,5 @@ export class PingCommand implements Command {
 		if (!result.ok) explain(this.#dispatcher, result, "AT+QPING", -1, (error) => this.#callback(error, null));
 		else if (summary !== null && summary.result !== 0) this.#callback(new BC20Error(summary.result, "", "AT+QPING"), summary);
 		else this.#callback(null, summary);
-		this.#dispatcher.done(result.status);
 	}
 }

@@ -66,6 +66,5 @@ export class StateCommand implements Command {
 		const callback = this.#callback;
 		if (!result.ok) explain(this.#dispatcher, result, "AT+QISTATE", -1, (error) => callback(error, null));
 		else callback(null, this.#records);
-		this.#dispatcher.done(result.status);
 	}
 }

@@ -7,7 +7,6 @@ import { ascii } from "../at/ascii.js";
 import { type Command, type CommandSpec, type CommandWriter, spec } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Result } from "../at/result.js";
-import type { Dispatcher } from "./dispatcher.js";
 import type { BC20Error } from "./errors.js";
 import { resultError } from "./errors.js";
 
@@ -28,16 +27,14 @@ function responsePrefix(text: string): Uint8Array | null {
 export class RawCommand implements Command {
 	readonly spec: CommandSpec;
 	readonly lines: string[] = [];
-	#dispatcher: Dispatcher;
 	#text: string;
 	#callback: CommandCallback;
 	#onWire: (command: RawCommand | null) => void;
 
 	// `text` is checked by the caller; `onWire` tells the modem which raw command
 	// is on the wire, for the text lines only its trace hook sees.
-	constructor(dispatcher: Dispatcher, text: string, timeoutMs: number, callback: CommandCallback,
+	constructor(text: string, timeoutMs: number, callback: CommandCallback,
 		onWire: (command: RawCommand | null) => void) {
-		this.#dispatcher = dispatcher;
 		this.#text = text;
 		this.#callback = callback;
 		this.#onWire = onWire;
@@ -63,6 +60,5 @@ export class RawCommand implements Command {
 		this.#onWire(null);
 		this.#callback(result.ok ? null : resultError(result.status, result.code, this.spec.name, -1,
 			this.lines.length > 0 ? this.lines.join(" | ") : ""), this.lines);
-		this.#dispatcher.done(result.status);
 	}
 }

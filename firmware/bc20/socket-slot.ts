@@ -24,7 +24,7 @@ import { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
-	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, type Result,
+	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
 } from "../at/result.js";
 import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
@@ -80,6 +80,11 @@ export interface SlotHost {
 	readonly textSend: boolean;
 	// Whether the module shows <remaining> (AT+QICFG="showlength",1).
 	readonly showLength: boolean;
+	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
+	owes(command: Command): boolean;
+	// A command on a socket the driver holds open was refused: the module may
+	// have rebooted without a RDY the driver saw.
+	suspect(): void;
 }
 
 export class Slot implements Worker {
@@ -201,7 +206,7 @@ export class Slot implements Worker {
 		const sending = !this.#txDead && (this.udp ? this.txLengths.count > 0 : this.tx.count > 0);
 		if (this.#appClosed) {
 			// Data written before close() still goes out, then the socket closes.
-			if (sending) return this.#prepareSend();
+			if (sending) return this.#sendAllowed() ? this.#prepareSend() : null;
 			return this.#closePending ? this.#close : null;
 		}
 		const draining = this.#needRead && this.mode === BUFFER_MODE;
@@ -218,7 +223,7 @@ export class Slot implements Worker {
 			this.#switch = null;
 			return command;
 		}
-		if (this.state === CONNECTED && sending) return this.#prepareSend();
+		if (this.state === CONNECTED && sending && this.#sendAllowed()) return this.#prepareSend();
 		if (this.#closePending && !draining) return this.#close;
 		return null;
 	}
@@ -392,6 +397,17 @@ export class Slot implements Worker {
 		this.#dispatcher.soon();
 	}
 
+	// The module no longer lists this connectID (AT+QISTATE?): the connection
+	// is gone without a "closed" URC the driver saw; nothing is left to close.
+	goneFromModule(): void {
+		if (this.state === INITIAL) return;
+		this.#moduleOpen = false;
+		this.#closePending = false;
+		if (this.#reasonCode === 0) this.#reasonDetail = "the module no longer lists this socket (AT+QISTATE?)";
+		this.#fail(567);
+		this.#dispatcher.soon();
+	}
+
 	readsWith(command: unknown): boolean {
 		return command === this.#read;
 	}
@@ -505,7 +521,6 @@ export class Slot implements Worker {
 			this.#readStored = this.#readLost = this.#readBad = 0;
 			this.#readActual = -1;
 			if (status === DONE_REBOOT && this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, lost, bad, 0);
-			this.#dispatcher.done(status);
 			return;
 		}
 		const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
@@ -538,7 +553,6 @@ export class Slot implements Worker {
 		this.#readActual = -1;
 		if (this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, lost, bad, 0);
 		if (this.state === CLOSING) this.#dispatcher.soon();
-		this.#dispatcher.done(status);
 	}
 
 	#delivered(stored: number, lost: number, badDigits: number, missing: number): void {
@@ -565,6 +579,12 @@ export class Slot implements Worker {
 
 	// ---- sends (SendCommand) ----
 
+	// Not while the module may still answer an earlier send of this socket: it
+	// would refuse this one (manual 4.1.2) and the late line could be taken for it.
+	#sendAllowed(): boolean {
+		return !this.#host.owes(this.#send);
+	}
+
 	#prepareSend(): Command {
 		const plan = planSend(this.tx, this.udp ? this.txLengths.peek() : 0, this.#host.textSend);
 		const hex = plan < 0;
@@ -575,6 +595,11 @@ export class Slot implements Worker {
 	sent(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
+		if (status === DONE_WITHDRAWN) {
+			// Never written: the bytes stay in tx for a later send.
+			this.#inflight = 0;
+			return;
+		}
 		if (status === DONE_REBOOT && this.#inflight > 0) {
 			const n = this.#inflight, offset = this.#txOffset;
 			this.#inflight = 0;
@@ -585,7 +610,6 @@ export class Slot implements Worker {
 			this.#warn(E_SEND_UNKNOWN, "the module rebooted during the send", offset, n);
 		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#dispatcher.done(status);
 			return;
 		}
 		const n = this.#inflight, offset = this.#txOffset;
@@ -598,6 +622,11 @@ export class Slot implements Worker {
 			this.stats.failed += n;
 			this.#warn(E_SEND_FAILED, "", offset, n);
 		}
+		else if (status === DONE_UNSENT) {
+			// Never written: the module was silent.
+			this.stats.failed += n;
+			this.#warn(E_TIMEOUT, "not sent: the module did not answer", offset, n);
+		}
 		else if (status === DONE_TIMEOUT) {
 			this.stats.unknown += n;
 			this.#lateOffset = offset;
@@ -609,7 +638,6 @@ export class Slot implements Worker {
 			this.#explainWarning(result, this.#send.spec.name, offset, n);
 		}
 		if (this.state === CONNECTED && !this.#appClosed) this.callbacks.onWritable?.call(this.owner as Socket, this.writable);
-		this.#dispatcher.done(status);
 	}
 
 	// SEND OK / SEND FAIL for a send that had timed out.
@@ -631,7 +659,6 @@ export class Slot implements Worker {
 		this.#busy = false;
 		const status = result.status;
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#dispatcher.done(status);
 			return;
 		}
 		if (status === DONE_OK && code === 0) {
@@ -666,14 +693,12 @@ export class Slot implements Worker {
 			else this.#explainEnd(result, "AT+QIOPEN");
 			this.#dispatcher.soon();
 		}
-		this.#dispatcher.done(status);
 	}
 
 	closed(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#dispatcher.done(status);
 			return;
 		}
 		this.#closePending = false;
@@ -685,7 +710,6 @@ export class Slot implements Worker {
 			if (this.#appClosed || this.#reasonCode === 0) this.#explainEnd(result, "AT+QICLOSE");
 		}
 		this.#dispatcher.soon();
-		this.#dispatcher.done(status);
 	}
 
 	switched(command: SwitchCommand, result: Result): void {
@@ -709,7 +733,6 @@ export class Slot implements Worker {
 				this.#dispatcher.soon();
 			});
 		}
-		this.#dispatcher.done(status);
 	}
 
 	// ---- app operations (through Socket) ----
@@ -825,6 +848,9 @@ export class Slot implements Worker {
 				error.offset = offset;
 				error.count = count;
 			}
+			// The module says it does not know this socket: has it rebooted?
+			if (this.state === CONNECTED && this.#moduleOpen && (error.code === 552 || error.code === 567 || error.code === 572))
+				this.#host.suspect();
 			if (this.state !== INITIAL) this.callbacks.onWarning?.call(this.owner as Socket, error);
 			this.#dispatcher.soon();
 		});

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, E_REBOOTED, E_SEND_UNKNOWN } from "../../firmware/bc20/errors.js";
 import { BC20 } from "../../firmware/bc20/modem.js";
-import { expectBringUp, Harness, hexOf, OK } from "../support/bc20-harness.js";
+import { expectBringUp, expectProbe, Harness, hexOf, OK } from "../support/bc20-harness.js";
 
 test("nothing is written until start()", () => {
 	const h = new Harness();
@@ -143,6 +143,7 @@ test("sockets left open before a host reset are closed", () => {
 test("a reboot during bring-up starts it over", () => {
 	const h = new Harness();
 	h.fake.expect("AT").expect("ATE0").expect("AT+CEREG?", "\r\nRDY\r\n");
+	expectProbe(h.fake);
 	expectBringUp(h.fake);
 	h.start();
 	assert.is(h.modem.state, "ready");
@@ -166,6 +167,7 @@ test("a reboot while ready: sockets end with E_REBOOTED, settings are applied ag
 	h.takeLog();
 	// The read of socket 0 never completes: the module reboots.
 	h.fake.expect("AT+QIRD=0,512", "\r\n\x00\xff\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n");
+	expectProbe(h.fake);
 	expectBringUp(h.fake);
 	h.fake.send("\r\n+QIURC: \"recv\",0,6\r\n");
 	h.settle();

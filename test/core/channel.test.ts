@@ -10,8 +10,9 @@ import {
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
 import * as K from "../../firmware/at/line-kind.js";
-import { type Result, statusName } from "../../firmware/at/result.js";
+import { DONE_CANCELLED, type Result, statusName } from "../../firmware/at/result.js";
 import { bytes, hex, latin1 } from "../support/bytes.js";
+import { CommandQueue } from "../support/command-queue.js";
 import { StepClock } from "../support/bc20-virtual-clock.js";
 
 class TextCommand implements Command {
@@ -58,25 +59,29 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 	const urcs: string[] = [];
 	let reboots = 0;
 	const clock = new StepClock();
+	const queue = new CommandQueue(queueSize);
 	const events: ChannelEvents = {
+		nextCommand: () => queue.nextCommand(),
 		onUrc: (line) => urcs.push(line.text()),
 		onReboot: () => reboots++,
+		onRebooted() {},
 		isDirectPush: () => false,
 		onPushStart() {}, onPushData() {}, onPushEnd() {},
 	};
 	const channel = new Channel({
-		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) }, clock, events, queueSize, graceMs: 0,
+		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) }, clock, events, graceMs: 0,
 		wakeAfterIdleMs,
 	});
+	queue.channel = channel;
 	const feed = (text: string) => channel.receive(bytes(text));
-	return { channel, clock, written, urcs, feed, reboots: () => reboots };
+	return { channel, queue, clock, written, urcs, feed, reboots: () => reboots };
 }
 
 test("one command on the wire; the next is written only after the first ends", () => {
-	const { channel, written, feed } = setup();
+	const { queue, written, feed } = setup();
 	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
-	channel.submit(a);
-	channel.submit(b);
+	queue.submit(a);
+	queue.submit(b);
 	assert.equal(written, ["AT\r"]);
 	feed("\r\nOK\r\n");
 	assert.equal(a.results, ["OK"]);
@@ -85,20 +90,11 @@ test("one command on the wire; the next is written only after the first ends", (
 	assert.equal(b.results, ["ERROR"]);
 });
 
-test("a full queue throws at once and queues nothing", () => {
-	const { channel, written } = setup(2);
-	const cmds = [0, 1, 2].map((i) => new TextCommand(PLAIN, `AT${i}`));
-	for (const c of cmds) channel.submit(c); // one on the wire, two waiting
-	assert.throws(() => channel.submit(new TextCommand(PLAIN, "AT9")), /queue full \(2 waiting\): AT not sent/);
-	assert.is(channel.pending, 3);
-	assert.equal(written, ["AT0\r"]);
-});
-
 test("response lines are collected; +CME ERROR carries its code", () => {
-	const { channel, feed } = setup();
+	const { queue, feed } = setup();
 	const a = new TextCommand(STATE, "AT+QISTATE?"), b = new TextCommand(STATE, "AT+QISTATE?");
-	channel.submit(a);
-	channel.submit(b);
+	queue.submit(a);
+	queue.submit(b);
 	feed("\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n\r\n+QISTATE: 1,\"UDP\",\"127.0.0.1\",9,0,2,1,1\r\n\r\nOK\r\n");
 	feed("\r\n+CME ERROR: 552\r\n");
 	assert.equal(a.results, ['OK ["+QISTATE: 0,\\"TCP\\",\\"127.0.0.1\\",8062,1234,2,1,0","+QISTATE: 1,\\"UDP\\",\\"127.0.0.1\\",9,0,2,1,1"]']);
@@ -106,15 +102,15 @@ test("response lines are collected; +CME ERROR carries its code", () => {
 });
 
 test("URCs between any two lines go to the URC handler and never complete the command", () => {
-	const { channel, feed, urcs } = setup();
+	const { queue, feed, urcs } = setup();
 	const a = new TextCommand(STATE, "AT+QISTATE?");
-	channel.submit(a);
+	queue.submit(a);
 	feed("\r\n+QIURC: \"recv\",1\r\n\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0\r\n\r\n+QIURC: \"closed\",2\r\n\r\nOK\r\n");
 	assert.equal(urcs, ["+QIURC: \"recv\",1", "+QIURC: \"closed\",2"]);
 	assert.equal(a.responses, ["+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0"]);
 	assert.equal(a.results.length, 1);
 	const send = new TextCommand(SEND, "AT+QISEND=0,2,hi");
-	channel.submit(send);
+	queue.submit(send);
 	feed("\r\nOK\r\n\r\n+QIURC: \"recv\",0\r\n");
 	assert.equal(send.results, [], "OK alone does not end a send");
 	feed("\r\n+CEREG: 1\r\n\r\nSEND OK\r\n");
@@ -123,21 +119,22 @@ test("URCs between any two lines go to the URC handler and never complete the co
 });
 
 test("SEND FAIL and CLOSE OK end their second stage", () => {
-	const { channel, feed } = setup();
+	const { queue, feed } = setup();
 	const send = new TextCommand(SEND, "AT+QISEND=0,1,x"), close = new TextCommand(CLOSE, "AT+QICLOSE=0");
-	channel.submit(send);
-	channel.submit(close);
-	feed("\r\nOK\r\n\r\nSEND FAIL\r\n\r\nOK\r\n");
+	queue.submit(send);
+	queue.submit(close);
+	feed("\r\nOK\r\n\r\nSEND FAIL\r\n");
 	assert.equal(send.results, ["SEND FAIL"]);
+	feed("\r\nOK\r\n");
 	assert.equal(close.results, []);
 	feed("\r\nCLOSE OK\r\n");
 	assert.equal(close.results, ["OK"]);
 });
 
 test("+QIOPEN for another socket does not complete an open; its own does", () => {
-	const { channel, feed, urcs, clock } = setup();
+	const { queue, feed, urcs, clock } = setup();
 	const open = new TextCommand(OPEN, "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9,0,0", 0);
-	channel.submit(open);
+	queue.submit(open);
 	feed("\r\nOK\r\n");
 	clock.advance(30000);
 	feed("\r\n+QIOPEN: 3,566\r\n\r\n+QIURC: \"recv\",1\r\n");
@@ -148,15 +145,15 @@ test("+QIOPEN for another socket does not complete an open; its own does", () =>
 });
 
 test("every stage has a deadline", () => {
-	const { channel, feed, clock } = setup();
+	const { queue, feed, clock } = setup();
 	const a = new TextCommand(PLAIN, "AT");
-	channel.submit(a);
+	queue.submit(a);
 	clock.advance(299);
 	assert.equal(a.results, []);
 	clock.advance(2);
 	assert.equal(a.results, ["timeout"]);
 	const send = new TextCommand(SEND, "AT+QISEND=0,1,x");
-	channel.submit(send); // the probe goes first, see the resync test
+	queue.submit(send); // the probe goes first, see the resync test
 	feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
 	feed("\r\nOK\r\n");
 	clock.advance(999);
@@ -166,13 +163,13 @@ test("every stage has a deadline", () => {
 });
 
 test("a late answer is never taken for the next command's: the probe resyncs", () => {
-	const { channel, feed, clock, written } = setup();
+	const { channel, queue, feed, clock, written } = setup();
 	const a = new TextCommand(STATE, "AT+QISTATE?");
-	channel.submit(a);
+	queue.submit(a);
 	clock.advance(400);
 	assert.equal(a.results, ["timeout"]);
 	const b = new TextCommand(PLAIN, "AT+QICFG=\"viewmode\",1");
-	channel.submit(b);
+	queue.submit(b);
 	assert.equal(written.slice(1), ["AT+CGATT?\r"], "the probe is written before the next command");
 	// The timed-out command's answer arrives late, then the probe's.
 	feed("\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0\r\n\r\nERROR\r\n");
@@ -186,22 +183,22 @@ test("a late answer is never taken for the next command's: the probe resyncs", (
 });
 
 test("the probe avoids a prefix the timed-out command could answer with", () => {
-	const { channel, clock, written } = setup();
-	channel.submit(new TextCommand(spec("AT+CGATT?", ascii("+CGATT:"), 300), "AT+CGATT?"));
+	const { queue, clock, written } = setup();
+	queue.submit(new TextCommand(spec("AT+CGATT?", ascii("+CGATT:"), 300), "AT+CGATT?"));
 	clock.advance(500);
-	channel.submit(new TextCommand(PLAIN, "AT"));
+	queue.submit(new TextCommand(PLAIN, "AT"));
 	assert.equal(written, ["AT+CGATT?\r", "AT+CGSN=1\r"]);
 });
 
 test("a late SEND OK after a second-stage timeout is consumed as late, not as the next send's", () => {
-	const { channel, feed, clock } = setup();
+	const { queue, feed, clock } = setup();
 	const a = new TextCommand(SEND, "AT+QISEND=0,1,a");
-	channel.submit(a);
+	queue.submit(a);
 	feed("\r\nOK\r\n");
 	clock.advance(1001);
 	assert.equal(a.results, ["timeout"]);
 	const b = new TextCommand(SEND, "AT+QISEND=0,1,b");
-	channel.submit(b);
+	queue.submit(b);
 	feed("\r\nOK\r\n\r\nSEND OK\r\n");
 	assert.equal(a.late, ["SEND OK"], "the first SEND OK belongs to the timed-out send");
 	assert.equal(b.results, []);
@@ -209,39 +206,137 @@ test("a late SEND OK after a second-stage timeout is consumed as late, not as th
 	assert.equal(b.results, ["OK"]);
 });
 
-test("a silent module: the probe times out, waiting commands fail, and nothing polls while idle", () => {
-	const { channel, clock, written } = setup();
-	channel.submit(new TextCommand(PLAIN, "AT"));
+test("a silent module: the probe times out, the command waiting for it fails as not sent, and nothing polls while idle", () => {
+	const { channel, queue, clock, written } = setup();
+	queue.submit(new TextCommand(PLAIN, "AT"));
 	clock.advance(400);
 	const b = new TextCommand(PLAIN, "ATE0");
-	channel.submit(b);
+	queue.submit(b);
 	clock.advance(400);
-	assert.equal(b.results, ["timeout"]);
+	assert.equal(b.results, ["not sent (module silent)"]);
 	clock.advance(10000);
 	assert.equal(written, ["AT\r", "AT+CGATT?\r"]);
-	assert.is(channel.pending, 0);
+	assert.is(queue.count, 0);
+	assert.is(channel.busy, false);
 });
 
-test("RDY fails the command in flight and the queue, and reports the reboot", () => {
+test("after a probe went unanswered the next probe waits until the module speaks (or a backoff): a silent spell leaves few probes behind", () => {
+	const { queue, clock, written, feed } = setup();
+	queue.submit(new TextCommand(PLAIN, "AT"));
+	clock.advance(400); // AT times out
+	queue.submit(new TextCommand(PLAIN, "AT"));
+	clock.advance(400); // its probe times out
+	const c = new TextCommand(PLAIN, "AT");
+	queue.submit(c);
+	clock.advance(100);
+	assert.equal(written, ["AT\r", "AT+CGATT?\r"], "no new probe while the module is silent");
+	feed("\r\n+CFUN: 1\r\n");
+	assert.equal(written, ["AT\r", "AT+CGATT?\r", "AT+CGSN=1\r"], "the module spoke: probe with another prefix");
+	feed("\r\n+CGATT: 0\r\n\r\nOK\r\n"); // the first probe's late answer
+	assert.equal(written.length, 3);
+	feed("\r\n+CGSN: 866123456789012\r\n\r\nOK\r\n");
+	assert.equal(written[3], "AT\r");
+	feed("\r\nOK\r\n");
+	assert.equal(c.results, ["OK"]);
+});
+
+test("RDY with a command on the wire: it fails as rebooted, and its answer after the banner is not taken for the next command's", () => {
 	const s = setup();
 	const a = new TextCommand(SEND, "AT+QISEND=0,1,a"), b = new TextCommand(PLAIN, "AT");
-	s.channel.submit(a);
-	s.channel.submit(b);
-	s.feed("\r\nOK\r\n\x00\xff\r\nRDY\r\n");
+	s.queue.submit(a);
+	s.queue.submit(b);
+	s.feed("\r\n\x00\xff\r\nRDY\r\n");
 	assert.equal(a.results, ["module rebooted"]);
-	assert.equal(b.results, ["module rebooted"]);
+	assert.equal(b.results, [], "the owner's queued command is the owner's to fail or keep");
 	assert.is(s.reboots(), 1);
 	assert.equal(s.urcs, ["RDY"]);
-	const c = new TextCommand(PLAIN, "AT");
-	s.channel.submit(c);
+	assert.equal(s.written, ["AT+QISEND=0,1,a\r", "AT+CGATT?\r"], "a probe before the next command");
+	s.feed("\r\nOK\r\n\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	assert.equal(s.written.slice(2), ["AT\r"]);
 	s.feed("\r\nOK\r\n");
-	assert.equal(c.results, ["OK"], "after a reboot the channel needs no probe");
+	assert.equal(b.results, ["OK"]);
+	assert.is(s.channel.stats.strayFinals, 0);
+});
+
+test("boot: an AT written before RDY and answered after the banner is never taken for the AT that follows", () => {
+	const s = setup();
+	const first = new TextCommand(PLAIN, "AT");
+	s.queue.submit(first);
+	s.feed("\r\nRDY\r\n");
+	assert.equal(first.results, ["module rebooted"]);
+	const again = new TextCommand(PLAIN, "AT");
+	s.queue.submit(again);
+	s.feed("\r\nOK\r\n"); // the first AT's answer, after the banner
+	assert.equal(again.results, []);
+	assert.equal(s.written, ["AT\r", "AT+CGATT?\r"]);
+	s.feed("\r\n+CGATT: 0\r\n\r\nOK\r\n");
+	assert.equal(s.written.slice(2), ["AT\r"]);
+	s.feed("\r\nOK\r\n");
+	assert.equal(again.results, ["OK"]);
+});
+
+test("RDY with nothing on the wire needs no probe", () => {
+	const s = setup();
+	s.feed("\r\nRDY\r\n");
+	const c = new TextCommand(PLAIN, "AT");
+	s.queue.submit(c);
+	s.feed("\r\nOK\r\n");
+	assert.equal(c.results, ["OK"]);
+	assert.equal(s.written, ["AT\r"]);
+});
+
+test("cancelAll fails the command on the wire; the owner decides what goes next", () => {
+	const { channel, queue, written } = setup();
+	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
+	queue.submit(a);
+	queue.submit(b);
+	channel.cancelAll(DONE_CANCELLED);
+	assert.equal(a.results, ["cancelled"]);
+	assert.equal(b.results, []);
+	assert.equal(written, ["AT\r", "ATE0\r"]);
+});
+
+test("a command submitted from a reboot-failure callback survives and goes out after the probe", () => {
+	const s = setup();
+	const again = new TextCommand(PLAIN, "AT");
+	const first = new TextCommand(PLAIN, "ATI");
+	first.onDone = (result) => {
+		first.results.push(statusName(result.status));
+		s.queue.submit(again);
+	};
+	s.queue.submit(first);
+	s.feed("\r\nRDY\r\n");
+	assert.equal(first.results, ["module rebooted"]);
+	assert.equal(s.written, ["ATI\r", "AT+CGATT?\r"]);
+	s.feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	assert.equal(s.written.slice(2), ["AT\r"]);
+	s.feed("\r\nOK\r\n");
+	assert.equal(again.results, ["OK"]);
+});
+
+test("a completion is told from the top of the turn: the reader stops after the final line, and a command started from onDone is written when the turn ends", () => {
+	const s = setup();
+	const next = new TextCommand(PLAIN, "ATE0");
+	const first = new TextCommand(PLAIN, "AT");
+	let urcsAtDone = -1, writesAtDone = -1;
+	first.onDone = (result) => {
+		first.results.push(statusName(result.status));
+		urcsAtDone = s.urcs.length;
+		s.queue.submit(next);
+		writesAtDone = s.written.length;
+	};
+	s.queue.submit(first);
+	s.feed("\r\nOK\r\n\r\n+QIURC: \"closed\",0\r\n");
+	assert.is(urcsAtDone, 0, "the URC after the OK is handed up after the command was told");
+	assert.equal(s.urcs, ["+QIURC: \"closed\",0"]);
+	assert.is(writesAtDone, 1, "nothing is written from inside onDone");
+	assert.equal(s.written, ["AT\r", "ATE0\r"]);
 });
 
 test("a stalled payload is cut off and its missing bytes are reported", () => {
-	const { channel, feed, clock } = setup();
+	const { channel, queue, feed, clock } = setup();
 	const read = new TextCommand(READ, "AT+QIRD=0,512");
-	channel.submit(read);
+	queue.submit(read);
 	feed("\r\n+QIRD: 10\r\n1234");
 	clock.advance(260);
 	assert.equal(read.data, "31323334|missing 6");
@@ -251,68 +346,40 @@ test("a stalled payload is cut off and its missing bytes are reported", () => {
 });
 
 test("a late +QIRD payload still reaches the read that asked for it", () => {
-	const { channel, feed, clock } = setup();
+	const { queue, feed, clock } = setup();
 	const read = new TextCommand(READ, "AT+QIRD=0,512");
-	channel.submit(read);
+	queue.submit(read);
 	clock.advance(400);
 	assert.equal(read.results, ["timeout"]);
-	channel.submit(new TextCommand(PLAIN, "AT"));
+	queue.submit(new TextCommand(PLAIN, "AT"));
 	feed("\r\n+QIRD: 3\r\nOK\n\r\nOK\r\n");
 	assert.equal(read.data, "4f4b0a");
 	assert.equal(read.late, ["OK"]);
 });
 
 test("a command that cannot be rendered fails without touching the wire", () => {
-	const { channel, written } = setup();
+	const { queue, written } = setup();
 	const huge = new TextCommand(PLAIN, "AT" + "x".repeat(2000));
-	channel.submit(huge);
+	queue.submit(huge);
 	assert.equal(huge.results, ["not sent"]);
 	assert.equal(written, []);
 });
 
 test("after an idle line a command is preceded by a lone CR (a sleeping module loses its first byte)", () => {
-	const { channel, feed, clock, written } = setup(4, 100);
-	channel.submit(new TextCommand(PLAIN, "AT"));
+	const { queue, feed, clock, written } = setup(4, 100);
+	queue.submit(new TextCommand(PLAIN, "AT"));
 	feed("\r\nOK\r\n");
-	channel.submit(new TextCommand(PLAIN, "ATE0"));
+	queue.submit(new TextCommand(PLAIN, "ATE0"));
 	feed("\r\nOK\r\n");
 	clock.advance(150);
-	channel.submit(new TextCommand(PLAIN, "AT+CPIN?"));
+	queue.submit(new TextCommand(PLAIN, "AT+CPIN?"));
 	assert.equal(written, ["\rAT\r", "ATE0\r", "\rAT+CPIN?\r"]);
 });
 
-test("cancelAll fails the command on the wire and the queue without writing anything new", () => {
-	const { channel, written } = setup();
-	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
-	channel.submit(a);
-	channel.submit(b);
-	channel.cancelAll();
-	assert.equal(a.results, ["cancelled"]);
-	assert.equal(b.results, ["cancelled"]);
-	assert.equal(written, ["AT\r"]);
-	assert.is(channel.busy, false);
-});
-
-test("a command submitted from a reboot-failure callback survives and goes out after onReboot", () => {
-	const s = setup();
-	const again = new TextCommand(PLAIN, "AT");
-	const first = new TextCommand(PLAIN, "ATI");
-	first.onDone = (result) => {
-		first.results.push(statusName(result.status));
-		s.channel.submit(again);
-	};
-	s.channel.submit(first);
-	s.feed("\r\nRDY\r\n");
-	assert.equal(first.results, ["module rebooted"]);
-	assert.equal(s.written, ["ATI\r", "AT\r"]);
-	s.feed("\r\nOK\r\n");
-	assert.equal(again.results, ["OK"]);
-});
-
 test("a long +QIRD payload still arriving is not cut off by the command deadline", () => {
-	const { channel, feed, clock } = setup();
+	const { queue, feed, clock } = setup();
 	const read = new TextCommand(READ, "AT+QIRD=0,512");
-	channel.submit(read);
+	queue.submit(read);
 	feed("\r\n+QIRD: 30\r\n");
 	for (let i = 0; i < 30; i++) {
 		clock.advance(50); // 1.5 s in all, far past the 300 ms deadline
@@ -325,13 +392,13 @@ test("a long +QIRD payload still arriving is not cut off by the command deadline
 
 
 test("a send that timed out before its OK: a late OK makes its SEND FAIL owed, so a later read never takes it", () => {
-	const { channel, feed, clock, written } = setup();
+	const { channel, queue, feed, clock, written } = setup();
 	const a = new TextCommand(SEND, "AT+QISEND=0,5,hello");
-	channel.submit(a);
+	queue.submit(a);
 	clock.advance(400);
 	assert.equal(a.results, ["timeout"]);
 	const read = new TextCommand(READ, "AT+QIRD=1,512");
-	channel.submit(read);
+	queue.submit(read);
 	assert.equal(written.slice(1), ["AT+CGATT?\r"]);
 	// The send's late OK, then the probe's answer.
 	feed("\r\nOK\r\n\r\n+CGATT: 1\r\n\r\nOK\r\n");

@@ -85,6 +85,7 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 	readonly #read: ReadCommand;
 	readonly #send: SendCommand;
 	#reply: Uint8Array | null = null;
+	#next: Command | null = null;
 	bytesIn = 0;
 	cycles = 0;
 	errors = 0;
@@ -137,7 +138,12 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 
 	readDone(ok: boolean): void {
 		if (!ok) this.errors++;
-		this.channel.submit(this.#send);
+		this.#submit(this.#send);
+	}
+
+	#submit(command: Command): void {
+		this.#next = command;
+		this.channel.kick();
 	}
 
 	sendDone(ok: boolean): void {
@@ -149,13 +155,19 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 	}
 
 	// ChannelEvents
+	nextCommand(): Command | null {
+		const command = this.#next;
+		this.#next = null;
+		return command;
+	}
 	onUrc(line: Line): void {
-		if (line.kind === K.URC_RECV) this.channel.submit(this.#read);
+		if (line.kind === K.URC_RECV) this.#submit(this.#read);
 		else this.errors++;
 	}
 	onReboot(): void {
 		this.errors++;
 	}
+	onRebooted(): void {}
 	isDirectPush(): boolean {
 		return false;
 	}

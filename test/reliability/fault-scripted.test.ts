@@ -22,13 +22,15 @@ test("a SEND OK that never comes: that send is reported unknown, and the next se
 	socket.write(bytes("first"));
 	h.advance(11000);
 	assert.equal(h.takeLog(), ["0 warning 1007 0+5", "0 writable 2048"]);
-	// The module accepted a new QISEND on this socket, so the old SEND OK is
-	// not pending any more (manual 4.1.2: a QISEND while one is pending gets
-	// ERROR): this SEND OK is the new send's.
+	// The old SEND OK may still come for another SEND OK deadline: until then
+	// no send goes to this socket (manual 4.1.2: a QISEND while one is pending
+	// gets ERROR). After it, this SEND OK is the new send's.
 	h.fake.expect("AT+QISEND=0,6,second", OK + "\r\nSEND OK\r\n");
 	socket.write(bytes("second"));
 	h.advance(1000);
-	assert.equal(h.takeLog(), ["0 writable 2048"], "the second send completed at once");
+	assert.equal(h.fake.written.slice(-1), ["AT+QISEND=0,5,first"], "no send while the first one's SEND OK is owed");
+	h.advance(10000);
+	assert.equal(h.takeLog(), ["0 writable 2048"], "the second send completed once the wait was over");
 	assert.equal(socket.stats, { written: 11, sent: 6, failed: 0, unknown: 5, received: 0, lost: 0 });
 	assert.equal(h.fake.unexpected, []);
 });
@@ -88,9 +90,10 @@ test("a module that answers everything 2 s late: a stale probe answer is not tak
 	assert.equal(results.map((r) => r.slice(0, 2)), [["CGMR", E_TIMEOUT], ["CGMI", E_TIMEOUT]]);
 	// AT+CIMI: a second probe goes first; with it, the module wakes up and
 	// answers, in order, AT+CGMR, probe 1, then probe 2.
-	h.fake.expect(/^AT\+C(GATT\?|GSN=1|EREG\?|FUN\?|SQ)$/, (line) => "\r\nRevision: BC20JAR01A04\r\n" + OK +
+	h.fake.expect(/^AT\+C(GATT\?|GSN=1|EREG\?|FUN\?|SQ|PSMS\?|CLK\?)$/, (line) => "\r\nRevision: BC20JAR01A04\r\n" + OK +
 		"\r\n+CGATT: 1\r\n" + OK + ({ "AT+CGATT?": "\r\n+CGATT: 1\r\n", "AT+CGSN=1": "\r\n+CGSN: 867724030000000\r\n",
-		"AT+CEREG?": "\r\n+CEREG: 0,1\r\n", "AT+CFUN?": "\r\n+CFUN: 1\r\n", "AT+CSQ": "\r\n+CSQ: 20,0\r\n" }[line] ?? "") + OK);
+		"AT+CEREG?": "\r\n+CEREG: 0,1\r\n", "AT+CFUN?": "\r\n+CFUN: 1\r\n", "AT+CSQ": "\r\n+CSQ: 20,0\r\n",
+		"AT+CPSMS?": "\r\n+CPSMS: 0\r\n", "AT+CCLK?": "\r\n+CCLK: \"26/12/07,03:00:00+00\"\r\n" }[line] ?? "") + OK);
 	h.fake.always("AT+CIMI", "\r\n460001234567890\r\n" + OK);
 	h.modem.command("AT+CIMI", (e, lines) => results.push(["CIMI", e?.code ?? null, lines]));
 	h.advance(3000);

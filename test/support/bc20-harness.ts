@@ -120,6 +120,12 @@ export function expectBringUp(fake: FakeModule, settings = { hex: 1, view: 1, sh
 		.expect("AT+QISTATE?", states + OK);
 }
 
+// The resync probe that precedes the next command after a timeout, or after
+// a reboot that cut a command before its OK.
+export function expectProbe(fake: FakeModule): void {
+	fake.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n");
+}
+
 // Hex of latin1 text, uppercase, as the module prints it.
 export function hexOf(text: string): string {
 	let s = "";

@@ -121,6 +121,8 @@ export class ScriptedBC20 implements Transport {
 		if (upper === "AT+CEREG?") return "\r\n+CEREG: 0,1\r\n" + OK;
 		if (upper === "AT+CFUN?") return "\r\n+CFUN: 1\r\n" + OK;
 		if (upper === "AT+CGATT?") return "\r\n+CGATT: 1\r\n" + OK;
+		if (upper === "AT+CPSMS?") return "\r\n+CPSMS: 0,,,\"00000000\",\"00000000\"\r\n" + OK;
+		if (upper === "AT+CCLK?") return "\r\n+CCLK: \"26/12/07,03:00:00+00\"\r\n" + OK;
 		if (upper === "AT+CGSN=1") return "\r\n+CGSN: 867724030000000\r\n" + OK;
 		if (upper === "AT+CGPADDR=1") return "\r\n+CGPADDR: 1,\"10.0.0.2\"\r\n" + OK;
 		if (upper === "AT+QIGETERROR") return "\r\n+QIGETERROR: " + this.#lastError + ",error\r\n" + OK;
