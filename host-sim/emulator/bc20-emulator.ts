@@ -165,9 +165,11 @@ export class BC20Emulator extends EventEmitter {
   /** Output mark at the end of the boot banner: before the host heard it, it cannot know the module rebooted. */
   private bannerMark = 0;
   /** The last command whose final result the host may not have heard yet (undefined after a fault swallowed or delayed it). */
-  private owed: { readonly command: string; readonly mark: number } | undefined;
+  private owed: { readonly command: string; readonly mark: number; readonly writtenWhileBooting: boolean } | undefined;
   /** Set while reading a line that started before `owed` was heard: the command it overlapped. */
-  private overlapped: string | undefined;
+  private overlapped: { readonly command: string; readonly writtenWhileBooting: boolean } | undefined;
+  /** Executing what the host wrote while the module booted (bootAnswer "after-banner"). */
+  private readingBootInput = false;
   /** The first byte of the line being read was lost waking the module from light sleep. */
   private lostWakeByte = false;
   /** A delayed command is being worked on; further input waits. */
@@ -390,7 +392,9 @@ export class BC20Emulator extends EventEmitter {
     if (bytes.length === 0) return;
     if (this.bootAnswer === "after-banner") {
       this.pendingInput.push({ bytes, lateRead: true });
+      this.readingBootInput = true;
       this.processInput();
+      this.readingBootInput = false;
       return;
     }
     // "never": the lines are lost; a partial line stays in the line buffer.
@@ -501,7 +505,7 @@ export class BC20Emulator extends EventEmitter {
   /** A command line starts: it overlaps the previous command if that one's final result has not reached the host. */
   private lineStarts(): void {
     const owed = this.owed;
-    if (owed !== undefined && this.deliveredTotal < owed.mark) this.overlapped = owed.command;
+    if (owed !== undefined && this.deliveredTotal < owed.mark) this.overlapped = owed;
   }
 
   private execute(line: string | typeof LINE_TOO_LONG): void {
@@ -510,13 +514,15 @@ export class BC20Emulator extends EventEmitter {
     this.overlapped = undefined;
     this.lostWakeByte = false;
     const text = line === LINE_TOO_LONG ? "(a line too long)" : line;
-    if (overlapped !== undefined) {
-      this.violation("overlap", text, `written before the final result of ${JSON.stringify(overlapped)} had reached the host`);
+    if (overlapped?.writtenWhileBooting) {
+      this.violation("probe-overlap", text, `written before the final result of ${JSON.stringify(overlapped.command)}, which the host wrote while the module booted (it could not know whether an answer would come): right for a resync probe whose answer cannot be mistaken for that one's, a bug otherwise`);
+    } else if (overlapped !== undefined) {
+      this.violation("overlap", text, `written before the final result of ${JSON.stringify(overlapped.command)} had reached the host`);
     }
     if (line === LINE_TOO_LONG) {
       this.violation("malformed", text, "longer than the module's command line buffer");
       this.output(Response.error().toBytes([], 1, (text) => this.frame(text)));
-      this.owed = { command: text, mark: this.queuedTotal };
+      this.owed = { command: text, mark: this.queuedTotal, writtenWhileBooting: this.readingBootInput };
       return;
     }
     this.commands.push(line);
@@ -554,7 +560,7 @@ export class BC20Emulator extends EventEmitter {
     const rebootFault = fault?.kind === "reboot" ? fault : undefined;
     if (rebootFault?.cutResponseAfter !== undefined) bytes = bytes.subarray(0, rebootFault.cutResponseAfter);
     this.output(bytes);
-    this.owed = { command: line, mark: this.queuedTotal };
+    this.owed = { command: line, mark: this.queuedTotal, writtenWhileBooting: this.readingBootInput };
     if (rebootFault !== undefined || rebootAfterwards) this.reboot();
   }
 

@@ -9,6 +9,13 @@
 export type ViolationKind =
   /** A command line started before the previous command's final result had reached the host. */
   | "overlap"
+  /**
+   * A command line started before the answer to a command the host wrote
+   * while the module booted (bootAnswer "after-banner"): the host could not
+   * know an answer would come, so a resync probe is right here; a plain
+   * command is the issue-12 bug (every answer shifted by one).
+   */
+  | "probe-overlap"
   /** AT+QISEND/AT+QISENDEX while that socket's SEND OK/SEND FAIL had not reached the host. */
   | "send-pending"
   /** A send, read or switch on a connect ID that is not open (never opened, still opening, failed, closed). */

@@ -21,17 +21,18 @@ test("after-banner: a command sent before RDY is answered after the banner (writ
   }
 });
 
-test("after-banner: a second AT written on seeing RDY, before the first one's OK, is recorded as an overlap", async () => {
+test("after-banner: a second AT written on seeing RDY, before the first one's OK, is recorded (probe-overlap)", async () => {
   // What the driver of issue 12 did. At 9600 baud the OK comes ~10 ms after RDY.
   const m = new ModuleHarness({ bootAnswer: "after-banner", bootDelayMs: 20, baud: 9600 });
-  m.expectViolations("overlap");
+  m.expectViolations("probe-overlap");
   try {
     m.emulator.start();
     m.send("\rAT\r");
     await m.until("RDY\r\n");
     m.sendLine("AT");
     await m.until(/OK\r\n[\s\S]*OK\r\n/);
-    assert.equal(m.emulator.violations.map((v) => [v.kind, v.command]), [["overlap", "AT"]]);
+    assert.equal(m.emulator.violations.map((v) => [v.kind, v.command]), [["probe-overlap", "AT"]]);
+    assert.match(m.emulator.violations[0]!.reason, /"AT", which the host wrote while the module booted/);
   } finally {
     await m.close();
   }
