@@ -98,6 +98,10 @@ export class SensorApp {
 		this.#timer = null;
 		this.#cycle();
 	};
+	#retry = () => {
+		this.#timer = null;
+		this.#try();
+	};
 
 	constructor(config: SensorConfig, platform: SensorPlatform) {
 		checkDevice(config.device);
@@ -226,7 +230,13 @@ export class SensorApp {
 			this.#attempt++;
 			this.summary.resends++;
 			this.#platform.log(`report ${this.#seq}: no ack, ${this.#connected ? "resending" : "reconnecting and resending"} (${this.#attempt}/${this.#config.retries})`);
-			this.#try();
+			// In PSM the module may have gone back to deep sleep while the app
+			// waited for the ack: its UART is deaf until PSM_EINT falls again.
+			if (this.#sleep === "psm" && this.#platform.pulseWakePin) {
+				this.#platform.pulseWakePin();
+				this.#setTimer(this.#retry, this.#config.wakeMs ?? WAKE_MS);
+			}
+			else this.#try();
 			return;
 		}
 		this.#platform.log(`report ${this.#seq}: lost after ${this.#config.retries} resends`);

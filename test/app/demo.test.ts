@@ -17,9 +17,13 @@ test("bc20 demo exits 0 and the collector has all readings", async () => {
 		});
 	});
 	assert.is(run.code, 0, run.stdout + run.stderr);
-	assert.match(run.stdout, /demo finished: the collector has all 6 readings/);
+	assert.match(run.stdout, /demo finished: the collector has all 8 readings/);
 	assert.match(run.stdout, /UDP: 3\/3 reports acknowledged, 1 resends/);
-	assert.match(run.stdout, /TCP: 3\/3 reports acknowledged/);
+	assert.match(run.stdout, /TCP, short sleeps: 3\/3 reports acknowledged, 0 resends/, "a sleep shorter than the NAT timeout: the connection survives");
+	// A sleep longer than the NAT timeout: the connection is gone at wake; the
+	// app wakes the module again (PSM_EINT) for its retry, reopens and resends.
+	assert.match(run.stdout, /TCP, long sleeps: 2\/2 reports acknowledged, [1-9]\d* resends/);
+	assert.match(run.stdout, /network: 1 TCP connection\(s\) lost to NAT expiry across sleep/);
 	assert.match(run.stdout, /report 1: no ack, resending \(1\/3\)/, "the demo shows the retry");
 });
 
