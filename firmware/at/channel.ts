@@ -479,7 +479,7 @@ export class Channel implements ReaderEvents {
 			if (status === DONE_TIMEOUT) this.#failWaiting(DONE_UNSENT);
 			return;
 		}
-		this.#tell(); // never two ended at once
+		if (this.#ended !== null || this.#endedWaiting !== null) this.#tell(); // never two ended at once
 		const elapsed = this.#clock.now() - this.#startedAt;
 		this.#result.set(command, status, code, this.#lines, elapsed);
 		this.#lines = NO_LINES;
