@@ -88,11 +88,16 @@ export function httpServer(body: Uint8Array): Promise<Peer> {
 
 export interface Broker extends Peer {
 	published: { topic: string; payload: Uint8Array }[];
+	keepAlives: number[]; // seconds, from each CONNECT
+	pings: number; // PINGREQs answered
 }
 
-// Enough MQTT 3.1.1 for CONNECT/CONNACK, PUBLISH QoS 1/PUBACK, DISCONNECT.
+// Enough MQTT 3.1.1 for CONNECT/CONNACK, PUBLISH QoS 1/PUBACK,
+// PINGREQ/PINGRESP, DISCONNECT.
 export async function mqttBroker(): Promise<Broker> {
 	const published: Broker["published"] = [];
+	const keepAlives: number[] = [];
+	const counts = { pings: 0 };
 	const peer = await listen(createServer((socket) => {
 		let pending = Buffer.alloc(0);
 		socket.on("data", (data) => {
@@ -110,7 +115,14 @@ export async function mqttBroker(): Promise<Broker> {
 				const type = pending[0] >> 4;
 				const body = pending.subarray(at, at + length);
 				pending = pending.subarray(at + length);
-				if (type === 1) socket.write(Buffer.from([0x20, 2, 0, 0]));
+				if (type === 1) {
+					keepAlives.push(body.readUInt16BE(8)); // after the protocol name "MQTT", its level and the flags
+					socket.write(Buffer.from([0x20, 2, 0, 0]));
+				}
+				else if (type === 12) {
+					counts.pings++;
+					socket.write(Buffer.from([0xd0, 0]));
+				}
 				else if (type === 3) {
 					const topicLength = body.readUInt16BE(0);
 					const topic = body.subarray(2, 2 + topicLength).toString("latin1");
@@ -123,7 +135,9 @@ export async function mqttBroker(): Promise<Broker> {
 		});
 		socket.on("error", () => {});
 	}));
-	return { ...peer, published };
+	return { ...peer, published, keepAlives, get pings() {
+		return counts.pings;
+	} };
 }
 
 // Bytes that break naive parsers: CR, LF, "OK" lines, URC look-alikes, NUL, Ctrl-Z, 0xFF.

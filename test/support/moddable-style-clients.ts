@@ -325,3 +325,85 @@ export function webSocketEcho(options: IoOptions & {
 		});
 	});
 }
+
+export interface MqttSessionResult {
+	connack: number;
+	pingresps: number;
+	pubackId: number;
+}
+
+// An MQTT session that stays connected: CONNECT with `keepAlive` seconds, a
+// PINGREQ each time that long passes without anything sent (as MQTT 3.1.1
+// asks of a client) until `pings` PINGRESPs came back, then one QoS 1
+// PUBLISH, its PUBACK, DISCONNECT.
+export function mqttKeepAliveSession(options: IoOptions & {
+	host: string; port: number; clientId: string; keepAlive: number; pings: number; topic: string; payload: Uint8Array;
+}): Promise<MqttSessionResult> {
+	return new Promise((resolve, reject) => {
+		const result: MqttSessionResult = { connack: -1, pingresps: 0, pubackId: -1 };
+		const outgoing: Uint8Array[] = [mqttPacket(0x10, [...mqttString("MQTT"), 4, 2, options.keepAlive >> 8, options.keepAlive & 255, ...mqttString(options.clientId)])];
+		let writable = 0;
+		let received: number[] = [];
+		let socket: any;
+		let keepAlive: ReturnType<typeof setTimeout> | undefined;
+		const flush = () => {
+			while (outgoing.length && outgoing[0].length <= writable) {
+				writable = socket.write(outgoing.shift() as Uint8Array);
+			}
+		};
+		const send = (packet: Uint8Array) => {
+			outgoing.push(packet);
+			flush();
+		};
+		const ping = () => {
+			keepAlive = setTimeout(() => send(Uint8Array.of(0xc0, 0)), options.keepAlive * 1000);
+		};
+		const fail = (error: Error) => {
+			clearTimeout(keepAlive);
+			socket?.close();
+			reject(error);
+		};
+		new options.dns.io(options.dns).resolve({
+			host: options.host,
+			onResolved: (_host: string, address: string) => {
+				socket = new options.socket.io({
+					...options.socket, address, port: options.port,
+					onWritable(count: number) {
+						writable = count;
+						flush();
+					},
+					onReadable(count: number) {
+						received.push(...new Uint8Array(socket.read(count) as ArrayBuffer));
+						while (received.length >= 2 && received.length >= 2 + received[1]) {
+							const type = received[0] >> 4;
+							const packet = received.slice(0, 2 + received[1]);
+							received = received.slice(2 + received[1]);
+							if (type === 2) {
+								result.connack = packet[3];
+								if (result.connack !== 0) return fail(new Error(`CONNACK ${result.connack}`));
+								ping();
+							}
+							else if (type === 13) {
+								if (++result.pingresps < options.pings) ping();
+								else {
+									const id = 9;
+									send(mqttPacket(0x32, [...mqttString(options.topic), id >> 8, id & 255, ...options.payload]));
+								}
+							}
+							else if (type === 4) {
+								result.pubackId = (packet[2] << 8) | packet[3];
+								send(Uint8Array.of(0xe0, 0));
+								socket.close();
+								resolve(result);
+							}
+						}
+					},
+					onError() {
+						fail(new Error("MQTT connection failed"));
+					},
+				});
+			},
+			onError: (host: string) => reject(new Error(`cannot resolve ${host}`)),
+		});
+	});
+}
