@@ -322,6 +322,15 @@ export class BC20 {
 
 	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
 	open(options: OpenOptions): Socket {
+		const socket = this.#claim(options);
+		// Told only once the claim's frame is gone: the stack under the wire's
+		// turn stays small.
+		this.#dispatcher.pump();
+		return socket;
+	}
+
+	// Checks the options and gives the socket a free slot.
+	#claim(options: OpenOptions): Socket {
 		this.#requireReady();
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
 		const type = options.type ?? "tcp";

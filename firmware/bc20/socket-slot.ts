@@ -171,7 +171,7 @@ export class Slot implements Worker {
 		this.state = OPENING;
 		this.stats = owner.stats;
 		this.#open = new OpenCommand(this, udp, host, port, localPort, mode);
-		this.#dispatcher.pump();
+		// The caller (the modem's open) pumps the dispatcher.
 	}
 
 	get moduleOpen(): boolean {

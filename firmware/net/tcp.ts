@@ -30,6 +30,7 @@ import type { BC20 } from "../bc20/modem.js";
 import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
 import { BUFFER_MODE } from "../bc20/socket-slot.js";
 import type { Socket } from "../bc20/socket.js";
+import { checkHost, checkInt } from "../bc20/validate.js";
 import { byteView, later } from "./bytes.js";
 import { Notifier } from "./notifier.js";
 
@@ -51,7 +52,8 @@ export interface TCPOptions {
 }
 
 export class TCP {
-	#socket: Socket;
+	#socket: Socket | null = null; // opened from the first notifier turn
+	#open: (() => void) | null;
 	#format: "buffer" | "number";
 	#one = new Uint8Array(1);
 	#error: BC20Error | null = null;
@@ -79,6 +81,11 @@ export class TCP {
 		this.#onError = options.onError;
 		// Room first (the first onWritable means connected), then data, then the end.
 		this.#notifier = new Notifier(modem.clock, () => {
+			const open = this.#open;
+			if (open !== null) {
+				this.#open = null;
+				if (!this.#ended) open();
+			}
 			if (this.#writable >= 0) {
 				const count = this.#writable;
 				this.#writable = -1;
@@ -94,39 +101,56 @@ export class TCP {
 				this.#onError?.call(this);
 			}
 		});
-		this.#socket = modem.open({
-			type: "tcp",
-			host,
-			port: options.port,
-			mode: options.mode ?? BUFFER_MODE,
-			onReadable() {
-				if (self.#ended) return;
-				self.#readable = true;
-				self.#notifier.request();
-			},
-			onWritable(count) {
-				if (self.#intact >= 0 || self.#ended) return;
-				self.#writable = count;
-				self.#notifier.request();
-			},
-			onWarning(error) {
-				if (self.#intact >= 0 || self.#ended) return;
-				// "buff full" (the module keeps the data) and a read retried miss no byte.
-				if (error.count === 0 && error.lost === 0 && error.code !== E_DATA_LOST) return;
-				self.#error = error;
-				// The modem warns before it announces the bytes it stored with the
-				// loss: what is buffered now all came before the gap.
-				self.#intact = this.readable; // the modem socket's count
-				if (self.#intact === 0) self.#end();
-			},
-			onError(error) {
-				if (self.#ended) return;
-				self.#ended = true;
-				if (self.#error === null) self.#error = error; // a gap came first: it is why
-				self.#failed = true;
-				self.#notifier.request();
-			},
-		});
+		// The module socket is opened from the first notifier turn, not inside
+		// the constructor: whatever the application was doing stays shallow.
+		// Arguments are checked now, so a bad one still throws here.
+		checkHost(host);
+		checkInt(options.port, 1, 65535, "port");
+		const mode = options.mode ?? BUFFER_MODE;
+		this.#open = () => {
+			try {
+				this.#socket = modem.open({
+					type: "tcp",
+					host,
+					port: options.port,
+					mode,
+					onReadable() {
+						if (self.#ended) return;
+						self.#readable = true;
+						self.#notifier.request();
+					},
+					onWritable(count) {
+						if (self.#intact >= 0 || self.#ended) return;
+						self.#writable = count;
+						self.#notifier.request();
+					},
+					onWarning(error) {
+						if (self.#intact >= 0 || self.#ended) return;
+						// "buff full" (the module keeps the data) and a read retried miss no byte.
+						if (error.count === 0 && error.lost === 0 && error.code !== E_DATA_LOST) return;
+						self.#error = error;
+						// The modem warns before it announces the bytes it stored with the
+						// loss: what is buffered now all came before the gap.
+						self.#intact = this.readable; // the modem socket's count
+						if (self.#intact === 0) self.#end();
+					},
+					onError(error) {
+						if (self.#ended) return;
+						self.#ended = true;
+						if (self.#error === null) self.#error = error; // a gap came first: it is why
+						self.#failed = true;
+						self.#notifier.request();
+					},
+				});
+			}
+			catch (error) {
+				// Not ready, or every connectID taken: the connection failed.
+				this.#error = error as BC20Error;
+				this.#ended = true;
+				this.#onError?.call(this);
+			}
+		};
+		this.#notifier.request();
 	}
 
 	// Why the socket failed (after onError), or null.
@@ -177,6 +201,7 @@ export class TCP {
 
 	write(data: number | ArrayBufferLike | ArrayBufferView): number {
 		const socket = this.#socket;
+		if (socket === null) throw new Error("TCP: not connected yet (wait for onWritable)");
 		if (this.#intact >= 0) throw new Error("TCP: the stream has a gap (see lastError): nothing more is sent");
 		let bytes: Uint8Array;
 		if (typeof data === "number") {
@@ -191,20 +216,23 @@ export class TCP {
 
 	close(): void {
 		this.#ended = true;
-		if (this.#socket.state !== 0) this.#socket.close();
+		const socket = this.#socket;
+		if (socket !== null && socket.state !== 0) socket.close();
 	}
 
 	#available(): number {
 		const intact = this.#intact;
-		return intact < 0 ? this.#socket.readable : intact;
+		if (intact >= 0) return intact;
+		return this.#socket === null ? 0 : this.#socket.readable;
 	}
 
 	// Reads into into[0, max), not past the gap if the stream has one.
 	#take(into: Uint8Array, max: number): number {
 		const intact = this.#intact;
-		if (intact < 0) return this.#socket.read(into, 0, max);
+		const socket = this.#socket as Socket;
+		if (intact < 0) return socket.read(into, 0, max);
 		if (intact === 0) return 0;
-		const n = this.#socket.read(into, 0, max < intact ? max : intact);
+		const n = socket.read(into, 0, max < intact ? max : intact);
 		this.#intact = intact - n;
 		if (n === intact) this.#end();
 		return n;
@@ -217,7 +245,8 @@ export class TCP {
 		later(() => {
 			if (this.#ended) return;
 			this.#ended = true;
-			if (this.#socket.state !== 0) this.#socket.close();
+			const socket = this.#socket;
+			if (socket !== null && socket.state !== 0) socket.close();
 			this.#onError?.call(this);
 		});
 	}
