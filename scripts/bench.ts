@@ -10,10 +10,11 @@ import { e2eThroughput } from "../bench/e2e-throughput.js";
 import { footprint } from "../bench/footprint.js";
 import { nodeThroughput } from "../bench/node-throughput.js";
 import { pushLatency } from "../bench/push-latency.js";
+import { receiveModes } from "../bench/receive-modes.js";
 import { formatTable, type Section, type Target } from "../bench/section.js";
 import { xsCost } from "../bench/xs-cost.js";
 
-const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack];
+const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack, receiveModes];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 

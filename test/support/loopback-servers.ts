@@ -1,5 +1,6 @@
-// Loopback peers for end-to-end tests: echo servers, an HTTP server and a
-// tiny MQTT broker. Every server listens on 127.0.0.1 and port 0.
+// Loopback peers for end-to-end tests: echo servers, an HTTP server, a
+// WebSocket echo server and a tiny MQTT broker. Every server listens on 127.0.0.1 and port 0.
+import { createHash } from "node:crypto";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
@@ -87,11 +88,16 @@ export function httpServer(body: Uint8Array): Promise<Peer> {
 
 export interface Broker extends Peer {
 	published: { topic: string; payload: Uint8Array }[];
+	keepAlives: number[]; // seconds, from each CONNECT
+	pings: number; // PINGREQs answered
 }
 
-// Enough MQTT 3.1.1 for CONNECT/CONNACK, PUBLISH QoS 1/PUBACK, DISCONNECT.
+// Enough MQTT 3.1.1 for CONNECT/CONNACK, PUBLISH QoS 1/PUBACK,
+// PINGREQ/PINGRESP, DISCONNECT.
 export async function mqttBroker(): Promise<Broker> {
 	const published: Broker["published"] = [];
+	const keepAlives: number[] = [];
+	const counts = { pings: 0 };
 	const peer = await listen(createServer((socket) => {
 		let pending = Buffer.alloc(0);
 		socket.on("data", (data) => {
@@ -109,7 +115,14 @@ export async function mqttBroker(): Promise<Broker> {
 				const type = pending[0] >> 4;
 				const body = pending.subarray(at, at + length);
 				pending = pending.subarray(at + length);
-				if (type === 1) socket.write(Buffer.from([0x20, 2, 0, 0]));
+				if (type === 1) {
+					keepAlives.push(body.readUInt16BE(8)); // after the protocol name "MQTT", its level and the flags
+					socket.write(Buffer.from([0x20, 2, 0, 0]));
+				}
+				else if (type === 12) {
+					counts.pings++;
+					socket.write(Buffer.from([0xd0, 0]));
+				}
 				else if (type === 3) {
 					const topicLength = body.readUInt16BE(0);
 					const topic = body.subarray(2, 2 + topicLength).toString("latin1");
@@ -122,7 +135,9 @@ export async function mqttBroker(): Promise<Broker> {
 		});
 		socket.on("error", () => {});
 	}));
-	return { ...peer, published };
+	return { ...peer, published, keepAlives, get pings() {
+		return counts.pings;
+	} };
 }
 
 // Bytes that break naive parsers: CR, LF, "OK" lines, URC look-alikes, NUL, Ctrl-Z, 0xFF.
@@ -143,4 +158,67 @@ export function hostilePayload(length: number, seed = 1): Uint8Array {
 		else out[i++] = Math.floor(random() * 256);
 	}
 	return out;
+}
+
+export interface WebSocketServer extends Peer {
+	received: { opcode: number; data: Uint8Array }[]; // data frames, unmasked
+	unmaskedFrames: number; // client frames without the mask bit (RFC 6455 forbids them)
+}
+
+export function webSocketAccept(key: string): string {
+	return createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+}
+
+// A WebSocket echo server: answers an Upgrade on any path with 101 and echoes
+// every text and binary frame (unmasked, as a server sends); answers a close
+// frame with a close frame, then ends the connection.
+export async function webSocketEcho(): Promise<WebSocketServer> {
+	const received: WebSocketServer["received"] = [];
+	const server = createHttpServer((_request, response) => response.writeHead(426).end());
+	const result: WebSocketServer = { port: 0, close: async () => {}, received, unmaskedFrames: 0 };
+	server.on("upgrade", (request, socket: Socket, head: Buffer) => {
+		socket.on("error", () => {});
+		socket.setNoDelay(true);
+		socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+			+ `Sec-WebSocket-Accept: ${webSocketAccept(String(request.headers["sec-websocket-key"]))}\r\n\r\n`);
+		let pending = Buffer.from(head);
+		const frames = (data: Buffer) => {
+			pending = Buffer.concat([pending, data]);
+			for (;;) {
+				if (pending.length < 2) return;
+				const masked = (pending[1] & 128) !== 0;
+				let length = pending[1] & 127, at = 2;
+				if (length === 126) {
+					if (pending.length < 4) return;
+					length = pending.readUInt16BE(2);
+					at = 4;
+				}
+				else if (length === 127) {
+					if (pending.length < 10) return;
+					length = Number(pending.readBigUInt64BE(2));
+					at = 10;
+				}
+				if (pending.length < at + (masked ? 4 : 0) + length) return;
+				const mask = masked ? pending.subarray(at, at + 4) : Buffer.alloc(4);
+				at += masked ? 4 : 0;
+				const data = Buffer.from(pending.subarray(at, at + length).map((b, i) => b ^ mask[i & 3]));
+				const opcode = pending[0] & 15;
+				pending = pending.subarray(at + length);
+				if (!masked) result.unmaskedFrames++;
+				const header = length < 126 ? Buffer.from([0x80 | opcode, length]) : Buffer.from([0x80 | opcode, 126, length >> 8, length & 255]);
+				if (opcode === 1 || opcode === 2) {
+					received.push({ opcode, data: Uint8Array.from(data) });
+					socket.write(Buffer.concat([header, data]));
+				}
+				else if (opcode === 8) {
+					socket.end(Buffer.concat([header, data]));
+					return;
+				}
+			}
+		};
+		socket.on("data", frames);
+		frames(Buffer.alloc(0));
+	});
+	const peer = await listen(server as unknown as Server);
+	return Object.assign(result, peer);
 }
