@@ -36,9 +36,15 @@ export interface ReaderEvents {
 	// The run ended; `missing` bytes never came (aborted), `badDigits` hex
 	// digits were not hex (decoded as 0).
 	onPayloadEnd(missing: number, badDigits: number): void;
-	// The byte after a complete payload run was not CR or LF: the header's
-	// length was damaged, so more payload bytes may have been taken for a line.
-	onPayloadOverrun?(): void;
+	// The bytes after a complete payload run were not the CR LF the module
+	// puts there. `atStake`: the run's length when the damage stays inside it
+	// (an LF came first: the run was one byte short and took the CR, so a byte
+	// of it was dropped on the line); -1 when the header's length itself was
+	// damaged, so bytes of unknown number were taken for a line or as payload.
+	onPayloadDamaged?(atStake: number): void;
+	// A line longer than the ring was dropped. The module's own lines are
+	// short: it was payload whose header was damaged (data lost).
+	onLineDropped?(): void;
 }
 
 export interface ReaderStats {
@@ -54,13 +60,16 @@ export interface ReaderStats {
 const LINE_MODE = 0;
 const PAYLOAD_MODE = 1;
 const HEX_SCRATCH = 64;
-// The most payload one header can announce: +QIRD reads at most 512 bytes and
-// the module pushes a TCP segment at most. A larger count is a damaged header:
-// taking it would swallow the following lines as data.
-export const MAX_PAYLOAD = 4096;
+// The most payload one header can announce: +QIRD reads at most 512 bytes, and
+// the module pushes at most a TCP segment (an Ethernet MSS; a UDP datagram is
+// no larger on NB-IoT). A larger count is a damaged header: taking it would
+// swallow the following lines as data. The line goes up as it is, so that its
+// owner reports the bytes at stake.
+export const MAX_READ_PAYLOAD = 512;
+export const MAX_PUSH_PAYLOAD = 1460;
 const NO_WRAP = -1;
 // The longest view mode 1 header up to its data's comma:
-// +QIURC: "recv",4,4096, is 23 bytes.
+// +QIURC: "recv",4,1460, is 23 bytes.
 const MAX_HEADER = 32;
 
 export class Reader {
@@ -86,7 +95,8 @@ export class Reader {
 	#hexRun = false; // this run is hex (fixed at its start)
 	#scratch = new Uint8Array(HEX_SCRATCH);
 	#scratchCount = 0;
-	#trailer = false; // a payload run just ended: the next byte must be CR or LF
+	#trailer = false; // a payload run just ended: the next byte must be CR
+	#runLength = 0; // bytes the last run announced
 	#paused = false;
 
 	constructor(events: ReaderEvents, capacity = 256) {
@@ -125,7 +135,7 @@ export class Reader {
 			if (this.#trailer) {
 				this.#trailer = false;
 				const c = chunk[i];
-				if (c !== CR && c !== LF) this.#events.onPayloadOverrun?.();
+				if (c !== CR) this.#events.onPayloadDamaged?.(c === LF ? this.#runLength : -1);
 			}
 			// A view mode 1 header ends at a comma, with its payload behind it on
 			// the same line: look for that comma first, so that the search for
@@ -205,6 +215,7 @@ export class Reader {
 		this.stats.bytesDiscarded += this.ring.count + more;
 		this.ring.discard(this.ring.count);
 		this.#discarding = true;
+		this.#events.onLineDropped?.();
 	}
 
 	// A complete line in bytes[start, end) under `mask`: skip the CR and NUL
@@ -264,7 +275,7 @@ export class Reader {
 		const line = this.line;
 		line.set(ring.bytes, ring.headIndex, ring.count, ring.capacity - 1);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
-		if (announced <= 0 || announced > MAX_PAYLOAD) {
+		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) {
 			// Not a header after all (e.g. "+QIRD: (0-4),(1-512)"): undo and let
 			// line mode carry on.
 			ring.dropNewest(at - i);
@@ -294,7 +305,7 @@ export class Reader {
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
 			if (line.startsWith(QIRD_HEADER)) {
 				const n = line.int(0, 0);
-				if (n > 0 && n <= MAX_PAYLOAD) line.payloadLength = n;
+				if (n > 0 && n <= MAX_READ_PAYLOAD) line.payloadLength = n;
 			}
 		}
 		else if (line.kind === K.URC_RECV) {
@@ -302,7 +313,7 @@ export class Reader {
 			const n = line.int(2, 0);
 			// At a line end in view mode 1, "recv",id,n is a buffer-mode notice
 			// (a pushed one would have had its data after a third comma).
-			if (id >= 0 && n > 0 && n <= MAX_PAYLOAD && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
+			if (id >= 0 && n > 0 && n <= MAX_PUSH_PAYLOAD && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
 				line.payloadLength = n;
 				connectId = id;
 			}
@@ -333,6 +344,7 @@ export class Reader {
 		this.#remaining = this.#hexRun ? length * 2 : length;
 		this.#hexHigh = -1;
 		this.#badDigits = 0;
+		this.#runLength = length;
 		this.#events.onPayloadStart(connectId, length);
 	}
 

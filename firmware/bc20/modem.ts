@@ -125,6 +125,9 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 	return value;
 }
 
+// The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
+const LONGEST_PLAIN_QIURC = 64;
+
 export class BC20 {
 	readonly stats: ModemStats = { pushBytesDropped: 0 };
 	#channel: Channel;
@@ -190,9 +193,12 @@ export class BC20 {
 				slot?.pushEnd(missing, badDigits);
 			},
 			onTraceLine: (line) => this.#onTraceLine(line),
-			onPayloadDamaged: (id, command) => {
-				if (id >= 0) this.#slots[id]?.payloadDamaged();
-				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged();
+			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
+			// may have been data pushed to a socket, which nothing will repeat.
+			onLineDropped: () => this.#pushMayBeLost(),
+			onPayloadDamaged: (id, command, atStake) => {
+				if (id >= 0) this.#slots[id]?.payloadDamaged(atStake);
+				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged(atStake);
 			},
 		};
 		this.#channel = new Channel({
@@ -205,6 +211,7 @@ export class BC20 {
 			readSpec: qirdSpec(baud),
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
+			dropped: this.stats,
 			get showLength() {
 				return settings.showLength;
 			},
@@ -465,7 +472,15 @@ export class BC20 {
 		}
 		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
-		else if (kind === URC_QIURC_OTHER) this.#damagedLine();
+		else if (kind === URC_QIURC_OTHER) {
+			this.#damagedLine();
+			// Longer than any +QIURC without data: a pushed header with its data.
+			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
+		}
+	}
+
+	#pushMayBeLost(): void {
+		for (const slot of this.#slots) slot.pushMayBeLost();
 	}
 
 	// A line that may have been a damaged "recv" notice: the module will not

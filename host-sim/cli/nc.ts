@@ -6,9 +6,13 @@
 //   UDP sends each stdin chunk as datagrams of at most 512 bytes (the most
 //   AT+QISENDEX carries, and binary data goes as hex) and ends MS
 //   (--wait, default 1000) after stdin ended and the last byte was sent or received.
-// Exit 0 only when every stdin byte was sent (SEND OK). When some were not
-// (the peer closed first, SEND FAIL), one line on stderr says how many and
-// the exit code is 1; every byte received has been written to stdout by then.
+// Exit 0 only when every stdin byte was sent (SEND OK) and every byte received
+// reached stdout intact. When some were not sent (the peer closed first, SEND
+// FAIL), one line on stderr says how many and the exit code is 1; every byte
+// received has been written to stdout by then. Received bytes lost or
+// perhaps damaged on the line are counted in that line too (a count no
+// smaller than the damage), or said to be of unknown number when the stream
+// had to end at a gap.
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
 import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
@@ -35,6 +39,8 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const pending: Uint8Array[] = []; // stdin data not yet taken by the socket
 			let stdinBytes = 0; // read from stdin
 			let sendProblem = ""; // the first warning about bytes not sent (the end line counts them)
+			let receivedLost = 0; // received bytes lost or perhaps damaged
+			let receivedGap = false; // ... and some of unknown number
 			let stdinEnded = false;
 			let peerClosed = false;
 			let idle: ReturnType<typeof setTimeout> | undefined;
@@ -63,15 +69,20 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				const unsent = stdinBytes - socket.stats.sent;
 				const unknown = socket.stats.unknown;
 				if (stdinEnded && unsent === 0) {
-					finish(0);
+					if (receivedLost === 0 && !receivedGap) finish(0);
+					else finish(1, new Error(receivedLoss()));
 					return;
 				}
 				const perhaps = unknown > 0 ? ` (${unknown} perhaps: no SEND OK / SEND FAIL came)` : "";
-				finish(1, new Error(!stdinEnded
+				finish(1, new Error((!stdinEnded
 					? `the peer closed the connection before the end of stdin: ${unsent} of the ${stdinBytes} bytes read from stdin not sent${perhaps}, the rest not read`
 					: peerClosed ? `the peer closed the connection: ${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}`
-					: `${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}${sendProblem ? ` (first: ${sendProblem})` : ""}`));
+					: `${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}${sendProblem ? ` (first: ${sendProblem})` : ""}`) +
+					(receivedLost > 0 || receivedGap ? "; " + receivedLoss() : "")));
 			};
+			const receivedLoss = () => receivedGap
+				? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
+				: `${receivedLost} received bytes lost or damaged on the line`;
 			const finish = (code: number, error?: Error) => {
 				clearTimeout(idle);
 				streams.stdin.removeListener("data", onStdin);
@@ -114,7 +125,10 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					finishIfDone();
 				},
 				onWarning(warning: BC20Error) {
-					// Bytes not sent are counted in the one line that ends nc.
+					// Bytes not sent, and bytes received but lost, are counted in the one
+					// line that ends nc.
+					if (warning.lost > 0) receivedLost += warning.lost;
+					else if (warning.lost < 0) receivedGap = true;
 					if (warning.count > 0) sendProblem ||= warning.message;
 					else process.stderr.write(`bc20 nc: ${warning.message}\n`);
 				},
@@ -124,6 +138,11 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 						// be sent, and what was received has been read.
 						peerClosed = true;
 						finishSent();
+						return;
+					}
+					if (error.lost !== 0 || receivedLost > 0 || receivedGap) {
+						if (error.lost < 0) receivedGap = true;
+						finish(1, new Error(`${error.message}; ${receivedLoss()}`));
 						return;
 					}
 					finish(1, error);
