@@ -25,7 +25,7 @@ import * as K from "./line-kind.js";
 import { Reader, type ReaderEvents } from "./reader.js";
 import { Resync } from "./resync.js";
 import {
-	DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, NO_LINES,
+	DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, NO_LINES,
 	Result,
 } from "./result.js";
 import type { Clock, Transport } from "./seams.js";
@@ -166,6 +166,14 @@ export class Channel implements ReaderEvents {
 	// Whether the line is known to be in step (no probe owed).
 	get synced(): boolean {
 		return this.#resync.synced;
+	}
+
+	// Whether `command` (a reused command object) still owes its second-stage
+	// line (SEND OK / SEND FAIL / CLOSE OK) after a timeout: the module refuses
+	// another send on that socket until it came (manual 4.1.2), so its owner
+	// waits. The channel serves the wire again when the line comes or the wait ends.
+	owes(command: Command): boolean {
+		return this.#lateThen !== 0 && this.#late === command && this.#clock.now() <= this.#lateUntil;
 	}
 
 	// The owner has a command for the wire: written at once when the wire is
@@ -386,10 +394,19 @@ export class Channel implements ReaderEvents {
 		for (;;) {
 			this.#tell();
 			if (this.#current !== null) return;
-			let command = this.#waiting ?? this.#events.nextCommand();
+			let command = this.#waiting;
+			if (command !== null && this.#resync.synced && this.owes(command)) {
+				// Taken before the probe showed that its socket's earlier send still
+				// owes its SEND OK: it goes back to its owner, unwritten.
+				this.#failWaiting(DONE_WITHDRAWN);
+				continue;
+			}
+			command ??= this.#events.nextCommand();
 			if (command === null) {
-				// Idle: no deadline to watch (a payload stall check keeps its timer).
-				if (!this.reader.inPayload) this.#disarm();
+				// Idle: no deadline to watch (a payload stall check and the end of
+				// an owed line's wait keep the timer).
+				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
+				else if (!this.reader.inPayload) this.#disarm();
 				return;
 			}
 			const resync = this.#resync;
@@ -534,6 +551,7 @@ export class Channel implements ReaderEvents {
 		this.#inTurn = true;
 		try {
 			const now = this.#clock.now();
+			if (this.#lateThen !== 0 && now > this.#lateUntil) this.#lateThen = 0;
 			if (this.reader.inPayload) {
 				if (now - this.#lastByteAt >= this.#stallMs) this.reader.abortPayload();
 				else this.#arm(this.#lastByteAt + this.#stallMs);

@@ -10,8 +10,9 @@ export const DONE_REBOOT = 5; // the module rebooted while the command was in fl
 export const DONE_CANCELLED = 6; // dropped from the queue by the owner (e.g. channel reset)
 export const DONE_NOT_SENT = 7; // could not be rendered (too long for the command buffer): nothing was written
 export const DONE_UNSENT = 8; // never written: the resync probe before it went unanswered (module silent)
+export const DONE_WITHDRAWN = 9; // never written: after the probe it still owed a line (channel.owes); issue it again later
 
-const names = ["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent", "not sent (module silent)"];
+const names = ["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent", "not sent (module silent)", "withdrawn"];
 
 export function statusName(status: number): string {
 	return names[status] ?? "unknown";

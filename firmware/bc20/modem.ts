@@ -14,7 +14,7 @@
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { NOISE, URC_CLOSED, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
+import { ECHO, NOISE, URC_CFUN, URC_CLOSED, URC_CPIN, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
@@ -30,6 +30,7 @@ import { type NtpCallback, NtpCommand, type NtpOptions } from "./ntp.js";
 import { type PingCallback, PingCommand, type PingOptions } from "./ping.js";
 import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateCommand } from "./qistate.js";
 import { type CommandCallback, RawCommand } from "./raw-command.js";
+import { RebootCheck } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
@@ -106,6 +107,9 @@ export interface ConfigSettings {
 export interface ModemStats {
 	// Direct-push bytes for sockets the driver does not have open.
 	pushBytesDropped: number;
+	// Reboots found by the reboot check (RDY was lost), and checks made.
+	rebootsDetected: number;
+	rebootChecks: number;
 }
 
 const SEND_SCRATCH = 64;
@@ -129,7 +133,7 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 const LONGEST_PLAIN_QIURC = 64;
 
 export class BC20 {
-	readonly stats: ModemStats = { pushBytesDropped: 0 };
+	readonly stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
 	#channel: Channel;
 	#dispatcher: Dispatcher;
 	#slots: Slot[] = [];
@@ -145,6 +149,8 @@ export class BC20 {
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
+	#rebootCheck: RebootCheck;
+	#checking = false;
 
 	constructor(options: BC20Options) {
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
@@ -212,6 +218,8 @@ export class BC20 {
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
 			dropped: this.stats,
+			suspect: () => this.#suspectReboot(),
+			owes: (command) => this.#channel.owes(command),
 			get showLength() {
 				return settings.showLength;
 			},
@@ -236,6 +244,11 @@ export class BC20 {
 			},
 		};
 		this.#bringUp = new BringUp(bringUpHost);
+		const channel = this.#channel;
+		this.#rebootCheck = new RebootCheck({
+			echoes: () => channel.stats.echoes,
+			verdict: (ok, echoed, listed) => this.#rebootVerdict(ok, echoed, listed),
+		});
 	}
 
 	get state(): ModemState {
@@ -472,6 +485,7 @@ export class BC20 {
 		}
 		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
+		else if (kind === URC_CPIN || kind === URC_CFUN) this.#suspectReboot();
 		else if (kind === URC_QIURC_OTHER) {
 			this.#damagedLine();
 			// Longer than any +QIURC without data: a pushed header with its data.
@@ -497,6 +511,8 @@ export class BC20 {
 
 	#onTraceLine(line: Line): void {
 		if (line.kind === NOISE) this.#damagedLine();
+		// Echo after ATE0: the module may have rebooted (its RDY lost).
+		else if (line.kind === ECHO) this.#suspectReboot();
 		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
 		if (this.#trace !== undefined) this.#trace(line.text());
 	}
@@ -508,6 +524,28 @@ export class BC20 {
 			this.#info = null;
 			this.#bringUp.run(REATTACH);
 		}
+	}
+
+	// A sign that the module may have rebooted without a RDY the driver saw:
+	// AT+QISTATE? decides (reboot-check.ts), one check at a time.
+	#suspectReboot(): void {
+		if (this.#state !== "ready" || this.#checking) return;
+		this.#checking = true;
+		this.stats.rebootChecks++;
+		this.#dispatcher.urgent(this.#rebootCheck);
+	}
+
+	#rebootVerdict(ok: boolean, echoed: boolean, listed: number): void {
+		this.#checking = false;
+		if (!ok || this.#state !== "ready") return;
+		if (echoed) {
+			// Echo is back: the module booted since ATE0. Recover as from RDY.
+			this.stats.rebootsDetected++;
+			this.#cutByReboot = this.#dispatcher.takeAll([]);
+			this.#onRebooted();
+			return;
+		}
+		for (const slot of this.#slots) if (slot.moduleOpen && (listed & (1 << slot.id)) === 0) slot.goneFromModule();
 	}
 
 	// RDY: the channel has failed what was on the wire; fail what was queued

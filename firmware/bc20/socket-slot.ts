@@ -24,7 +24,7 @@ import { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
-	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, type Result,
+	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
 } from "../at/result.js";
 import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
@@ -84,6 +84,11 @@ export interface SlotHost {
 	readonly showLength: boolean;
 	// Where push data for a socket that is not open is counted.
 	readonly dropped: { pushBytesDropped: number };
+	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
+	owes(command: Command): boolean;
+	// A command on a socket the driver holds open was refused: the module may
+	// have rebooted without a RDY the driver saw.
+	suspect(): void;
 }
 
 // The most bytes one pushed header can announce (see the reader).
@@ -213,7 +218,7 @@ export class Slot implements Worker {
 		const sending = !this.#txDead && (this.udp ? this.txLengths.count > 0 : this.tx.count > 0);
 		if (this.#appClosed) {
 			// Data written before close() still goes out, then the socket closes.
-			if (sending) return this.#prepareSend();
+			if (sending) return this.#sendAllowed() ? this.#prepareSend() : null;
 			return this.#closePending ? this.#close : null;
 		}
 		const draining = this.#needRead && this.mode === BUFFER_MODE;
@@ -230,7 +235,7 @@ export class Slot implements Worker {
 			this.#switch = null;
 			return command;
 		}
-		if (this.state === CONNECTED && sending) return this.#prepareSend();
+		if (this.state === CONNECTED && sending && this.#sendAllowed()) return this.#prepareSend();
 		if (this.#closePending && !draining) return this.#close;
 		return null;
 	}
@@ -414,6 +419,17 @@ export class Slot implements Worker {
 			this.#lostAtEnd = lost;
 		}
 		this.state = CLOSING;
+		this.#dispatcher.soon();
+	}
+
+	// The module no longer lists this connectID (AT+QISTATE?): the connection
+	// is gone without a "closed" URC the driver saw; nothing is left to close.
+	goneFromModule(): void {
+		if (this.state === INITIAL) return;
+		this.#moduleOpen = false;
+		this.#closePending = false;
+		if (this.#reasonCode === 0) this.#reasonDetail = "the module no longer lists this socket (AT+QISTATE?)";
+		this.#fail(567);
 		this.#dispatcher.soon();
 	}
 
@@ -657,6 +673,12 @@ export class Slot implements Worker {
 
 	// ---- sends (SendCommand) ----
 
+	// Not while the module may still answer an earlier send of this socket: it
+	// would refuse this one (manual 4.1.2) and the late line could be taken for it.
+	#sendAllowed(): boolean {
+		return !this.#host.owes(this.#send);
+	}
+
 	#prepareSend(): Command {
 		const plan = planSend(this.tx, this.udp ? this.txLengths.peek() : 0, this.#host.textSend);
 		const hex = plan < 0;
@@ -667,6 +689,11 @@ export class Slot implements Worker {
 	sent(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
+		if (status === DONE_WITHDRAWN) {
+			// Never written: the bytes stay in tx for a later send.
+			this.#inflight = 0;
+			return;
+		}
 		if (status === DONE_REBOOT && this.#inflight > 0) {
 			const n = this.#inflight, offset = this.#txOffset;
 			this.#inflight = 0;
@@ -915,6 +942,9 @@ export class Slot implements Worker {
 				error.offset = offset;
 				error.count = count;
 			}
+			// The module says it does not know this socket: has it rebooted?
+			if (this.state === CONNECTED && this.#moduleOpen && (error.code === 552 || error.code === 567 || error.code === 572))
+				this.#host.suspect();
 			if (this.state !== INITIAL) this.callbacks.onWarning?.call(this.owner as Socket, error);
 			this.#dispatcher.soon();
 		});

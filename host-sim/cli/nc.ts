@@ -1,18 +1,18 @@
 // bc20 nc [-u] HOST PORT: a socket through the module, netcat style. stdin
 // goes to the socket, the socket's data to stdout, binary-safe.
-//   TCP ends once stdin has ended, every byte written was settled by the
-//   module (SEND OK, or reported failed), and the peer closed; with --wait MS
-//   it also ends after MS idle once stdin ended and all was sent.
+//   It ends when the peer closes (TCP), or MS (--wait, default 1000) after
+//   stdin ended, the module settled every byte written (SEND OK, SEND FAIL,
+//   or no answer in time) and nothing came for MS: whatever the peer does, nc
+//   ends within a bound once stdin has ended.
 //   UDP sends each stdin chunk as datagrams of at most 512 bytes (the most
-//   AT+QISENDEX carries, and binary data goes as hex) and ends MS
-//   (--wait, default 1000) after stdin ended and the last byte was sent or received.
-// Exit 0 only when every stdin byte was sent (SEND OK) and every byte received
-// reached stdout intact. When some were not sent (the peer closed first, SEND
-// FAIL), one line on stderr says how many and the exit code is 1; every byte
-// received has been written to stdout by then. Received bytes lost or
-// perhaps damaged on the line are counted in that line too (a count no
-// smaller than the damage), or said to be of unknown number when the stream
-// had to end at a gap.
+//   AT+QISENDEX carries, and binary data goes as hex).
+// Exit 0 only when every stdin byte was sent (SEND OK). Otherwise one line
+// on stderr says how many of the bytes read from stdin were not sent and how
+// many are of unknown fate (written, but no SEND OK / SEND FAIL came), and
+// why; the exit code is 1. Every byte received has been written to stdout by then.
+// Received bytes lost or perhaps damaged on the line also make the exit code
+// 1: that line counts them (a count no smaller than the damage), or says
+// their number is unknown and the stream ended at the gap.
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
 import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
@@ -32,7 +32,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 	const [host, portText] = args.positional;
 	const port = portNumber(portText, "PORT");
 	const udp = args.flags.has("-u");
-	const wait = args.options.has("--wait") ? intOption(args, "--wait", 1000, 0, 3600000) : udp ? 1000 : -1;
+	const wait = intOption(args, "--wait", 1000, 0, 3600000);
 	const session = await connect(args);
 	try {
 		return await new Promise<number>((resolve, reject) => {
@@ -56,29 +56,35 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const finishIfDone = () => {
 				if (!stdinEnded || !settled()) return;
 				if (!udp && peerClosed) {
-					finishSent();
+					finishSent("");
 					return;
 				}
-				if (wait >= 0) {
-					clearTimeout(idle);
-					idle = setTimeout(finishSent, wait);
-				}
+				clearTimeout(idle);
+				idle = setTimeout(() => finishSent(""), wait);
 			};
-			// The end: exit 0 if every byte read from stdin was sent, else say how many were not.
-			const finishSent = () => {
-				const unsent = stdinBytes - socket.stats.sent;
-				const unknown = socket.stats.unknown;
-				if (stdinEnded && unsent === 0) {
-					if (receivedLost === 0 && !receivedGap) finish(0);
-					else finish(1, new Error(receivedLoss()));
+			// The end: exit 0 if every byte read from stdin was sent, else say how
+			// many were not sent and how many are of unknown fate, and why.
+			// `ended`: why the socket ended, if it did other than by the peer's close.
+			const finishSent = (ended: string) => {
+				const { sent, unknown } = socket.stats;
+				const notSent = stdinBytes - sent - unknown;
+				const lossy = receivedLost > 0 || receivedGap;
+				if (stdinEnded && ended === "" && notSent === 0 && unknown === 0) {
+					if (lossy) finish(1, new Error(receivedLoss()));
+					else finish(0);
 					return;
 				}
-				const perhaps = unknown > 0 ? ` (${unknown} perhaps: no SEND OK / SEND FAIL came)` : "";
-				finish(1, new Error((!stdinEnded
-					? `the peer closed the connection before the end of stdin: ${unsent} of the ${stdinBytes} bytes read from stdin not sent${perhaps}, the rest not read`
-					: peerClosed ? `the peer closed the connection: ${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}`
-					: `${unsent} of the ${stdinBytes} bytes from stdin not sent${perhaps}${sendProblem ? ` (first: ${sendProblem})` : ""}`) +
-					(receivedLost > 0 || receivedGap ? "; " + receivedLoss() : "")));
+				// A socket that never opened: its own error says it all.
+				if (ended !== "" && stdinBytes === 0) {
+					finish(1, new Error(ended + (lossy ? "; " + receivedLoss() : "")));
+					return;
+				}
+				const perhaps = unknown > 0 ? `, ${unknown} of unknown fate (no SEND OK / SEND FAIL came)` : "";
+				const counts = `${notSent} of the ${stdinBytes} bytes ${stdinEnded ? "from" : "read from"} stdin not sent${perhaps}`;
+				finish(1, new Error((ended !== "" ? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
+					: !stdinEnded ? `the peer closed the connection before the end of stdin: ${counts}, the rest not read`
+					: peerClosed ? `the peer closed the connection: ${counts}`
+					: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`) + (lossy ? "; " + receivedLoss() : "")));
 			};
 			const receivedLoss = () => receivedGap
 				? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
@@ -133,19 +139,14 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					else process.stderr.write(`bc20 nc: ${warning.message}\n`);
 				},
 				onError(error: BC20Error) {
+					// The socket has ended: every byte written is settled, nothing more can
+					// be sent, and what was received has been read.
+					if (error.lost < 0) receivedGap = true;
 					if (error.code === E_PEER_CLOSED) {
-						// The socket has ended: every byte written is settled, nothing more can
-						// be sent, and what was received has been read.
 						peerClosed = true;
-						finishSent();
-						return;
+						finishSent("");
 					}
-					if (error.lost !== 0 || receivedLost > 0 || receivedGap) {
-						if (error.lost < 0) receivedGap = true;
-						finish(1, new Error(`${error.message}; ${receivedLoss()}`));
-						return;
-					}
-					finish(1, error);
+					else finishSent(error.message);
 				},
 			});
 			streams.stdin.on("data", onStdin);

@@ -182,6 +182,10 @@ function world(chunking: object): World {
 	// A line the driver cannot place (an unknown +QIURC) may have been a damaged
 	// "recv" notice: it reads every buffer-mode socket once, to lose nothing.
 	for (const id of [0, 2, 3, 4]) h.fake.always(`AT+QIRD=${id},512`, "\r\n+QIRD: 0\r\n" + OK);
+	// A boot banner (+CPIN: READY, +CFUN: 1) in a healthy session raises a
+	// reboot check: the module lists its sockets and does not echo, so nothing changes.
+	h.fake.always("AT+QISTATE?", [0, 1, 2, 3].map((id) => "\r\n+QISTATE: " + id + ",\"TCP\",\"127.0.0.1\",9000,4000,2,1," +
+		(id === 2 ? 1 : 0) + "\r\n").join("") + OK);
 	return w;
 }
 

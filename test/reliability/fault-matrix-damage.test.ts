@@ -47,7 +47,9 @@ for (const fault of ["dropRate", "corruptRate"] as const) {
 						`${payload.length - back.length} of ${payload.length} bytes never came back, ${lost} reported lost (${s.log.describe()})`);
 				}
 				if (s.socket.state !== 0) s.socket.close();
-				await s.ended(12000);
+				// Sends still queued go out first; one whose SEND OK is owed (its OK
+				// came late) waits up to another SEND OK deadline (10 s) before the next.
+				await s.ended(25000);
 			}
 			assert.equal(crashes, []);
 			assert.is(await roundTrip(session.modem, echo.port, 15000), "");

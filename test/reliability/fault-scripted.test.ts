@@ -22,13 +22,15 @@ test("a SEND OK that never comes: that send is reported unknown, and the next se
 	socket.write(bytes("first"));
 	h.advance(11000);
 	assert.equal(h.takeLog(), ["0 warning 1007 0+5", "0 writable 2048"]);
-	// The module accepted a new QISEND on this socket, so the old SEND OK is
-	// not pending any more (manual 4.1.2: a QISEND while one is pending gets
-	// ERROR): this SEND OK is the new send's.
+	// The old SEND OK may still come for another SEND OK deadline: until then
+	// no send goes to this socket (manual 4.1.2: a QISEND while one is pending
+	// gets ERROR). After it, this SEND OK is the new send's.
 	h.fake.expect("AT+QISEND=0,6,second", OK + "\r\nSEND OK\r\n");
 	socket.write(bytes("second"));
 	h.advance(1000);
-	assert.equal(h.takeLog(), ["0 writable 2048"], "the second send completed at once");
+	assert.equal(h.fake.written.slice(-1), ["AT+QISEND=0,5,first"], "no send while the first one's SEND OK is owed");
+	h.advance(10000);
+	assert.equal(h.takeLog(), ["0 writable 2048"], "the second send completed once the wait was over");
 	assert.equal(socket.stats, { written: 11, sent: 6, failed: 0, unknown: 5, received: 0, lost: 0 });
 	assert.equal(h.fake.unexpected, []);
 });

@@ -1,0 +1,50 @@
+// Late answers: a send whose OK came only after its deadline still owes its
+// SEND OK / SEND FAIL, and nothing else goes to that socket until it came
+// (the module refuses a send while one is pending, manual 4.1.2).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { OK, ready } from "../support/bc20-harness.js";
+import { bytes } from "../support/bytes.js";
+
+const OPEN0 = "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0";
+
+test("a send answered OK after its deadline: the next send of that socket waits for the owed SEND OK", () => {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	h.takeLog();
+	h.fake.expect("AT+QISEND=0,5,hello", ""); // the module is slow: no answer in time
+	socket.write(bytes("hello"));
+	h.advance(600);
+	// The probe before the next command: the send's late OK comes first.
+	h.fake.expect("AT+CGATT?", OK + "\r\n+CGATT: 1\r\n" + OK);
+	socket.write(bytes("world"));
+	h.settle();
+	assert.equal(h.fake.written.slice(-1), ["AT+CGATT?"]);
+	h.advance(1000);
+	assert.equal(h.fake.written.slice(-1), ["AT+CGATT?"], "no send while the first one's SEND OK is owed");
+	h.fake.expect("AT+QISEND=0,5,world", OK + "\r\nSEND OK\r\n");
+	h.fake.send("\r\nSEND OK\r\n");
+	h.settle();
+	assert.equal(h.fake.written.slice(-1), ["AT+QISEND=0,5,world"]);
+	assert.equal(socket.stats, { written: 10, sent: 10, failed: 0, unknown: 0, received: 0, lost: 0 });
+	assert.equal(h.fake.unexpected, []);
+});
+
+test("an owed SEND OK that never comes: the socket sends again once the wait is over", () => {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	h.fake.expect("AT+QISEND=0,5,hello", "");
+	socket.write(bytes("hello"));
+	h.advance(600);
+	h.fake.expect("AT+CGATT?", OK + "\r\n+CGATT: 1\r\n" + OK);
+	socket.write(bytes("world"));
+	h.fake.expect("AT+QISEND=0,5,world", OK + "\r\nSEND OK\r\n");
+	h.advance(30000);
+	assert.equal(h.fake.written.slice(-1), ["AT+QISEND=0,5,world"]);
+	assert.is(socket.stats.sent, 5);
+	assert.is(socket.stats.unknown, 5);
+});
+
+test.run();
