@@ -5,6 +5,7 @@
 // Every comparison is a ratio of two figures measured in the same run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem, type } from "node:os";
+import { deviceCost } from "../bench/device-cost.js";
 import { e2eThroughput } from "../bench/e2e-throughput.js";
 import { footprint } from "../bench/footprint.js";
 import { nodeThroughput } from "../bench/node-throughput.js";
@@ -12,7 +13,9 @@ import { pushLatency } from "../bench/push-latency.js";
 import { formatTable, type Section, type Target } from "../bench/section.js";
 import { xsCost } from "../bench/xs-cost.js";
 
-const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency];
+// BENCH_ONLY=key,key runs only those sections.
+const ONLY = process.env.BENCH_ONLY?.split(",");
+const SECTIONS: Section[] = [deviceCost, nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
 	const started = performance.now();
 	const sections: Record<string, unknown> = {};
 	const targets: Target[] = [];
-	for (const section of SECTIONS) {
+	for (const section of SECTIONS.filter((s) => ONLY === undefined || ONLY.includes(s.key))) {
 		const t0 = performance.now();
 		console.log(`\n${section.title}\n`);
 		const result = await section.run();

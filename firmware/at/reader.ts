@@ -12,7 +12,7 @@
 //
 // Nothing here allocates after construction. `receive` never throws on any
 // input and consumes at least one byte per step, so it cannot spin.
-import { COMMA, CR, hexValue, LF } from "./ascii.js";
+import { COMMA, CR, HEX_VALUE, LF } from "./ascii.js";
 import { ByteRing } from "./byte-ring.js";
 import { Line } from "./line.js";
 import * as K from "./line-kind.js";
@@ -59,7 +59,7 @@ export interface ReaderStats {
 
 const LINE_MODE = 0;
 const PAYLOAD_MODE = 1;
-const HEX_SCRATCH = 64;
+const HEX_SCRATCH = 256;
 // The most payload one header can announce: +QIRD reads at most 512 bytes, and
 // the module pushes at most a TCP segment (an Ethernet MSS; a UDP datagram is
 // no larger on NB-IoT). A larger count is a damaged header: taking it would
@@ -356,20 +356,33 @@ export class Reader {
 			this.stats.payloadBytes += n;
 		}
 		else {
+			// One pass, one table read per digit; the state lives in locals and
+			// goes back to the fields once.
 			const scratch = this.#scratch;
-			for (let k = i; k < i + n; k++) {
-				let v = hexValue(chunk[k]);
+			let high = this.#hexHigh, count = this.#scratchCount, bad = 0;
+			const stop = i + n;
+			for (let k = i; k < stop; k++) {
+				let v = HEX_VALUE[chunk[k]];
 				if (v < 0) {
 					v = 0;
-					this.#badDigits++;
-					this.stats.hexErrors++;
+					bad++;
 				}
-				if (this.#hexHigh < 0) this.#hexHigh = v;
+				if (high < 0) high = v;
 				else {
-					scratch[this.#scratchCount++] = (this.#hexHigh << 4) | v;
-					this.#hexHigh = -1;
-					if (this.#scratchCount === HEX_SCRATCH) this.#flushHex();
+					scratch[count++] = (high << 4) | v;
+					high = -1;
+					if (count === HEX_SCRATCH) {
+						this.#scratchCount = count;
+						this.#flushHex();
+						count = 0;
+					}
 				}
+			}
+			this.#hexHigh = high;
+			this.#scratchCount = count;
+			if (bad > 0) {
+				this.#badDigits += bad;
+				this.stats.hexErrors += bad;
 			}
 		}
 		this.#remaining -= n;

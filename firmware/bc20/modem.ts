@@ -32,7 +32,8 @@ import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateComman
 import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { RebootCheck } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
-import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
+import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, type Slot, type SlotHost } from "./socket-slot.js";
+import { SocketTable } from "./socket-table.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
 
 export interface BC20Options {
@@ -54,7 +55,8 @@ export interface BC20Options {
 	// Per-socket transmit buffer, 256-32768 bytes, rounded up to a power of two
 	// (default 2048). When full, write() takes what fits (TCP) or nothing (UDP).
 	txBufferSize?: number;
-	// AT+QICFG="dataformat",0,<1|0>: received data as hex (default true).
+	// AT+QICFG="dataformat",0,<1|0>: received data as hex (default false:
+	// text takes half the UART time and a quarter of the decoding work; see README).
 	receiveHex?: boolean;
 	// AT+QICFG="viewmode": 0 header CR LF data, 1 header comma data (default 1).
 	viewMode?: number;
@@ -136,7 +138,10 @@ export class BC20 {
 	readonly stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
 	#channel: Channel;
 	#dispatcher: Dispatcher;
-	#slots: Slot[] = [];
+	#slots: Slot[];
+	// A transport may read the module's bytes into this before receive(): they
+	// then move into a socket natively (see socket-table.ts).
+	readonly inputBuffer: Uint8Array;
 	#settings: BringUpSettings;
 	#bringUp: BringUp;
 	#trace: ((line: string) => void) | undefined;
@@ -166,7 +171,7 @@ export class BC20 {
 		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
 		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
 		this.#settings = {
-			receiveHex: flag(options.receiveHex, "receiveHex", true),
+			receiveHex: flag(options.receiveHex, "receiveHex", false),
 			viewMode: checkInt(options.viewMode, 0, 1, "viewMode", 1),
 			showLength: flag(options.showLength, "showLength", true),
 			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
@@ -224,7 +229,9 @@ export class BC20 {
 				return settings.showLength;
 			},
 		};
-		for (let id = 0; id < sockets; id++) this.#slots.push(new Slot(id, rxSize, txSize, slotHost));
+		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
+		this.#slots = table.slots;
+		this.inputBuffer = table.input;
 		dispatcher.setWorkers(this.#slots);
 		const bringUpHost: BringUpHost = {
 			dispatcher,

@@ -20,7 +20,7 @@
 // mode with showlength 1, a datagram is a module "node": +QIRD: <n>,<remaining>
 // tells where it ends. Without showlength each +QIRD response is taken as one
 // datagram (true for datagrams up to 512 bytes read with room for 512).
-import { ByteRing } from "../at/byte-ring.js";
+import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
@@ -156,10 +156,10 @@ export class Slot implements Worker {
 	#lateOffset = 0;
 	#lateCount = 0;
 
-	constructor(id: number, rxSize: number, txSize: number, host: SlotHost) {
+	constructor(id: number, rx: ByteRing, tx: ByteRing, host: SlotHost) {
 		this.id = id;
-		this.rx = new ByteRing(rxSize);
-		this.tx = new ByteRing(txSize);
+		this.rx = rx;
+		this.tx = tx;
 		this.#host = host;
 		this.#dispatcher = host.dispatcher;
 		this.#read = new ReadCommand(this, host.readSpec);
