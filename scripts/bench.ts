@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem, type } from "node:os";
 import { deviceCost } from "../bench/device-cost.js";
+import { deviceStack } from "../bench/device-stack.js";
 import { e2eThroughput } from "../bench/e2e-throughput.js";
 import { footprint } from "../bench/footprint.js";
 import { nodeThroughput } from "../bench/node-throughput.js";
@@ -15,7 +16,7 @@ import { xsCost } from "../bench/xs-cost.js";
 
 // BENCH_ONLY=key,key runs only those sections.
 const ONLY = process.env.BENCH_ONLY?.split(",");
-const SECTIONS: Section[] = [deviceCost, nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency];
+const SECTIONS: Section[] = [deviceCost, nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 

@@ -30,6 +30,9 @@ export interface StartOptions {
    * 0 (the default) means no limit: @agoric/xsnap's own default of 1e8 is
    * less than a 1 MB workload needs. */
   meteringLimit?: number;
+  /** Another build of xsnap's worker (same protocol) and the environment it
+   * starts with; default: the worker @agoric/xsnap built at install. */
+  worker?: { binary: string; env?: Record<string, string> };
 }
 
 /** What XS measured for one delivery (an evaluate, call or run). */
@@ -67,6 +70,9 @@ export interface XS {
   /** Runs gc(), then the workload installed with setWorkload(fn), as
    * fn(iterations); with 0 iterations, heapCount is the live heap. */
   run(iterations: number): Promise<WorkloadRun>;
+  /** Sends `message` to the handleCommand function XS defines (replacing the
+   * prelude's) and returns the ArrayBuffer it returned. */
+  command(message: Uint8Array): Promise<Delivery & { reply: Uint8Array }>;
   /** Ends the xsnap process and the worker thread. */
   close(): Promise<void>;
 }
@@ -103,8 +109,8 @@ export function xsnapWorkerPath(): string {
   return fileURLToPath(new URL(`../xsnap-native/xsnap/build/bin/${platform}/release/xsnap-worker`, index));
 }
 
-export async function startXS({ meteringLimit = 0 }: StartOptions = {}): Promise<XS> {
-  const binary = xsnapWorkerPath();
+export async function startXS({ meteringLimit = 0, worker }: StartOptions = {}): Promise<XS> {
+  const binary = worker?.binary ?? xsnapWorkerPath();
   if (!existsSync(binary)) {
     const message = "XS tests need the xsnap worker binary built by @agoric/xsnap's install script; " +
       `run \`npm rebuild @agoric/xsnap\` (needs make and a C compiler). Expected it at ${binary}`;
@@ -113,7 +119,7 @@ export async function startXS({ meteringLimit = 0 }: StartOptions = {}): Promise
     throw new Error(message);
   }
   const thread = new Worker(new URL("./xsnap-thread.mjs", import.meta.url), {
-    workerData: { meteringLimit } satisfies ThreadOptions,
+    workerData: { meteringLimit, worker } satisfies ThreadOptions,
   });
   const xs = new XSWorker(thread);
   try {
@@ -128,6 +134,7 @@ export async function startXS({ meteringLimit = 0 }: StartOptions = {}): Promise
 // The protocol with xsnap-thread.mjs (exported for its JSDoc).
 export interface ThreadOptions {
   meteringLimit: number;
+  worker: StartOptions["worker"];
 }
 /** A delivery to the xsnap process: a script to evaluate, or a message for
  * the handleCommand function XS defines. */
@@ -185,6 +192,11 @@ class XSWorker implements XS {
     const response = await this.#request({ kind: "command", message: new Uint8Array(Uint32Array.of(iterations).buffer) });
     const reply = response.reply;
     return { ...delivery(response), workloadMs: new DataView(reply.buffer, reply.byteOffset, 8).getFloat64(0, true) };
+  }
+
+  async command(message: Uint8Array): Promise<Delivery & { reply: Uint8Array }> {
+    const response = await this.#request({ kind: "command", message });
+    return { ...delivery(response), reply: response.reply };
   }
 
   close(): Promise<void> {

@@ -27,12 +27,18 @@ const decoder = new TextDecoder();
 /** @type {string[]} */
 let reports = [];
 
+const { meteringLimit, worker: build } = /** @type {ThreadOptions} */ (workerData);
+
 const worker = await xsnap({
   name: "xs",
   os: type(),
-  spawn,
+  // @agoric/xsnap spawns the worker it built; another build of it (same
+  // protocol) is started in its place, with its environment.
+  spawn: build === undefined
+    ? spawn
+    : (_binary, args, options) => spawn(build.binary, args, { ...options, env: { ...process.env, ...build.env } }),
   fs: { ...fs, ...fs.promises },
-  meteringLimit: /** @type {ThreadOptions} */ (workerData).meteringLimit,
+  meteringLimit,
   // XS print() and the worker's own diagnostics go to the test's console.
   stdout: "inherit",
   stderr: "inherit",
