@@ -245,6 +245,7 @@ export class Reader {
 	#inlineHeader(chunk: Uint8Array, i: number, end: number): number {
 		const ring = this.ring;
 		const kept = ring.count;
+		if (kept === 0) return this.#wholeHeader(chunk, i, end);
 		// The line's first byte decides: only "+QIRD:" and "+QIURC:" qualify.
 		const first = kept > 0 ? ring.peek(0) : i < end ? chunk[i] : -1;
 		if (first !== 43 /* + */) return -1;
@@ -286,6 +287,35 @@ export class Reader {
 		return at;
 	}
 
+	// #inlineHeader for a line that starts at chunk[i] (nothing kept, the usual
+	// case): the header is judged where it sits, without the ring.
+	#wholeHeader(chunk: Uint8Array, i: number, end: number): number {
+		if (chunk[i] !== 43 /* + */ || i + 7 > end) return -1;
+		let needed: number;
+		// "+QIRD:" and "+QIURC:" differ at their fourth byte.
+		const third = chunk[i + 3];
+		if (third === 82 /* R */ && startsAt(chunk, i, end, QIRD_HEADER)) needed = this.showLength ? 2 : 1;
+		else if (third === 85 /* U */ && startsAt(chunk, i, end, RECV_URC)) needed = 3;
+		else return -1;
+		const limit = i + MAX_HEADER < end ? i + MAX_HEADER : end;
+		let at = i - 1;
+		for (let commas = 0; commas < needed; commas++) {
+			at = chunk.indexOf(COMMA, at + 1);
+			if (at < 0 || at >= limit) return -1;
+		}
+		const lf = chunk.indexOf(LF, i);
+		if (lf >= 0 && lf < at) return -1;
+		// As when the header is built in the ring: one it cannot hold is not a header.
+		if (at - i > this.ring.capacity) return -1;
+		const line = this.line;
+		line.set(chunk, i, at - i, NO_WRAP);
+		const announced = needed === 3 ? line.int(2) : line.int(0);
+		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
+		// A "recv" header is known for one already (unless a command armed that prefix).
+		this.#emit(true, needed === 3 && this.armed === null ? K.URC_RECV : -1);
+		return at;
+	}
+
 	// Whether the line made of the ring's bytes and chunk[i, end) starts with `prefix`.
 	#startsLine(prefix: Uint8Array, chunk: Uint8Array, i: number, end: number): boolean {
 		const ring = this.ring, kept = ring.count;
@@ -298,9 +328,9 @@ export class Reader {
 
 	// Classifies the line in this.line, hands it up, and starts the payload
 	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
-	#emit(inline: boolean): void {
+	#emit(inline: boolean, kind = -1): void {
 		const line = this.line;
-		line.kind = this.#classify();
+		line.kind = kind >= 0 ? kind : this.#classify();
 		let connectId = -1;
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
 			if (line.startsWith(QIRD_HEADER)) {
@@ -405,4 +435,12 @@ export class Reader {
 		this.#hexHigh = -1;
 		this.#events.onPayloadEnd(missing, this.#badDigits);
 	}
+}
+
+// Whether chunk[i, end) starts with `prefix`.
+function startsAt(chunk: Uint8Array, i: number, end: number, prefix: Uint8Array): boolean {
+	const n = prefix.length;
+	if (i + n > end) return false;
+	for (let k = 0; k < n; k++) if (chunk[i + k] !== prefix[k]) return false;
+	return true;
 }

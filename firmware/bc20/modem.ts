@@ -142,6 +142,9 @@ export class BC20 {
 	// A transport may read the module's bytes into this before receive(): they
 	// then move into a socket natively (see socket-table.ts).
 	readonly inputBuffer: Uint8Array;
+	// An application may read a socket into this (1536 bytes): the copy out
+	// of the socket is then native too.
+	readonly readBuffer: Uint8Array;
 	#settings: BringUpSettings;
 	#bringUp: BringUp;
 	#trace: ((line: string) => void) | undefined;
@@ -232,6 +235,7 @@ export class BC20 {
 		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
 		this.#slots = table.slots;
 		this.inputBuffer = table.input;
+		this.readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
 		const bringUpHost: BringUpHost = {
 			dispatcher,

@@ -600,8 +600,9 @@ export class Slot implements Worker {
 		}
 		const stored = this.#readStored, bad = this.#readBad, damaged = this.#readDamaged;
 		let lost = this.#readLost;
-		// What the read delivers must be what its header announced.
-		if (this.#readActual > stored + lost) lost = this.#readActual - stored;
+		// A read that completed must have delivered what its header announced
+		// (one that timed out may still get its payload, late).
+		if (status === DONE_OK && this.#readActual > stored + lost) lost = this.#readActual - stored;
 		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
 		if (damaged > 0 && this.state !== INITIAL && !this.#appClosed) {
 			this.stats.lost += lost;
