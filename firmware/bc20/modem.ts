@@ -32,7 +32,8 @@ import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateComman
 import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { RebootCheck } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
-import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, type Slot, type SlotHost } from "./socket-slot.js";
+import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
+import type { Slot, SlotHost } from "./socket-slot.js";
 import { SocketTable } from "./socket-table.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
 

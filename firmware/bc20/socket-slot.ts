@@ -37,41 +37,13 @@ import { LengthQueue } from "./length-queue.js";
 import { ReadCommand } from "./read-command.js";
 import { datagramProblem, planSend, SendCommand } from "./send-command.js";
 import { CloseCommand, OpenCommand, SwitchCommand } from "./socket-control.js";
+import {
+	BUFFER_MODE, CLOSING, CONNECTED, DATAGRAMS, INITIAL, MAX_PUSH, newStats, OPENING, PUSH_MODE, READ_ATTEMPTS,
+	type SocketStats, stateName,
+} from "./socket-constants.js";
 import type { Socket, SocketCallbacks } from "./socket.js";
 
-// <socket_state> of AT+QISTATE.
-export const INITIAL = 0;
-export const OPENING = 1;
-export const CONNECTED = 2;
-export const CLOSING = 3;
-
-// <access_mode>.
-export const BUFFER_MODE = 0;
-export const PUSH_MODE = 1;
-
-// Datagrams a UDP socket keeps per direction.
-const DATAGRAMS = 32;
-// Consecutive read timeouts after which a socket stops reading.
-const READ_ATTEMPTS = 3;
-
 const NO_CALLBACKS: SocketCallbacks = Object.freeze({});
-
-export interface SocketStats {
-	// Bytes taken by write().
-	written: number;
-	// Bytes the module confirmed with SEND OK.
-	sent: number;
-	// Bytes reported not sent (SEND FAIL, ERROR) or dropped when the socket failed.
-	failed: number;
-	// Bytes whose send timed out and was not settled by a late SEND OK / SEND FAIL.
-	unknown: number;
-	// Bytes stored in the receive ring.
-	received: number;
-	// Received bytes lost (ring full in direct push, datagram too big, aborted
-	// payloads, damaged headers) or delivered but perhaps wrong (a run with a
-	// damaged hex digit or a dropped byte: all of its bytes count).
-	lost: number;
-}
 
 // What a slot needs from its modem.
 export interface SlotHost {
@@ -90,9 +62,6 @@ export interface SlotHost {
 	// have rebooted without a RDY the driver saw.
 	suspect(): void;
 }
-
-// The most bytes one pushed header can announce (see the reader).
-const MAX_PUSH = 1460;
 
 export class Slot implements Worker {
 	readonly id: number;
@@ -965,15 +934,6 @@ export class Slot implements Worker {
 	}
 }
 
-export function newStats(): SocketStats {
-	return { written: 0, sent: 0, failed: 0, unknown: 0, received: 0, lost: 0 };
-}
-
 function join(a: string, b: string): string {
 	return a === "" ? b : a + "; " + b;
-}
-
-export function stateName(state: number, appClosed = false): string {
-	if (appClosed) return "closing";
-	return state === INITIAL ? "closed" : state === OPENING ? "opening" : state === CONNECTED ? "connected" : "closing";
 }

@@ -14,7 +14,7 @@
 // (code, offset and count of the bytes not sent, or `lost`).
 import type { BC20 } from "../bc20/modem.js";
 import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
-import { PUSH_MODE } from "../bc20/socket-slot.js";
+import { PUSH_MODE } from "../bc20/socket-constants.js";
 import type { Socket } from "../bc20/socket.js";
 import { byteView, later } from "./bytes.js";
 

@@ -15,7 +15,7 @@
 // their number is unknown and the stream ended at the gap.
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
-import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
+import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
