@@ -1,4 +1,5 @@
-// The ESP32 firmware: the BC20 on a UART, the sensor app on top.
+// The device firmware: the BC20 on an ESP32 UART (or, with modem_device, a tty
+// on a Linux host), the sensor app on top.
 //
 // Everything comes from the manifest's `config`, overridable on the mcconfig
 // command line (e.g. `collector_host=203.0.113.7 modem_tx=17`; values given
@@ -11,6 +12,7 @@ import Timer from "timer";
 import { SensorApp } from "./app/sensor-app.js";
 import type { BC20Error } from "./bc20/errors.js";
 import { BC20 } from "./bc20/modem.js";
+import { LinuxSerialTransport } from "./platform/linux-serial-transport.js";
 import { SerialTransport } from "./platform/serial-transport.js";
 import { TimerClock } from "./platform/timer-clock.js";
 
@@ -63,7 +65,9 @@ function powerOn(then: () => void): void {
 const host = text("collector_host");
 if (host === "") throw new Error("set the collector: mcconfig ... collector_host=<address or name> collector_port=<port>");
 
-const transport = new SerialTransport({
+// modem_device (the lin platform's config) is a tty on a Linux host; without it, the ESP32's UART.
+const device = text("modem_device");
+const transport = device !== "" ? new LinuxSerialTransport({ device, baud: number("modem_baud") }) : new SerialTransport({
 	port: number("modem_port"),
 	receive: number("modem_rx"),
 	transmit: number("modem_tx"),

@@ -17,6 +17,7 @@
 import type { Clock } from "../at/seams.js";
 import type { BC20Error } from "../bc20/errors.js";
 import type { BC20 } from "../bc20/modem.js";
+import { PUSH_MODE } from "../bc20/socket-constants.js";
 import { TCP } from "../net/tcp.js";
 import { UDP } from "../net/udp.js";
 import { checkDevice, decodeAcks, encodeReport } from "./report.js";
@@ -178,8 +179,10 @@ export class SensorApp {
 			}
 			else {
 				this.#pending = "";
+				// Direct push: the acks are a few bytes, read as soon as they come,
+				// with no AT+QIRD round trip per report.
 				this.#tcp = new TCP({
-					modem, host, port,
+					modem, host, port, mode: PUSH_MODE,
 					onWritable() {
 						if (this === app.#tcp && !app.#connected) {
 							app.#connected = true;

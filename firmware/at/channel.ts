@@ -134,6 +134,8 @@ export class Channel implements ReaderEvents {
 	#timer: unknown = null;
 	#timerAt = 0;
 	#onTimer: () => void;
+	#kicked = false;
+	#onKick: () => void;
 
 	#msPerByte: number;
 	#graceMs: number;
@@ -152,6 +154,17 @@ export class Channel implements ReaderEvents {
 		this.#stallMs = options.stallMs ?? 250;
 		this.#wakeAfterIdleMs = options.wakeAfterIdleMs ?? 100;
 		this.#onTimer = () => this.#timerFired();
+		this.#onKick = () => {
+			this.#kicked = false;
+			if (this.#inTurn) return;
+			this.#inTurn = true;
+			try {
+				this.#serveWire();
+			}
+			finally {
+				this.#inTurn = false;
+			}
+		};
 	}
 
 	get busy(): boolean {
@@ -176,17 +189,13 @@ export class Channel implements ReaderEvents {
 		return this.#lateThen !== 0 && this.#late === command && this.#clock.now() <= this.#lateUntil;
 	}
 
-	// The owner has a command for the wire: written at once when the wire is
-	// free and no turn is under way, else when the current turn ends.
+	// The owner has a command for the wire: written when the current turn
+	// ends, or from a turn of its own on the clock, never from inside the
+	// caller (who may be deep in the application: XS counts its stack in slots).
 	kick(): void {
-		if (this.#inTurn) return;
-		this.#inTurn = true;
-		try {
-			this.#serveWire();
-		}
-		finally {
-			this.#inTurn = false;
-		}
+		if (this.#inTurn || this.#kicked) return;
+		this.#kicked = true;
+		this.#clock.set(this.#onKick, 0);
 	}
 
 	// Bytes from the module.

@@ -52,7 +52,7 @@ export const URC_COMPLETES = 2;
 
 export function spec(name: string, response: Uint8Array | null, timeoutMs: number,
 	then = THEN_NOTHING, thenTimeoutMs = 0, collect = false): CommandSpec {
-	return { name, response, timeoutMs, then, thenTimeoutMs, collect };
+	return Object.freeze({ name, response, timeoutMs, then, thenTimeoutMs, collect });
 }
 
 // Builds one command line in a preallocated buffer.

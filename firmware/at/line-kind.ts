@@ -46,7 +46,7 @@ export function isUrc(kind: number): boolean {
 	return kind >= URC_RECV && kind <= URC_OTHER;
 }
 
-const names: { readonly [kind: number]: string } = {
+const names: { readonly [kind: number]: string } = Object.freeze({
 	[OK]: "OK", [ERROR]: "ERROR", [CME_ERROR]: "+CME ERROR", [SEND_OK]: "SEND OK",
 	[SEND_FAIL]: "SEND FAIL", [CLOSE_OK]: "CLOSE OK", [RESPONSE]: "response",
 	[URC_RECV]: "recv", [URC_CLOSED]: "closed", [URC_DNSGIP]: "dnsgip", [URC_PDPDEACT]: "pdpdeact",
@@ -54,7 +54,7 @@ const names: { readonly [kind: number]: string } = {
 	[URC_RDY]: "RDY", [URC_CPIN]: "+CPIN", [URC_CFUN]: "+CFUN", [URC_IP]: "+IP", [URC_CEREG]: "+CEREG",
 	[URC_CSCON]: "+CSCON", [URC_QATWAKEUP]: "+QATWAKEUP", [URC_QATSLEEP]: "+QATSLEEP",
 	[URC_QNBIOTEVENT]: "+QNBIOTEVENT", [URC_OTHER]: "urc", [ECHO]: "echo", [NOISE]: "noise",
-};
+});
 
 // For traces and error messages only.
 export function kindName(kind: number): string {

@@ -12,19 +12,19 @@ export interface Prefix {
 }
 
 function prefix(text: string, kind: number, exact = false): Prefix {
-	return { bytes: ascii(text), kind, exact };
+	return Object.freeze({ bytes: ascii(text), kind, exact });
 }
 
-export const FINAL_RESULTS: readonly Prefix[] = [
+export const FINAL_RESULTS: readonly Prefix[] = Object.freeze([
 	prefix("OK", K.OK, true),
 	prefix("ERROR", K.ERROR, true),
 	prefix("+CME ERROR:", K.CME_ERROR),
 	prefix("SEND OK", K.SEND_OK, true),
 	prefix("SEND FAIL", K.SEND_FAIL, true),
 	prefix("CLOSE OK", K.CLOSE_OK, true),
-];
+]);
 
-export const URCS: readonly Prefix[] = [
+export const URCS: readonly Prefix[] = Object.freeze([
 	prefix("+QIURC: \"recv\"", K.URC_RECV),
 	prefix("+QIURC: \"closed\"", K.URC_CLOSED),
 	prefix("+QIURC: \"dnsgip\"", K.URC_DNSGIP),
@@ -42,7 +42,7 @@ export const URCS: readonly Prefix[] = [
 	prefix("+QATWAKEUP", K.URC_QATWAKEUP),
 	prefix("+QATSLEEP", K.URC_QATSLEEP),
 	prefix("+QNBIOTEVENT:", K.URC_QNBIOTEVENT),
-];
+]);
 
 // The rows above in buckets by a hash of their first three bytes (a missing
 // byte counts as 0), keeping table order: a line is compared only with the
@@ -62,6 +62,8 @@ for (const row of [...FINAL_RESULTS, ...URCS]) {
 	const b = row.bytes;
 	BY_START[bucketOf(b[0], b[1], b.length > 2 ? b[2] : 0)].push(row);
 }
+for (const bucket of BY_START) Object.freeze(bucket);
+Object.freeze(BY_START);
 
 // The rows a line starting with bytes b0, b1, b2 (-1 where the line is
 // shorter) may match.

@@ -12,14 +12,14 @@ export const DONE_NOT_SENT = 7; // could not be rendered (too long for the comma
 export const DONE_UNSENT = 8; // never written: the resync probe before it went unanswered (module silent)
 export const DONE_WITHDRAWN = 9; // never written: after the probe it still owed a line (channel.owes); issue it again later
 
-const names = ["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent", "not sent (module silent)", "withdrawn"];
+const names = Object.freeze(["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent", "not sent (module silent)", "withdrawn"]);
 
 export function statusName(status: number): string {
 	return names[status] ?? "unknown";
 }
 
 // Shared by every result that collected nothing; never written to.
-export const NO_LINES: readonly string[] = [];
+export const NO_LINES: readonly string[] = Object.freeze([]);
 
 export class Result {
 	status = DONE_OK;

@@ -176,9 +176,15 @@ const RECONCILE: Script = {
 	],
 };
 
-export const FULL_BRING_UP: readonly Script[] = [SYNCHRONISE, ATTACH, CONFIGURE, RECONCILE];
+export const FULL_BRING_UP: readonly Script[] = Object.freeze([SYNCHRONISE, ATTACH, CONFIGURE, RECONCILE]);
+// Frozen, steps and all, so that xsl keeps these preloaded tables in flash.
+for (const script of FULL_BRING_UP) {
+	for (const step of script.steps) Object.freeze(step);
+	Object.freeze(script.steps);
+	Object.freeze(script);
+}
 // After pdpdeact: from the registration step on.
-export const REATTACH: readonly Script[] = [ATTACH, CONFIGURE, RECONCILE];
+export const REATTACH: readonly Script[] = Object.freeze([ATTACH, CONFIGURE, RECONCILE]);
 
 function lowestBit(mask: number): number {
 	let id = 0;

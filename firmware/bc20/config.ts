@@ -16,8 +16,8 @@ export const DATAFORMAT = 0;
 export const VIEWMODE = 1;
 export const SHOWLENGTH = 2;
 
-const NAMES = ["dataformat", "viewmode", "showlength"];
-const NAME_BYTES = NAMES.map(ascii);
+const NAMES = Object.freeze(["dataformat", "viewmode", "showlength"]);
+const NAME_BYTES = Object.freeze(NAMES.map(ascii));
 
 export interface ModuleConfig {
 	// <send_data_format> (the manual: "invalid for configuration").

@@ -47,7 +47,7 @@ export class Dispatcher {
 	constructor(channel: Channel, clock: Clock, queueSize: number) {
 		this.channel = channel;
 		this.#clock = clock;
-		this.#cold = new Array(queueSize).fill(null);
+		this.#cold = new Array(queueSize + 1).fill(null);
 		this.#onTick = () => this.#ticked();
 	}
 
@@ -62,9 +62,11 @@ export class Dispatcher {
 
 	// Queues a caller's operation; throws, queueing nothing, when the queue is full.
 	enqueue(command: Command): void {
-		const size = this.#cold.length;
-		if (this.#coldCount === size)
-			throw new BC20Error(E_QUEUE_FULL, size + " operations already waiting", command.spec.name);
+		// `queueSize` wait behind the command on the wire; with the wire free,
+		// the first queued is on its way to it.
+		const size = this.#cold.length, limit = this.channel.busy ? size - 1 : size;
+		if (this.#coldCount >= limit)
+			throw new BC20Error(E_QUEUE_FULL, limit + " operations already waiting", command.spec.name);
 		this.#cold[(this.#coldHead + this.#coldCount) % size] = command;
 		this.#coldCount++;
 		this.pump();

@@ -25,16 +25,16 @@ export const E_NO_ANSWER = 1015;
 export const E_BAD_RESPONSE = 1016;
 
 // Chapter 3, verbatim, for codes 550..574.
-const MANUAL: readonly string[] = [
+const MANUAL: readonly string[] = Object.freeze([
 	"Unknown error", "Operation blocked", "Invalid parameters", "Memory not enough", "Create socket failed",
 	"Operation not supported", "Socket bind failed", "Socket listen failed", "Socket write failed",
 	"Socket read failed", "Socket accept failed", "Open PDP context failed", "Close PDP context failed",
 	"Socket identity has been used", "DNS busy", "DNS parse failed", "Socket connect failed",
 	"Socket has been closed", "Operation busy", "Operation timeout", "PDP context broken down", "Cancel send",
 	"Operation not allowed", "APN not configured", "Port busy",
-];
+]);
 
-const DRIVER: readonly string[] = [
+const DRIVER: readonly string[] = Object.freeze([
 	"No answer from the module in time",
 	"The module rebooted",
 	"Not allowed in this state",
@@ -51,7 +51,7 @@ const DRIVER: readonly string[] = [
 	"Not registered and attached to the network in time",
 	"The module does not answer AT",
 	"The module's answer could not be read",
-];
+]);
 
 // The description of a code: the manual's for 0 and 550-574, the driver's for its own.
 export function describe(code: number): string {

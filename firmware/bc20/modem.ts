@@ -137,6 +137,8 @@ const LONGEST_PLAIN_QIURC = 64;
 
 export class BC20 {
 	readonly stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
+	// The clock it was given: the net classes deliver their callbacks from it.
+	readonly clock: Clock;
 	#channel: Channel;
 	#dispatcher: Dispatcher;
 	#slots: Slot[];
@@ -168,6 +170,7 @@ export class BC20 {
 			throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
 		if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
 			throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
+		this.clock = clock;
 		const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
 		const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
 		const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
@@ -248,11 +251,13 @@ export class BC20 {
 			ready: (info) => {
 				this.#info = info;
 				this.#setState("ready");
-				this.#callbacks?.onReady(info);
+				const callbacks = this.#callbacks;
+				if (callbacks !== null) this.#later(() => callbacks.onReady(info));
 			},
 			failed: (error) => {
 				this.#setState("failed");
-				this.#callbacks?.onError(error);
+				const callbacks = this.#callbacks;
+				if (callbacks !== null) this.#later(() => callbacks.onError(error));
 			},
 		};
 		this.#bringUp = new BringUp(bringUpHost);
@@ -360,7 +365,8 @@ export class BC20 {
 		const size = checkInt(o.size, 32, 200, "size", 32);
 		if (o.onReply !== undefined) checkCallback(o.onReply, "onReply");
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new PingCommand(this.#dispatcher, host, timeout, count, size, o.onReply, callback));
+		this.#dispatcher.enqueue(new PingCommand(this.#dispatcher, host, timeout, count, size,
+			o.onReply === undefined ? undefined : this.#deferred(o.onReply), this.#deferred(callback)));
 	}
 
 	// AT+QNTP.
@@ -371,7 +377,7 @@ export class BC20 {
 		const port = checkInt(o.port, 1, 65535, "port", 0);
 		const autoSet = o.autoSetTime === undefined ? -1 : flag(o.autoSetTime, "autoSetTime", false) ? 1 : 0;
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new NtpCommand(this.#dispatcher, server, port, autoSet, callback));
+		this.#dispatcher.enqueue(new NtpCommand(this.#dispatcher, server, port, autoSet, this.#deferred(callback)));
 	}
 
 	// AT+QIDNSGIP.
@@ -379,7 +385,7 @@ export class BC20 {
 		this.#requireReady();
 		checkHost(host);
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new DnsCommand(this.#dispatcher, host, callback));
+		this.#dispatcher.enqueue(new DnsCommand(this.#dispatcher, host, this.#deferred(callback)));
 	}
 
 	// Reads the module's AT+QICFG settings.
@@ -387,7 +393,7 @@ export class BC20 {
 		this.#requireReady();
 		checkCallback(callback);
 		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, [DATAFORMAT, VIEWMODE, SHOWLENGTH], [-1, -1, -1],
-			() => {}, callback));
+			() => {}, this.#deferred(callback)));
 	}
 
 	// Writes AT+QICFG settings. Each takes effect for the driver when the module
@@ -416,7 +422,7 @@ export class BC20 {
 			if (item === DATAFORMAT) reader.hexReceive = own.receiveHex = value === 1;
 			else if (item === VIEWMODE) reader.viewMode = own.viewMode = value;
 			else reader.showLength = own.showLength = value === 1;
-		}, (error) => callback(error)));
+		}, this.#deferred((error) => callback(error))));
 	}
 
 	// AT+QISTATE: every socket (no options), by context ({contextId: 1}) or one
@@ -436,16 +442,15 @@ export class BC20 {
 			target = checkInt(options.connectId, 0, 4, "connectId");
 		}
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new StateCommand(this.#dispatcher, type, target, callback));
+		this.#dispatcher.enqueue(new StateCommand(this.#dispatcher, type, target, this.#deferred(callback)));
 	}
 
 	// AT+QIGETERROR: the last TCP/IP error (code 0: none).
 	lastError(callback: (error: BC20Error | null, code: number, description: string) => void): void {
 		this.#requireStarted();
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new ErrorQuery((code, text, failure) => {
-			callback(failure, code, text);
-		}));
+		const deferred = this.#deferred(callback);
+		this.#dispatcher.enqueue(new ErrorQuery((code, text, failure) => deferred(failure, code, text)));
 	}
 
 	// A raw command line (one line, printable ASCII, "AT..."); the callback gets
@@ -461,11 +466,23 @@ export class BC20 {
 		const line = checkCommandLine(text, this.#commandCapacity - 1);
 		const timeout = checkInt(options?.timeout, 100, 600000, "timeout", RAW_TIMEOUT_MS);
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new RawCommand(line, timeout, callback as CommandCallback,
+		this.#dispatcher.enqueue(new RawCommand(line, timeout, this.#deferred(callback as CommandCallback),
 			(command) => void (this.#raw = command)));
 	}
 
 	// ---- internals ----
+
+	// The application's callbacks of one-off operations and of start() run
+	// from a fresh turn of the clock, not inside the receive turn that
+	// completed the command: whatever they start does not deepen it (XS counts
+	// its stack in slots). Cold path: a closure per call.
+	#later(run: () => void): void {
+		this.clock.set(run, 0);
+	}
+
+	#deferred<A extends unknown[]>(callback: (...args: A) => void): (...args: A) => void {
+		return (...args: A) => this.#later(() => callback(...args));
+	}
 
 	#requireReady(): void {
 		if (this.#state !== "ready") throw new BC20Error(E_STATE, "the modem is not ready (" + this.#state + ")");
@@ -479,7 +496,8 @@ export class BC20 {
 	#setState(state: ModemState): void {
 		if (state === this.#state) return;
 		this.#state = state;
-		this.#callbacks?.onStateChange?.(state);
+		const callbacks = this.#callbacks;
+		if (callbacks?.onStateChange !== undefined) this.#later(() => callbacks.onStateChange?.(state));
 	}
 
 	#onUrc(line: Line): void {

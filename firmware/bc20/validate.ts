@@ -61,7 +61,7 @@ export function checkCallback(value: unknown, what = "callback"): void {
 
 // Commands whose state the driver keeps (sockets, receive settings): issued
 // raw they would desynchronise it, so only their test form passes.
-const OWNED = ["+QIOPEN", "+QICLOSE", "+QISEND", "+QISENDEX", "+QIRD", "+QISWTMD", "+QICFG"];
+const OWNED = Object.freeze(["+QIOPEN", "+QICLOSE", "+QISEND", "+QISENDEX", "+QIRD", "+QISWTMD", "+QICFG"]);
 
 // A raw command line for command(): "AT...", one line of printable ASCII.
 export function checkCommandLine(text: unknown, maxLength: number): string {

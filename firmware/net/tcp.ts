@@ -12,11 +12,15 @@
 // received before the gap can still be read, nothing after it is delivered or
 // written, and then onError() comes with the modem's warning in lastError
 // (code, offset and count of the bytes not sent, or `lost`).
+//
+// Callbacks come from a fresh turn of the modem's clock (notifier.ts), never
+// from inside the modem's receive turn.
 import type { BC20 } from "../bc20/modem.js";
 import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
-import { PUSH_MODE } from "../bc20/socket-constants.js";
+import { BUFFER_MODE } from "../bc20/socket-constants.js";
 import type { Socket } from "../bc20/socket.js";
 import { byteView, later } from "./bytes.js";
+import { Notifier } from "./notifier.js";
 
 export interface TCPOptions {
 	modem: BC20;
@@ -28,8 +32,10 @@ export interface TCPOptions {
 	onWritable?: (this: any, count: number) => void;
 	onError?: (this: any) => void;
 	target?: unknown;
-	// BC20 access mode: 1 direct push (default: data arrives with no command
-	// round trip), 0 buffer (the module holds data until read: backpressure).
+	// BC20 access mode: 0 buffer (default: the module holds what the socket's
+	// receive buffer cannot take until the app reads, so a slow reader loses
+	// nothing), 1 direct push (no command round trip per read, but data that
+	// does not fit is lost and ends the stream).
 	mode?: number;
 }
 
@@ -43,6 +49,10 @@ export class TCP {
 	// before the gap still unread; when they are all read the socket ends.
 	#intact = -1;
 	#ended = false; // onError came, or the app closed
+	#notifier: Notifier;
+	#readable = false; // onReadable is due
+	#writable = -1; // onWritable is due with this count (-1: not due)
+	#failed = false; // onError is due
 	[key: string]: unknown; // instances accept extra properties (TLS wrappers add some)
 
 	constructor(options: TCPOptions) {
@@ -56,19 +66,37 @@ export class TCP {
 		const self = this;
 		const { onReadable, onWritable } = options;
 		this.#onError = options.onError;
+		// Room first (the first onWritable means connected), then data, then the end.
+		this.#notifier = new Notifier(modem.clock, () => {
+			if (this.#writable >= 0) {
+				const count = this.#writable;
+				this.#writable = -1;
+				if (this.#intact < 0 && !this.#ended) onWritable?.call(this, count);
+			}
+			if (this.#readable) {
+				this.#readable = false;
+				const count = this.readable;
+				if (!this.#ended && count > 0) onReadable?.call(this, count);
+			}
+			if (this.#failed) {
+				this.#failed = false;
+				this.#onError?.call(this);
+			}
+		});
 		this.#socket = modem.open({
 			type: "tcp",
 			host,
 			port: options.port,
-			mode: options.mode ?? PUSH_MODE,
-			onReadable(bytes) {
+			mode: options.mode ?? BUFFER_MODE,
+			onReadable() {
 				if (self.#ended) return;
-				const intact = self.#intact;
-				if (intact < 0) onReadable?.call(self, bytes);
-				else if (intact > 0) onReadable?.call(self, intact);
+				self.#readable = true;
+				self.#notifier.request();
 			},
-			onWritable(bytes) {
-				if (self.#intact < 0 && !self.#ended) onWritable?.call(self, bytes);
+			onWritable(count) {
+				if (self.#intact >= 0 || self.#ended) return;
+				self.#writable = count;
+				self.#notifier.request();
 			},
 			onWarning(error) {
 				if (self.#intact >= 0 || self.#ended) return;
@@ -84,7 +112,8 @@ export class TCP {
 				if (self.#ended) return;
 				self.#ended = true;
 				if (self.#error === null) self.#error = error; // a gap came first: it is why
-				self.#onError?.call(self);
+				self.#failed = true;
+				self.#notifier.request();
 			},
 		});
 	}

@@ -17,6 +17,9 @@
 // onError is fatal to them. A loss is counted instead (`unsent` for datagrams
 // written, `lost` for loss the module reported on receive) and its BC20Error
 // kept in `lastWarning`.
+//
+// Callbacks come from a fresh turn of the modem's clock (notifier.ts), never
+// from inside the modem's receive turn.
 import type { BC20 } from "../bc20/modem.js";
 import { MAX_SEND_HEX } from "../bc20/commands.js";
 import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST } from "../bc20/errors.js";
@@ -24,6 +27,7 @@ import { datagramProblem } from "../bc20/send-command.js";
 import { CONNECTED, OPENING, PUSH_MODE } from "../bc20/socket-constants.js";
 import type { Socket } from "../bc20/socket.js";
 import { byteView, later } from "./bytes.js";
+import { Notifier } from "./notifier.js";
 
 export interface UDPOptions {
 	modem: BC20;
@@ -65,6 +69,10 @@ export class UDP {
 	#unsent = 0;
 	#lost = 0;
 	#closed = false;
+	#notifier: Notifier;
+	#readable = false; // onReadable is due
+	#writable = -1; // onWritable is due with this count (-1: not due)
+	#failed = false; // onError is due
 	[key: string]: unknown;
 
 	constructor(options: UDPOptions) {
@@ -73,6 +81,22 @@ export class UDP {
 		this.#modem = options.modem;
 		this.#options = options;
 		if (options.target !== undefined) this.target = options.target;
+		this.#notifier = new Notifier(options.modem.clock, () => {
+			if (this.#closed) return;
+			if (this.#writable >= 0) {
+				const count = this.#writable;
+				this.#writable = -1;
+				options.onWritable?.call(this, count);
+			}
+			if (this.#readable) {
+				this.#readable = false;
+				if (this.readable > 0) options.onReadable?.call(this, this.readable);
+			}
+			if (this.#failed) {
+				this.#failed = false;
+				options.onError?.call(this);
+			}
+		});
 		later(() => {
 			if (!this.#closed) options.onWritable?.call(this, this.#room());
 		});
@@ -205,12 +229,17 @@ export class UDP {
 			localPort: options.port ?? 0,
 			mode: options.mode ?? PUSH_MODE,
 			onReadable() {
-				if (!self.#closed) options.onReadable?.call(self, self.readable);
+				if (self.#closed) return;
+				self.#readable = true;
+				self.#notifier.request();
 			},
 			onWritable() {
 				if (self.#closed) return;
 				self.#feed(peer);
-				if (peer.waiting.length === 0) options.onWritable?.call(self, peer.socket.writable);
+				if (peer.waiting.length === 0) {
+					self.#writable = peer.socket.writable;
+					self.#notifier.request();
+				}
 			},
 			onWarning(error) {
 				self.#warning = error;
@@ -229,7 +258,10 @@ export class UDP {
 				self.#unsent += peer.waiting.length;
 				const at = self.#peers.indexOf(peer);
 				if (at >= 0) self.#peers.splice(at, 1);
-				if (!self.#closed) options.onError?.call(self);
+				if (!self.#closed) {
+					self.#failed = true;
+					self.#notifier.request();
+				}
 			},
 		});
 		peer = new Peer(address, port, socket);

@@ -66,7 +66,9 @@ test("a reboot fails the operation in flight and those waiting; a waiting mode s
 	expectBringUp(h.fake);
 	h.fake.send(REBOOT);
 	h.settle();
-	assert.equal(results, [["ping", E_REBOOTED], ["dns", E_REBOOTED], ["ati", E_REBOOTED], ["switch", E_REBOOTED]]);
+	// The one-off operations' callbacks come from a fresh turn of the clock, the
+	// socket's from the modem's: every one hears E_REBOOTED, in whatever order.
+	assert.equal(results.map(String).sort(), [["ati", E_REBOOTED], ["dns", E_REBOOTED], ["ping", E_REBOOTED], ["switch", E_REBOOTED]].map(String));
 	assert.is(h.modem.state, "ready");
 	assert.equal(h.fake.unexpected, []);
 });

@@ -14,29 +14,19 @@
 // reachable from the module namespaces are frozen. Objects made at preload
 // by means other than `new` on the global constructors (e.g.
 // TextEncoder.encode) are not recorded.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { startXS, type XS } from "../xs/xs-runner.js";
+import { type Manifest, resolvePreload } from "./mcconfig-preload.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-// manifest "preload" patterns through "modules" to the firmware files.
+// The firmware files manifest.json preloads, resolved as mcconfig does.
 function preloadedFiles(): string[] {
-	const manifest = JSON.parse(readFileSync(`${root}manifest.json`, "utf8")) as { modules: Record<string, string>; preload: string[] };
-	const files: string[] = [];
-	for (const pattern of manifest.preload) {
-		const target = manifest.modules[pattern];
-		assert.ok(target !== undefined, `preload ${pattern} is not a key of "modules"`);
-		if (target.endsWith("/*")) {
-			const dir = `${root}${target.slice(2, -1)}`;
-			for (const name of readdirSync(dir).sort())
-				if (name.endsWith(".ts") && !name.endsWith(".d.ts")) files.push(dir + name);
-		}
-		else files.push(`${root}${target.replace(/^\.\//, "")}.ts`);
-	}
-	return files;
+	const manifest = JSON.parse(readFileSync(`${root}manifest.json`, "utf8")) as Manifest;
+	return resolvePreload(manifest, root, "esp32").preloaded.map((m) => m.file);
 }
 
 // Installed before the preloaded bodies run, removed after: records every

@@ -73,6 +73,12 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 		wakeAfterIdleMs,
 	});
 	queue.channel = channel;
+	// A command submitted outside a turn goes out from a turn of the clock.
+	const submit = queue.submit.bind(queue);
+	queue.submit = (command) => {
+		submit(command);
+		clock.advance(0);
+	};
 	const feed = (text: string) => channel.receive(bytes(text));
 	return { channel, queue, clock, written, urcs, feed, reboots: () => reboots };
 }

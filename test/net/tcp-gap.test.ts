@@ -3,6 +3,7 @@
 // the socket says so through onError, after the bytes received before the gap
 // were read, intact. HTTP and MQTT clients never see a silent hole.
 import { test } from "uvu";
+import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import * as assert from "uvu/assert";
 import { E_DATA_LOST, E_SEND_FAILED } from "../../firmware/bc20/errors.js";
 import { TCP } from "../../firmware/net/tcp.js";
@@ -71,7 +72,7 @@ test("TCP: received bytes lost in direct push mode end the socket with onError, 
 		const data = hostilePayload(4000, 3);
 		let connected = false, errors = 0;
 		const tcp = new TCP({
-			modem: session.modem, address: "127.0.0.1", port: peer.port, // direct push by default
+			modem: session.modem, address: "127.0.0.1", port: peer.port, mode: PUSH_MODE,
 			onWritable() {
 				connected = true;
 			},

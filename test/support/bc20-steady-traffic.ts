@@ -142,6 +142,7 @@ export class SteadyTraffic {
 		let moved = 0;
 		for (let i = 0; i < rounds; i++) {
 			moved += this.#tcp.write(i & 1 ? this.#text : this.#binary);
+			this.#clock.run(); // the send goes out from a turn of the clock
 			this.#feed(pieces[0], i);
 			this.#feed(pieces[1], i);
 			this.#feed(pieces[2], i);

@@ -22,7 +22,8 @@ export function runNetScenario(): string[] {
 	h.settle();
 	check("resolved", address, "127.0.0.1");
 
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",80,0,1", OK + "\r\n+QIOPEN: 0,0\r\n");
+	// Buffer access mode, the TCP class's default: the module holds the data until read.
+	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",80,0,0", OK + "\r\n+QIOPEN: 0,0\r\n");
 	let received = "";
 	inside = true;
 	const tcp: TCP = new TCP({
@@ -51,8 +52,11 @@ export function runNetScenario(): string[] {
 	inside = true;
 	tcp.write(bytes(request));
 	inside = false;
+	h.settle(); // the request goes out (from a turn of the clock) before the reply comes
 	const reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nOK";
-	h.fake.send("\r\n+QIURC: \"recv\",0," + reply.length + "," + hexOf(reply) + "\r\n");
+	h.fake.send("\r\n+QIURC: \"recv\",0," + reply.length + "\r\n");
+	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: " + reply.length + ",0," + hexOf(reply) + "\r\n" + OK);
+	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
 	h.fake.send("\r\n+QIURC: \"closed\",0\r\n");
 	h.fake.expect("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
 	h.settle();
