@@ -323,10 +323,11 @@ export class Slot implements Worker {
 		if (this.state === INITIAL) return;
 		if (this.mode !== BUFFER_MODE) {
 			// A socket in direct push mode gets no notices: this was a push header
-			// whose length was damaged (too large to be one), and its data was
-			// taken for lines.
-			if (length > 0 && !this.#switching) this.#gap("a pushed header announced " + length +
-				" bytes, more than a push carries (" + MAX_PUSH + "): it was damaged and its data lost");
+			// whose length was damaged (too large to be one) or whose data was cut
+			// from it, or payload taken for lines after a run was cut off.
+			if (length > 0 && !this.#switching) this.#gap(length > MAX_PUSH
+				? "a pushed header announced " + length + " bytes, more than a push carries (" + MAX_PUSH + "): it was damaged"
+				: "a pushed header came without its data (damaged, or payload taken for a line)");
 			return;
 		}
 		if (!this.#needRead) this.#moduleHolds = 0;
