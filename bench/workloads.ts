@@ -182,11 +182,35 @@ export abstract class Driver {
 
 // ---- the project side ----
 
-// Every command completes long before a deadline: timers are armed, never run.
+// Every command completes long before a deadline: deadline timers are armed, never run.
 class StillClock implements Clock {
+	// Time stands still; a callback set for "now" (a turn of its own: the
+	// channel writes a command submitted outside a turn from one) runs before
+	// the next chunk. Deadlines never come. One slot per such callback.
+	#due: ((() => void) | null)[] = [null, null, null, null];
 	now(): number { return 0; }
-	set(): unknown { return 1; }
-	clear(): void {}
+	set(callback: () => void, ms: number): unknown {
+		if (ms > 0) return -1;
+		for (let i = 0; i < 4; i++) {
+			if (this.#due[i] === null) {
+				this.#due[i] = callback;
+				return i;
+			}
+		}
+		throw new Error("StillClock: out of slots");
+	}
+	clear(handle: unknown): void {
+		if ((handle as number) >= 0) this.#due[handle as number] = null;
+	}
+	runDue(): void {
+		for (let i = 0; i < 4; i++) {
+			const callback = this.#due[i];
+			if (callback !== null) {
+				this.#due[i] = null;
+				callback();
+			}
+		}
+	}
 }
 
 const QIRD_PREFIX = ascii("AT+QIRD=");
@@ -209,10 +233,11 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	readonly channel: Channel;
 	written = 0;
 	#next: Command | null = null;
+	#clock = new StillClock();
 
 	constructor(stream: Stream) {
 		super(stream);
-		this.channel = new Channel({ transport: this, clock: new StillClock(), events: this });
+		this.channel = new Channel({ transport: this, clock: this.#clock, events: this });
 	}
 
 	// The channel takes it when the wire is free.
@@ -228,6 +253,7 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	}
 
 	feed(bytes: Uint8Array, start: number, end: number): void {
+		this.#clock.runDue();
 		this.channel.receive(bytes, start, end);
 	}
 
