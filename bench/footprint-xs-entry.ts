@@ -84,7 +84,8 @@ export class Driver {
 
 	constructor(stubs: Stubs) {
 		this.#stubs = stubs;
-		this.modem = tracked(() => new BC20({ transport: stubs.transport, clock: stubs.clock }));
+		// Hex receive: the script below answers reads in hex.
+		this.modem = tracked(() => new BC20({ transport: stubs.transport, clock: stubs.clock, receiveHex: true }));
 	}
 
 	// Runs `script` against a fake module attached for the occasion.
