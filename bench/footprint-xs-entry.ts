@@ -149,6 +149,8 @@ export class Driver {
 			const marker = bytes(txMarker(id));
 			tracked(() => this.sockets[id].write(marker));
 		}
+		// A command submitted outside a turn goes out from a turn of its own.
+		tracked(() => this.#stubs.clock.run());
 	}
 }
 
