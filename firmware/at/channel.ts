@@ -55,6 +55,9 @@ export interface ChannelEvents {
 	onLineDropped?(): void;
 	// Every line, for traces (optional).
 	onTraceLine?(line: Line): void;
+	// The bytes of a receive turn were all handled: the owner tells the
+	// application what they brought, from this shallow point (optional).
+	onTurnEnd?(): void;
 }
 
 export interface ChannelOptions {
@@ -215,7 +218,10 @@ export class Channel implements ReaderEvents {
 				this.#tell();
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
-			if (outer) this.#serveWire();
+			if (outer) {
+				this.#events.onTurnEnd?.();
+				this.#serveWire();
+			}
 		}
 		finally {
 			if (outer) this.#inTurn = false;

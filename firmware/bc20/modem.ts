@@ -136,18 +136,16 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 const LONGEST_PLAIN_QIURC = 64;
 
 export class BC20 {
-	readonly stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
-	// The clock it was given: the net classes deliver their callbacks from it.
-	readonly clock: Clock;
+	// State lives in private fields and is shown through getters: the device
+	// deep-freezes the options objects that hold a modem, and a freeze reaches
+	// own properties only.
+	#stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
+	#clock: Clock;
 	#channel: Channel;
 	#dispatcher: Dispatcher;
 	#slots: Slot[];
-	// A transport may read the module's bytes into this before receive(): they
-	// then move into a socket natively (see socket-table.ts).
-	readonly inputBuffer: Uint8Array;
-	// An application may read a socket into this (1536 bytes): the copy out
-	// of the socket is then native too.
-	readonly readBuffer: Uint8Array;
+	#inputBuffer: Uint8Array;
+	#readBuffer: Uint8Array;
 	#settings: BringUpSettings;
 	#bringUp: BringUp;
 	#trace: ((line: string) => void) | undefined;
@@ -161,6 +159,14 @@ export class BC20 {
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
 	#rebootCheck: RebootCheck;
+	#laterQueue: (() => void)[] = [];
+	#runLater = () => {
+		// One per turn; the timer is set again first, so a callback that throws
+		// does not strand the rest.
+		const run = this.#laterQueue.shift();
+		if (this.#laterQueue.length > 0) this.clock.set(this.#runLater, 0);
+		run?.();
+	};
 	#checking = false;
 
 	constructor(options: BC20Options) {
@@ -170,7 +176,7 @@ export class BC20 {
 			throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
 		if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
 			throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
-		this.clock = clock;
+		this.#clock = clock;
 		const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
 		const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
 		const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
@@ -203,7 +209,7 @@ export class BC20 {
 			onPushData: (bytes, start, end) => {
 				const slot = this.#pushSlot;
 				if (slot !== null) slot.pushData(bytes, start, end);
-				else this.stats.pushBytesDropped += end - start;
+				else this.#stats.pushBytesDropped += end - start;
 			},
 			onPushEnd: (missing, badDigits) => {
 				const slot = this.#pushSlot;
@@ -211,6 +217,10 @@ export class BC20 {
 				slot?.pushEnd(missing, badDigits);
 			},
 			onTraceLine: (line) => this.#onTraceLine(line),
+			onTurnEnd: () => {
+				const slots = this.#slots;
+				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
+			},
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
 			// may have been data pushed to a socket, which nothing will repeat.
 			onLineDropped: () => this.#pushMayBeLost(),
@@ -229,7 +239,7 @@ export class BC20 {
 			readSpec: qirdSpec(baud),
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
-			dropped: this.stats,
+			dropped: this.#stats,
 			suspect: () => this.#suspectReboot(),
 			owes: (command) => this.#channel.owes(command),
 			get showLength() {
@@ -238,8 +248,8 @@ export class BC20 {
 		};
 		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
 		this.#slots = table.slots;
-		this.inputBuffer = table.input;
-		this.readBuffer = table.readBuffer;
+		this.#inputBuffer = table.input;
+		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
 		const bringUpHost: BringUpHost = {
 			dispatcher,
@@ -266,6 +276,27 @@ export class BC20 {
 			echoes: () => channel.stats.echoes,
 			verdict: (ok, echoed, listed) => this.#rebootVerdict(ok, echoed, listed),
 		});
+	}
+
+	get stats(): ModemStats {
+		return this.#stats;
+	}
+
+	// The clock it was given: the net classes deliver their callbacks from it.
+	get clock(): Clock {
+		return this.#clock;
+	}
+
+	// A transport may read the module's bytes into this (256 bytes) before
+	// receive(): they then move into a socket natively (see socket-table.ts).
+	get inputBuffer(): Uint8Array {
+		return this.#inputBuffer;
+	}
+
+	// An application may read a socket into this (1536 bytes): the copy out
+	// of the socket is then native too.
+	get readBuffer(): Uint8Array {
+		return this.#readBuffer;
 	}
 
 	get state(): ModemState {
@@ -318,6 +349,15 @@ export class BC20 {
 
 	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
 	open(options: OpenOptions): Socket {
+		const socket = this.#claim(options);
+		// Told only once the claim's frame is gone: the stack under the wire's
+		// turn stays small.
+		this.#dispatcher.pump();
+		return socket;
+	}
+
+	// Checks the options and gives the socket a free slot.
+	#claim(options: OpenOptions): Socket {
 		this.#requireReady();
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
 		const type = options.type ?? "tcp";
@@ -475,9 +515,11 @@ export class BC20 {
 	// The application's callbacks of one-off operations and of start() run
 	// from a fresh turn of the clock, not inside the receive turn that
 	// completed the command: whatever they start does not deepen it (XS counts
-	// its stack in slots). Cold path: a closure per call.
+	// its stack in slots). Cold path: a closure per call, in one FIFO served by
+	// one timer callback (the device clock keeps a Timer per callback it sees).
 	#later(run: () => void): void {
-		this.clock.set(run, 0);
+		this.#laterQueue.push(run);
+		if (this.#laterQueue.length === 1) this.clock.set(this.#runLater, 0);
 	}
 
 	#deferred<A extends unknown[]>(callback: (...args: A) => void): (...args: A) => void {
@@ -561,7 +603,7 @@ export class BC20 {
 	#suspectReboot(): void {
 		if (this.#state !== "ready" || this.#checking) return;
 		this.#checking = true;
-		this.stats.rebootChecks++;
+		this.#stats.rebootChecks++;
 		this.#dispatcher.urgent(this.#rebootCheck);
 	}
 
@@ -570,7 +612,7 @@ export class BC20 {
 		if (!ok || this.#state !== "ready") return;
 		if (echoed) {
 			// Echo is back: the module booted since ATE0. Recover as from RDY.
-			this.stats.rebootsDetected++;
+			this.#stats.rebootsDetected++;
 			this.#cutByReboot = this.#dispatcher.takeAll([]);
 			this.#onRebooted();
 			return;

@@ -118,6 +118,9 @@ export class Slot implements Worker {
 	#pushLost = 0;
 	#runReported = false; // the last payload run's damage was reported
 	#rxBroken = false; // TCP: the stream has a gap of unknown size; nothing after it is delivered
+	// Direct-push runs the app has not heard of yet (flushPushed).
+	#pushed = false;
+	#pushedStored = 0;
 
 	// Transmit.
 	#txOffset = 0; // stream offset of the oldest byte in tx
@@ -149,7 +152,7 @@ export class Slot implements Worker {
 		this.state = OPENING;
 		this.stats = owner.stats;
 		this.#open = new OpenCommand(this, udp, host, port, localPort, mode);
-		this.#dispatcher.pump();
+		// The caller (the modem's open) pumps the dispatcher.
 	}
 
 	get moduleOpen(): boolean {
@@ -292,6 +295,8 @@ export class Slot implements Worker {
 		this.#pushLost = 0;
 		this.#runReported = false;
 		this.#rxBroken = false;
+		this.#pushed = false;
+		this.#pushedStored = 0;
 		this.#txOffset = 0;
 		this.#inflight = 0;
 		this.#lateCount = 0;
@@ -473,6 +478,10 @@ export class Slot implements Worker {
 		this.#pushLost += n - kept;
 	}
 
+	// The run is accounted for now; the app hears of it when the modem's
+	// receive turn ends (flushPushed), not from inside the reader. A run that
+	// lost bytes is told at once, after the runs before it: what the ring holds
+	// when the loss is reported all came before the gap.
 	pushEnd(missing: number, badDigits: number): void {
 		if (this.state === INITIAL || this.#appClosed) {
 			this.#host.dropped.pushBytesDropped += missing;
@@ -481,7 +490,23 @@ export class Slot implements Worker {
 		const stored = this.#pushStored;
 		if (this.udp && stored > 0) this.#completeDatagram(stored);
 		this.stats.received += stored;
-		this.#delivered(stored, this.#pushLost + missing, badDigits, missing);
+		const lost = this.#pushLost + missing;
+		if (lost > 0 || badDigits > 0) {
+			this.flushPushed();
+			this.#delivered(stored, lost, badDigits, missing);
+			return;
+		}
+		this.#pushedStored += stored;
+		this.#pushed = true;
+	}
+
+	// Tells the app of the direct-push runs since the last call.
+	flushPushed(): void {
+		if (!this.#pushed) return;
+		this.#pushed = false;
+		const stored = this.#pushedStored;
+		this.#pushedStored = 0;
+		if (this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, 0, 0, 0);
 	}
 
 	// ---- buffer mode reads (ReadCommand) ----

@@ -15,10 +15,22 @@
 //
 // Callbacks come from a fresh turn of the modem's clock (notifier.ts), never
 // from inside the modem's receive turn.
+//
+// read() follows Moddable's own TCP socket (modules/io/socket/lwip/tcp.c):
+// undefined when nothing is buffered, whatever the form; read() takes all
+// that is buffered; read(n) and read(buffer) take exactly n (the buffer's
+// length) bytes and throw, taking nothing, when fewer are buffered or n is
+// not positive; read(buffer) returns the count.
+//
+// Instances take expando properties, `readable` and `writable` included:
+// Moddable's TLS wrapper (tlssocket.js) assigns both on the socket it wraps.
+// An assignment makes an own property that shadows the getter, as on
+// Moddable's own socket, which has no such property.
 import type { BC20 } from "../bc20/modem.js";
 import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
 import { BUFFER_MODE } from "../bc20/socket-constants.js";
 import type { Socket } from "../bc20/socket.js";
+import { checkHost, checkInt } from "../bc20/validate.js";
 import { byteView, later } from "./bytes.js";
 import { Notifier } from "./notifier.js";
 
@@ -40,7 +52,8 @@ export interface TCPOptions {
 }
 
 export class TCP {
-	#socket: Socket;
+	#socket: Socket | null = null; // opened from the first notifier turn
+	#open: (() => void) | null;
 	#format: "buffer" | "number";
 	#one = new Uint8Array(1);
 	#error: BC20Error | null = null;
@@ -68,6 +81,11 @@ export class TCP {
 		this.#onError = options.onError;
 		// Room first (the first onWritable means connected), then data, then the end.
 		this.#notifier = new Notifier(modem.clock, () => {
+			const open = this.#open;
+			if (open !== null) {
+				this.#open = null;
+				if (!this.#ended) open();
+			}
 			if (this.#writable >= 0) {
 				const count = this.#writable;
 				this.#writable = -1;
@@ -75,7 +93,7 @@ export class TCP {
 			}
 			if (this.#readable) {
 				this.#readable = false;
-				const count = this.readable;
+				const count = this.#available();
 				if (!this.#ended && count > 0) onReadable?.call(this, count);
 			}
 			if (this.#failed) {
@@ -83,39 +101,56 @@ export class TCP {
 				this.#onError?.call(this);
 			}
 		});
-		this.#socket = modem.open({
-			type: "tcp",
-			host,
-			port: options.port,
-			mode: options.mode ?? BUFFER_MODE,
-			onReadable() {
-				if (self.#ended) return;
-				self.#readable = true;
-				self.#notifier.request();
-			},
-			onWritable(count) {
-				if (self.#intact >= 0 || self.#ended) return;
-				self.#writable = count;
-				self.#notifier.request();
-			},
-			onWarning(error) {
-				if (self.#intact >= 0 || self.#ended) return;
-				// "buff full" (the module keeps the data) and a read retried miss no byte.
-				if (error.count === 0 && error.lost === 0 && error.code !== E_DATA_LOST) return;
-				self.#error = error;
-				// The modem warns before it announces the bytes it stored with the
-				// loss: what is buffered now all came before the gap.
-				self.#intact = this.readable;
-				if (self.#intact === 0) self.#end();
-			},
-			onError(error) {
-				if (self.#ended) return;
-				self.#ended = true;
-				if (self.#error === null) self.#error = error; // a gap came first: it is why
-				self.#failed = true;
-				self.#notifier.request();
-			},
-		});
+		// The module socket is opened from the first notifier turn, not inside
+		// the constructor: whatever the application was doing stays shallow.
+		// Arguments are checked now, so a bad one still throws here.
+		checkHost(host);
+		checkInt(options.port, 1, 65535, "port");
+		const mode = options.mode ?? BUFFER_MODE;
+		this.#open = () => {
+			try {
+				this.#socket = modem.open({
+					type: "tcp",
+					host,
+					port: options.port,
+					mode,
+					onReadable() {
+						if (self.#ended) return;
+						self.#readable = true;
+						self.#notifier.request();
+					},
+					onWritable(count) {
+						if (self.#intact >= 0 || self.#ended) return;
+						self.#writable = count;
+						self.#notifier.request();
+					},
+					onWarning(error) {
+						if (self.#intact >= 0 || self.#ended) return;
+						// "buff full" (the module keeps the data) and a read retried miss no byte.
+						if (error.count === 0 && error.lost === 0 && error.code !== E_DATA_LOST) return;
+						self.#error = error;
+						// The modem warns before it announces the bytes it stored with the
+						// loss: what is buffered now all came before the gap.
+						self.#intact = this.readable; // the modem socket's count
+						if (self.#intact === 0) self.#end();
+					},
+					onError(error) {
+						if (self.#ended) return;
+						self.#ended = true;
+						if (self.#error === null) self.#error = error; // a gap came first: it is why
+						self.#failed = true;
+						self.#notifier.request();
+					},
+				});
+			}
+			catch (error) {
+				// Not ready, or every connectID taken: the connection failed.
+				this.#error = error as BC20Error;
+				this.#ended = true;
+				this.#onError?.call(this);
+			}
+		};
+		this.#notifier.request();
 	}
 
 	// Why the socket failed (after onError), or null.
@@ -134,23 +169,31 @@ export class TCP {
 
 	// Bytes waiting to be read (up to the gap, if the stream has one).
 	get readable(): number {
-		const intact = this.#intact;
-		return intact < 0 ? this.#socket.readable : intact;
+		return this.#available();
+	}
+
+	// An assignment (Moddable's TLS wrapper makes one) becomes an own property.
+	set readable(value: unknown) {
+		Object.defineProperty(this, "readable", { value, writable: true, enumerable: true, configurable: true });
 	}
 
 	read(count?: number | ArrayBufferLike | ArrayBufferView): number | ArrayBuffer | undefined {
+		const available = this.#available();
+		if (available === 0) return undefined;
 		if (this.#format === "number") {
 			if (count !== undefined) throw new TypeError("TCP: read() takes no argument in number format");
-			return this.#take(this.#one, 1) === 1 ? this.#one[0] : undefined;
+			this.#take(this.#one, 1);
+			return this.#one[0];
 		}
 		if (typeof count === "object") {
 			const into = byteView(count);
-			return this.#take(into, into.length);
+			const n = into.length;
+			if (n <= 0 || n > available) throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
+			return this.#take(into, n);
 		}
-		const available = this.readable;
-		if (available === 0) return undefined;
 		// Written to narrow the same with and without strictNullChecks (mcconfig compiles without).
-		const n = typeof count === "number" && count < available ? count : available;
+		const n = typeof count === "number" ? count : available;
+		if (!(n > 0 && n <= available)) throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
 		const result = new ArrayBuffer(n);
 		this.#take(new Uint8Array(result), n);
 		return result;
@@ -158,6 +201,7 @@ export class TCP {
 
 	write(data: number | ArrayBufferLike | ArrayBufferView): number {
 		const socket = this.#socket;
+		if (socket === null) throw new Error("TCP: not connected yet (wait for onWritable)");
 		if (this.#intact >= 0) throw new Error("TCP: the stream has a gap (see lastError): nothing more is sent");
 		let bytes: Uint8Array;
 		if (typeof data === "number") {
@@ -172,15 +216,23 @@ export class TCP {
 
 	close(): void {
 		this.#ended = true;
-		if (this.#socket.state !== 0) this.#socket.close();
+		const socket = this.#socket;
+		if (socket !== null && socket.state !== 0) socket.close();
+	}
+
+	#available(): number {
+		const intact = this.#intact;
+		if (intact >= 0) return intact;
+		return this.#socket === null ? 0 : this.#socket.readable;
 	}
 
 	// Reads into into[0, max), not past the gap if the stream has one.
 	#take(into: Uint8Array, max: number): number {
 		const intact = this.#intact;
-		if (intact < 0) return this.#socket.read(into, 0, max);
+		const socket = this.#socket as Socket;
+		if (intact < 0) return socket.read(into, 0, max);
 		if (intact === 0) return 0;
-		const n = this.#socket.read(into, 0, max < intact ? max : intact);
+		const n = socket.read(into, 0, max < intact ? max : intact);
 		this.#intact = intact - n;
 		if (n === intact) this.#end();
 		return n;
@@ -193,7 +245,8 @@ export class TCP {
 		later(() => {
 			if (this.#ended) return;
 			this.#ended = true;
-			if (this.#socket.state !== 0) this.#socket.close();
+			const socket = this.#socket;
+			if (socket !== null && socket.state !== 0) socket.close();
 			this.#onError?.call(this);
 		});
 	}

@@ -19,7 +19,10 @@
 // kept in `lastWarning`.
 //
 // Callbacks come from a fresh turn of the modem's clock (notifier.ts), never
-// from inside the modem's receive turn.
+// from inside the modem's receive turn. A peer's module socket is opened from
+// that turn too, not inside write(): what the application's write() sets in
+// motion stays shallow. A peer whose socket cannot be opened (every
+// connectID taken) counts its datagrams in `unsent` and ends with onError.
 import type { BC20 } from "../bc20/modem.js";
 import { MAX_SEND_HEX } from "../bc20/commands.js";
 import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST } from "../bc20/errors.js";
@@ -48,15 +51,15 @@ export interface Datagram extends ArrayBuffer {
 }
 
 class Peer {
-	socket: Socket;
+	socket: Socket | null; // null until the notifier turn opens it
 	// Datagrams write() took that the module socket has not: it is opening,
 	// or its transmit buffer was full. Copies, oldest first.
 	waiting: Uint8Array[] = [];
 	// Stream offset of the last send warning counted: a send that timed out
 	// and then failed is one datagram, reported twice.
 	reported = -1;
-	constructor(readonly address: string, readonly port: number, socket: Socket) {
-		this.socket = socket;
+	constructor(readonly address: string, readonly port: number) {
+		this.socket = null;
 	}
 }
 
@@ -83,6 +86,7 @@ export class UDP {
 		if (options.target !== undefined) this.target = options.target;
 		this.#notifier = new Notifier(options.modem.clock, () => {
 			if (this.#closed) return;
+			for (const peer of this.#peers) if (peer.socket === null) this.#open(peer);
 			if (this.#writable >= 0) {
 				const count = this.#writable;
 				this.#writable = -1;
@@ -90,7 +94,8 @@ export class UDP {
 			}
 			if (this.#readable) {
 				this.#readable = false;
-				if (this.readable > 0) options.onReadable?.call(this, this.readable);
+				const datagrams = this.#datagrams();
+				if (datagrams > 0) options.onReadable?.call(this, datagrams);
 			}
 			if (this.#failed) {
 				this.#failed = false;
@@ -131,9 +136,12 @@ export class UDP {
 
 	// Datagrams waiting to be read, over every peer.
 	get readable(): number {
-		let n = 0;
-		for (const peer of this.#peers) n += peer.socket.datagrams;
-		return n;
+		return this.#datagrams();
+	}
+
+	// An assignment (as Moddable's modules make on a socket) becomes an own property.
+	set readable(value: unknown) {
+		Object.defineProperty(this, "readable", { value, writable: true, enumerable: true, configurable: true });
 	}
 
 	// Sends one datagram, or throws and sends nothing. Returns the largest
@@ -148,9 +156,9 @@ export class UDP {
 		const problem = datagramProblem(bytes, 0, length, true);
 		if (problem !== "") throw new RangeError("UDP: " + problem);
 		let peer = this.#peers.find((p) => p.address === address && p.port === port);
-		if (peer === undefined) peer = this.#open(address, port);
-		const socket = peer.socket, waiting = peer.waiting, state = socket.state;
-		if (state === CONNECTED && waiting.length === 0) {
+		if (peer === undefined) peer = this.#addPeer(address, port);
+		const socket = peer.socket, waiting = peer.waiting, state = socket === null ? OPENING : socket.state;
+		if (socket !== null && state === CONNECTED && waiting.length === 0) {
 			if (socket.write(bytes, 0, length) === 0)
 				throw new Error(`UDP: output full: a ${length}-byte datagram does not fit (${socket.writable} free)`);
 			return socket.writable;
@@ -165,10 +173,12 @@ export class UDP {
 
 	read(): Datagram | undefined {
 		for (const peer of this.#peers) {
-			const length = peer.socket.nextDatagramLength;
+			const socket = peer.socket;
+			if (socket === null) continue;
+			const length = socket.nextDatagramLength;
 			if (length < 0) continue;
 			const buffer = new ArrayBuffer(length) as Datagram;
-			peer.socket.read(new Uint8Array(buffer), 0, length);
+			socket.read(new Uint8Array(buffer), 0, length);
 			buffer.address = peer.address;
 			buffer.port = peer.port;
 			return buffer;
@@ -178,20 +188,26 @@ export class UDP {
 
 	close(): void {
 		this.#closed = true;
-		for (const peer of this.#peers) if (peer.socket.state !== 0) peer.socket.close();
+		for (const peer of this.#peers) if (peer.socket !== null && peer.socket.state !== 0) peer.socket.close();
 		this.#peers.length = 0;
+	}
+
+	#datagrams(): number {
+		let n = 0;
+		for (const peer of this.#peers) n += peer.socket?.datagrams ?? 0;
+		return n;
 	}
 
 	#room(): number {
 		let room = 0;
-		for (const peer of this.#peers) if (peer.socket.writable > room) room = peer.socket.writable;
+		for (const peer of this.#peers) if (peer.socket !== null && peer.socket.writable > room) room = peer.socket.writable;
 		return room || MAX_SEND_HEX;
 	}
 
 	// Hands waiting datagrams to the module socket, oldest first, while its
 	// transmit buffer takes them; the rest wait for the next onWritable.
 	#feed(peer: Peer): void {
-		const socket = peer.socket, waiting = peer.waiting;
+		const socket = peer.socket as Socket, waiting = peer.waiting;
 		while (waiting.length > 0 && socket.state === CONNECTED) {
 			const bytes = waiting[0];
 			let refused: BC20Error | null = null;
@@ -216,56 +232,71 @@ export class UDP {
 		}
 	}
 
-	#open(address: string, port: number): Peer {
+	#addPeer(address: string, port: number): Peer {
 		const limit = this.#options.peers ?? 2;
 		if (this.#peers.length >= limit)
 			throw new Error(`UDP: already talking to ${limit} peers (options.peers); ${address}:${port} not opened`);
-		const self = this, options = this.#options;
-		let peer!: Peer;
-		const socket = this.#modem.open({
-			type: "udp",
-			host: address,
-			port,
-			localPort: options.port ?? 0,
-			mode: options.mode ?? PUSH_MODE,
-			onReadable() {
-				if (self.#closed) return;
-				self.#readable = true;
-				self.#notifier.request();
-			},
-			onWritable() {
-				if (self.#closed) return;
-				self.#feed(peer);
-				if (peer.waiting.length === 0) {
-					self.#writable = peer.socket.writable;
-					self.#notifier.request();
-				}
-			},
-			onWarning(error) {
-				self.#warning = error;
-				if (error.count > 0) {
-					if (error.offset !== peer.reported) {
-						peer.reported = error.offset;
-						self.#unsent++;
-					}
-				}
-				else if (error.lost !== 0 || error.code === E_DATA_LOST || error.code === E_BUFFER_FULL) self.#lost++;
-			},
-			onError(error) {
-				self.#error = error;
-				// Datagrams still waiting here go with the socket (those already
-				// in the module socket are in the error's count).
-				self.#unsent += peer.waiting.length;
-				const at = self.#peers.indexOf(peer);
-				if (at >= 0) self.#peers.splice(at, 1);
-				if (!self.#closed) {
-					self.#failed = true;
-					self.#notifier.request();
-				}
-			},
-		});
-		peer = new Peer(address, port, socket);
+		const peer = new Peer(address, port);
 		this.#peers.push(peer);
+		this.#notifier.request();
 		return peer;
+	}
+
+	// From the notifier's turn: the peer's module socket.
+	#open(peer: Peer): void {
+		const self = this, options = this.#options;
+		try {
+			peer.socket = this.#modem.open({
+				type: "udp",
+				host: peer.address,
+				port: peer.port,
+				localPort: options.port ?? 0,
+				mode: options.mode ?? PUSH_MODE,
+				onReadable() {
+					if (self.#closed) return;
+					self.#readable = true;
+					self.#notifier.request();
+				},
+				onWritable() {
+					if (self.#closed) return;
+					self.#feed(peer);
+					if (peer.waiting.length === 0) {
+						self.#writable = this.writable;
+						self.#notifier.request();
+					}
+				},
+				onWarning(error) {
+					self.#warning = error;
+					if (error.count > 0) {
+						if (error.offset !== peer.reported) {
+							peer.reported = error.offset;
+							self.#unsent++;
+						}
+					}
+					else if (error.lost !== 0 || error.code === E_DATA_LOST || error.code === E_BUFFER_FULL) self.#lost++;
+				},
+				onError(error) {
+					self.#drop(peer, error);
+				},
+			});
+		}
+		catch (error) {
+			// E.g. every connectID taken.
+			this.#drop(peer, error as BC20Error);
+		}
+	}
+
+	// The peer's socket failed or could not open: its waiting datagrams were
+	// not sent (those already in the module socket are in the error's count).
+	#drop(peer: Peer, error: BC20Error): void {
+		this.#error = error;
+		this.#unsent += peer.waiting.length;
+		peer.waiting.length = 0;
+		const at = this.#peers.indexOf(peer);
+		if (at >= 0) this.#peers.splice(at, 1);
+		if (!this.#closed) {
+			this.#failed = true;
+			this.#notifier.request();
+		}
 	}
 }

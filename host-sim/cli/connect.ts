@@ -5,7 +5,7 @@ import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
 import { isIP } from "node:net";
 import { openSession, type Session } from "../modem-session.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
-import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan } from "./faults.js";
+import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan, hostileOptions } from "./faults.js";
 
 // --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
 // address) makes the emulated module answer that NAME does not exist.
@@ -24,7 +24,9 @@ function hostsTable(args: ParsedArgs): HostsTable {
 }
 
 export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
+	const { damageLines, ...hostile } = hostileOptions(args);
 	return {
+		...hostile,
 		echo: !args.flags.has("--no-echo"),
 		bootGarbage: args.flags.has("--boot-garbage"),
 		attachDelayMs: intOption(args, "--attach-delay", 300, 0, 600000),
@@ -36,6 +38,7 @@ export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 			dropRate: rateOption(args, "--drop-rate"),
 			corruptRate: rateOption(args, "--corrupt-rate"),
 			rebootAfterCommands: args.options.has("--reboot-after-commands") ? intOption(args, "--reboot-after-commands", 0, 1, 1000000) : undefined,
+			damageLines,
 		},
 	};
 }

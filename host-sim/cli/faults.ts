@@ -13,8 +13,14 @@
 //   --fail-send N              the Nth AT+QISEND/AT+QISENDEX gets OK, then SEND FAIL
 //   --reboot-after MS, --pdpdeact-after MS, --urc-after MS=LINE: MS after the
 //                              first command line the module reads
-import type { BC20Emulator } from "../emulator/bc20-emulator.js";
-import { intOption, type ParsedArgs, UsageError } from "./args.js";
+// and the module's hostile but legal behaviour (emulator options, seeded by --seed):
+//   --trickle                  output in 1-3-byte writes
+//   --interleave-urcs R        URCs between the lines of responses (chance R, 0-1)
+//   --damage-line PREFIX[:N]   one byte of the Nth line starting with PREFIX damaged
+//   --boot-answer MODE         ignore | after-banner | never: a command sent while booting
+//   --nat-timeout MS           idle time after which the network forgets a flow
+import type { BC20Emulator, BC20EmulatorOptions, BootAnswer, LineDamage } from "../emulator/bc20-emulator.js";
+import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
 
 const MAX_MS = 3600000;
 
@@ -35,7 +41,35 @@ export const EMULATOR_OPTIONS = [
 	"--attach-delay", "--chunk-size", "--nvram", "--drop-rate", "--corrupt-rate", "--seed", "--host",
 	"--reboot-after-commands", "--reboot-on", "--cut-response", "--withhold", "--delay", "--urc-in-response",
 	"--fail-send", "--reboot-after", "--pdpdeact-after", "--urc-after", "--no-echo", "--boot-garbage",
+	"--trickle", "--interleave-urcs", "--damage-line", "--boot-answer", "--nat-timeout",
 ];
+
+const BOOT_ANSWERS: readonly BootAnswer[] = ["ignore", "after-banner", "never"];
+
+// PREFIX[:N]: N (from 1) when the text after the last ":" is a number, so a
+// prefix may hold ":" ("+CPIN: READY", "+CPIN: READY:2").
+function lineDamage(text: string): LineDamage {
+	const match = /^(.*):(\d+)$/s.exec(text);
+	const prefix = match ? match[1] : text;
+	const occurrence = match ? Number(match[2]) : 1;
+	if (prefix === "" || /[\r\n]/.test(prefix) || occurrence < 1 || occurrence > 1000000)
+		throw new UsageError(`--damage-line must be PREFIX[:N] (the start of a line the module sends, N from 1), not ${JSON.stringify(text)}`);
+	return { prefix, occurrence };
+}
+
+// The module's hostile-but-legal behaviour and its network, as emulator options.
+export function hostileOptions(args: ParsedArgs): Partial<BC20EmulatorOptions> & { damageLines: LineDamage[] } {
+	const bootAnswer = args.options.get("--boot-answer") ?? "ignore";
+	if (!BOOT_ANSWERS.includes(bootAnswer as BootAnswer))
+		throw new UsageError(`--boot-answer must be ${BOOT_ANSWERS.join(", ")}, not ${JSON.stringify(bootAnswer)}`);
+	return {
+		trickle: args.flags.has("--trickle"),
+		interleaveUrcs: rateOption(args, "--interleave-urcs"),
+		bootAnswer: bootAnswer as BootAnswer,
+		natTimeoutMs: intOption(args, "--nat-timeout", 60000, 1, 86400000),
+		damageLines: list(args, "--damage-line").map(lineDamage),
+	};
+}
 
 // The emulator options given, by name.
 export function emulatorOptionsGiven(args: ParsedArgs): string[] {

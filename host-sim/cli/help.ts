@@ -35,6 +35,23 @@ emulator options (sim, and --port sim; an error with any other --port):
                                names go to this machine's resolver, except
                                *.invalid, which never resolves
 
+a module as hostile as a real one may be (sim, and --port sim; choices drawn from --seed):
+  --trickle                    the module's output in writes of 1-3 bytes
+  --interleave-urcs R          URCs between the lines of responses, chance R (0-1):
+                               real events held back briefly (data, +QIOPEN...), and
+                               +CEREG re-reports while the host has them on
+  --damage-line PREFIX[:N]     one byte of the Nth (default 1st) line the module sends
+                               starting with PREFIX is damaged (RDY, +CPIN: READY,
+                               OK, SEND OK...); repeatable
+  --boot-answer MODE           a command sent while the module boots is lost (ignore,
+                               the default), answered after the RDY banner
+                               (after-banner), or never answered (never)
+  --nat-timeout MS             a connection idle this long (across PSM too) is
+                               forgotten by the network's NAT: TCP's next send is lost
+                               and the socket reported closed (default 60000)
+  bc20 sim prints the protocol violations it saw (two commands on the wire, a send
+  while SEND OK is pending, a send on a closed socket...) when it exits.
+
 fault options (sim, and --port sim). Each fault fires once; the PREFIX options
 and --fail-send, --urc-after are repeatable. PREFIX is the start of a command
 line as the module reads it, any case: AT+QIOPEN matches AT+QIOPEN=0,0,"TCP",...

@@ -1,7 +1,8 @@
 // bc20 sim --listen HOST:PORT: the emulated module's UART as raw bytes over
 // TCP, one client at a time, for socat, minicom or another program (or
-// `bc20 --port tcp://HOST:PORT ...`). Runs until Ctrl-C.
-import { BC20Emulator } from "../emulator/bc20-emulator.js";
+// `bc20 --port tcp://HOST:PORT ...`). Runs until Ctrl-C (or SIGTERM), then
+// prints the protocol violations the module recorded.
+import { BC20Emulator, describeViolation } from "../emulator/bc20-emulator.js";
 import { serveEmulatorUart } from "../sim-server.js";
 import { type ParsedArgs, UsageError, hostPort, intOption } from "./args.js";
 import { emulatorOptions } from "./connect.js";
@@ -24,5 +25,9 @@ export async function sim(args: ParsedArgs, out: (line: string) => void): Promis
 	});
 	await server.close();
 	await emulator.close();
+	// What the clients did that the module's manual forbids (see protocol-violations.ts).
+	const violations = emulator.violations;
+	out(`protocol violations by the host: ${violations.length === 0 ? "none" : violations.length}`);
+	for (const violation of violations) out(`  ${describeViolation(violation)}`);
 	return 0;
 }

@@ -12,6 +12,8 @@ export interface AtCommand {
   readonly form: CommandForm;
   /** Everything after "=" for a write, the digits after a basic command's letter, otherwise "". */
   readonly argText: string;
+  /** The whole line as received. */
+  readonly line: string;
 }
 
 const EXTENDED_NAME = /^\+[A-Za-z][A-Za-z0-9]*/;
@@ -21,19 +23,19 @@ const BASIC_COMMAND = /^([A-Za-z])(\d*)$/;
 export function parseCommandLine(line: string): AtCommand | undefined {
   if (line.length < 2 || line.slice(0, 2).toUpperCase() !== "AT") return undefined;
   const body = line.slice(2);
-  if (body === "") return { name: "", form: "execute", argText: "" };
+  if (body === "") return { name: "", form: "execute", argText: "", line };
   const extended = EXTENDED_NAME.exec(body);
   if (extended) {
     const name = extended[0].toUpperCase();
     const rest = body.slice(extended[0].length);
-    if (rest === "") return { name, form: "execute", argText: "" };
-    if (rest === "?") return { name, form: "read", argText: "" };
-    if (rest === "=?") return { name, form: "test", argText: "" };
-    if (rest.startsWith("=")) return { name, form: "write", argText: rest.slice(1) };
+    if (rest === "") return { name, form: "execute", argText: "", line };
+    if (rest === "?") return { name, form: "read", argText: "", line };
+    if (rest === "=?") return { name, form: "test", argText: "", line };
+    if (rest.startsWith("=")) return { name, form: "write", argText: rest.slice(1), line };
     return undefined;
   }
   const basic = BASIC_COMMAND.exec(body);
-  if (basic) return { name: basic[1]!.toUpperCase(), form: "execute", argText: basic[2]! };
+  if (basic) return { name: basic[1]!.toUpperCase(), form: "execute", argText: basic[2]!, line };
   return undefined;
 }
 

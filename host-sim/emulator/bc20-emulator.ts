@@ -16,16 +16,23 @@ import { createStats, type EmulatorStats } from "./emulator-stats.js";
 import { TcpipError, type TcpipErrorCode } from "./error-codes.js";
 import { type CommandFault, FaultInjector, type FaultOptions } from "./fault-injector.js";
 import { initialModemState, type ModemState, type RegistrationStatus, registrationFields } from "./modem-state.js";
+import { type IdentityOptions, type ModuleIdentity, moduleIdentity } from "./module-identity.js";
 import { DEFAULT_HOSTS, type HostsTable, NameResolver } from "./name-resolver.js";
 import { Nvram, type NvramSettings } from "./nvram.js";
 import { OutputPacer } from "./output-pacer.js";
 import { PowerCycle } from "./power-cycle.js";
+import { createRadioCommands } from "./radio-commands.js";
+import type { Violation, ViolationKind } from "./protocol-violations.js";
 import { frameLine, Response } from "./response.js";
+import { SeededRandom } from "./seeded-random.js";
 import { TcpipService } from "./tcpip-service.js";
+import { UrcInterleaver } from "./urc-interleaver.js";
 
 export type { EmulatorStats, SocketCounters } from "./emulator-stats.js";
-export type { FaultOptions } from "./fault-injector.js";
+export type { FaultOptions, LineDamage } from "./fault-injector.js";
 export type { HostsTable } from "./name-resolver.js";
+export type { IdentityOptions, ModuleIdentity } from "./module-identity.js";
+export { describeViolation, type Violation, type ViolationKind } from "./protocol-violations.js";
 
 export interface BC20EmulatorOptions {
   /** Echo state after each boot (ATE0/ATE1 change it). Default true, as on the module. */
@@ -40,6 +47,14 @@ export interface BC20EmulatorOptions {
   baud?: number;
   /** Largest 'data' chunk; 0 = no limit. Default 0. */
   chunkSize?: number;
+  /** Deliver output in 1-3-byte 'data' chunks, sizes drawn from the seed (a UART read returning what the FIFO holds). Default false. */
+  trickle?: boolean;
+  /**
+   * Chance (0-1, seeded) that an asynchronous URC is held back to go between
+   * the lines of the next response, and that a response carries a +CEREG
+   * re-report (only while +CEREG reports are on). Default 0.
+   */
+  interleaveUrcs?: number;
   /** Receive buffer per socket in buffer access mode. Default 4096 bytes. */
   socketBufferSize?: number;
   /** JSON file holding the NVRAM settings across emulator restarts. */
@@ -50,11 +65,29 @@ export interface BC20EmulatorOptions {
   ownAddress?: string;
   /** The TCP port AT+QPING probes (see tcp-ping.ts). Default 7 (echo). */
   pingPort?: number;
-  /** Seed of the fault PRNG. Default 1. */
+  /** Seed of every random choice (faults, hostile output, identity). Default 1. */
   seed?: number;
+  /** IMEI, IMSI, ICCID, firmware, signal, bands, APN; each not given is drawn from the seed. */
+  identity?: IdentityOptions;
   faults?: FaultOptions;
+  /**
+   * What becomes of bytes the host writes while the module boots (before
+   * "RDY"): "ignore" (default): lost, the UART is not read yet; "after-banner":
+   * kept in the UART's FIFO and read once booted, so a command is answered
+   * after the banner; "never": read but complete lines are dropped unanswered,
+   * while an unterminated tail stays and prefixes the first line after "RDY".
+   */
+  bootAnswer?: BootAnswer;
   /** Idle time after which the module sleeps when AT+QSCLK allows it. Default: never sleeps. */
   sleepAfterMs?: number;
+  /**
+   * A flow (TCP connection or UDP socket) with no traffic either way for this
+   * long loses its binding in the carrier's NAT: a TCP connection is then dead
+   * (its next send is lost and reported closed), UDP data from the peer is
+   * dropped until the module sends again. NB-IoT carriers release NAT
+   * bindings after about 60 s (Zephyr issue #25935). Default 60 000 ms.
+   */
+  natTimeoutMs?: number;
   /** AT+QIOPEN gives up with 569 after this long. Default 30 000 ms. */
   openTimeoutMs?: number;
   /** AT+QNTP gives up with 569 after this long. Default 5000 ms. */
@@ -65,12 +98,15 @@ export interface BC20EmulatorOptions {
 
 export type SleepState = "awake" | "light" | "deep";
 
+export type BootAnswer = "ignore" | "after-banner" | "never";
+
 /** What a boot ROM prints before the firmware's "RDY": bytes a driver must skip. */
 const BOOT_ROM_NOISE = Buffer.from([0x00, 0xff, 0xfe, 0x1b, 0x80, 0x0d, 0x0a, 0x00, 0xc0, 0xff, 0x55, 0xaa, 0x0d]);
 
 export interface BC20Emulator {
   on(event: "data", listener: (chunk: Buffer) => void): this;
   on(event: "command", listener: (line: string) => void): this;
+  on(event: "violation", listener: (violation: Violation) => void): this;
   once(event: "data", listener: (chunk: Buffer) => void): this;
   once(event: "command", listener: (line: string) => void): this;
   off(event: "data", listener: (chunk: Buffer) => void): this;
@@ -80,7 +116,11 @@ export interface BC20Emulator {
 export class BC20Emulator extends EventEmitter {
   /** Every command line the module read, in order, exactly as received (without terminator). */
   readonly commands: string[] = [];
+  /** What the host did that the manual forbids, in order (see protocol-violations.ts). */
+  readonly violations: Violation[] = [];
   readonly stats: EmulatorStats = createStats();
+  /** Who this module is (AT+CGSN, AT+CIMI, AT+QCCID, AT+CGMR, AT+CSQ...). */
+  readonly identity: ModuleIdentity;
 
   private readonly echoAfterBoot: boolean;
   private readonly bootDelayMs: number;
@@ -90,20 +130,29 @@ export class BC20Emulator extends EventEmitter {
   private readonly ownAddress: string;
   private readonly pingPort: number;
   private readonly sleepAfterMs: number | undefined;
+  private readonly bootAnswer: BootAnswer;
   private readonly openTimeoutMs: number;
+  private readonly natTimeoutMs: number;
   private readonly ntpTimeoutMs: number;
 
   private readonly nvram: Nvram;
   private readonly faults: FaultInjector;
   private readonly pacer: OutputPacer;
+  private readonly interleaver: UrcInterleaver;
   private readonly resolver: NameResolver;
   private readonly reader = new CommandLineReader();
   private readonly bringUpCommands: CommandTable;
+  private readonly radioCommands: CommandTable;
   /** Socket teardowns still finishing from earlier power cycles; close() waits for them. */
   private readonly teardowns = new Set<Promise<void>>();
 
   private powered = false;
   private closed = false;
+  /** performance.now() at start(): violation times count from here. */
+  private startedAt = 0;
+  /** Bytes handed to the UART (or held for it) and bytes the host has received: marks compare the two. */
+  private queuedTotal = 0;
+  private deliveredTotal = 0;
   /** Offset of the module clock from the host clock, set by AT+QNTP. */
   private clockOffsetMs = 0;
 
@@ -113,9 +162,22 @@ export class BC20Emulator extends EventEmitter {
   private settings!: NvramSettings;
   private tcpip!: TcpipService;
   private readyForInput = false;
+  /** Output mark at the end of the boot banner: before the host heard it, it cannot know the module rebooted. */
+  private bannerMark = 0;
+  /** The last command whose final result the host may not have heard yet (undefined after a fault swallowed or delayed it). */
+  private owed: { readonly command: string; readonly mark: number; readonly writtenWhileBooting: boolean } | undefined;
+  /** Set while reading a line that started before `owed` was heard: the command it overlapped. */
+  private overlapped: { readonly command: string; readonly writtenWhileBooting: boolean } | undefined;
+  /** Executing what the host wrote while the module booted (bootAnswer "after-banner"). */
+  private readingBootInput = false;
+  /** The first byte of the line being read was lost waking the module from light sleep. */
+  private lostWakeByte = false;
   /** A delayed command is being worked on; further input waits. */
   private busy = false;
-  private readonly pendingInput: Buffer[] = [];
+  /** Host bytes not read yet; `lateRead` marks bytes that arrived while a delayed command blocked input (judged as they arrived: not overlaps). */
+  private readonly pendingInput: { bytes: Buffer; lateRead: boolean }[] = [];
+  /** Bytes received while booting, for bootAnswer "after-banner" and "never". */
+  private readonly bootInput: Buffer[] = [];
   private sleepState: SleepState = "awake";
   /** Output produced during deep sleep, sent on wake. */
   private readonly heldOutput: Buffer[] = [];
@@ -134,16 +196,25 @@ export class BC20Emulator extends EventEmitter {
     this.ownAddress = options.ownAddress ?? "127.0.0.1";
     this.pingPort = options.pingPort ?? 7;
     this.sleepAfterMs = options.sleepAfterMs;
+    this.bootAnswer = options.bootAnswer ?? "ignore";
     this.openTimeoutMs = options.openTimeoutMs ?? 30_000;
+    this.natTimeoutMs = options.natTimeoutMs ?? 60_000;
     this.ntpTimeoutMs = options.ntpTimeoutMs ?? 5000;
     this.nvram = new Nvram(options.nvramPath);
     this.faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1, this.stats);
     this.resolver = new NameResolver(options.hosts ?? DEFAULT_HOSTS, options.dnsTimeoutMs ?? 5000);
+    const seed = options.seed ?? 1;
+    this.identity = moduleIdentity(seed, options.identity);
+    // Each hostile behaviour draws from its own stream, so enabling one does not change another's choices.
+    const trickle = new SeededRandom(seed ^ 0x5bd1e995);
+    this.interleaver = new UrcInterleaver(options.interleaveUrcs ?? 0, seed ^ 0x27d4eb2d, (bytes) => this.output(bytes));
     this.pacer = new OutputPacer({
       baud: options.baud ?? 0,
       chunkSize: options.chunkSize ?? 0,
+      ...(options.trickle ? { nextChunkSize: () => 1 + Math.floor(trickle.next() * 3) } : {}),
       deliver: (chunk) => {
         this.stats.bytesOut += chunk.length;
+        this.deliveredTotal += chunk.length;
         this.emit("data", chunk);
       },
       drained: () => {
@@ -157,7 +228,9 @@ export class BC20Emulator extends EventEmitter {
       setAttached: (attached) => this.setAttached(attached),
       rebootAfterResponse: () => this.cycle.soon(() => this.reboot()),
       now: () => Date.now() + this.clockOffsetMs,
+      identity: this.identity,
     });
+    this.radioCommands = createRadioCommands({ state: () => this.modem, identity: this.identity, ownAddress: this.ownAddress });
   }
 
   /** "RDY" has been sent and the module reads its UART (false while off or booting). */
@@ -174,12 +247,20 @@ export class BC20Emulator extends EventEmitter {
   start(): void {
     if (this.powered || this.closed) return;
     this.powered = true;
+    this.startedAt = performance.now();
     this.boot();
   }
 
   /** Bytes from the host into the module's UART. */
   write(bytes: Uint8Array): void {
     this.stats.bytesIn += bytes.length;
+    if (this.readyForInput && this.sleepState === "deep") {
+      this.violation("deaf-uart", Buffer.from(bytes).toString("latin1"), "written while the module was in PSM (deep sleep), where its UART is off: lost; wake it with PSM_EINT first");
+    }
+    if (this.powered && !this.readyForInput && this.bootAnswer !== "ignore") {
+      this.bootInput.push(Buffer.from(bytes));
+      return;
+    }
     if (!this.readyForInput || this.sleepState === "deep") {
       this.stats.bytesIgnored += bytes.length;
       return;
@@ -188,12 +269,13 @@ export class BC20Emulator extends EventEmitter {
     if (this.sleepState === "light") {
       // The first byte only wakes the UART; it is not received.
       this.stats.bytesIgnored++;
+      if (chunk[0] !== 0x0d && chunk[0] !== 0x0a) this.lostWakeByte = true;
       chunk = chunk.subarray(1);
       this.wake();
     }
     this.noteActivity();
     if (chunk.length === 0) return;
-    this.pendingInput.push(chunk);
+    this.pendingInput.push({ bytes: chunk, lateRead: this.busy });
     this.processInput();
   }
 
@@ -258,8 +340,8 @@ export class BC20Emulator extends EventEmitter {
     if (!this.readyForInput || !this.modem.attached) return;
     this.modem.attached = false;
     this.modem.contextBroken = true;
+    this.notice('+QIURC: "pdpdeact",1');
     this.tcpip.detach();
-    this.urc('+QIURC: "pdpdeact",1');
     this.startSearching();
   }
 
@@ -277,24 +359,46 @@ export class BC20Emulator extends EventEmitter {
 
   private boot(): void {
     this.cycle = new PowerCycle();
-    this.modem = initialModemState(this.echoAfterBoot);
+    this.modem = initialModemState(this.echoAfterBoot, this.identity.bands);
     this.settings = this.nvram.load();
     this.tcpip = this.createTcpipService(this.cycle);
     this.readyForInput = false;
     this.busy = false;
     this.pendingInput.length = 0;
+    this.bootInput.length = 0;
     this.heldOutput.length = 0;
     this.drainWaiters.length = 0;
     this.reader.reset();
+    this.interleaver.reset();
+    this.owed = undefined;
+    this.overlapped = undefined;
+    this.lostWakeByte = false;
     this.sleepState = "awake";
     this.idleTimer = undefined;
     this.attachTimer = undefined;
     this.cycle.after(this.bootDelayMs, () => {
       if (this.bootGarbage) this.output(BOOT_ROM_NOISE);
       for (const line of ["RDY", "+CFUN: 1", "+CPIN: READY"]) this.urc(line);
+      this.bannerMark = this.queuedTotal;
       this.readyForInput = true;
       this.startSearching();
+      this.readBootInput();
     });
+  }
+
+  /** The bytes the host wrote during boot, as bootAnswer says. */
+  private readBootInput(): void {
+    const bytes = Buffer.concat(this.bootInput.splice(0));
+    if (bytes.length === 0) return;
+    if (this.bootAnswer === "after-banner") {
+      this.pendingInput.push({ bytes, lateRead: true });
+      this.readingBootInput = true;
+      this.processInput();
+      this.readingBootInput = false;
+      return;
+    }
+    // "never": the lines are lost; a partial line stays in the line buffer.
+    for (const byte of bytes) this.reader.push(byte);
   }
 
   private createTcpipService(cycle: PowerCycle): TcpipService {
@@ -303,18 +407,25 @@ export class BC20Emulator extends EventEmitter {
       settings: this.settings,
       saveSettings: () => this.nvram.save(this.settings),
       networkError: () => this.networkError(),
-      urc: (line) => this.urc(line),
-      output: (bytes) => this.output(bytes),
+      // Results owed to a command (SEND OK, CLOSE OK) go out at once; "+..." URCs are events.
+      urc: (line) => (line.startsWith("+") ? this.notice(line) : this.urc(line)),
+      output: (bytes) => this.event(bytes),
       outputBacklog: () => this.pacer.pending,
       whenOutputDrained: (action) => this.drainWaiters.push(action),
       resolver: this.resolver,
       stats: this.stats,
       takeSendFailure: () => this.faults.takeSendFailure(),
+      outputMark: () => this.queuedTotal,
+      heard: (mark) => this.deliveredTotal >= mark,
+      bannerHeard: () => this.deliveredTotal >= this.bannerMark,
+      violation: (kind, command, reason) => this.violation(kind, command, reason),
       setClock: (unixMs) => (this.clockOffsetMs = unixMs - Date.now()),
       socketBufferSize: this.socketBufferSize,
       openTimeoutMs: this.openTimeoutMs,
       ntpTimeoutMs: this.ntpTimeoutMs,
       pingPort: this.pingPort,
+      natTimeoutMs: this.natTimeoutMs,
+      inPsm: () => this.sleepState === "deep",
     });
   }
 
@@ -333,7 +444,7 @@ export class BC20Emulator extends EventEmitter {
       this.setRegistration(1);
       this.modem.attached = true;
       this.modem.contextBroken = false;
-      this.urc(`+IP: ${this.ownAddress}`);
+      this.notice(`+IP: ${this.ownAddress}`);
     });
   }
 
@@ -361,7 +472,7 @@ export class BC20Emulator extends EventEmitter {
   private setRegistration(status: RegistrationStatus): void {
     if (this.modem.registration === status) return;
     this.modem.registration = status;
-    if (this.modem.ceregMode > 0) this.urc(`+CEREG: ${registrationFields(this.modem)}`);
+    if (this.modem.ceregMode > 0) this.notice(`+CEREG: ${registrationFields(this.modem)}`);
   }
 
   // ---- UART input -----------------------------------------------------------
@@ -370,33 +481,57 @@ export class BC20Emulator extends EventEmitter {
   private processInput(): void {
     const cycle = this.cycle;
     while (!this.busy && this.pendingInput.length > 0) {
-      const chunk = this.pendingInput[0]!;
+      const pending = this.pendingInput[0]!;
+      const chunk = pending.bytes;
       let index = 0;
       let line: string | typeof LINE_TOO_LONG | undefined;
       while (index < chunk.length && line === undefined) {
-        line = this.reader.push(chunk[index]!);
+        const byte = chunk[index]!;
+        if (!this.reader.receiving && byte !== 0x0d && byte !== 0x0a && !pending.lateRead) this.lineStarts();
+        line = this.reader.push(byte);
         index++;
         // Echo a CR LF terminator whole, before the response.
         if (line !== undefined && chunk[index - 1] === 0x0d && chunk[index] === 0x0a) this.reader.push(chunk[index++]!);
       }
       if (this.modem.echo) this.output(chunk.subarray(0, index));
       if (index === chunk.length) this.pendingInput.shift();
-      else this.pendingInput[0] = chunk.subarray(index);
+      else pending.bytes = chunk.subarray(index);
       if (line !== undefined) this.execute(line);
       // A reboot (fault or AT+QRST) discards everything the old firmware had not read.
       if (this.cycle !== cycle) return;
     }
   }
 
+  /** A command line starts: it overlaps the previous command if that one's final result has not reached the host. */
+  private lineStarts(): void {
+    const owed = this.owed;
+    if (owed !== undefined && this.deliveredTotal < owed.mark) this.overlapped = owed;
+  }
+
   private execute(line: string | typeof LINE_TOO_LONG): void {
+    const overlapped = this.overlapped;
+    const lostWakeByte = this.lostWakeByte;
+    this.overlapped = undefined;
+    this.lostWakeByte = false;
+    const text = line === LINE_TOO_LONG ? "(a line too long)" : line;
+    if (overlapped?.writtenWhileBooting) {
+      this.violation("probe-overlap", text, `written before the final result of ${JSON.stringify(overlapped.command)}, which the host wrote while the module booted (it could not know whether an answer would come): right for a resync probe whose answer cannot be mistaken for that one's, a bug otherwise`);
+    } else if (overlapped !== undefined) {
+      this.violation("overlap", text, `written before the final result of ${JSON.stringify(overlapped.command)} had reached the host`);
+    }
     if (line === LINE_TOO_LONG) {
-      this.output(Response.error().toBytes());
+      this.violation("malformed", text, "longer than the module's command line buffer");
+      this.output(Response.error().toBytes([], 1, (text) => this.frame(text)));
+      this.owed = { command: text, mark: this.queuedTotal, writtenWhileBooting: this.readingBootInput };
       return;
     }
     this.commands.push(line);
     this.emit("command", line);
     const fault = this.faults.takeCommandFault(line);
     const rebootAfterwards = this.faults.countCommand();
+    // A command the fault leaves unanswered (or answers late) is no longer owed:
+    // the host is right to time out and go on.
+    this.owed = undefined;
     if (fault?.kind === "withhold") {
       if (rebootAfterwards) this.reboot();
       return;
@@ -405,38 +540,80 @@ export class BC20Emulator extends EventEmitter {
       this.busy = true;
       this.cycle.after(fault.ms, () => {
         this.busy = false;
-        this.answer(line, undefined, rebootAfterwards);
+        this.answer(line, undefined, rebootAfterwards, lostWakeByte);
+        this.owed = undefined;
         this.processInput();
       });
       return;
     }
-    this.answer(line, fault, rebootAfterwards);
+    this.answer(line, fault, rebootAfterwards, lostWakeByte);
   }
 
-  private answer(line: string, fault: CommandFault | undefined, rebootAfterwards: boolean): void {
-    let bytes = this.dispatch(line).toBytes(this.faults.takeUrcBetweenLines());
+  private answer(line: string, fault: CommandFault | undefined, rebootAfterwards: boolean, lostWakeByte: boolean): void {
+    const response = this.dispatch(line, lostWakeByte);
+    const injected = this.faults.takeUrcBetweenLines();
+    const between = injected !== undefined
+      ? { urcs: [this.frame(injected)], position: 1 }
+      : this.interleaver.forResponse(this.cycle, () => (this.modem.ceregMode > 0 ? this.frame(`+CEREG: ${registrationFields(this.modem)}`) : undefined));
+    if (injected === undefined) this.stats.urcsInterleaved += between.urcs.length;
+    let bytes = response.toBytes(between.urcs, between.position, (text) => this.frame(text));
     const rebootFault = fault?.kind === "reboot" ? fault : undefined;
     if (rebootFault?.cutResponseAfter !== undefined) bytes = bytes.subarray(0, rebootFault.cutResponseAfter);
     this.output(bytes);
+    this.owed = { command: line, mark: this.queuedTotal, writtenWhileBooting: this.readingBootInput };
     if (rebootFault !== undefined || rebootAfterwards) this.reboot();
   }
 
-  private dispatch(line: string): Response {
+  private dispatch(line: string, lostWakeByte: boolean): Response {
     const command = parseCommandLine(line);
-    if (command === undefined) return Response.error();
-    const handlers = this.bringUpCommands.get(command.name) ?? this.tcpip.commands.get(command.name);
+    if (command === undefined) {
+      const why = lostWakeByte ? "not an AT command: its first byte woke the module from light sleep and was lost" : "not an AT command line";
+      this.violation("malformed", line, why);
+      return Response.error();
+    }
+    const handlers = this.bringUpCommands.get(command.name) ?? this.radioCommands.get(command.name) ?? this.tcpip.commands.get(command.name);
     const handler = handlers?.[command.form];
-    return handler === undefined ? Response.error() : handler(command);
+    if (handler === undefined) {
+      this.violation("unknown-command", line, handlers === undefined ? "the module has no such command" : `the module has no ${command.form} form of this command`);
+      return Response.error();
+    }
+    const response = handler(command);
+    if (response.invalid) this.violation("malformed", line, "invalid parameters");
+    return response;
+  }
+
+  private violation(kind: ViolationKind, command: string, reason: string): void {
+    const violation: Violation = { atMs: Math.round(performance.now() - this.startedAt), kind, command, reason };
+    this.violations.push(violation);
+    this.stats.violations++;
+    this.emit("violation", violation);
   }
 
   // ---- UART output ----------------------------------------------------------
 
+  /** "\r\n<line>\r\n", through the damageLines fault. */
+  private frame(line: string): Buffer {
+    return frameLine(this.faults.damageLine(line));
+  }
+
+  /** A line sent now, whatever else is going on (boot banner, results owed to a command, sleep events). */
   private urc(line: string): void {
-    this.output(frameLine(line));
+    this.output(this.frame(line));
+  }
+
+  /** A URC reporting an event: interleaveUrcs may hold it back to go inside the next response. */
+  private notice(line: string): void {
+    this.event(this.frame(line));
+  }
+
+  private event(bytes: Buffer): void {
+    if (!this.powered || !this.interleaver.offer(bytes, this.cycle)) this.output(bytes);
   }
 
   private output(bytes: Buffer): void {
     if (!this.powered || bytes.length === 0) return;
+    // Held output counts as queued: marks taken now must cover it.
+    this.queuedTotal += bytes.length;
     if (this.sleepState === "deep") {
       this.heldOutput.push(bytes);
       return;
@@ -444,7 +621,14 @@ export class BC20Emulator extends EventEmitter {
     // From light sleep the module wakes by itself to talk; only the host's first byte is lost.
     this.sleepState = "awake";
     this.noteActivity();
-    this.pacer.push(this.faults.damage(bytes));
+    this.transmit(bytes);
+  }
+
+  /** Onto the line, through the line faults; bytes they drop never arrive, so marks shrink with them. */
+  private transmit(bytes: Buffer): void {
+    const damaged = this.faults.damage(bytes);
+    this.queuedTotal -= bytes.length - damaged.length;
+    this.pacer.push(damaged);
   }
 
   // ---- Sleep ----------------------------------------------------------------
@@ -480,6 +664,11 @@ export class BC20Emulator extends EventEmitter {
     this.sleepState = "awake";
     if (this.modem.wakeupUrc) this.urc("+QATWAKEUP");
     if (fromDeep && this.modem.nbiotEvents) this.urc('+QNBIOTEVENT: "EXIT PSM"');
-    for (const bytes of this.heldOutput.splice(0)) this.output(bytes);
+    for (const bytes of this.heldOutput.splice(0)) {
+      // Counted when it was held.
+      this.queuedTotal -= bytes.length;
+      this.output(bytes);
+    }
+    if (fromDeep) this.tcpip.leavePsm();
   }
 }

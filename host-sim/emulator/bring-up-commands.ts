@@ -7,6 +7,7 @@ import { integerArgument, splitArguments } from "./at-command.js";
 import type { CommandHandlers, CommandTable } from "./command-table.js";
 import { formatModuleTime } from "./module-time.js";
 import { type ModemState, registrationFields } from "./modem-state.js";
+import type { ModuleIdentity } from "./module-identity.js";
 import { Response } from "./response.js";
 
 /** What these commands may do to the module beyond changing its state. */
@@ -22,21 +23,21 @@ export interface ModemControl {
   rebootAfterResponse(): void;
   /** The module clock (host clock plus any offset AT+QNTP set), in Unix ms. */
   now(): number;
+  readonly identity: ModuleIdentity;
 }
 
 const MANUFACTURER = "Quectel_Ltd";
 const MODEL = "Quectel_BC20";
-const REVISION = "BC20JAR01A04";
-const IMEI = "867724030000005";
-const SERIAL_NUMBER = "SN0123456789";
-const IMEISV = "8677240300000011";
 const SOFTWARE_VERSION = "11";
-const IMSI = "460001234567890";
 /** Eight-bit GPRS timer strings as AT+CPSMS takes them. */
 const TIMER_BITS = /^[01]{8}$/;
 
 export function createBringUpCommands(modem: ModemControl): CommandTable {
   const s = (): ModemState => modem.state();
+  const { imei, imsi, firmware } = modem.identity;
+  // IMEISV: the IMEI without its check digit, then the software version.
+  const imeisv = imei.slice(0, 14) + SOFTWARE_VERSION;
+  const serialNumber = `SN${imei.slice(8, 14)}`;
   /** A write form with exactly one argument in [0, max]. */
   const single = (argText: string, max: number): number | undefined => {
     const args = splitArguments(argText);
@@ -44,7 +45,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
   };
   const flag = (argText: string, apply: (on: boolean) => void): Response => {
     const value = single(argText, 1);
-    if (value === undefined) return Response.error();
+    if (value === undefined) return Response.invalid();
     apply(value === 1);
     return Response.ok();
   };
@@ -53,22 +54,22 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
     ["", { execute: () => Response.ok() }],
     ["E", {
       execute: (c) => {
-        if (c.argText !== "" && c.argText !== "0" && c.argText !== "1") return Response.error();
+        if (c.argText !== "" && c.argText !== "0" && c.argText !== "1") return Response.invalid();
         s().echo = c.argText === "1";
         return Response.ok();
       },
     }],
-    ["I", { execute: (c) => (c.argText === "" || c.argText === "0" ? Response.ok(MANUFACTURER, MODEL, `Revision: ${REVISION}`) : Response.error()) }],
+    ["I", { execute: (c) => (c.argText === "" || c.argText === "0" ? Response.ok(MANUFACTURER, MODEL, `Revision: ${firmware}`) : Response.invalid()) }],
     ["+CGMI", { execute: () => Response.ok(MANUFACTURER), test: () => Response.ok() }],
     ["+CGMM", { execute: () => Response.ok(MODEL), test: () => Response.ok() }],
-    ["+CGMR", { execute: () => Response.ok(`Revision: ${REVISION}`), test: () => Response.ok() }],
+    ["+CGMR", { execute: () => Response.ok(`Revision: ${firmware}`), test: () => Response.ok() }],
     ["+CGSN", {
       test: () => Response.ok("+CGSN: (0-3)"),
-      execute: () => Response.ok(`+CGSN: ${IMEI}`),
+      execute: () => Response.ok(`+CGSN: ${imei}`),
       write: (c) => {
-        const answers = [SERIAL_NUMBER, IMEI, IMEISV, SOFTWARE_VERSION];
+        const answers = [serialNumber, imei, imeisv, SOFTWARE_VERSION];
         const which = single(c.argText, 3);
-        return which === undefined ? Response.error() : Response.ok(`+CGSN: ${answers[which]}`);
+        return which === undefined ? Response.invalid() : Response.ok(`+CGSN: ${answers[which]}`);
       },
     }],
     ["+CFUN", {
@@ -78,20 +79,20 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         const args = splitArguments(c.argText);
         const functionality = integerArgument(args?.[0], 0, 1);
         if (functionality === undefined || (args!.length === 2 && integerArgument(args![1], 0, 0) === undefined) || args!.length > 2) {
-          return Response.error();
+          return Response.invalid();
         }
         modem.setFunctionality(functionality as 0 | 1);
         return Response.ok();
       },
     }],
-    ["+CIMI", { test: () => Response.ok(), execute: () => (s().functionality === 1 ? Response.ok(IMSI) : Response.error()) }],
+    ["+CIMI", { test: () => Response.ok(), execute: () => (s().functionality === 1 ? Response.ok(imsi) : Response.error()) }],
     ["+CPIN", { test: () => Response.ok(), read: () => Response.ok("+CPIN: READY") }],
     ["+CEREG", {
       test: () => Response.ok("+CEREG: (0-5)"),
       read: () => Response.ok(`+CEREG: ${s().ceregMode},${registrationFields(s())}`),
       write: (c) => {
         const mode = single(c.argText, 5);
-        if (mode === undefined) return Response.error();
+        if (mode === undefined) return Response.invalid();
         s().ceregMode = mode;
         return Response.ok();
       },
@@ -105,7 +106,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
       test: () => Response.ok("+CGPADDR: (1)"),
       execute: () => (s().attached ? Response.ok(`+CGPADDR: 1,${modem.ownAddress}`) : Response.ok()),
       write: (c) => {
-        if (single(c.argText, 1) !== 1) return Response.error();
+        if (single(c.argText, 1) !== 1) return Response.invalid();
         return s().attached ? Response.ok(`+CGPADDR: 1,${modem.ownAddress}`) : Response.ok();
       },
     }],
@@ -114,7 +115,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
       read: () => Response.ok(`+QSCLK: ${s().sleepMode}`),
       write: (c) => {
         const mode = single(c.argText, 2);
-        if (mode === undefined) return Response.error();
+        if (mode === undefined) return Response.invalid();
         s().sleepMode = mode as 0 | 1 | 2;
         return Response.ok();
       },
@@ -127,9 +128,9 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         const mode = integerArgument(args?.[0], 0, 2);
         const tau = args?.[3]?.text;
         const activeTime = args?.[4]?.text;
-        if (mode === undefined || args!.length > 5) return Response.error();
+        if (mode === undefined || args!.length > 5) return Response.invalid();
         if ((tau !== undefined && tau !== "" && !TIMER_BITS.test(tau)) || (activeTime !== undefined && !TIMER_BITS.test(activeTime))) {
-          return Response.error();
+          return Response.invalid();
         }
         // Mode 2 disables PSM and restores the default timers.
         s().psmMode = mode === 1 ? 1 : 0;
@@ -150,7 +151,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
         const args = splitArguments(c.argText);
         const enable = integerArgument(args?.[0], 0, 1);
         const eventType = args?.length === 2 ? integerArgument(args[1], 1, 1) : 1;
-        if (enable === undefined || eventType === undefined || args!.length > 2) return Response.error();
+        if (enable === undefined || eventType === undefined || args!.length > 2) return Response.invalid();
         s().nbiotEvents = enable === 1;
         return Response.ok();
       },
@@ -158,7 +159,7 @@ export function createBringUpCommands(modem: ModemControl): CommandTable {
     ["+QRST", {
       test: () => Response.ok("+QRST: 1"),
       write: (c) => {
-        if (c.argText !== "1") return Response.error();
+        if (c.argText !== "1") return Response.invalid();
         modem.rebootAfterResponse();
         return Response.ok();
       },

@@ -39,6 +39,11 @@ export class CommandLineReader {
     return undefined;
   }
 
+  /** Part of a line has been received (its terminator has not). */
+  get receiving(): boolean {
+    return this.length > 0 || this.tooLong;
+  }
+
   /** Forgets a partly received line (the module rebooted). */
   reset(): void {
     this.length = 0;

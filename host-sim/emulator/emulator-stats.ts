@@ -25,8 +25,20 @@ export interface EmulatorStats {
   bytesDropped: number;
   /** Module output bytes altered by the corruptRate fault. */
   bytesCorrupted: number;
+  /** Lines damaged by the damageLines fault. */
+  linesDamaged: number;
+  /** URCs the interleaveUrcs option put between the lines of a response. */
+  urcsInterleaved: number;
+  /** UDP payload bytes that arrived while the module was in PSM: lost in the network. */
+  psmLostBytes: number;
+  /** TCP connections whose NAT binding expired (idle longer than natTimeoutMs). */
+  natExpired: number;
+  /** Bytes either way lost to an expired NAT binding. */
+  natDroppedBytes: number;
   /** UDP datagrams dropped because the receive buffer had no room. */
   udpDropped: number;
+  /** Protocol violations by the host (BC20Emulator.violations holds them). */
+  violations: number;
   /** Boots after the first (reboot(), AT+QRST=1, reboot faults). */
   reboots: number;
   /** Indexed by connect ID, counted over the emulator's whole life. */
@@ -40,8 +52,14 @@ export function createStats(): EmulatorStats {
     bytesIgnored: 0,
     bytesDropped: 0,
     bytesCorrupted: 0,
+    linesDamaged: 0,
+    urcsInterleaved: 0,
+    psmLostBytes: 0,
+    natExpired: 0,
+    natDroppedBytes: 0,
     udpDropped: 0,
     reboots: 0,
+    violations: 0,
     sockets: Array.from({ length: SOCKET_COUNT }, () => ({
       opens: 0,
       bytesSent: 0,

@@ -14,6 +14,21 @@ export interface FaultOptions {
   readonly corruptRate?: number;
   /** Reboot right after the response to the Nth command line (counted from construction). */
   readonly rebootAfterCommands?: number;
+  /** Lines to damage on their way out (see LineDamage). */
+  readonly damageLines?: readonly LineDamage[];
+}
+
+/**
+ * The `occurrence`th line (default 1st, counted over the emulator's life)
+ * the module sends that starts with `prefix` (case-sensitive, as the module
+ * prints it: "RDY", "+CPIN: READY", "SEND OK", "OK"...) gets one byte, chosen
+ * by the seed, flipped (XOR with a non-zero value) or, with `drop`, removed.
+ * Payload data is never a line here: only what the module frames as a line.
+ */
+export interface LineDamage {
+  readonly prefix: string;
+  readonly occurrence?: number;
+  readonly drop?: boolean;
 }
 
 /** What happens to the next command line that starts with a given prefix. */
@@ -33,9 +48,28 @@ export class FaultInjector {
   private commandsSeen = 0;
   private sendFailuresArmed = 0;
   private readonly urcsBetweenLines: string[] = [];
+  /** Lines seen so far per damageLines entry. */
+  private readonly lineCounts: number[];
 
   constructor(private readonly options: FaultOptions, seed: number, private readonly stats: EmulatorStats) {
     this.random = new SeededRandom(seed);
+    this.lineCounts = (options.damageLines ?? []).map(() => 0);
+  }
+
+  /** The line's text as it goes out: damaged when a damageLines entry names this occurrence. */
+  damageLine(line: string): string {
+    const entries = this.options.damageLines ?? [];
+    let text = line;
+    entries.forEach((entry, index) => {
+      if (!line.startsWith(entry.prefix)) return;
+      this.lineCounts[index]!++;
+      if (this.lineCounts[index] !== (entry.occurrence ?? 1) || text.length === 0) return;
+      const at = Math.floor(this.random.next() * text.length);
+      const replacement = entry.drop ? "" : String.fromCharCode(text.charCodeAt(at) ^ (1 + Math.floor(this.random.next() * 255)));
+      text = text.slice(0, at) + replacement + text.slice(at + 1);
+      this.stats.linesDamaged++;
+    });
+    return text;
   }
 
   /** Arms `fault` for the next command line starting with `prefix` (case-insensitive). */

@@ -27,9 +27,15 @@ export interface ModemState {
   wakeupUrc: boolean;
   /** AT+QNBIOTEVENT=1,1: report "+QNBIOTEVENT: "ENTER PSM"" / "EXIT PSM". */
   nbiotEvents: boolean;
+  /** AT+QBAND: the bands searched. */
+  bands: number[];
+  /** AT+CEDRXS <mode>: 0 off, 1 on, 2 on with +CEDRXP reports. */
+  edrxMode: number;
+  /** AT+CEDRXS <Requested_eDRX_value>, four bits. */
+  edrxValue: string;
 }
 
-export function initialModemState(echo: boolean): ModemState {
+export function initialModemState(echo: boolean, bands: readonly number[]): ModemState {
   return {
     echo,
     functionality: 1,
@@ -43,6 +49,9 @@ export function initialModemState(echo: boolean): ModemState {
     psmActiveTime: "00100010",
     wakeupUrc: false,
     nbiotEvents: false,
+    bands: [...bands],
+    edrxMode: 0,
+    edrxValue: "0010",
   };
 }
 

@@ -11,6 +11,8 @@ export interface OutputPacerOptions {
   readonly baud: number;
   /** Largest chunk handed to `deliver`; 0 means no limit. */
   readonly chunkSize: number;
+  /** When given, the largest size of each next chunk (a UART read that returns 1-3 bytes at a time). */
+  readonly nextChunkSize?: () => number;
   readonly deliver: (chunk: Buffer) => void;
   /** Called each time everything queued has been delivered. */
   readonly drained: () => void;
@@ -77,6 +79,7 @@ export class OutputPacer {
       count = Math.min(count, sendable);
     }
     if (this.options.chunkSize > 0) count = Math.min(count, this.options.chunkSize);
+    if (this.options.nextChunkSize !== undefined) count = Math.min(count, this.options.nextChunkSize());
     if (count > 0) {
       this.lineBusyUntil += count * this.msPerByte;
       this.options.deliver(this.take(count));

@@ -10,7 +10,11 @@ export function frameLine(line: string): Buffer {
 }
 
 export class Response {
-  private readonly parts: Buffer[] = [];
+  /** Information lines (framed at output) and raw parts (already framed). */
+  private readonly parts: (string | Buffer)[] = [];
+
+  /** The ERROR answers a command whose parameters the module could not accept (the host's mistake). */
+  invalid = false;
 
   private constructor(private readonly final: "OK" | "ERROR") {}
 
@@ -24,9 +28,16 @@ export class Response {
     return new Response("ERROR");
   }
 
+  /** ERROR for parameters out of range or malformed. */
+  static invalid(): Response {
+    const response = new Response("ERROR");
+    response.invalid = true;
+    return response;
+  }
+
   /** Adds an information line. */
   line(text: string): this {
-    this.parts.push(frameLine(text));
+    this.parts.push(text);
     return this;
   }
 
@@ -37,13 +48,15 @@ export class Response {
   }
 
   /**
-   * The bytes on the wire. `urcBetweenLines`, when given, goes after the first
-   * information part, or before the final result when there is none.
+   * The bytes on the wire, each line framed by `frame` (where a fault may
+   * damage it). `insert` goes between lines: before information part
+   * `position` (1 = after the first; clamped to the parts there are), or
+   * before the final result when there is no information part.
    */
-  toBytes(urcBetweenLines?: string): Buffer {
-    const parts = [...this.parts];
-    if (urcBetweenLines !== undefined) parts.splice(parts.length > 0 ? 1 : 0, 0, frameLine(urcBetweenLines));
-    parts.push(frameLine(this.final));
+  toBytes(insert: readonly Buffer[] = [], position = 1, frame: (line: string) => Buffer = frameLine): Buffer {
+    const parts = this.parts.map((part) => (typeof part === "string" ? frame(part) : part));
+    parts.splice(Math.max(0, Math.min(position, parts.length)), 0, ...insert);
+    parts.push(frame(this.final));
     return Buffer.concat(parts);
   }
 }

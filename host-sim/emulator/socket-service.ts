@@ -12,6 +12,8 @@ import { ReceiveBuffer } from "./receive-buffer.js";
 
 export type ServiceType = "TCP" | "UDP";
 
+export type PauseReason = "buffer" | "uart";
+
 /** <socket_state> of AT+QISTATE. */
 export const SocketState = { Initial: 0, Opening: 1, Connected: 2, Closing: 3 } as const;
 export type SocketStateValue = (typeof SocketState)[keyof typeof SocketState];
@@ -60,12 +62,27 @@ export class SocketService {
   accessMode: Bit;
   /** A QISEND/QISENDEX whose SEND OK has not been reported yet. */
   sendPending = false;
+  /** Output mark just after the last SEND OK/SEND FAIL: the host may send again once it heard it. */
+  sendResultMark = 0;
+  /** Output mark after which the host knows the socket is no longer open (see endReason). */
+  endMark: number | undefined;
+  /** How the host learnt that: "was reported closed (...)", for violation reports. */
+  endReason = "";
+  /** Date.now() of the last byte sent or received: NAT bindings expire after an idle period. */
+  lastTraffic = 0;
+  /** The carrier's NAT forgot this flow: the connection is dead on the network, the module does not know yet. */
+  natExpired = false;
+  /** TCP data the peer sent while the module was in PSM (and after it, in order): delivered at the peer's retransmission after waking. */
+  readonly deferred: Buffer[] = [];
+  /** Date.now() when the first deferred byte was sent by the peer. */
+  deferredSince = 0;
   readonly buffer: ReceiveBuffer;
   /** TCP data that did not fit in the buffer; the socket stays paused while there is any. */
   readonly held: Buffer[] = [];
   /** "buff full" was reported and the buffer has not been drained since. */
   fullReported = false;
 
+  private readonly pauses = new Set<PauseReason>();
   private tcp: TcpSocket | undefined;
   private udp: UdpSocket | undefined;
   private closingByHost = false;
@@ -80,6 +97,13 @@ export class SocketService {
     this.localPort = settings.localPort;
     this.accessMode = settings.accessMode;
     this.buffer = new ReceiveBuffer(settings.bufferSize);
+  }
+
+  /** The socket stopped being usable; the host knows once it heard the output up to `mark`. Only the first reason counts. */
+  ended(mark: number, reason: string): void {
+    if (this.endMark !== undefined) return;
+    this.endMark = mark;
+    this.endReason = reason;
   }
 
   /** Connects to `address`; `done` gets 0 or the manual's error code, exactly once. */
@@ -112,13 +136,31 @@ export class SocketService {
     }
   }
 
-  /** Stops reading from the network (TCP only: the peer's window closes, nothing is lost). */
-  pause(): void {
+  /**
+   * Stops reading from the network (TCP only: the peer's window closes and it
+   * retransmits later; nothing is lost) until every reason given is lifted:
+   * "buffer" (receive buffer full), "uart" (push output backlog).
+   */
+  pause(reason: PauseReason): void {
+    this.pauses.add(reason);
     this.tcp?.pause();
   }
 
-  resume(): void {
-    this.tcp?.resume();
+  resume(reason: PauseReason): void {
+    this.pauses.delete(reason);
+    if (this.pauses.size === 0) this.tcp?.resume();
+  }
+
+  /**
+   * The connection died on the network side (a NAT binding expired): the peer
+   * is told with a reset, as the server would learn from the RST its own
+   * retransmission or the module's next segment draws.
+   */
+  reset(): void {
+    this.closingByHost = true;
+    const tcp = this.tcp;
+    this.tcp = undefined;
+    tcp?.resetAndDestroy();
   }
 
   /** Closes gracefully (FIN after pending writes); `done` runs once the socket is really closed. */

@@ -20,6 +20,7 @@ import { formatModuleTime } from "./module-time.js";
 import { type NameResolver, preferIPv4, REPORTED_DNS_TTL } from "./name-resolver.js";
 import { type Bit, type NvramSettings, SOCKET_COUNT } from "./nvram.js";
 import type { PowerCycle } from "./power-cycle.js";
+import type { ViolationKind } from "./protocol-violations.js";
 import { Response } from "./response.js";
 import { SocketService, SocketState } from "./socket-service.js";
 import { querySntp } from "./sntp-client.js";
@@ -45,12 +46,23 @@ export interface TcpipContext {
   readonly stats: EmulatorStats;
   /** True once for each armed failNextSend() fault. */
   takeSendFailure(): boolean;
+  /** A mark at the end of the output queued so far; heard(mark) once the host has received all of it. */
+  outputMark(): number;
+  heard(mark: number): boolean;
+  /** The host has received the boot banner of this power cycle (until then it cannot know its sockets are gone). */
+  bannerHeard(): boolean;
+  /** Records something the host did that the manual forbids. */
+  violation(kind: ViolationKind, command: string, reason: string): void;
   /** AT+QNTP with <autosettime> 1 sets the module clock. */
   setClock(unixMs: number): void;
   readonly socketBufferSize: number;
   readonly openTimeoutMs: number;
   readonly ntpTimeoutMs: number;
   readonly pingPort: number;
+  /** A flow idle this long loses its NAT binding. */
+  readonly natTimeoutMs: number;
+  /** The module is in PSM (deep sleep): unreachable from the network. */
+  inPsm(): boolean;
 }
 
 /** Largest QISEND payload (manual 2.1.4). */
@@ -67,6 +79,8 @@ const MAX_PUSH_LENGTH = 512;
  */
 const NETWORK_SEGMENT_BYTES = 1460;
 const DEFAULT_NTP_PORT = 123;
+/** A TCP peer's first retransmission timeout (RFC 6298: 1 s), doubling after each try. */
+const RETRANSMISSION_TIMEOUT_MS = 1000;
 /** TTL reported for each ping reply (the manual's example shows 255). */
 const PING_TTL = 255;
 const HEX_STRING = /^[0-9A-Fa-f]*$/;
@@ -129,6 +143,7 @@ export class TcpipService {
   detach(): void {
     for (const socket of this.sockets) {
       if (socket === undefined) continue;
+      socket.ended(this.ctx.outputMark(), "was closed by the network (the data connection went down)");
       socket.state = SocketState.Closing;
       socket.held.length = 0;
       void socket.destroy();
@@ -155,7 +170,24 @@ export class TcpipService {
 
   private fail(code: TcpipErrorCode): Response {
     this.lastError = code;
-    return Response.error();
+    return code === TcpipError.InvalidParameters ? Response.invalid() : Response.error();
+  }
+
+  /**
+   * Whether the host could know that socket `id` is not open when it sent
+   * `command`; if so, that is a violation. A socket that vanished in a reboot
+   * counts once the host heard the boot banner, one closed by the network once
+   * it heard the URC saying so.
+   */
+  private checkOpen(id: number, command: AtCommand, socket: SocketService | undefined): void {
+    const line = commandText(command);
+    if (socket === undefined) {
+      if (this.ctx.bannerHeard()) this.ctx.violation("socket-not-open", line, `connect ID ${id} is not open`);
+    } else if (socket.state === SocketState.Opening) {
+      this.ctx.violation("socket-not-open", line, `connect ID ${id} is still opening (no +QIOPEN: ${id},0 yet)`);
+    } else if (socket.state !== SocketState.Connected && socket.endMark !== undefined && this.ctx.heard(socket.endMark)) {
+      this.ctx.violation("socket-not-open", line, `connect ID ${id} ${socket.endReason}`);
+    }
   }
 
   /** Runs an asynchronous operation after the command's final result has been queued. */
@@ -193,6 +225,7 @@ export class TcpipService {
     const offline = this.requireNetwork();
     if (offline) return offline;
     if (this.sockets[id] !== undefined) {
+      this.ctx.violation("socket-in-use", commandText(command), `connect ID ${id} is still in use: AT+QICLOSE it first`);
       this.lastError = TcpipError.SocketIdentityUsed;
       this.ctx.cycle.soon(() => this.ctx.urc(`+QIOPEN: ${id},${TcpipError.SocketIdentityUsed}`));
       return Response.ok();
@@ -218,6 +251,7 @@ export class TcpipService {
     if (!this.ctx.cycle.alive || socket.state !== SocketState.Opening) return;
     if (error !== TcpipError.None) return this.openFailed(socket, error);
     socket.state = SocketState.Connected;
+    socket.lastTraffic = Date.now();
     this.ctx.urc(`+QIOPEN: ${socket.id},0`);
   }
 
@@ -226,6 +260,7 @@ export class TcpipService {
     socket.state = SocketState.Initial;
     this.lastError = error;
     this.ctx.urc(`+QIOPEN: ${socket.id},${error}`);
+    socket.ended(this.ctx.outputMark(), `failed to open (+QIOPEN: ${socket.id},${error})`);
   }
 
   // AT+QICLOSE=<connectID>
@@ -239,6 +274,7 @@ export class TcpipService {
       return Response.ok();
     }
     socket.state = SocketState.Closing;
+    socket.ended(0, "was closed by the host (AT+QICLOSE)");
     socket.close(this.ctx.cycle.guard(() => {
       if (this.sockets[id] === socket) this.sockets[id] = undefined;
       this.ctx.urc("CLOSE OK");
@@ -279,7 +315,7 @@ export class TcpipService {
     if (data.length === length) payload = data;
     else if (data.length === length + 2 && data.startsWith('"') && data.endsWith('"')) payload = data.slice(1, -1);
     else return this.fail(TcpipError.InvalidParameters);
-    return this.send(id, Buffer.from(payload, "latin1"));
+    return this.send(id, Buffer.from(payload, "latin1"), command);
   }
 
   // AT+QISENDEX=<connectID>,<send_length>,<hex_string>
@@ -291,22 +327,31 @@ export class TcpipService {
     if (id === undefined || length === undefined || hex.length !== 2 * length || !HEX_STRING.test(hex)) {
       return this.fail(TcpipError.InvalidParameters);
     }
-    return this.send(id, Buffer.from(hex, "hex"));
+    return this.send(id, Buffer.from(hex, "hex"), command);
   }
 
-  private send(id: number, payload: Buffer): Response {
+  private send(id: number, payload: Buffer, command: AtCommand): Response {
     const offline = this.requireNetwork();
     if (offline) return offline;
     const socket = this.sockets[id];
     if (socket === undefined || socket.state !== SocketState.Connected) {
+      this.checkOpen(id, command, socket);
       return this.fail(socket?.state === SocketState.Closing ? TcpipError.SocketClosed : TcpipError.OperationNotAllowed);
+    }
+    if (socket.sendPending || !this.ctx.heard(socket.sendResultMark)) {
+      this.ctx.violation("send-pending", commandText(command), `the previous send on connect ID ${id} had no SEND OK/SEND FAIL yet`);
     }
     // Manual 4.1.2: a send while the previous SEND OK is outstanding gets ERROR.
     if (socket.sendPending) return this.fail(TcpipError.OperationBusy);
+    if (this.natGone(socket) && socket.type === "TCP") return this.sendIntoTheVoid(socket, payload);
+    // A UDP send through an expired binding simply makes a new one.
+    socket.natExpired = false;
+    socket.lastTraffic = Date.now();
     socket.sendPending = true;
     const counters = this.ctx.stats.sockets[id]!;
     const report = this.ctx.cycle.guard((ok: boolean) => {
       socket.sendPending = false;
+      socket.lastTraffic = Date.now();
       if (ok) {
         counters.sendOk++;
         counters.bytesSent += payload.length;
@@ -315,10 +360,68 @@ export class TcpipService {
         this.lastError = TcpipError.SocketWriteFailed;
       }
       this.ctx.urc(ok ? "SEND OK" : "SEND FAIL");
+      socket.sendResultMark = this.ctx.outputMark();
     });
     if (this.ctx.takeSendFailure()) this.ctx.cycle.soon(() => report(false));
     else socket.write(payload, report);
     return Response.ok();
+  }
+
+  /**
+   * A TCP send on a connection whose NAT binding expired. The module's stack
+   * takes the data (OK, SEND OK: it only means the data was handed to the
+   * stack), the segment reaches the server through a new binding from an
+   * unknown port and draws a reset, and the module reports the connection
+   * closed. The bytes are lost; only an application-level acknowledgement can
+   * tell. (A NAT that drops the segment instead ends the same way, later,
+   * after the module's retransmissions.)
+   */
+  private sendIntoTheVoid(socket: SocketService, payload: Buffer): Response {
+    const counters = this.ctx.stats.sockets[socket.id]!;
+    this.ctx.stats.natDroppedBytes += payload.length;
+    this.ctx.cycle.soon(() => {
+      counters.sendOk++;
+      this.ctx.urc("SEND OK");
+      socket.sendResultMark = this.ctx.outputMark();
+      socket.reset();
+      this.peerClosed(socket);
+    });
+    return Response.ok();
+  }
+
+  /** Whether the carrier's NAT has forgotten this flow (idle longer than natTimeoutMs); once gone, gone. */
+  private natGone(socket: SocketService): boolean {
+    if (socket.natExpired) return true;
+    if (socket.state !== SocketState.Connected || socket.lastTraffic === 0) return false;
+    if (Date.now() - socket.lastTraffic <= this.ctx.natTimeoutMs) return false;
+    socket.natExpired = true;
+    if (socket.type === "TCP") this.ctx.stats.natExpired++;
+    return true;
+  }
+
+  /**
+   * The module left PSM: flows idle past the NAT timeout are gone (their
+   * peers' data with them); the others get what their peers sent meanwhile
+   * at the peer's next retransmission (exponential backoff from a 1 s
+   * timeout, RFC 6298), and new data only after it.
+   */
+  leavePsm(): void {
+    for (const socket of this.sockets) {
+      if (socket === undefined) continue;
+      if (this.natGone(socket)) {
+        for (const bytes of socket.deferred.splice(0)) this.ctx.stats.natDroppedBytes += bytes.length;
+        continue;
+      }
+      if (socket.deferred.length === 0) continue;
+      const now = Date.now();
+      let retransmission = socket.deferredSince + RETRANSMISSION_TIMEOUT_MS;
+      for (let backoff = 2 * RETRANSMISSION_TIMEOUT_MS; retransmission < now; backoff *= 2) retransmission += backoff;
+      this.ctx.cycle.after(retransmission - now, () => {
+        // Asleep again: the retransmission is not acknowledged either; the next wake tries again.
+        if (this.ctx.inPsm()) return;
+        for (const bytes of socket.deferred.splice(0)) this.arrived(socket, bytes);
+      });
+    }
   }
 
   // AT+QIRD=<connectID>,<read_length>
@@ -329,7 +432,11 @@ export class TcpipService {
     if (args?.length !== 2 || id === undefined || max === undefined) return this.fail(TcpipError.InvalidParameters);
     const socket = this.sockets[id];
     // Nothing to read from a connect ID never opened, or one whose data is pushed.
-    if (socket === undefined || socket.accessMode === 1) return this.fail(TcpipError.OperationNotAllowed);
+    if (socket === undefined || socket.accessMode === 1) {
+      if (socket === undefined) this.checkOpen(id, command, socket);
+      else this.ctx.violation("wrong-mode", commandText(command), `connect ID ${id} is in direct push mode: its data is pushed, not read`);
+      return this.fail(TcpipError.OperationNotAllowed);
+    }
     const { data, remaining } = socket.buffer.read(max);
     if (data.length === 0) return Response.ok("+QIRD: 0");
     this.ctx.stats.sockets[id]!.bytesDelivered += data.length;
@@ -352,7 +459,10 @@ export class TcpipService {
     const mode = integerArgument(args?.[1], 0, 1) as Bit | undefined;
     if (args?.length !== 2 || id === undefined || mode === undefined) return this.fail(TcpipError.InvalidParameters);
     const socket = this.sockets[id];
-    if (socket === undefined) return this.fail(TcpipError.OperationNotAllowed);
+    if (socket === undefined) {
+      this.checkOpen(id, command, socket);
+      return this.fail(TcpipError.OperationNotAllowed);
+    }
     this.ctx.settings.accessModes[id] = mode;
     this.ctx.saveSettings();
     // Switched after the OK, so that anything buffered is pushed after it, in order.
@@ -361,7 +471,7 @@ export class TcpipService {
       if (mode === 1) {
         for (const node of [...socket.buffer.takeAll(), ...socket.held.splice(0)]) this.push(socket, node);
         socket.fullReported = false;
-        socket.resume();
+        socket.resume("buffer");
       }
     });
     return Response.ok();
@@ -493,6 +603,24 @@ export class TcpipService {
   }
 
   private arrived(socket: SocketService, bytes: Buffer): void {
+    if (this.natGone(socket)) {
+      // The carrier's NAT has no binding for this flow any more: dropped before the radio.
+      this.ctx.stats.natDroppedBytes += bytes.length;
+      return;
+    }
+    if (this.ctx.inPsm() && socket.type === "UDP") {
+      // Unreachable in PSM: the datagram is lost in the network.
+      this.ctx.stats.psmLostBytes += bytes.length;
+      return;
+    }
+    if (this.ctx.inPsm() || socket.deferred.length > 0) {
+      // Unacknowledged by a module in PSM: the peer will retransmit it (and
+      // what it sends next waits behind it) after the module wakes.
+      if (socket.deferred.length === 0) socket.deferredSince = Date.now();
+      socket.deferred.push(bytes);
+      return;
+    }
+    socket.lastTraffic = Date.now();
     this.ctx.stats.sockets[socket.id]!.bytesReceived += bytes.length;
     if (socket.state !== SocketState.Connected) return;
     if (socket.accessMode === 1) this.push(socket, bytes);
@@ -513,10 +641,10 @@ export class TcpipService {
     }
     if (socket.type !== "TCP" || this.waitingForUart.has(socket) || this.ctx.outputBacklog() <= this.ctx.socketBufferSize) return;
     this.waitingForUart.add(socket);
-    socket.pause();
+    socket.pause("uart");
     this.ctx.whenOutputDrained(() => {
       this.waitingForUart.delete(socket);
-      if (socket.held.length === 0) socket.resume();
+      socket.resume("uart");
     });
   }
 
@@ -545,7 +673,7 @@ export class TcpipService {
       stored = this.fill(socket, bytes);
       if (stored < bytes.length) {
         socket.held.push(bytes.subarray(stored));
-        socket.pause();
+        socket.pause("buffer");
       }
     }
     if (wasEmpty && stored > 0) {
@@ -575,7 +703,7 @@ export class TcpipService {
     }
     if (socket.held.length === 0 && socket.buffer.free > 0) {
       socket.fullReported = false;
-      socket.resume();
+      socket.resume("buffer");
     }
   }
 
@@ -590,7 +718,13 @@ export class TcpipService {
     if (socket.state !== SocketState.Connected) return;
     socket.state = SocketState.Closing;
     this.ctx.urc(`+QIURC: "closed",${socket.id}`);
+    socket.ended(this.ctx.outputMark(), `was reported closed (+QIURC: "closed",${socket.id})`);
   }
+}
+
+/** The command line as the host wrote it (for violation reports). */
+function commandText(command: AtCommand): string {
+  return command.line;
 }
 
 /** The ID/length fields of QISEND may not be quoted; they are plain integers. */

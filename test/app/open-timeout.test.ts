@@ -10,6 +10,7 @@ import { NodeClock } from "../../host-sim/node-clock.js";
 
 class NeverOpeningModem {
 	state = "ready";
+	clock = new NodeClock(); // the net classes deliver their callbacks from it
 	commandsSent = 0;
 	opened = 0;
 	closed = 0;
@@ -36,7 +37,7 @@ class NeverOpeningModem {
 test("TCP open that never completes: bounded by each attempt's window, reopened on retry, report lost, next cycle runs", async () => {
 	const modem = new NeverOpeningModem();
 	const log: string[] = [];
-	const clock = new NodeClock();
+	const clock = modem.clock;
 	const app = new SensorApp({
 		device: "test-sensor", host: "127.0.0.1", port: 9, protocol: "tcp", intervalMs: 50,
 		ackTimeoutMs: 50, retries: 1, reports: 2, sleep: "none",

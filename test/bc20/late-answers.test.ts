@@ -47,4 +47,32 @@ test("an owed SEND OK that never comes: the socket sends again once the wait is 
 	assert.is(socket.stats.unknown, 5);
 });
 
+test("a module silent for 12 s mid-transfer: every byte has one fate, and those never written are 'not sent', not 'unknown'", () => {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const warnings: string[] = [];
+	const socket = h.open({ onWarning(w) { warnings.push(w.code + " " + w.count + " " + w.message); } });
+	h.fake.expect("AT+QISEND=0,5,part1", OK + "\r\nSEND OK\r\n");
+	socket.write(bytes("part1"));
+	h.settle();
+	// The module goes silent: nothing it is sent is answered for 12 s.
+	h.fake.always(/.*/, "");
+	socket.write(bytes("part2")); // written, never answered: unknown
+	h.advance(1000);
+	socket.write(bytes("part3")); // waits for a probe the silent module never answers: never written
+	h.advance(11000);
+	h.fake.clearStanding();
+	// It speaks again: the probe is answered, and what is written now goes out.
+	// Whichever probe comes (each one left unanswered rotates to another prefix).
+	h.fake.always(/^AT\+(CGATT\?|CGSN=1|CPSMS\?|CCLK\?)$/, (line) => "\r\n+" + line.slice(3).replace(/[?=].*/, "") + ": 1\r\n" + OK);
+	h.fake.always(/^AT\+QISEND=0,/, OK + "\r\nSEND OK\r\n");
+	h.fake.send("\r\n+CEREG: 1\r\n");
+	socket.write(bytes("part4"));
+	h.advance(20000);
+	assert.equal(socket.stats, { written: 20, sent: 10, failed: 5, unknown: 5, received: 0, lost: 0 });
+	assert.ok(h.fake.written.every((line) => !line.includes("part3")), "part3 was never written");
+	assert.ok(warnings.some((w) => w.startsWith("1007 5 ")), "part2: unknown: " + warnings.join(" | "));
+	assert.ok(warnings.some((w) => /^1001 5 .*not sent/.test(w)), "part3: not sent: " + warnings.join(" | "));
+});
+
 test.run();

@@ -5,6 +5,7 @@ import { connect, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runCli, simServer } from "../support/cli-process.js";
+import { assertSimSawNoViolations, stopSim } from "../support/emulator-violations.js";
 import { tcpEcho } from "../support/loopback-servers.js";
 
 interface Run { code: number | null; stdout: string; stderr: string }
@@ -14,14 +15,18 @@ async function bc20(args: string[], input?: Uint8Array, timeoutMs = 10000): Prom
 	return { code: run.code, stdout: run.stdout.toString("latin1"), stderr: run.stderr };
 }
 
-async function withSim(extra: string[], work: (port: number) => Promise<void>): Promise<void> {
+// Runs `work` against `bc20 sim`; then, unless the run is known to break the
+// protocol (`strict` false), asserts the module recorded no violation.
+async function withSim(extra: string[], work: (port: number) => Promise<void>, strict = true): Promise<void> {
 	const sim = await simServer(extra);
+	let report: Promise<string>;
 	try {
 		await work(sim.port);
 	}
 	finally {
-		sim.child.kill("SIGTERM");
+		report = stopSim(sim.child);
 	}
+	if (strict) assertSimSawNoViolations(await report);
 }
 
 // A raw TCP client on the emulated UART: what the module sends, as latin1 text.
@@ -53,13 +58,20 @@ async function uart(port: number): Promise<Uart> {
 			return text;
 		},
 	};
-	// The module boots when the sim starts: "AT" until it answers (once, so one command line was read).
-	const deadline = performance.now() + 3000;
-	while (!/OK\r\n/.test(text)) {
-		if (performance.now() > deadline) throw new Error(`the module never answered AT: ${JSON.stringify(text)}`);
+	// The module boots when the sim starts: "AT" until it answers (once, so one
+	// command line was read), each time waiting for the answer (a second AT
+	// before the first OK would be two commands on the wire, and its OK would
+	// come after clear()); then its "+IP:" URC (attached), so that it does not
+	// come in the middle of what the test reads.
+	// It boots 50 ms after the sim starts: an AT before that would be lost
+	// and need a second, and --reboot-after-commands counts on exactly one.
+	await sleep(300);
+	for (let attempt = 0; !/OK\r\n/.test(text); attempt++) {
+		if (attempt === 3) throw new Error(`the module never answered AT: ${JSON.stringify(text)}`);
 		self.send("AT\r");
-		await sleep(100);
+		await self.until(/OK\r\n/, 3000).catch(() => {});
 	}
+	await self.until(/\+IP: [^\r]*\r\n/, 2000);
 	self.clear();
 	return self;
 }
@@ -76,7 +88,8 @@ function tracedFromModule(stderr: string, from: RegExp): string {
 test("--help documents every fault option", async () => {
 	const run = await bc20(["--help"]);
 	for (const word of ["--reboot-after-commands N", "--reboot-on PREFIX", "--cut-response BYTES", "--withhold PREFIX", "--delay PREFIX=MS",
-		"--urc-in-response PREFIX=LINE", "--fail-send N", "--reboot-after MS", "--pdpdeact-after MS", "--urc-after MS=LINE"])
+		"--urc-in-response PREFIX=LINE", "--fail-send N", "--reboot-after MS", "--pdpdeact-after MS", "--urc-after MS=LINE",
+		"--trickle", "--interleave-urcs R", "--damage-line PREFIX[:N]", "--boot-answer MODE", "--nat-timeout MS"])
 		assert.ok(run.stdout.includes(word), word);
 });
 
@@ -120,7 +133,7 @@ test("--reboot-on PREFIX: the module reboots (RDY) right after answering that co
 		try {
 			module.send("AT+CGMR\r");
 			const text = await module.until(/RDY/);
-			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/);
+			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/, JSON.stringify(text));
 		}
 		finally {
 			module.close();
@@ -135,7 +148,7 @@ test("--cut-response BYTES: with --reboot-on, only BYTES bytes of the answer get
 			module.send("AT+CGMR\r");
 			const text = await module.until(/RDY/);
 			// The echo, then "\r\nRev" (5 bytes), then the boot output.
-			assert.match(text, /^AT\+CGMR\r\r\nRev\r\nRDY\r\n/);
+			assert.match(text, /^AT\+CGMR\r\r\nRev\r\nRDY\r\n/, JSON.stringify(text));
 		}
 		finally {
 			module.close();
@@ -154,7 +167,7 @@ test("--reboot-after-commands N: the module reboots right after answering its Nt
 			module.clear();
 			module.send("AT+CGMR\r"); // 3
 			const text = await module.until(/RDY/);
-			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/);
+			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/, JSON.stringify(text));
 		}
 		finally {
 			module.close();
@@ -231,6 +244,10 @@ test("fault options: bad values are usage errors (exit 2), and they need the emu
 		[["--urc-after", "x=+QIURC: 1"], /^--urc-after: MS must be an integer/],
 		[["--urc-in-response", "AT+CGMR="], /^--urc-in-response: the URC must be one non-empty line/],
 		[["--urc-in-response", "AT+CGMR"], /^--urc-in-response must be PREFIX=LINE/],
+		[["--interleave-urcs", "2"], /^--interleave-urcs must be a number from 0 to 1/],
+		[["--damage-line", "RDY:0"], /^--damage-line must be PREFIX\[:N\]/],
+		[["--boot-answer", "later"], /^--boot-answer must be ignore, after-banner, never, not "later"$/],
+		[["--nat-timeout", "0"], /^--nat-timeout must be an integer from 1/],
 	];
 	for (const [argv, pattern] of usage) {
 		const args = parseArgs(["at", "AT", ...argv]);
@@ -250,6 +267,22 @@ test("fault options: bad values are usage errors (exit 2), and they need the emu
 	assert.equal(plan.urcAfter, [{ ms: 10, line: "+X: a=b" }]);
 	assert.equal(plan.urcInResponse, [{ prefix: "", line: "+QIURC: 1" }]);
 	assert.equal(plan.failSend, [2, 5]);
+	const hostile = emulatorOptions(parseArgs(["sim", "--trickle", "--interleave-urcs", "0.5", "--damage-line", "+CPIN: READY", "--damage-line", "OK:3",
+		"--boot-answer", "after-banner", "--nat-timeout", "5000"]));
+	assert.equal([hostile.trickle, hostile.interleaveUrcs, hostile.bootAnswer, hostile.natTimeoutMs], [true, 0.5, "after-banner", 5000]);
+	assert.equal(hostile.faults?.damageLines, [{ prefix: "+CPIN: READY", occurrence: 1 }, { prefix: "OK", occurrence: 3 }]);
+});
+
+test("--trickle, --interleave-urcs 1, --damage-line RDY (--port sim): output in 1-3-byte writes, RDY damaged, and the answer still arrives", async () => {
+	const run = await bc20(["--trace", "--trickle", "--interleave-urcs", "1", "--damage-line", "RDY", "--seed", "3", "at", "AT+CGMR"]);
+	assert.is(run.code, 0, run.stderr);
+	assert.is(run.stdout, "Revision: BC20JAR01A04\nOK\n");
+	const chunks = run.stderr.split("\n").filter((line) => / < /.test(line)).map((line) => line.slice(line.indexOf(" < ") + 3));
+	// Each trace line is one chunk; an escape (\r, \n, \\, \xNN) is one byte.
+	const sizes = chunks.map((chunk) => chunk.replace(/\\(x[0-9A-F]{2}|r|n|\\)/g, "_").length);
+	assert.ok(sizes.length > 0 && sizes.every((n) => n >= 1 && n <= 3), JSON.stringify(chunks.slice(0, 20)));
+	const fromModule = chunks.join("");
+	assert.ok(fromModule.includes("+CPIN: READY") && !fromModule.includes("\\r\\nRDY\\r\\n"), fromModule.slice(0, 200));
 });
 
 test.run();

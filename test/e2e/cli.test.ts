@@ -4,6 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runCli, simServer } from "../support/cli-process.js";
+import { assertSimSawNoViolations, stopSim } from "../support/emulator-violations.js";
 import { hostilePayload, tcpEcho, udpEcho } from "../support/loopback-servers.js";
 
 const bc20 = runCli;
@@ -24,6 +25,7 @@ test("bc20 sim + --port tcp:// + nc: binary data through the module to an echo s
 		assert.is(run.stderr, "");
 		assert.is(run.code, 0);
 		assert.equal(Buffer.compare(run.stdout, Buffer.from(payload)), 0, "byte-exact");
+		assertSimSawNoViolations(await stopSim(sim.child));
 	}
 	finally {
 		sim.child.kill("SIGTERM");

@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { BC20 } from "../../firmware/bc20/modem.js";
 import { openSession } from "../../host-sim/modem-session.js";
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { hostilePayload, tcpEcho, udpEcho } from "../support/loopback-servers.js";
 
 function tcpRoundTrip(modem: BC20, port: number, mode: number, payload: Uint8Array): Promise<Uint8Array> {
@@ -76,6 +77,7 @@ for (const s of settings) {
 				const key = (d: Uint8Array) => Buffer.from(d).toString("hex");
 				assert.equal(echoed.map(key).sort(), datagrams.map(key).sort(), `UDP ${mode ? "push" : "buffer"} datagrams byte-exact with boundaries`);
 			}
+			assertNoViolations(session.emulator);
 		}
 		finally {
 			await tcp.close();

@@ -5,7 +5,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BC20Emulator } from "../../host-sim/emulator/bc20-emulator.js";
-import { FAST, framed, ModuleHarness } from "./module-harness.js";
+import { FAST, framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 const ERROR = framed("ERROR");
@@ -30,6 +32,7 @@ test("boot: boot-ROM noise, RDY, +CFUN, +CPIN, then +IP once attached; input bef
 
 test("echo reflects the bytes received; ATE0/ATE1 switch it", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("malformed");
   try {
     assert.is(await m.command("AT"), `AT\r${OK}`);
     assert.is(await m.command("ATE0"), `ATE0\r${OK}`);
@@ -50,6 +53,7 @@ test("echo reflects the bytes received; ATE0/ATE1 switch it", async () => {
 
 test("command lines: CR, CRLF or LF; case-insensitive AT; several per write; byte by byte; empty lines ignored", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("overlap");
   const events: string[] = [];
   m.emulator.on("command", (line) => events.push(line));
   try {
@@ -66,6 +70,7 @@ test("command lines: CR, CRLF or LF; case-insensitive AT; several per write; byt
 
 test("unknown commands, non-AT lines and overlong lines get ERROR; overlong lines are not recorded", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("malformed", "unknown-command");
   try {
     for (const line of ["AT+NOPE", "ATX9", "hello", "AT+CFUN?x", "AT+QIOPEN"]) {
       assert.is(await m.command(line), `${line}\r${ERROR}`, line);
@@ -80,7 +85,8 @@ test("unknown commands, non-AT lines and overlong lines get ERROR; overlong line
 });
 
 test("bring-up commands and their forms", async () => {
-  const m = await ModuleHarness.boot({ attachDelayMs: 200 }, false);
+  const m = await ModuleHarness.boot({ attachDelayMs: 200, identity: { imei: "867724030000005", imsi: "460001234567890" } }, false);
+  m.expectViolations("malformed");
   try {
     assert.is(await m.command("AT+CEREG?"), `AT+CEREG?\r${framed("+CEREG: 0,2")}${OK}`, "searching");
     assert.is(await m.command("AT+CGATT?"), `AT+CGATT?\r${framed("+CGATT: 0")}${OK}`);

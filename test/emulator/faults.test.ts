@@ -3,7 +3,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BC20Emulator, type BC20EmulatorOptions } from "../../host-sim/emulator/bc20-emulator.js";
 import { TcpPeer, waitFor } from "./loopback-peers.js";
-import { FAST, framed, ModuleHarness } from "./module-harness.js";
+import { FAST, framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 const BOOT = framed("RDY", "+CFUN: 1", "+CPIN: READY");

@@ -5,13 +5,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { SntpServer, TcpPeer, unusedTcpPort } from "./loopback-peers.js";
-import { framed, ModuleHarness } from "./module-harness.js";
+import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 
 test("4.1 TCP client in buffer access mode", async () => {
   const peer = await TcpPeer.start(false);
   const m = await ModuleHarness.boot({ socketBufferSize: 64 });
+  m.expectViolations("overlap", "send-pending");
   try {
     // 4.1.1 Set up a TCP client connection and enter buffer access mode.
     const localPort = await unusedTcpPort();
@@ -139,6 +142,7 @@ test("4.4 synchronize local time", async () => {
 
 test("4.5 getting the last error code", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("malformed");
   try {
     // <connectID> omitted.
     assert.is(await m.command('AT+QIOPEN=1,"UDP","127.0.0.1",8063,0,1'), `AT+QIOPEN=1,"UDP","127.0.0.1",8063,0,1\r${framed("ERROR")}`);

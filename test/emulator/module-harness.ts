@@ -4,7 +4,9 @@
  * is kept as latin1 text (one character per byte), so binary data compares
  * byte-exact.
  */
-import { BC20Emulator, type BC20EmulatorOptions } from "../../host-sim/emulator/bc20-emulator.js";
+import type { Test } from "uvu";
+import * as assert from "uvu/assert";
+import { BC20Emulator, type BC20EmulatorOptions, describeViolation, type ViolationKind } from "../../host-sim/emulator/bc20-emulator.js";
 
 /** The final result of a command: "\r\nOK\r\n" or "\r\nERROR\r\n". */
 export const FINAL_RESULT = /\r\n(OK|ERROR)\r\n/;
@@ -17,14 +19,31 @@ interface Waiter {
   readonly resolve: (text: string) => void;
 }
 
+/** Harnesses made since the last after-each check. */
+const made: ModuleHarness[] = [];
+
+/**
+ * Strict by default: after each test, every harness it made must have
+ * recorded no protocol violation, or exactly the kinds the test declared
+ * with expectViolations() (tests that misbehave on purpose).
+ */
+export function checkViolationsAfterEach(suite: Test): void {
+  // uvu runs after.each again when it throws: the second run finds the list empty.
+  suite.after.each(() => {
+    for (const harness of made.splice(0)) harness.assertViolations();
+  });
+}
+
 export class ModuleHarness {
   readonly emulator: BC20Emulator;
+  private expected: ViolationKind[] = [];
   private received = "";
   private cursor = 0;
   private waiter: Waiter | undefined;
 
   constructor(options: BC20EmulatorOptions = {}) {
     this.emulator = new BC20Emulator({ ...FAST, ...options });
+    made.push(this);
     this.emulator.on("data", (chunk) => {
       this.received += chunk.toString("latin1");
       this.check();
@@ -37,6 +56,20 @@ export class ModuleHarness {
     harness.emulator.start();
     await harness.until(waitForAttach ? /\+IP: [^\r]*\r\n/ : "+CPIN: READY\r\n");
     return harness;
+  }
+
+  /** This test breaks the protocol on purpose: violations must be recorded, each of one of these kinds. */
+  expectViolations(...kinds: ViolationKind[]): void {
+    this.expected = kinds;
+  }
+
+  /** No violation unless expected; when expected, at least one, each of an expected kind. */
+  assertViolations(): void {
+    const violations = this.emulator.violations;
+    const report = violations.map(describeViolation).join("\n  ");
+    const unexpected = violations.filter((v) => !this.expected.includes(v.kind));
+    assert.equal(unexpected.map(describeViolation), [], `protocol violations recorded by the module:\n  ${report}`);
+    if (this.expected.length > 0) assert.ok(violations.length > 0, `the module recorded none of the violations expected (${this.expected.join(", ")})`);
   }
 
   /** Everything the module has sent so far. */

@@ -7,7 +7,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { TcpPeer, UdpPeer, waitFor } from "./loopback-peers.js";
-import { framed, ModuleHarness } from "./module-harness.js";
+import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 
@@ -201,6 +203,7 @@ test("direct push over a paced UART: TCP reading waits for the UART, every byte 
 test("peer close: closed URC, state Closing, data still readable, sends refused, QICLOSE frees the ID", async () => {
   const peer = await TcpPeer.start(false);
   const m = await ModuleHarness.boot();
+  m.expectViolations("socket-not-open");
   try {
     await m.command(`AT+QIOPEN=1,2,"TCP","127.0.0.1",${peer.port},0,0`, "+QIOPEN: 2,0\r\n");
     (await peer.connection()).end("bye");
@@ -220,6 +223,7 @@ test("peer close: closed URC, state Closing, data still readable, sends refused,
 test("QISWTMD: buffered data is pushed after the switch; the mode shows in QISTATE", async () => {
   const peer = await UdpPeer.start(false);
   const m = await ModuleHarness.boot();
+  m.expectViolations("wrong-mode", "socket-not-open");
   try {
     const port = await openUdp(m, peer, 0);
     await peer.sendTo(Buffer.from("one"), port);

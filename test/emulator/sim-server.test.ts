@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BC20Emulator } from "../../host-sim/emulator/bc20-emulator.js";
 import { serveEmulatorUart } from "../../host-sim/sim-server.js";
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { FAST } from "./module-harness.js";
 
 function connectClient(port: number): Promise<{ socket: Socket; text: () => string; ended: Promise<void> }> {
@@ -46,6 +47,7 @@ test("a TCP client talks to the module; a second client is turned away; a later 
     third.socket.write("AT\r");
     await waitForText(third, "AT\r\r\nOK\r\n");
     assert.equal(emulator.commands, ["AT+CGMR", "AT"]);
+    assertNoViolations(emulator);
     third.socket.destroy();
   } finally {
     await server.close();

@@ -5,13 +5,16 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { UdpPeer, waitFor } from "./loopback-peers.js";
-import { framed, ModuleHarness } from "./module-harness.js";
+import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 const ERROR = framed("ERROR");
 
 test("QSCLK=2: light sleep after the idle time; the first byte only wakes the UART", async () => {
   const m = await ModuleHarness.boot({ sleepAfterMs: 40 });
+  m.expectViolations("malformed");
   try {
     await m.command("AT+QATWAKEUP=1");
     await m.command("AT+QSCLK=2");
@@ -28,6 +31,7 @@ test("QSCLK=2: light sleep after the idle time; the first byte only wakes the UA
 
 test("QSCLK=1 without PSM (AT+CPSMS=0): only light sleep, which the UART wakes", async () => {
   const m = await ModuleHarness.boot({ sleepAfterMs: 20 });
+  m.expectViolations("malformed");
   try {
     await m.command("AT+QSCLK=1");
     await waitFor(() => m.emulator.sleep === "light", "light sleep");
@@ -38,9 +42,10 @@ test("QSCLK=1 without PSM (AT+CPSMS=0): only light sleep, which the UART wakes",
   }
 });
 
-test("QSCLK=1 with PSM: deep sleep ignores the UART and holds output until wakeByPin()", async () => {
+test("QSCLK=1 with PSM: deep sleep ignores the UART, and a datagram sent to it meanwhile is lost, until wakeByPin()", async () => {
   const peer = await UdpPeer.start(false);
   const m = await ModuleHarness.boot({ sleepAfterMs: 40 });
+  m.expectViolations("deaf-uart");
   try {
     await m.command('AT+CPSMS=1,,,"00100001","00000000"');
     await m.command("AT+QATWAKEUP=1");
@@ -53,9 +58,11 @@ test("QSCLK=1 with PSM: deep sleep ignores the UART and holds output until wakeB
     m.sendLine("AT");
     await peer.sendTo(Buffer.from("wake"), peer.datagrams[0]!.from.port);
     assert.is(await m.quiet(40), "", "nothing while in deep sleep");
+    await waitFor(() => m.emulator.stats.psmLostBytes === 4, "the datagram to reach the sleeping module's address");
     m.emulator.wakeByPin();
-    assert.is(await m.until('"recv",0\r\n'), framed("+QATWAKEUP", '+QNBIOTEVENT: "EXIT PSM"', '+QIURC: "recv",0'));
+    assert.is(await m.until('"EXIT PSM"\r\n'), framed("+QATWAKEUP", '+QNBIOTEVENT: "EXIT PSM"'));
     assert.is(await m.command("AT"), `AT\r${OK}`);
+    assert.not.match(m.output, /recv/, "the datagram is not delivered on waking");
     assert.ok(m.emulator.stats.bytesIgnored >= 3);
   } finally {
     await m.close();

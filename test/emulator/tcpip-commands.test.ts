@@ -6,7 +6,9 @@ import { createSocket } from "node:dgram";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { SntpServer, TcpPeer, UdpPeer, unusedTcpPort, waitFor } from "./loopback-peers.js";
-import { framed, ModuleHarness } from "./module-harness.js";
+import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+
+checkViolationsAfterEach(test);
 
 const OK = framed("OK");
 const ERROR = framed("ERROR");
@@ -18,6 +20,7 @@ async function lastError(m: ModuleHarness): Promise<string> {
 
 test("test forms answer as in the manual", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("unknown-command");
   try {
     const forms: [string, string[]][] = [
       ["AT+QIOPEN=?", ['+QIOPEN: (1-3),(0-4),"TCP/UDP","<IP_address>/<domain_name>",<remote_port>,<local_port>,(0-1)[,(0-1)]']],
@@ -47,6 +50,7 @@ test("test forms answer as in the manual", async () => {
 
 test("QIOPEN parameter checks and their error codes", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("malformed");
   try {
     const cases: [string, string][] = [
       ['AT+QIOPEN=2,0,"TCP","127.0.0.1",80', "552,invalid parameters"],
@@ -72,6 +76,7 @@ test("QIOPEN parameter checks and their error codes", async () => {
 test("QIOPEN: refused → 566, the ID stays taken (563) until QICLOSE; then it opens", async () => {
   const port = await unusedTcpPort();
   const m = await ModuleHarness.boot();
+  m.expectViolations("socket-in-use");
   const peer = await TcpPeer.start();
   try {
     const open = `AT+QIOPEN=1,1,"TCP","127.0.0.1",${port},0,0`;
@@ -139,6 +144,7 @@ test("UDP: honours a local port; QISTATE shows UDP", async () => {
 test("QICLOSE and QISTATE forms", async () => {
   const peer = await TcpPeer.start();
   const m = await ModuleHarness.boot();
+  m.expectViolations("malformed");
   try {
     assert.is(await m.command("AT+QICLOSE=3", "CLOSE OK\r\n"), `AT+QICLOSE=3\r${OK}${framed("CLOSE OK")}`, "closing an unused ID");
     assert.is(await m.command("AT+QICLOSE=5"), `AT+QICLOSE=5\r${ERROR}`);
@@ -162,6 +168,7 @@ test("QICLOSE and QISTATE forms", async () => {
 test("QISEND / QISENDEX / QIRD parameter checks", async () => {
   const peer = await TcpPeer.start(false);
   const m = await ModuleHarness.boot();
+  m.expectViolations("socket-not-open", "malformed");
   try {
     assert.is(await m.command("AT+QISEND=0,3,abc"), `AT+QISEND=0,3,abc\r${ERROR}`, "not open");
     assert.is(await lastError(m), "572,operation not allowed");
@@ -199,6 +206,7 @@ test("QISEND / QISENDEX / QIRD parameter checks", async () => {
 
 test("QICFG query and write forms; invalid values", async () => {
   const m = await ModuleHarness.boot();
+  m.expectViolations("malformed");
   try {
     assert.is(await m.command('AT+QICFG="dataformat"'), `AT+QICFG="dataformat"\r${framed('+QICFG: "dataformat",0,0')}${OK}`);
     assert.is(await m.command('AT+QICFG="viewmode"'), `AT+QICFG="viewmode"\r${framed('+QICFG: "viewmode",0')}${OK}`);
@@ -219,6 +227,7 @@ test("QICFG query and write forms; invalid values", async () => {
 
 test("QIDNSGIP: hosts table, address literal, failure, and Node's resolver (/etc/hosts) as fallback", async () => {
   const m = await ModuleHarness.boot({ hosts: { "multi.test": ["127.0.0.1", "::1"], "nowhere.test": [] } });
+  m.expectViolations("malformed");
   try {
     const lookup = 'AT+QIDNSGIP=1,"multi.test"';
     assert.is(
@@ -248,6 +257,7 @@ test("QNTP: time-out → 569, DNS failure → 565, success sets the clock (+CCLK
   const time = Date.UTC(2030, 0, 2, 3, 4, 5);
   const ntp = await SntpServer.start(time);
   const m = await ModuleHarness.boot({ ntpTimeoutMs: 100, hosts: { "nowhere.test": [] } });
+  m.expectViolations("malformed");
   try {
     assert.match(await m.command(`AT+QNTP=1,"127.0.0.1",${silentPort}`, /\+QNTP: [^\r]*\r\n/), framed("+QNTP: 569"));
     assert.is(await lastError(m), "569,operation timeout");
@@ -269,6 +279,7 @@ test("QNTP: time-out → 569, DNS failure → 565, success sets the clock (+CCLK
 test("QPING: an open port answers too; options; DNS failure; parameter checks", async () => {
   const peer = await TcpPeer.start();
   const m = await ModuleHarness.boot({ pingPort: peer.port, hosts: { "nowhere.test": [] } });
+  m.expectViolations("malformed");
   try {
     const ping = 'AT+QPING=1,"127.0.0.1",1,2,100';
     const answer = await m.command(ping, /\+QPING: 0,2,\d+,\d+,\d+,\d+,\d+\r\n/);
