@@ -84,7 +84,8 @@ export class Driver {
 
 	constructor(stubs: Stubs) {
 		this.#stubs = stubs;
-		this.modem = tracked(() => new BC20({ transport: stubs.transport, clock: stubs.clock }));
+		// Hex receive: the script below answers reads in hex.
+		this.modem = tracked(() => new BC20({ transport: stubs.transport, clock: stubs.clock, receiveHex: true }));
 	}
 
 	// Runs `script` against a fake module attached for the occasion.
@@ -148,6 +149,8 @@ export class Driver {
 			const marker = bytes(txMarker(id));
 			tracked(() => this.sockets[id].write(marker));
 		}
+		// A command submitted outside a turn goes out from a turn of its own.
+		tracked(() => this.#stubs.clock.run());
 	}
 }
 

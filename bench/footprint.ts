@@ -132,11 +132,9 @@ function label(found: Found[]): HeldBuffer[] {
 		else if (key === "(field)<Reader<Channel<BC20") text = "reader: hex-decode scratch";
 		else if (key === "CommandWriter<Channel<BC20") text = "channel: command writer";
 		else if (key === "BC20") text = "sockets' shared send scratch (hex rendering)";
-		else if (key === "ByteRing<Slot<BC20") {
-			const n = perSlot.ring++;
-			text = `socket ${n >> 1}: ${n & 1 ? "transmit" : "receive"} ring`;
-		}
-		else if (key === "LengthQueue<Slot<BC20") {
+		else if (key === "SocketTable<BC20") text = "receive arena: UART input, app read buffer, every socket's receive ring";
+		else if (key === "ByteRing<SocketTable<BC20") text = `socket ${perSlot.ring++}: transmit ring`;
+		else if (key === "LengthQueue<Slot<SocketTable<BC20") {
 			const n = perSlot.lengths++;
 			text = `socket ${n >> 1}: ${n & 1 ? "transmit" : "receive"} datagram lengths (UDP)`;
 		}
@@ -184,6 +182,7 @@ async function run(): Promise<SectionResult> {
 				const id = Number(socket[1]);
 				b.checked = has(i, markerNames[socket[2] === "receive" ? 2 + id : 7 + id]);
 			}
+			else if (b.label.startsWith("receive arena")) b.checked = [0, 1, 2, 3, 4].every((id) => has(i, markerNames[2 + id]));
 			else if (b.label === "reader: line ring") b.checked = has(i, markerNames[0]);
 			else if (b.label === "channel: command writer") b.checked = has(i, "AT+QISENDEX=0,");
 			// The last payload decoded (hex) was socket 4's marker; the only hex send, socket 0's.

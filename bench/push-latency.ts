@@ -1,11 +1,11 @@
 // Section 5: latency on Node from the last byte of a direct-push "recv" URC
 // to the application's onReadable. A loopback peer sends one small packet at
-// a time to a direct-push TCP socket (the driver's defaults: hex receive
+// a time to a direct-push TCP socket (the driver's defaults: text receive
 // format, view mode 1); the next goes once the app has read the last one and
 // the URC's closing CR LF has come through, so every URC meets a quiet line.
 //
 // The last byte that matters is the last data byte: the driver ends the
-// payload run, and calls onReadable, when it has the announced 2n hex digits,
+// payload run, and calls onReadable, when it has the announced n bytes,
 // without waiting for the CR LF that closes the URC. Three spans per packet:
 //
 // - driver: from the chunk carrying that byte entering modem.receive to
@@ -39,8 +39,8 @@ function distribution(valuesMs: number[]): Distribution {
 }
 
 async function run(): Promise<SectionResult> {
-	const urcBytes = pushUrcBytes(0, PACKET, true);
-	const lastDataByte = urcBytes - 2; // position (1-based) of the last hex digit in the URC
+	const urcBytes = pushUrcBytes(0, PACKET, false);
+	const lastDataByte = urcBytes - 2; // position (1-based) of the last data byte in the URC
 	const peer = await source();
 	let emitted = 0, delivered = 0;
 	let tEmit = -1, tDeliver = -1;
@@ -129,7 +129,7 @@ async function run(): Promise<SectionResult> {
 		},
 		notes: [
 			`${SAMPLES} samples after ${WARMUP} warm-up: ${PACKET}-byte TCP packets, one at a time, pushed as ` +
-				`${urcBytes}-byte +QIURC: "recv" URCs (hex receive format, view mode 1) at ${BAUD} baud`,
+				`${urcBytes}-byte +QIURC: "recv" URCs (text receive format, view mode 1) at ${BAUD} baud`,
 			`timed from the chunk carrying the URC's last data byte (byte ${lastDataByte} of ${urcBytes}: the driver does ` +
 				"not wait for the closing CR LF); every URC was checked to arrive alone on a quiet line",
 		],

@@ -38,8 +38,19 @@ const COMMA = 44;
 // on planted every 128 bytes. Data, never lines.
 const HOSTILE = ascii("\r\nOK\r\n+QIURC: \"recv\",0,512\r\nSEND OK\r\n\x00\xff");
 
+// A stream, and the offsets where the module waits for the host's next
+// command before it goes on (its answer follows). Chunks never run past one:
+// the project's channel writes a command when the turn that took the line
+// asking for it ends, as on the wire.
+export type Stream = Uint8Array & { readonly gates: Int32Array };
+
 class StreamWriter {
 	readonly out: number[] = [];
+	readonly gates: number[] = [];
+	// What follows answers a command.
+	gate(): void {
+		this.gates.push(this.out.length);
+	}
 	text(text: string): void {
 		for (let i = 0; i < text.length; i++) this.out.push(text.charCodeAt(i) & 0xff);
 	}
@@ -48,22 +59,23 @@ class StreamWriter {
 	}
 }
 
-function build(cycle: (out: StreamWriter, index: number, random: () => number) => void): Uint8Array {
+function build(cycle: (out: StreamWriter, index: number, random: () => number) => void): Stream {
 	const out = new StreamWriter(), random = prng(20);
 	for (let i = 0; out.out.length < STREAM_BYTES; i++) cycle(out, i, random);
-	return new Uint8Array(out.out);
+	return Object.assign(new Uint8Array(out.out), { gates: new Int32Array(out.gates) });
 }
 
-function bufferReadStream(): Uint8Array {
+function bufferReadStream(): Stream {
 	return build((out, i, random) => {
 		out.text(`\r\n+QIURC: "recv",${i % 5}\r\n`);
+		out.gate();
 		out.text(`\r\n+QIRD: ${PAYLOAD}\r\n`);
 		out.payload(random, PAYLOAD);
 		out.text("\r\nOK\r\n");
 	});
 }
 
-function directPushStream(): Uint8Array {
+function directPushStream(): Stream {
 	return build((out, i, random) => {
 		out.text(`\r\n+QIURC: "recv",${i % 5},${PAYLOAD}\r\n`);
 		out.payload(random, PAYLOAD);
@@ -75,10 +87,13 @@ function directPushStream(): Uint8Array {
 const SEND_DATA = ascii("t=21.5;h=40;p=1013;v=3.3"); // a sensor report
 const MIX_SEQUENCE = [0, 1, -1]; // QISEND on socket 0, on socket 1, then QISTATE (-1)
 
-function lineMixStream(): Uint8Array {
+function lineMixStream(): Stream {
 	return build((out, i) => {
+		out.gate();
 		out.text("\r\nOK\r\n\r\n+CSCON: 1\r\n\r\nSEND OK\r\n");
+		out.gate();
 		out.text("\r\nOK\r\n\r\nSEND OK\r\n");
+		out.gate();
 		for (let id = 0; id < 3; id++)
 			out.text(`\r\n+QISTATE: ${id},"TCP","127.0.0.1",${8060 + id},${4000 + ((i + id) % 1000)},${(i + id) % 5},1,${id & 1}`);
 		out.text("\r\n\r\nOK\r\n");
@@ -131,10 +146,11 @@ export interface Summary {
 // over between runs.
 export abstract class Driver {
 	readonly tally = new Tally();
-	readonly stream: Uint8Array;
+	readonly stream: Stream;
 	#at = 0;
+	#gate = 0; // the next gate's index
 
-	constructor(stream: Uint8Array) {
+	constructor(stream: Stream) {
 		this.stream = stream;
 	}
 
@@ -142,15 +158,19 @@ export abstract class Driver {
 
 	// Feeds whole chunks until at least `budget` bytes went in; returns how many.
 	run(budget: number): number {
-		const stream = this.stream, n = stream.length;
-		let at = this.#at, moved = 0;
+		const stream = this.stream, n = stream.length, gates = stream.gates;
+		let at = this.#at, moved = 0, gate = this.#gate;
 		while (moved < budget) {
-			const end = at + CHUNK < n ? at + CHUNK : n;
+			let end = at + CHUNK < n ? at + CHUNK : n;
+			while (gate < gates.length && gates[gate] <= at) gate++;
+			if (gate < gates.length && gates[gate] < end) end = gates[gate];
 			this.feed(stream, at, end);
 			moved += end - at;
-			at = end === n ? 0 : end;
+			at = end;
+			if (at === n) at = gate = 0;
 		}
 		this.#at = at;
+		this.#gate = gate;
 		return moved;
 	}
 
@@ -162,11 +182,35 @@ export abstract class Driver {
 
 // ---- the project side ----
 
-// Every command completes long before a deadline: timers are armed, never run.
+// Every command completes long before a deadline: deadline timers are armed, never run.
 class StillClock implements Clock {
+	// Time stands still; a callback set for "now" (a turn of its own: the
+	// channel writes a command submitted outside a turn from one) runs before
+	// the next chunk. Deadlines never come. One slot per such callback.
+	#due: ((() => void) | null)[] = [null, null, null, null];
 	now(): number { return 0; }
-	set(): unknown { return 1; }
-	clear(): void {}
+	set(callback: () => void, ms: number): unknown {
+		if (ms > 0) return -1;
+		for (let i = 0; i < 4; i++) {
+			if (this.#due[i] === null) {
+				this.#due[i] = callback;
+				return i;
+			}
+		}
+		throw new Error("StillClock: out of slots");
+	}
+	clear(handle: unknown): void {
+		if ((handle as number) >= 0) this.#due[handle as number] = null;
+	}
+	runDue(): void {
+		for (let i = 0; i < 4; i++) {
+			const callback = this.#due[i];
+			if (callback !== null) {
+				this.#due[i] = null;
+				callback();
+			}
+		}
+	}
 }
 
 const QIRD_PREFIX = ascii("AT+QIRD=");
@@ -189,10 +233,11 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	readonly channel: Channel;
 	written = 0;
 	#next: Command | null = null;
+	#clock = new StillClock();
 
-	constructor(stream: Uint8Array) {
+	constructor(stream: Stream) {
 		super(stream);
-		this.channel = new Channel({ transport: this, clock: new StillClock(), events: this });
+		this.channel = new Channel({ transport: this, clock: this.#clock, events: this });
 	}
 
 	// The channel takes it when the wire is free.
@@ -208,6 +253,7 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	}
 
 	feed(bytes: Uint8Array, start: number, end: number): void {
+		this.#clock.runDue();
 		this.channel.receive(bytes, start, end);
 	}
 
@@ -310,7 +356,7 @@ class ProjectLineMix extends ChannelDriver {
 	readonly #commands: Command[];
 	#step = 0;
 
-	constructor(stream: Uint8Array) {
+	constructor(stream: Stream) {
 		super(stream);
 		this.#commands = MIX_SEQUENCE.map((id) => id >= 0 ? new SendCommand(this, id) : new StateCommand(this));
 		this.submit(this.#commands[0]);
@@ -335,7 +381,7 @@ class ProjectDirectPush extends Driver implements ReaderEvents {
 	#expected = 0;
 	#received = 0;
 
-	constructor(stream: Uint8Array) {
+	constructor(stream: Stream) {
 		super(stream);
 		this.reader = new Reader(this);
 	}
@@ -374,7 +420,7 @@ abstract class NaiveDriver extends Driver implements NaiveEvents {
 	// The last payload handed over (a socket would queue it for the application).
 	received: Uint8Array | null = null;
 
-	constructor(stream: Uint8Array, codec: Latin1Codec) {
+	constructor(stream: Stream, codec: Latin1Codec) {
 		super(stream);
 		this.parser = new NaiveParser(this, codec);
 	}
@@ -437,7 +483,7 @@ class NaiveLineMix extends NaiveDriver {
 	#step = 0;
 	#sent = false; // OK came for a QISEND: SEND OK is next
 
-	constructor(stream: Uint8Array, codec: Latin1Codec) {
+	constructor(stream: Stream, codec: Latin1Codec) {
 		super(stream, codec);
 		this.#issue();
 	}
@@ -492,9 +538,9 @@ class NaiveLineMix extends NaiveDriver {
 export interface Workload {
 	name: string;
 	description: string;
-	stream(): Uint8Array;
-	project(stream: Uint8Array): Driver;
-	naive(stream: Uint8Array, codec: Latin1Codec): Driver;
+	stream(): Stream;
+	project(stream: Stream): Driver;
+	naive(stream: Stream, codec: Latin1Codec): Driver;
 }
 
 export const WORKLOADS: readonly Workload[] = [

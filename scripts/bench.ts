@@ -5,6 +5,7 @@
 // Every comparison is a ratio of two figures measured in the same run.
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, release, totalmem, type } from "node:os";
+import { deviceCost } from "../bench/device-cost.js";
 import { deviceStack } from "../bench/device-stack.js";
 import { e2eThroughput } from "../bench/e2e-throughput.js";
 import { footprint } from "../bench/footprint.js";
@@ -14,7 +15,9 @@ import { receiveModes } from "../bench/receive-modes.js";
 import { formatTable, type Section, type Target } from "../bench/section.js";
 import { xsCost } from "../bench/xs-cost.js";
 
-const SECTIONS: Section[] = [nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack, receiveModes];
+// BENCH_ONLY=key,key runs only those sections.
+const ONLY = process.env.BENCH_ONLY?.split(",");
+const SECTIONS: Section[] = [deviceCost, nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack, receiveModes];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
 	const started = performance.now();
 	const sections: Record<string, unknown> = {};
 	const targets: Target[] = [];
-	for (const section of SECTIONS) {
+	for (const section of SECTIONS.filter((s) => ONLY === undefined || ONLY.includes(s.key))) {
 		const t0 = performance.now();
 		console.log(`\n${section.title}\n`);
 		const result = await section.run();

@@ -17,7 +17,7 @@
 import type { Clock } from "../at/seams.js";
 import type { BC20Error } from "../bc20/errors.js";
 import type { BC20 } from "../bc20/modem.js";
-import { PUSH_MODE } from "../bc20/socket-slot.js";
+import { PUSH_MODE } from "../bc20/socket-constants.js";
 import { TCP } from "../net/tcp.js";
 import { UDP } from "../net/udp.js";
 import { checkDevice, decodeAcks, encodeReport } from "./report.js";

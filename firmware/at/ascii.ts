@@ -19,10 +19,18 @@ export function ascii(text: string): Uint8Array {
 	return bytes;
 }
 
-// Value of a hex digit, or -1.
-export function hexValue(c: number): number {
-	if (c >= 48 && c <= 57) return c - 48;
-	if (c >= 65 && c <= 70) return c - 55;
-	if (c >= 97 && c <= 102) return c - 87;
-	return -1;
+// The uppercase hex digits, by value.
+export const HEX_DIGITS = ascii("0123456789ABCDEF");
+
+// The value of every byte as a hex digit, -1 for a byte that is not one: one
+// table read per digit on the receive path.
+export const HEX_VALUE = hexValues();
+
+function hexValues(): Int8Array {
+	const table = new Int8Array(256).fill(-1);
+	for (let v = 0; v < 16; v++) {
+		table[HEX_DIGITS[v]] = v;
+		table[HEX_DIGITS[v] | 0x20] = v; // lowercase (digits are unchanged by the bit)
+	}
+	return table;
 }

@@ -5,19 +5,40 @@
 // see the wrap-around. Nothing here allocates after construction: input is
 // copied in from a caller's buffer (which may be a scratch buffer a platform
 // read into), and output is copied out into a caller's buffer.
+//
+// Copies are at most two contiguous runs (before and after the wrap). A ring
+// may live in a shared arena (one ArrayBuffer with the UART scratch and other
+// rings, see Arena): a copy between two places of one arena is one native
+// copyWithin, with no view made per call; other copies are plain loops.
 export class ByteRing {
 	readonly capacity: number;
 	readonly bytes: Uint8Array;
 	#mask: number;
 	#head = 0;
 	#count = 0;
+	// The whole arena this ring lives in (null: its own array), and where the ring starts in it.
+	#arena: Uint8Array | null;
+	#base: number;
 
-	constructor(capacity: number) {
+	// `arena`: a view of a whole shared ArrayBuffer; the ring takes
+	// [offset, offset + capacity) of it.
+	constructor(capacity: number, arena: Uint8Array | null = null, offset = 0) {
 		if (!(capacity >= 2) || (capacity & (capacity - 1)) !== 0)
 			throw new RangeError("ByteRing capacity must be a power of two >= 2");
 		this.capacity = capacity;
-		this.bytes = new Uint8Array(capacity);
 		this.#mask = capacity - 1;
+		if (arena === null) {
+			this.bytes = new Uint8Array(capacity);
+			this.#arena = null;
+			this.#base = 0;
+		}
+		else {
+			if (arena.byteOffset !== 0 || arena.length !== arena.buffer.byteLength || offset < 0 || offset + capacity > arena.length)
+				throw new RangeError("ByteRing arena must be a view of a whole buffer that holds the ring");
+			this.bytes = arena.subarray(offset, offset + capacity);
+			this.#arena = arena;
+			this.#base = offset;
+		}
 	}
 
 	get count(): number {
@@ -47,9 +68,20 @@ export class ByteRing {
 		let n = end - start;
 		const room = this.capacity - this.#count;
 		if (n > room) n = room;
-		const bytes = this.bytes, mask = this.#mask;
-		let at = this.#head + this.#count;
-		for (let i = 0; i < n; i++) bytes[(at + i) & mask] = src[start + i];
+		if (n <= 0) return 0;
+		const at = (this.#head + this.#count) & this.#mask;
+		const first = n < this.capacity - at ? n : this.capacity - at;
+		const arena = this.#arena;
+		if (arena !== null && src.buffer === arena.buffer) {
+			const from = src.byteOffset + start, to = this.#base;
+			arena.copyWithin(to + at, from, from + first);
+			if (n > first) arena.copyWithin(to, from + first, from + n);
+		}
+		else {
+			const bytes = this.bytes;
+			for (let i = 0; i < first; i++) bytes[at + i] = src[start + i];
+			for (let i = first; i < n; i++) bytes[i - first] = src[start + i];
+		}
 		this.#count += n;
 		return n;
 	}
@@ -76,8 +108,19 @@ export class ByteRing {
 		if (n > length) n = length;
 		if (n > dst.length - dstStart) n = dst.length - dstStart;
 		if (n <= 0) return 0;
-		const bytes = this.bytes, mask = this.#mask, at = this.#head + offset;
-		for (let i = 0; i < n; i++) dst[dstStart + i] = bytes[(at + i) & mask];
+		const at = (this.#head + offset) & this.#mask;
+		const first = n < this.capacity - at ? n : this.capacity - at;
+		const arena = this.#arena;
+		if (arena !== null && dst.buffer === arena.buffer) {
+			const to = dst.byteOffset + dstStart, from = this.#base;
+			arena.copyWithin(to, from + at, from + at + first);
+			if (n > first) arena.copyWithin(to + first, from, from + n - first);
+		}
+		else {
+			const bytes = this.bytes;
+			for (let i = 0; i < first; i++) dst[dstStart + i] = bytes[at + i];
+			for (let i = first; i < n; i++) dst[dstStart + i] = bytes[i - first];
+		}
 		return n;
 	}
 

@@ -49,7 +49,10 @@ export interface ChannelEvents {
 	onPushStart(connectId: number, length: number): void;
 	onPushData(bytes: Uint8Array, start: number, end: number): void;
 	onPushEnd(missing: number, badDigits: number): void;
-	onPayloadDamaged?(connectId: number, command: Command | null): void;
+	// See ReaderEvents.onPayloadDamaged; the run went to socket `connectId`
+	// (pushed) or to `command` (a +QIRD).
+	onPayloadDamaged?(connectId: number, command: Command | null, atStake: number): void;
+	onLineDropped?(): void;
 	// Every line, for traces (optional).
 	onTraceLine?(line: Line): void;
 	// The bytes of a receive turn were all handled: the owner tells the
@@ -313,11 +316,16 @@ export class Channel implements ReaderEvents {
 		else this.#payloadTo?.onPayload?.(bytes, start, end);
 	}
 
-	// The run that just ended was followed by neither CR nor LF: its length was
-	// damaged. The routing of that run is still in place (the next run's start
-	// replaces it), so its owner is told.
-	onPayloadOverrun(): void {
-		this.#events.onPayloadDamaged?.(this.#payloadPush ? this.#pushId : -1, this.#payloadPush ? null : this.#payloadTo);
+	// The run that just ended was not followed by its CR LF. The routing of
+	// that run is still in place (the next run's start replaces it), so its
+	// owner is told.
+	onPayloadDamaged(atStake: number): void {
+		this.#events.onPayloadDamaged?.(this.#payloadPush ? this.#pushId : -1, this.#payloadPush ? null : this.#payloadTo,
+			atStake);
+	}
+
+	onLineDropped(): void {
+		this.#events.onLineDropped?.();
 	}
 
 	onPayloadEnd(missing: number, badDigits: number): void {

@@ -2,6 +2,7 @@
 // row) and a per-use object that renders the command line and receives what
 // comes back. Hot-path users (reads, sends) keep one command object per socket
 // and reuse it, so issuing a command allocates nothing.
+import { HEX_DIGITS } from "./ascii.js";
 import type { Line } from "./line.js";
 import type { Result } from "./result.js";
 
@@ -90,9 +91,28 @@ export class CommandWriter {
 		return this;
 	}
 
-	// A non-negative integer in decimal.
+	// A non-negative integer in decimal. Hot lines (QIRD, QISEND headers)
+	// carry small numbers: 32-bit integer division, no Math call per digit.
 	int(value: number): this {
-		if (value < 0 || value !== Math.floor(value)) throw new RangeError(`not a non-negative integer: ${value}`);
+		if ((value | 0) !== value) return this.#bigInt(value);
+		if (value < 0) throw new RangeError(`not a non-negative integer: ${value}`);
+		let digits = 1;
+		for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
+		this.#room(digits);
+		const bytes = this.bytes;
+		let at = this.length + digits;
+		this.length = at;
+		let v = value;
+		do {
+			const q = (v / 10) | 0;
+			bytes[--at] = 48 + v - q * 10;
+			v = q;
+		} while (v > 0);
+		return this;
+	}
+
+	#bigInt(value: number): this {
+		if (!(value >= 0) || value !== Math.floor(value)) throw new RangeError(`not a non-negative integer: ${value}`);
 		let digits = 1;
 		for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
 		this.#room(digits);
@@ -130,9 +150,9 @@ export class CommandWriter {
 		const bytes = this.bytes;
 		let at = this.length;
 		for (let i = start; i < end; i++) {
-			const b = src[i], hi = b >> 4, lo = b & 15;
-			bytes[at++] = hi < 10 ? 48 + hi : 55 + hi;
-			bytes[at++] = lo < 10 ? 48 + lo : 55 + lo;
+			const b = src[i];
+			bytes[at++] = HEX_DIGITS[b >> 4];
+			bytes[at++] = HEX_DIGITS[b & 15];
 		}
 		this.length = at;
 		return this;

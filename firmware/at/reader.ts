@@ -12,7 +12,7 @@
 //
 // Nothing here allocates after construction. `receive` never throws on any
 // input and consumes at least one byte per step, so it cannot spin.
-import { COMMA, CR, hexValue, LF } from "./ascii.js";
+import { COMMA, CR, HEX_VALUE, LF } from "./ascii.js";
 import { ByteRing } from "./byte-ring.js";
 import { Line } from "./line.js";
 import * as K from "./line-kind.js";
@@ -36,9 +36,15 @@ export interface ReaderEvents {
 	// The run ended; `missing` bytes never came (aborted), `badDigits` hex
 	// digits were not hex (decoded as 0).
 	onPayloadEnd(missing: number, badDigits: number): void;
-	// The byte after a complete payload run was not CR or LF: the header's
-	// length was damaged, so more payload bytes may have been taken for a line.
-	onPayloadOverrun?(): void;
+	// The bytes after a complete payload run were not the CR LF the module
+	// puts there. `atStake`: the run's length when the damage stays inside it
+	// (an LF came first: the run was one byte short and took the CR, so a byte
+	// of it was dropped on the line); -1 when the header's length itself was
+	// damaged, so bytes of unknown number were taken for a line or as payload.
+	onPayloadDamaged?(atStake: number): void;
+	// A line longer than the ring was dropped. The module's own lines are
+	// short: it was payload whose header was damaged (data lost).
+	onLineDropped?(): void;
 }
 
 export interface ReaderStats {
@@ -53,14 +59,17 @@ export interface ReaderStats {
 
 const LINE_MODE = 0;
 const PAYLOAD_MODE = 1;
-const HEX_SCRATCH = 64;
-// The most payload one header can announce: +QIRD reads at most 512 bytes and
-// the module pushes a TCP segment at most. A larger count is a damaged header:
-// taking it would swallow the following lines as data.
-export const MAX_PAYLOAD = 4096;
+const HEX_SCRATCH = 256;
+// The most payload one header can announce: +QIRD reads at most 512 bytes, and
+// the module pushes at most a TCP segment (an Ethernet MSS; a UDP datagram is
+// no larger on NB-IoT). A larger count is a damaged header: taking it would
+// swallow the following lines as data. The line goes up as it is, so that its
+// owner reports the bytes at stake.
+export const MAX_READ_PAYLOAD = 512;
+export const MAX_PUSH_PAYLOAD = 1460;
 const NO_WRAP = -1;
 // The longest view mode 1 header up to its data's comma:
-// +QIURC: "recv",4,4096, is 23 bytes.
+// +QIURC: "recv",4,1460, is 23 bytes.
 const MAX_HEADER = 32;
 
 export class Reader {
@@ -86,7 +95,8 @@ export class Reader {
 	#hexRun = false; // this run is hex (fixed at its start)
 	#scratch = new Uint8Array(HEX_SCRATCH);
 	#scratchCount = 0;
-	#trailer = false; // a payload run just ended: the next byte must be CR or LF
+	#trailer = false; // a payload run just ended: the next byte must be CR
+	#runLength = 0; // bytes the last run announced
 	#paused = false;
 
 	constructor(events: ReaderEvents, capacity = 256) {
@@ -125,7 +135,7 @@ export class Reader {
 			if (this.#trailer) {
 				this.#trailer = false;
 				const c = chunk[i];
-				if (c !== CR && c !== LF) this.#events.onPayloadOverrun?.();
+				if (c !== CR) this.#events.onPayloadDamaged?.(c === LF ? this.#runLength : -1);
 			}
 			// A view mode 1 header ends at a comma, with its payload behind it on
 			// the same line: look for that comma first, so that the search for
@@ -205,6 +215,7 @@ export class Reader {
 		this.stats.bytesDiscarded += this.ring.count + more;
 		this.ring.discard(this.ring.count);
 		this.#discarding = true;
+		this.#events.onLineDropped?.();
 	}
 
 	// A complete line in bytes[start, end) under `mask`: skip the CR and NUL
@@ -234,6 +245,7 @@ export class Reader {
 	#inlineHeader(chunk: Uint8Array, i: number, end: number): number {
 		const ring = this.ring;
 		const kept = ring.count;
+		if (kept === 0) return this.#wholeHeader(chunk, i, end);
 		// The line's first byte decides: only "+QIRD:" and "+QIURC:" qualify.
 		const first = kept > 0 ? ring.peek(0) : i < end ? chunk[i] : -1;
 		if (first !== 43 /* + */) return -1;
@@ -264,7 +276,7 @@ export class Reader {
 		const line = this.line;
 		line.set(ring.bytes, ring.headIndex, ring.count, ring.capacity - 1);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
-		if (announced <= 0 || announced > MAX_PAYLOAD) {
+		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) {
 			// Not a header after all (e.g. "+QIRD: (0-4),(1-512)"): undo and let
 			// line mode carry on.
 			ring.dropNewest(at - i);
@@ -272,6 +284,35 @@ export class Reader {
 		}
 		this.#emit(true);
 		ring.discard(ring.count);
+		return at;
+	}
+
+	// #inlineHeader for a line that starts at chunk[i] (nothing kept, the usual
+	// case): the header is judged where it sits, without the ring.
+	#wholeHeader(chunk: Uint8Array, i: number, end: number): number {
+		if (chunk[i] !== 43 /* + */ || i + 7 > end) return -1;
+		let needed: number;
+		// "+QIRD:" and "+QIURC:" differ at their fourth byte.
+		const third = chunk[i + 3];
+		if (third === 82 /* R */ && startsAt(chunk, i, end, QIRD_HEADER)) needed = this.showLength ? 2 : 1;
+		else if (third === 85 /* U */ && startsAt(chunk, i, end, RECV_URC)) needed = 3;
+		else return -1;
+		const limit = i + MAX_HEADER < end ? i + MAX_HEADER : end;
+		let at = i - 1;
+		for (let commas = 0; commas < needed; commas++) {
+			at = chunk.indexOf(COMMA, at + 1);
+			if (at < 0 || at >= limit) return -1;
+		}
+		const lf = chunk.indexOf(LF, i);
+		if (lf >= 0 && lf < at) return -1;
+		// As when the header is built in the ring: one it cannot hold is not a header.
+		if (at - i > this.ring.capacity) return -1;
+		const line = this.line;
+		line.set(chunk, i, at - i, NO_WRAP);
+		const announced = needed === 3 ? line.int(2) : line.int(0);
+		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
+		// A "recv" header is known for one already (unless a command armed that prefix).
+		this.#emit(true, needed === 3 && this.armed === null ? K.URC_RECV : -1);
 		return at;
 	}
 
@@ -287,14 +328,14 @@ export class Reader {
 
 	// Classifies the line in this.line, hands it up, and starts the payload
 	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
-	#emit(inline: boolean): void {
+	#emit(inline: boolean, kind = -1): void {
 		const line = this.line;
-		line.kind = this.#classify();
+		line.kind = kind >= 0 ? kind : this.#classify();
 		let connectId = -1;
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
 			if (line.startsWith(QIRD_HEADER)) {
 				const n = line.int(0, 0);
-				if (n > 0 && n <= MAX_PAYLOAD) line.payloadLength = n;
+				if (n > 0 && n <= MAX_READ_PAYLOAD) line.payloadLength = n;
 			}
 		}
 		else if (line.kind === K.URC_RECV) {
@@ -302,7 +343,7 @@ export class Reader {
 			const n = line.int(2, 0);
 			// At a line end in view mode 1, "recv",id,n is a buffer-mode notice
 			// (a pushed one would have had its data after a third comma).
-			if (id >= 0 && n > 0 && n <= MAX_PAYLOAD && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
+			if (id >= 0 && n > 0 && n <= MAX_PUSH_PAYLOAD && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
 				line.payloadLength = n;
 				connectId = id;
 			}
@@ -333,6 +374,7 @@ export class Reader {
 		this.#remaining = this.#hexRun ? length * 2 : length;
 		this.#hexHigh = -1;
 		this.#badDigits = 0;
+		this.#runLength = length;
 		this.#events.onPayloadStart(connectId, length);
 	}
 
@@ -344,20 +386,33 @@ export class Reader {
 			this.stats.payloadBytes += n;
 		}
 		else {
+			// One pass, one table read per digit; the state lives in locals and
+			// goes back to the fields once.
 			const scratch = this.#scratch;
-			for (let k = i; k < i + n; k++) {
-				let v = hexValue(chunk[k]);
+			let high = this.#hexHigh, count = this.#scratchCount, bad = 0;
+			const stop = i + n;
+			for (let k = i; k < stop; k++) {
+				let v = HEX_VALUE[chunk[k]];
 				if (v < 0) {
 					v = 0;
-					this.#badDigits++;
-					this.stats.hexErrors++;
+					bad++;
 				}
-				if (this.#hexHigh < 0) this.#hexHigh = v;
+				if (high < 0) high = v;
 				else {
-					scratch[this.#scratchCount++] = (this.#hexHigh << 4) | v;
-					this.#hexHigh = -1;
-					if (this.#scratchCount === HEX_SCRATCH) this.#flushHex();
+					scratch[count++] = (high << 4) | v;
+					high = -1;
+					if (count === HEX_SCRATCH) {
+						this.#scratchCount = count;
+						this.#flushHex();
+						count = 0;
+					}
 				}
+			}
+			this.#hexHigh = high;
+			this.#scratchCount = count;
+			if (bad > 0) {
+				this.#badDigits += bad;
+				this.stats.hexErrors += bad;
 			}
 		}
 		this.#remaining -= n;
@@ -380,4 +435,12 @@ export class Reader {
 		this.#hexHigh = -1;
 		this.#events.onPayloadEnd(missing, this.#badDigits);
 	}
+}
+
+// Whether chunk[i, end) starts with `prefix`.
+function startsAt(chunk: Uint8Array, i: number, end: number, prefix: Uint8Array): boolean {
+	const n = prefix.length;
+	if (i + n > end) return false;
+	for (let k = 0; k < n; k++) if (chunk[i + k] !== prefix[k]) return false;
+	return true;
 }

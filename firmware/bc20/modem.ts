@@ -32,7 +32,9 @@ import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateComman
 import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { RebootCheck } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
-import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE, Slot, type SlotHost } from "./socket-slot.js";
+import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
+import type { Slot, SlotHost } from "./socket-slot.js";
+import { SocketTable } from "./socket-table.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
 
 export interface BC20Options {
@@ -54,7 +56,8 @@ export interface BC20Options {
 	// Per-socket transmit buffer, 256-32768 bytes, rounded up to a power of two
 	// (default 2048). When full, write() takes what fits (TCP) or nothing (UDP).
 	txBufferSize?: number;
-	// AT+QICFG="dataformat",0,<1|0>: received data as hex (default true).
+	// AT+QICFG="dataformat",0,<1|0>: received data as hex (default false:
+	// text takes half the UART time and a quarter of the decoding work; see README).
 	receiveHex?: boolean;
 	// AT+QICFG="viewmode": 0 header CR LF data, 1 header comma data (default 1).
 	viewMode?: number;
@@ -129,6 +132,9 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 	return value;
 }
 
+// The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
+const LONGEST_PLAIN_QIURC = 64;
+
 export class BC20 {
 	// State lives in private fields and is shown through getters: the device
 	// deep-freezes the options objects that hold a modem, and a freeze reaches
@@ -137,7 +143,9 @@ export class BC20 {
 	#clock: Clock;
 	#channel: Channel;
 	#dispatcher: Dispatcher;
-	#slots: Slot[] = [];
+	#slots: Slot[];
+	#inputBuffer: Uint8Array;
+	#readBuffer: Uint8Array;
 	#settings: BringUpSettings;
 	#bringUp: BringUp;
 	#trace: ((line: string) => void) | undefined;
@@ -176,7 +184,7 @@ export class BC20 {
 		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
 		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
 		this.#settings = {
-			receiveHex: flag(options.receiveHex, "receiveHex", true),
+			receiveHex: flag(options.receiveHex, "receiveHex", false),
 			viewMode: checkInt(options.viewMode, 0, 1, "viewMode", 1),
 			showLength: flag(options.showLength, "showLength", true),
 			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
@@ -213,9 +221,12 @@ export class BC20 {
 				const slots = this.#slots;
 				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
 			},
-			onPayloadDamaged: (id, command) => {
-				if (id >= 0) this.#slots[id]?.payloadDamaged();
-				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged();
+			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
+			// may have been data pushed to a socket, which nothing will repeat.
+			onLineDropped: () => this.#pushMayBeLost(),
+			onPayloadDamaged: (id, command, atStake) => {
+				if (id >= 0) this.#slots[id]?.payloadDamaged(atStake);
+				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged(atStake);
 			},
 		};
 		this.#channel = new Channel({
@@ -228,13 +239,17 @@ export class BC20 {
 			readSpec: qirdSpec(baud),
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
+			dropped: this.#stats,
 			suspect: () => this.#suspectReboot(),
 			owes: (command) => this.#channel.owes(command),
 			get showLength() {
 				return settings.showLength;
 			},
 		};
-		for (let id = 0; id < sockets; id++) this.#slots.push(new Slot(id, rxSize, txSize, slotHost));
+		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
+		this.#slots = table.slots;
+		this.#inputBuffer = table.input;
+		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
 		const bringUpHost: BringUpHost = {
 			dispatcher,
@@ -270,6 +285,18 @@ export class BC20 {
 	// The clock it was given: the net classes deliver their callbacks from it.
 	get clock(): Clock {
 		return this.#clock;
+	}
+
+	// A transport may read the module's bytes into this (256 bytes) before
+	// receive(): they then move into a socket natively (see socket-table.ts).
+	get inputBuffer(): Uint8Array {
+		return this.#inputBuffer;
+	}
+
+	// An application may read a socket into this (1536 bytes): the copy out
+	// of the socket is then native too.
+	get readBuffer(): Uint8Array {
+		return this.#readBuffer;
 	}
 
 	get state(): ModemState {
@@ -531,7 +558,15 @@ export class BC20 {
 		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
 		else if (kind === URC_CPIN || kind === URC_CFUN) this.#suspectReboot();
-		else if (kind === URC_QIURC_OTHER) this.#damagedLine();
+		else if (kind === URC_QIURC_OTHER) {
+			this.#damagedLine();
+			// Longer than any +QIURC without data: a pushed header with its data.
+			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
+		}
+	}
+
+	#pushMayBeLost(): void {
+		for (const slot of this.#slots) slot.pushMayBeLost();
 	}
 
 	// A line that may have been a damaged "recv" notice: the module will not

@@ -20,7 +20,7 @@
 // mode with showlength 1, a datagram is a module "node": +QIRD: <n>,<remaining>
 // tells where it ends. Without showlength each +QIRD response is taken as one
 // datagram (true for datagrams up to 512 bytes read with room for 512).
-import { ByteRing } from "../at/byte-ring.js";
+import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
@@ -37,39 +37,13 @@ import { LengthQueue } from "./length-queue.js";
 import { ReadCommand } from "./read-command.js";
 import { datagramProblem, planSend, SendCommand } from "./send-command.js";
 import { CloseCommand, OpenCommand, SwitchCommand } from "./socket-control.js";
+import {
+	BUFFER_MODE, CLOSING, CONNECTED, DATAGRAMS, INITIAL, MAX_PUSH, newStats, OPENING, PUSH_MODE, READ_ATTEMPTS,
+	type SocketStats, stateName,
+} from "./socket-constants.js";
 import type { Socket, SocketCallbacks } from "./socket.js";
 
-// <socket_state> of AT+QISTATE.
-export const INITIAL = 0;
-export const OPENING = 1;
-export const CONNECTED = 2;
-export const CLOSING = 3;
-
-// <access_mode>.
-export const BUFFER_MODE = 0;
-export const PUSH_MODE = 1;
-
-// Datagrams a UDP socket keeps per direction.
-const DATAGRAMS = 32;
-// Consecutive read timeouts after which a socket stops reading.
-const READ_ATTEMPTS = 3;
-
 const NO_CALLBACKS: SocketCallbacks = Object.freeze({});
-
-export interface SocketStats {
-	// Bytes taken by write().
-	written: number;
-	// Bytes the module confirmed with SEND OK.
-	sent: number;
-	// Bytes reported not sent (SEND FAIL, ERROR) or dropped when the socket failed.
-	failed: number;
-	// Bytes whose send timed out and was not settled by a late SEND OK / SEND FAIL.
-	unknown: number;
-	// Bytes stored in the receive ring.
-	received: number;
-	// Received bytes lost (ring full in direct push, datagram too big, aborted payloads).
-	lost: number;
-}
 
 // What a slot needs from its modem.
 export interface SlotHost {
@@ -80,6 +54,8 @@ export interface SlotHost {
 	readonly textSend: boolean;
 	// Whether the module shows <remaining> (AT+QICFG="showlength",1).
 	readonly showLength: boolean;
+	// Where push data for a socket that is not open is counted.
+	readonly dropped: { pushBytesDropped: number };
 	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
 	owes(command: Command): boolean;
 	// A command on a socket the driver holds open was refused: the module may
@@ -132,6 +108,7 @@ export class Slot implements Worker {
 	#readStored = 0;
 	#readLost = 0;
 	#readBad = 0;
+	#readDamaged = 0; // the length a damaged +QIRD header announced
 	#nodeLeft = 0; // UDP: bytes of the current node still in the module
 	#discarding = false; // UDP: the current node is larger than the ring
 	#partial = 0; // UDP: bytes of an incomplete datagram at the ring's tail
@@ -139,6 +116,8 @@ export class Slot implements Worker {
 	#pushDrop = false;
 	#pushStored = 0;
 	#pushLost = 0;
+	#runReported = false; // the last payload run's damage was reported
+	#rxBroken = false; // TCP: the stream has a gap of unknown size; nothing after it is delivered
 	// Direct-push runs the app has not heard of yet (flushPushed).
 	#pushed = false;
 	#pushedStored = 0;
@@ -149,10 +128,10 @@ export class Slot implements Worker {
 	#lateOffset = 0;
 	#lateCount = 0;
 
-	constructor(id: number, rxSize: number, txSize: number, host: SlotHost) {
+	constructor(id: number, rx: ByteRing, tx: ByteRing, host: SlotHost) {
 		this.id = id;
-		this.rx = new ByteRing(rxSize);
-		this.tx = new ByteRing(txSize);
+		this.rx = rx;
+		this.tx = tx;
 		this.#host = host;
 		this.#dispatcher = host.dispatcher;
 		this.#read = new ReadCommand(this, host.readSpec);
@@ -164,6 +143,8 @@ export class Slot implements Worker {
 
 	begin(owner: Socket, callbacks: SocketCallbacks, udp: boolean, host: string, port: number, localPort: number,
 		mode: number): void {
+		// Nothing of an earlier connection on this connectID stays.
+		this.#reset();
 		this.owner = owner;
 		this.callbacks = callbacks;
 		this.udp = udp;
@@ -309,6 +290,13 @@ export class Slot implements Worker {
 		this.#discarding = false;
 		this.#partial = 0;
 		this.#completed = 0;
+		this.#pushDrop = false;
+		this.#pushStored = 0;
+		this.#pushLost = 0;
+		this.#runReported = false;
+		this.#rxBroken = false;
+		this.#pushed = false;
+		this.#pushedStored = 0;
 		this.#txOffset = 0;
 		this.#inflight = 0;
 		this.#lateCount = 0;
@@ -337,7 +325,16 @@ export class Slot implements Worker {
 
 	// +QIURC: "recv",<id>[,<n>] in buffer access mode (`length` -1 when not shown).
 	notice(length: number): void {
-		if (this.state === INITIAL || this.mode !== BUFFER_MODE) return;
+		if (this.state === INITIAL) return;
+		if (this.mode !== BUFFER_MODE) {
+			// A socket in direct push mode gets no notices: this was a push header
+			// whose length was damaged (too large to be one) or whose data was cut
+			// from it, or payload taken for lines after a run was cut off.
+			if (length > 0 && !this.#switching) this.#gap(length > MAX_PUSH
+				? "a pushed header announced " + length + " bytes, more than a push carries (" + MAX_PUSH + "): it was damaged"
+				: "a pushed header came without its data (damaged, or payload taken for a line)");
+			return;
+		}
 		if (!this.#needRead) this.#moduleHolds = 0;
 		if (this.#moduleHolds >= 0) this.#moduleHolds = length >= 0 ? this.#moduleHolds + length : -1;
 		this.#needRead = true;
@@ -415,13 +412,45 @@ export class Slot implements Worker {
 		return command === this.#read;
 	}
 
-	// A payload's length was damaged on the line: some of its bytes were
-	// taken for a line and lost.
-	payloadDamaged(): void {
+	// The last payload run was not followed by its CR LF (see the reader):
+	// its `atStake` bytes may be wrong, or (-1) its header's length was
+	// damaged and bytes of unknown number were lost.
+	payloadDamaged(atStake: number): void {
 		if (this.state === INITIAL || this.#appClosed) return;
-		const error = this.#warning(E_DATA_LOST, "a payload header was damaged on the line: received bytes lost (count unknown)", -1, 0);
+		if (atStake < 0) {
+			this.#gap("a payload header's length was damaged on the line");
+			return;
+		}
+		if (this.#runReported) return; // its bad hex digits already put it all at stake
+		this.stats.lost += atStake;
+		const error = this.#warning(E_DATA_LOST, atStake + " bytes just delivered may be wrong: a byte of them was dropped on the line",
+			-1, 0);
+		error.lost = atStake;
+		this.callbacks.onWarning?.call(this.owner as Socket, error);
+	}
+
+	// A line that may have been a pushed header (and its data) was damaged.
+	pushMayBeLost(): void {
+		if (this.mode === PUSH_MODE && this.state === CONNECTED && !this.#switching)
+			this.#gap("a line that may have been pushed data was damaged");
+	}
+
+	// Received bytes of unknown number are lost. A TCP stream cannot go on
+	// past such a gap: it ends there (what came before is still read). A UDP
+	// socket loses datagrams, not its framing.
+	#gap(detail: string): void {
+		if (this.state === INITIAL || this.#appClosed || this.#rxBroken) return;
+		const error = this.#warning(E_DATA_LOST, detail + ": received bytes lost (count unknown)" +
+			(this.udp ? "" : "; the stream ends here"), -1, 0);
 		error.lost = -1;
 		this.callbacks.onWarning?.call(this.owner as Socket, error);
+		if (this.udp) return;
+		this.#rxBroken = true;
+		this.#lostAtEnd = -1;
+		if (this.#reasonCode === 0) this.#reasonDetail = detail;
+		this.#fail(E_DATA_LOST);
+		// The module's buffer is not read any more: what it holds lies beyond the gap.
+		this.#needRead = false;
 	}
 
 	// ---- direct push ----
@@ -429,12 +458,17 @@ export class Slot implements Worker {
 	pushStart(length: number): void {
 		this.#pushStored = 0;
 		this.#pushLost = 0;
-		this.#pushDrop = this.state === INITIAL || this.#appClosed ||
-			(this.udp && (length > this.rx.free || this.rxLengths.full));
+		this.#runReported = false;
+		this.#pushDrop = this.#rxBroken || (this.udp && (length > this.rx.free || this.rxLengths.full));
 	}
 
 	pushData(bytes: Uint8Array, start: number, end: number): void {
 		const n = end - start;
+		if (this.state === INITIAL || this.#appClosed) {
+			// Not open (any more): not this socket's, nor the next one's.
+			this.#host.dropped.pushBytesDropped += n;
+			return;
+		}
 		if (this.#pushDrop) {
 			this.#pushLost += n;
 			return;
@@ -449,10 +483,13 @@ export class Slot implements Worker {
 	// lost bytes is told at once, after the runs before it: what the ring holds
 	// when the loss is reported all came before the gap.
 	pushEnd(missing: number, badDigits: number): void {
+		if (this.state === INITIAL || this.#appClosed) {
+			this.#host.dropped.pushBytesDropped += missing;
+			return;
+		}
 		const stored = this.#pushStored;
 		if (this.udp && stored > 0) this.#completeDatagram(stored);
 		this.stats.received += stored;
-		if (this.state === INITIAL || this.#appClosed) return;
 		const lost = this.#pushLost + missing;
 		if (lost > 0 || badDigits > 0) {
 			this.flushPushed();
@@ -494,6 +531,16 @@ export class Slot implements Worker {
 		this.#readStored = 0;
 		this.#readLost = 0;
 		this.#readBad = 0;
+		this.#runReported = false;
+		if (actual > this.#read.length) {
+			// More than was asked for: the header's digits were damaged, no
+			// payload was taken, and what the module sent (at most what was
+			// asked) was taken for lines.
+			this.#readActual = -1;
+			this.#readLost = this.#read.length;
+			this.#readDamaged = actual;
+			return;
+		}
 		if (actual <= 0 || !this.udp) return;
 		const shown = remaining >= 0 && this.#host.showLength;
 		if (this.#nodeLeft === 0) {
@@ -513,7 +560,7 @@ export class Slot implements Worker {
 	readData(bytes: Uint8Array, start: number, end: number): void {
 		const n = end - start;
 		if (this.state === INITIAL || this.#appClosed) return; // the app closed: nobody reads it
-		if (this.#discarding) {
+		if (this.#discarding || this.#rxBroken) {
 			this.#readLost += n;
 			return;
 		}
@@ -546,8 +593,20 @@ export class Slot implements Worker {
 			if (status === DONE_REBOOT && this.state !== INITIAL && !this.#appClosed) this.#delivered(stored, lost, bad, 0);
 			return;
 		}
-		const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
-		this.#readStored = this.#readLost = this.#readBad = 0;
+		const stored = this.#readStored, bad = this.#readBad, damaged = this.#readDamaged;
+		let lost = this.#readLost;
+		// A read that completed must have delivered what its header announced
+		// (one that timed out may still get its payload, late).
+		if (status === DONE_OK && this.#readActual > stored + lost) lost = this.#readActual - stored;
+		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
+		if (damaged > 0 && this.state !== INITIAL && !this.#appClosed) {
+			this.stats.lost += lost;
+			const error = this.#warning(E_DATA_LOST, "a +QIRD header announced " + damaged + " bytes, more than the " + lost +
+				" asked: it was damaged, and up to " + lost + " bytes were lost", -1, 0);
+			error.lost = lost;
+			this.callbacks.onWarning?.call(this.owner as Socket, error);
+			lost = 0;
+		}
 		if (status === DONE_OK) {
 			this.#readFailures = 0;
 			if (this.#readActual === 0) {
@@ -580,11 +639,19 @@ export class Slot implements Worker {
 
 	#delivered(stored: number, lost: number, badDigits: number, missing: number): void {
 		if (lost > 0 || badDigits > 0) {
-			this.stats.lost += lost;
 			let detail = "";
 			if (lost > 0) detail = lost + " bytes did not fit or never came";
 			if (missing > 0) detail = join(detail, missing + " of them were cut off (the module stalled)");
-			if (badDigits > 0) detail = join(detail, badDigits + " hex digits were not hex (decoded as 0)");
+			if (badDigits > 0) {
+				// A digit that is not hex may be a damaged one, or the first after a
+				// dropped one (every later byte of the run is shifted): all the
+				// run's bytes are at stake.
+				detail = join(detail, badDigits + " hex digits were not hex: the " + stored +
+					" bytes delivered from this run may be wrong");
+				lost += stored;
+				this.#runReported = true;
+			}
+			this.stats.lost += lost;
 			const error = this.#warning(E_DATA_LOST, detail, -1, 0);
 			error.lost = lost;
 			this.callbacks.onWarning?.call(this.owner as Socket, error);
@@ -893,15 +960,6 @@ export class Slot implements Worker {
 	}
 }
 
-export function newStats(): SocketStats {
-	return { written: 0, sent: 0, failed: 0, unknown: 0, received: 0, lost: 0 };
-}
-
 function join(a: string, b: string): string {
 	return a === "" ? b : a + "; " + b;
-}
-
-export function stateName(state: number, appClosed = false): string {
-	if (appClosed) return "closing";
-	return state === INITIAL ? "closed" : state === OPENING ? "opening" : state === CONNECTED ? "connected" : "closing";
 }

@@ -5,7 +5,8 @@
 // Callbacks are called with `this` set to the socket, never from inside one of
 // its methods, and must not throw.
 import { BC20Error, E_ARGUMENT, E_STATE } from "./errors.js";
-import { INITIAL, newStats, type Slot, type SocketStats } from "./socket-slot.js";
+import { INITIAL, newStats, type SocketStats } from "./socket-constants.js";
+import type { Slot } from "./socket-slot.js";
 
 export interface SocketCallbacks {
 	// AT+QIOPEN succeeded: the socket is Connected (onWritable follows).

@@ -28,7 +28,7 @@
 // Moddable's own socket, which has no such property.
 import type { BC20 } from "../bc20/modem.js";
 import { E_DATA_LOST, type BC20Error } from "../bc20/errors.js";
-import { BUFFER_MODE } from "../bc20/socket-slot.js";
+import { BUFFER_MODE } from "../bc20/socket-constants.js";
 import type { Socket } from "../bc20/socket.js";
 import { checkHost, checkInt } from "../bc20/validate.js";
 import { byteView, later } from "./bytes.js";

@@ -27,7 +27,7 @@ import type { BC20 } from "../bc20/modem.js";
 import { MAX_SEND_HEX } from "../bc20/commands.js";
 import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST } from "../bc20/errors.js";
 import { datagramProblem } from "../bc20/send-command.js";
-import { CONNECTED, OPENING, PUSH_MODE } from "../bc20/socket-slot.js";
+import { CONNECTED, OPENING, PUSH_MODE } from "../bc20/socket-constants.js";
 import type { Socket } from "../bc20/socket.js";
 import { byteView, later } from "./bytes.js";
 import { Notifier } from "./notifier.js";

@@ -10,9 +10,12 @@
 // on stderr says how many of the bytes read from stdin were not sent and how
 // many are of unknown fate (written, but no SEND OK / SEND FAIL came), and
 // why; the exit code is 1. Every byte received has been written to stdout by then.
+// Received bytes lost or perhaps damaged on the line also make the exit code
+// 1: that line counts them (a count no smaller than the damage), or says
+// their number is unknown and the stream ended at the gap.
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
-import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
+import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
@@ -36,6 +39,8 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const pending: Uint8Array[] = []; // stdin data not yet taken by the socket
 			let stdinBytes = 0; // read from stdin
 			let sendProblem = ""; // the first warning about bytes not sent (the end line counts them)
+			let receivedLost = 0; // received bytes lost or perhaps damaged
+			let receivedGap = false; // ... and some of unknown number
 			let stdinEnded = false;
 			let peerClosed = false;
 			let idle: ReturnType<typeof setTimeout> | undefined;
@@ -63,22 +68,27 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const finishSent = (ended: string) => {
 				const { sent, unknown } = socket.stats;
 				const notSent = stdinBytes - sent - unknown;
+				const lossy = receivedLost > 0 || receivedGap;
 				if (stdinEnded && ended === "" && notSent === 0 && unknown === 0) {
-					finish(0);
+					if (lossy) finish(1, new Error(receivedLoss()));
+					else finish(0);
 					return;
 				}
 				// A socket that never opened: its own error says it all.
 				if (ended !== "" && stdinBytes === 0) {
-					finish(1, new Error(ended));
+					finish(1, new Error(ended + (lossy ? "; " + receivedLoss() : "")));
 					return;
 				}
 				const perhaps = unknown > 0 ? `, ${unknown} of unknown fate (no SEND OK / SEND FAIL came)` : "";
 				const counts = `${notSent} of the ${stdinBytes} bytes ${stdinEnded ? "from" : "read from"} stdin not sent${perhaps}`;
-				finish(1, new Error(ended !== "" ? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
+				finish(1, new Error((ended !== "" ? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
 					: !stdinEnded ? `the peer closed the connection before the end of stdin: ${counts}, the rest not read`
 					: peerClosed ? `the peer closed the connection: ${counts}`
-					: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`));
+					: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`) + (lossy ? "; " + receivedLoss() : "")));
 			};
+			const receivedLoss = () => receivedGap
+				? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
+				: `${receivedLost} received bytes lost or damaged on the line`;
 			const finish = (code: number, error?: Error) => {
 				clearTimeout(idle);
 				streams.stdin.removeListener("data", onStdin);
@@ -121,13 +131,17 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					finishIfDone();
 				},
 				onWarning(warning: BC20Error) {
-					// Bytes not sent are counted in the one line that ends nc.
+					// Bytes not sent, and bytes received but lost, are counted in the one
+					// line that ends nc.
+					if (warning.lost > 0) receivedLost += warning.lost;
+					else if (warning.lost < 0) receivedGap = true;
 					if (warning.count > 0) sendProblem ||= warning.message;
 					else process.stderr.write(`bc20 nc: ${warning.message}\n`);
 				},
 				onError(error: BC20Error) {
 					// The socket has ended: every byte written is settled, nothing more can
 					// be sent, and what was received has been read.
+					if (error.lost < 0) receivedGap = true;
 					if (error.code === E_PEER_CLOSED) {
 						peerClosed = true;
 						finishSent("");

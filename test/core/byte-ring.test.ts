@@ -35,4 +35,30 @@ test("push, peek, indexOf, copyOut and discard across every wrap-around offset",
 	}
 });
 
+test("a ring in a shared arena copies to and from that arena (natively), and to and from other arrays, across every wrap", () => {
+	const arena = new Uint8Array(64);
+	const scratch = arena.subarray(0, 16);
+	const outside = new Uint8Array(32);
+	for (let head = 0; head < 16; head++) {
+		const ring = new ByteRing(16, arena, 32);
+		ring.rewind(head);
+		scratch.set(bytes("0123456789abcdef"));
+		assert.is(ring.push(scratch, 2, 12), 10);
+		assert.is(ring.push(bytes("XYZWV"), 1, 5), 4);
+		const out = new Uint8Array(16);
+		assert.is(ring.copyOut(0, out, 0, 16), 14);
+		assert.is(latin1(out, 0, 14), "23456789abYZWV");
+		// Out into the arena itself, over the scratch.
+		assert.is(ring.copyOut(3, scratch, 1, 11), 11);
+		assert.is(latin1(scratch, 0, 12), "056789abYZWV");
+		assert.is(ring.copyOut(0, outside, 20, 5), 5);
+		assert.is(latin1(outside, 20, 25), "23456");
+		// The arena's other bytes are untouched.
+		for (let i = 16; i < 32; i++) assert.is(arena[i], 0);
+		for (let i = 48; i < 64; i++) assert.is(arena[i], 0);
+	}
+	assert.throws(() => new ByteRing(16, arena.subarray(8), 0), /whole buffer/);
+	assert.throws(() => new ByteRing(16, arena, 56), /whole buffer/);
+});
+
 test.run();

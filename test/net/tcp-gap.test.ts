@@ -3,7 +3,7 @@
 // the socket says so through onError, after the bytes received before the gap
 // were read, intact. HTTP and MQTT clients never see a silent hole.
 import { test } from "uvu";
-import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
+import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import * as assert from "uvu/assert";
 import { E_DATA_LOST, E_SEND_FAILED } from "../../firmware/bc20/errors.js";
 import { TCP } from "../../firmware/net/tcp.js";

@@ -17,7 +17,10 @@
 //            garbage and damaged: no exception; socket states legal; buffers
 //            and datagram queues within their bounds; afterwards, with a
 //            clean line, the modem is ready again, a command round trip
-//            succeeds and a new socket echoes bytes exactly.
+//            succeeds and a new socket echoes bytes exactly. A socket never
+//            sees bytes of an earlier socket on the same connectID: it is
+//            empty when opened and when connected, and the app never reads
+//            more from it than was stored while it was this socket's.
 //
 // Every iteration runs from one 32-bit seed, so a failure reproduces with
 // `npm run fuzz -- --target <t> --replay <seed>`.
@@ -517,6 +520,8 @@ interface AppSocket {
 	socket: Socket;
 	udp: boolean;
 	ended: boolean;
+	// Bytes the app read from it.
+	read: number;
 }
 
 const LEGAL_STATES = [0, 1, 2, 3];
@@ -621,11 +626,15 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 			const s: AppSocket = {
 				socket: modem.open({
 					type: udp ? "udp" : "tcp", host: "127.0.0.1", port: 9000, mode,
+					onConnected() {
+						if (this.readable !== 0) fail("a socket never sees bytes of an earlier socket", `socket ${this.id} holds ${this.readable} bytes when it connects`);
+					},
 					onReadable() {
 						for (let n = 0; n < 100; n++) {
 							let got = 0;
 							app("read", () => void (got = this.read(scratch)));
 							if (got === 0) break;
+							s.read += got;
 							onData?.(latin1(scratch, 0, got));
 						}
 					},
@@ -641,8 +650,9 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 						trace?.(`${clock.time} socket ${this.id} warning ${e.message}`);
 					},
 				}),
-				udp, ended: false,
+				udp, ended: false, read: 0,
 			};
+			if (s.socket.readable !== 0) fail("a socket never sees bytes of an earlier socket", `socket ${s.socket.id} holds ${s.socket.readable} bytes when it opens`);
 			sockets.push(s);
 			entry = s;
 		});
@@ -664,6 +674,9 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 			if (socket.state === 0 && socket.readable !== 0) fail("socket states stay legal", "a closed socket holds data");
 			const st = socket.stats;
 			if (st.sent + st.failed + st.unknown > st.written) fail("send accounting", JSON.stringify(st));
+			// Every byte read was stored while the connectID was this socket's.
+			if (s.read > st.received) fail("a socket never sees bytes of an earlier socket",
+				`socket ${socket.id} read ${s.read} bytes, but only ${st.received} were received for it`);
 		}
 	};
 
@@ -757,6 +770,7 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		if (echoed !== latin1(payload)) fail("after garbage a new socket moves bytes exactly",
 			`sent ${written} of ${payload.length} bytes, got ${echoed.length}${echoed.length === payload.length ? " (different)" : ""}`);
 	}
+	checkBounds();
 	return { bytes: fed, failure };
 }
 

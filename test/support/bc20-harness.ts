@@ -25,7 +25,9 @@ export class Harness {
 	constructor(options: HarnessOptions = {}) {
 		this.fake = new FakeModule(options);
 		const { chunks: _c, seed: _s, maxChunk: _m, echo: _e, ...modemOptions } = options;
-		this.modem = new BC20({ transport: this.fake, clock: this.clock, ...modemOptions });
+		// The tests' scripts are written in hex receive format, the driver's
+		// default until text took its place (test/bc20/defaults.test.ts checks that).
+		this.modem = new BC20({ transport: this.fake, clock: this.clock, receiveHex: true, ...modemOptions });
 		this.fake.connect((chunk, start, end) => this.modem.receive(chunk, start, end));
 	}
 

@@ -72,7 +72,7 @@ export class SteadyTraffic {
 	constructor() {
 		const fake = new FakeModule();
 		this.#transport.fake = fake;
-		const modem = this.#modem = new BC20({ transport: this.#transport, clock: this.#clock });
+		const modem = this.#modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: true });
 		fake.connect((chunk, start, end) => modem.receive(chunk, start, end));
 		expectBringUp(fake);
 		modem.start({ onReady() {}, onError() {} });

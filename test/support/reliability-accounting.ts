@@ -3,7 +3,7 @@
 // unknown) with its stream offset; every byte the peer sent reaches the app
 // exactly once, in order, or is reported lost. Runtime-agnostic.
 import { BC20Error, E_SEND_UNKNOWN } from "../../firmware/bc20/errors.js";
-import type { SocketStats } from "../../firmware/bc20/socket-slot.js";
+import type { SocketStats } from "../../firmware/bc20/socket-constants.js";
 
 // A range of written bytes a report covers.
 export interface Reported {

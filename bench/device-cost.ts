@@ -1,0 +1,209 @@
+// Section 0: the device path (modem.receive(chunk) -> socket -> the app's
+// read(buffer), bench/device-path.ts) inside XS, per workload, beside the
+// floor (the cheapest zero-allocation loop doing the unavoidable work on the
+// same chunks) and the naive parser (bench/workloads.ts, its nearest
+// workload), all in the same run: XS operations per byte, ms per MB, heap
+// slots per MB, and the worst XS operations one 128-byte chunk cost (one
+// delivery per chunk over a whole pass of the stream, the delivery's own
+// overhead subtracted). Node figures come from the same classes on V8.
+import { bundleForXS } from "../scripts/xs-bundle.mjs";
+import { measureHeapGrowth, startXS, type XS } from "../test/xs/xs-runner.js";
+import { CHUNK, createDevice, DEVICE_WORKLOADS } from "./device-path.js";
+import { fixed, MB, ratio, type Section, type SectionResult } from "./section.js";
+import { createDriver } from "./workloads.js";
+
+const BUDGET = 64 * 1024;
+const ITERATIONS = 8; // 512 KiB timed per workload and side
+const ROUNDS = 3;
+const PASS_CHUNKS = 300; // chunks measured one by one for the worst case
+// The naive parser's nearest workload (its streams are view mode 0 text).
+const NAIVE: Record<string, string> = {
+	"buffer-text": "buffer-read", "push-text": "direct-push", "line-mix": "line-mix",
+};
+// Targets for the default configuration (text receive).
+const FLOOR_FACTOR = 2;
+const WORST_OPS = 8000;
+const XS_VS_NAIVE_PAYLOAD = 10;
+const NODE_VS_NAIVE = 2;
+
+interface Run {
+	bytes: number;
+	compute: number;
+	workloadMs: number;
+	growth: number;
+}
+
+async function measure(xs: XS, create: string, budget: number): Promise<Run> {
+	try {
+		return await measureOnce(xs, create, budget);
+	}
+	catch (error) {
+		throw new Error(`XS: measuring ${create}: ${String(error)}`);
+	}
+}
+
+async function measureOnce(xs: XS, create: string, budget: number): Promise<Run> {
+	const heap = await measureHeapGrowth(xs, {
+		setup: `globalThis.benchSide = ${create}; globalThis.benchMoved = 0;`,
+		step: `if (i === 0) benchMoved = 0; benchMoved += benchSide.run(${budget});`,
+		iterations: ITERATIONS,
+	});
+	const { value: [bytes, errors] } = await xs.call<[number, number]>("[benchMoved, benchSide.errors ?? 0]");
+	if (errors !== 0) throw new Error(`XS: ${create} reported ${errors} errors`);
+	return { bytes, compute: heap.compute, workloadMs: heap.workloadMs, growth: heap.growth };
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[sorted.length >> 1];
+}
+
+interface Figures {
+	opsPerByte: number;
+	msPerMB: number;
+	slotsPerMB: number;
+	worstChunkOps: number;
+}
+
+function figures(runs: Run[], worst: number): Figures {
+	return {
+		opsPerByte: median(runs.map((r) => r.compute / r.bytes)),
+		msPerMB: median(runs.map((r) => r.workloadMs / (r.bytes / MB))),
+		slotsPerMB: Math.max(...runs.map((r) => r.growth / (r.bytes / MB))),
+		worstChunkOps: worst,
+	};
+}
+
+// The most operations one chunk cost, over PASS_CHUNKS chunks fed one per delivery.
+async function worstChunk(xs: XS, create: string): Promise<number> {
+	try {
+		return await worstChunkOnce(xs, create);
+	}
+	catch (error) {
+		throw new Error(`XS: chunk by chunk ${create}: ${String(error)}`);
+	}
+}
+
+async function worstChunkOnce(xs: XS, create: string): Promise<number> {
+	await xs.evaluate(`globalThis.benchOne = ${create}; benchOne.run(64 * 1024);`);
+	const empty = Math.min(...await Promise.all([0, 1, 2].map(async () => (await xs.call("0")).compute)));
+	let worst = 0;
+	for (let i = 0; i < PASS_CHUNKS; i++) {
+		const { compute } = await xs.call("benchOne.run(1)");
+		if (compute - empty > worst) worst = compute - empty;
+	}
+	return worst;
+}
+
+function nodeMBps(run: (budget: number) => number): number {
+	run(2 * MB);
+	const rates: number[] = [];
+	for (let r = 0; r < 5; r++) {
+		let moved = 0, elapsed = 0;
+		const start = performance.now();
+		while (elapsed < 100) {
+			moved += run(MB / 4);
+			elapsed = performance.now() - start;
+		}
+		rates.push(moved / MB / (elapsed / 1000));
+	}
+	return median(rates);
+}
+
+export interface DeviceFigures {
+	workload: string;
+	project: Figures;
+	floor: Figures;
+	naive: Figures | null;
+	nodeProjectMBps: number;
+	nodeNaiveMBps: number;
+}
+
+async function run(): Promise<SectionResult> {
+	const xs = await startXS();
+	try {
+		await xs.evaluate(await bundleForXS("bench/device-path.ts", { globalName: "device" }));
+		const all: DeviceFigures[] = [];
+		for (const w of DEVICE_WORKLOADS) {
+			const project = `device.createDevice(${JSON.stringify(w.name)}, "project")`;
+			const floor = `device.createDevice(${JSON.stringify(w.name)}, "floor")`;
+			const naiveName = NAIVE[w.name];
+			const naive = naiveName ? `device.createNaive(${JSON.stringify(naiveName)}, "naive")` : "";
+			const p: Run[] = [], f: Run[] = [], n: Run[] = [];
+			for (let r = 0; r < ROUNDS; r++) {
+				p.push(await measure(xs, project, BUDGET));
+				f.push(await measure(xs, floor, BUDGET));
+				if (naive) n.push(await measure(xs, naive, BUDGET));
+			}
+			const node = createDevice(w.name, "project");
+			const nodeNaive = naiveName ? createDriver(naiveName, "naive") : null;
+			all.push({
+				workload: w.name,
+				project: figures(p, await worstChunk(xs, project)),
+				floor: figures(f, await worstChunk(xs, floor)),
+				naive: naive ? figures(n, await worstChunk(xs, naive)) : null,
+				nodeProjectMBps: nodeMBps((b) => node.run(b)),
+				nodeNaiveMBps: nodeNaive ? nodeMBps((b) => nodeNaive.run(b)) : NaN,
+			});
+		}
+		const text = all.filter((f) => !DEVICE_WORKLOADS.find((w) => w.name === f.workload)?.hex);
+		const payload = text.filter((f) => f.workload !== "line-mix");
+		const mix = all.find((f) => f.workload === "line-mix") as DeviceFigures;
+		const naiveTime = (f: DeviceFigures) => (f.naive ? f.naive.msPerMB / f.project.msPerMB : NaN);
+		return {
+			table: {
+				columns: ["workload", "ops/B", "floor", "x floor", "naive", "ms/MB", "floor", "naive", "slots/MB",
+					"worst chunk ops", "floor", "naive", "Node MB/s", "naive"],
+				rows: all.map((f) => [f.workload, fixed(f.project.opsPerByte), fixed(f.floor.opsPerByte),
+					ratio(f.project.opsPerByte / f.floor.opsPerByte), f.naive ? fixed(f.naive.opsPerByte) : "-",
+					fixed(f.project.msPerMB), fixed(f.floor.msPerMB), f.naive ? fixed(f.naive.msPerMB) : "-",
+					String(f.project.slotsPerMB), String(f.project.worstChunkOps), String(f.floor.worstChunkOps),
+					f.naive ? String(f.naive.worstChunkOps) : "-", fixed(f.nodeProjectMBps),
+					Number.isNaN(f.nodeNaiveMBps) ? "-" : fixed(f.nodeNaiveMBps)]),
+			},
+			notes: [
+				`modem.receive(chunk) -> socket -> app read(buffer) in ${CHUNK}-byte chunks, view mode 1, showlength 1; ` +
+				`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB; worst chunk over ${PASS_CHUNKS} chunks`,
+				"naive: bench/workloads.ts's naive parser on its nearest workload (buffer-read, direct-push, line-mix; view mode 0 text)",
+				"the default configuration is text receive: the targets below are for the text workloads and line-mix",
+			],
+			data: { workloads: all, budget: BUDGET, iterations: ITERATIONS, rounds: ROUNDS, passChunks: PASS_CHUNKS },
+			targets: [
+				{
+					name: `device path ops/B <= ${FLOOR_FACTOR}x the floor (text payload)`,
+					value: payload.map((f) => `${f.workload} ${ratio(f.project.opsPerByte / f.floor.opsPerByte)}`).join(", "),
+					met: payload.every((f) => f.project.opsPerByte <= FLOOR_FACTOR * f.floor.opsPerByte),
+				},
+				{
+					name: `worst 128-byte chunk <= ${WORST_OPS} XS ops (default configuration)`,
+					value: text.map((f) => `${f.workload} ${f.project.worstChunkOps}`).join(", "),
+					met: text.every((f) => f.project.worstChunkOps <= WORST_OPS),
+				},
+				{
+					name: "0 XS heap slots per MB on the device path",
+					value: all.map((f) => `${f.workload} ${f.project.slotsPerMB}`).join(", "),
+					met: all.every((f) => f.project.slotsPerMB === 0),
+				},
+				{
+					name: `device path XS time >= ${XS_VS_NAIVE_PAYLOAD}x the naive parser (payload), >= 1x (line-mix)`,
+					value: [...payload, mix].map((f) => `${f.workload} ${ratio(naiveTime(f))}`).join(", "),
+					met: payload.every((f) => naiveTime(f) >= XS_VS_NAIVE_PAYLOAD) && naiveTime(mix) >= 1,
+				},
+				{
+					name: `device path Node MB/s >= ${NODE_VS_NAIVE}x the naive parser`,
+					value: [...payload, mix].map((f) => `${f.workload} ${ratio(f.nodeProjectMBps / f.nodeNaiveMBps)}`).join(", "),
+					met: [...payload, mix].every((f) => f.nodeProjectMBps >= NODE_VS_NAIVE * f.nodeNaiveMBps),
+				},
+			],
+		};
+	}
+	finally {
+		await xs.close();
+	}
+}
+
+export const deviceCost: Section = {
+	key: "deviceCost",
+	title: "0. The device path inside XS: modem.receive -> socket -> read(buffer), beside the floor and the naive parser",
+	run,
+};
