@@ -18,7 +18,13 @@ export class ReadCommand implements Command {
 		this.spec = spec;
 	}
 
+	// The length is settled when the line is written, not when the read was
+	// chosen: a late payload of an earlier read (it timed out, and a resync
+	// probe went first) may have filled the ring in between.
 	render(out: CommandWriter): void {
+		const room = this.#slot.readRoom();
+		if (room < this.length) this.length = room;
+		if (this.length <= 0) throw new RangeError("no room to read into"); // never written; read again later
 		out.raw(QIRD_LINE, 0, QIRD_LINE.length).int(this.#slot.id).byte(COMMA).int(this.length);
 	}
 

@@ -24,7 +24,7 @@ import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
-	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
+	DONE_CANCELLED, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
 } from "../at/result.js";
 import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
@@ -511,6 +511,11 @@ export class Slot implements Worker {
 
 	// ---- buffer mode reads (ReadCommand) ----
 
+	// How much a read may ask for now (ReadCommand.render checks again).
+	readRoom(): number {
+		return this.#readLength();
+	}
+
 	#readLength(): number {
 		const free = this.rx.free;
 		let n: number;
@@ -586,6 +591,12 @@ export class Slot implements Worker {
 	readDone(result: Result): void {
 		this.#busy = false;
 		const status = result.status;
+		// Never written (no room by then, or the module was silent): nothing
+		// came; the read goes again when there is room and the wire is free.
+		if (status === DONE_NOT_SENT || status === DONE_UNSENT) {
+			this.#readActual = -1;
+			return;
+		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
 			const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
 			this.#readStored = this.#readLost = this.#readBad = 0;
