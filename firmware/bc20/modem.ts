@@ -482,7 +482,14 @@ export class BC20 {
 			target = checkInt(options.connectId, 0, 4, "connectId");
 		}
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new StateCommand(this.#dispatcher, type, target, this.#deferred(callback)));
+		const deferred = this.#deferred(callback);
+		this.#dispatcher.enqueue(new StateCommand(this.#dispatcher, type, target, (error, records) => {
+			// A listing of every socket that lacks one the driver holds open
+			// disagrees with the socket table: has the module rebooted?
+			if (records !== null && type === QUERY_ALL && this.#slots.some((slot) =>
+				slot.moduleOpen && !records.some((r) => r.connectId === slot.id))) this.#suspectReboot();
+			deferred(error, records);
+		}));
 	}
 
 	// AT+QIGETERROR: the last TCP/IP error (code 0: none).

@@ -74,4 +74,19 @@ test("a send refused on a socket the module no longer lists: the check ends that
 	assert.is(h.modem.stats.rebootsDetected, 0);
 });
 
+test("an AT+QISTATE? the app asked for that lacks a socket the driver holds raises the check", () => {
+	const { h, socket } = withIdleUdp();
+	h.fake.expect("AT+QISTATE?", OK); // the app's query: the module lists nothing
+	h.fake.echo = true; // it rebooted: echo is on again
+	h.fake.expect("AT+QISTATE?", OK); // the check
+	expectBringUp(h.fake);
+	let listed = -1;
+	h.modem.queryState(null, (_error, records) => void (listed = records?.length ?? -1));
+	h.settle();
+	assert.is(listed, 0);
+	assert.equal(h.fake.unexpected, []);
+	assert.is(h.modem.stats.rebootsDetected, 1);
+	assert.is(socket.state, 0);
+});
+
 test.run();

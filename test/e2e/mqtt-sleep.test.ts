@@ -3,6 +3,7 @@
 // channel sends a lone CR first, which a sleeping module swallows), and the
 // session stays up: PINGRESPs come back, and a QoS 1 PUBLISH after them is
 // acknowledged.
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Resolver } from "../../firmware/net/dns.js";
@@ -40,6 +41,7 @@ test("an MQTT session with a 1 s keepalive pings across light sleep, then publis
 		assert.equal(Buffer.compare(Buffer.from(broker.published[0].payload), Buffer.from(payload)), 0, "the publish arrived byte-exact");
 		assert.ok(sleeps >= 2, `the module slept between pings (entered light sleep ${sleeps} times)`);
 		assert.ok(emulator!.stats.bytesIgnored - ignoredBefore >= 2, "each wake-up byte was swallowed by the sleeping module");
+		assertNoViolations(session.emulator);
 	}
 	finally {
 		clearInterval(watch);

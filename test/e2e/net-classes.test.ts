@@ -2,6 +2,7 @@
 // Moddable's own clients drive sockets: an HTTP/1.1 GET, an MQTT
 // CONNECT/PUBLISH, an SNTP exchange over UDP, and the contract details those
 // clients rely on.
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Resolver } from "../../firmware/net/dns.js";
@@ -177,6 +178,10 @@ test("Resolver: an address literal resolves to itself, a hostile name is refused
 	const named = await new Promise<string>((resolve, reject) => resolver.resolve({ host: "collector.test", onResolved: (_h, a) => resolve(a), onError: reject }));
 	assert.is(named, "127.0.0.1");
 	assert.equal(order, ["returned"]);
+});
+
+test("the host broke none of the module's protocol rules in any of these tests", () => {
+	assertNoViolations(session.emulator);
 });
 
 test.run();

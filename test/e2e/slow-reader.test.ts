@@ -2,6 +2,7 @@
 // access mode, so what its receive buffer cannot take waits in the module
 // (backpressure) until the client reads. ECMA-419 lets a client read whenever
 // it likes after onReadable; this one waits 15 ms every time.
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { TCP } from "../../firmware/net/tcp.js";
@@ -38,6 +39,7 @@ test("a client reading 15 ms after each onReadable receives 200 KB byte-exact at
 		assert.is(at, body.length);
 		assert.equal(Buffer.compare(Buffer.from(got), Buffer.from(body)), 0, "byte-exact");
 		tcp.close();
+		assertNoViolations(session.emulator);
 	}
 	finally {
 		await peer.close();

@@ -3,6 +3,7 @@
 // 127.0.0.1: the Upgrade handshake, masked client frames, and text and binary
 // messages echoed byte-exact, one of them larger than the socket's 2 KB
 // receive buffer.
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Resolver } from "../../firmware/net/dns.js";
@@ -36,6 +37,7 @@ test("a WebSocket client of Moddable's shape gets text and binary messages echoe
 			assert.is(result.messages[i].binary, sent.binary, `message ${i}: same type`);
 			assert.equal(Buffer.compare(Buffer.from(result.messages[i].data), Buffer.from(sent.data)), 0, `message ${i}: byte-exact`);
 		});
+		assertNoViolations(session.emulator);
 	}
 	finally {
 		await server.close();

@@ -2,6 +2,7 @@
 // stream with a gap (a send that failed, received bytes lost) is broken, and
 // the socket says so through onError, after the bytes received before the gap
 // were read, intact. HTTP and MQTT clients never see a silent hole.
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import * as assert from "uvu/assert";
@@ -60,6 +61,7 @@ test("TCP: SEND FAIL ends the socket with onError, after the data received befor
 		assert.is(tcp.read(), undefined);
 		await sleep(100);
 		assert.is(errors, 1, "onError comes once");
+		assertNoViolations(session.emulator);
 	}
 	finally {
 		await session.close();
@@ -93,6 +95,7 @@ test("TCP: received bytes lost in direct push mode end the socket with onError, 
 		await until(() => errors > 0, 2000, "onError");
 		assert.is(tcp.lastError!.code, E_DATA_LOST);
 		assert.ok(tcp.lastError!.lost !== 0);
+		assertNoViolations(session.emulator);
 	}
 	finally {
 		await session.close();

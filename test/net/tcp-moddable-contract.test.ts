@@ -2,6 +2,7 @@
 // (modules/io/socket/lwip/tcp.c) where Moddable's clients rely on it: every
 // form and edge of read(), expando properties (the TLS wrapper assigns
 // `readable` and `writable`), and a modem whose options were deep-frozen.
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { TCP } from "../../firmware/net/tcp.js";
@@ -137,6 +138,10 @@ test("a modem held by deep-frozen options keeps working: no state is written thr
 	h.settle();
 	assert.is(socket.stats.sent, 2);
 	assert.equal(h.fake.unexpected, []);
+});
+
+test("the host broke none of the module's protocol rules in any of these tests", () => {
+	assertNoViolations(session.emulator);
 });
 
 test.run();

@@ -3,6 +3,7 @@
 // while the socket to that peer is still opening; every datagram it took
 // reaches the peer; a datagram the module loses is counted, not fatal.
 import { createSocket, type Socket as DgramSocket } from "node:dgram";
+import { assertNoViolations } from "../support/emulator-violations.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { E_SEND_FAILED } from "../../firmware/bc20/errors.js";
@@ -123,6 +124,10 @@ test("UDP: a datagram the module fails to send is counted and kept as lastWarnin
 	finally {
 		await peer.close();
 	}
+});
+
+test("the host broke none of the module's protocol rules in any of these tests", () => {
+	assertNoViolations(session.emulator);
 });
 
 test.run();
