@@ -22,6 +22,9 @@ export interface SerialTransportOptions {
 
 export interface ByteSink {
 	receive(chunk: Uint8Array, start: number, end: number): void;
+	// Where the sink wants the FIFO read to (the modem's input buffer shares
+	// one ArrayBuffer with its receive rings, so its copies are native).
+	readonly inputBuffer?: Uint8Array;
 }
 
 const SCRATCH = 128; // one FIFO's worth
@@ -30,7 +33,7 @@ const LARGEST_VIEW = 64;
 export class SerialTransport implements Transport {
 	#serial: Serial;
 	#sink: ByteSink | null = null;
-	#rx = new Uint8Array(SCRATCH);
+	#rx: Uint8Array = new Uint8Array(SCRATCH);
 	#tx: ByteRing;
 	#txScratch = new Uint8Array(LARGEST_VIEW);
 	#views: Uint8Array[] = [];
@@ -58,6 +61,7 @@ export class SerialTransport implements Transport {
 	// Where received bytes go (the modem's receive).
 	attach(sink: ByteSink): void {
 		this.#sink = sink;
+		if (sink.inputBuffer !== undefined && sink.inputBuffer.length >= SCRATCH) this.#rx = sink.inputBuffer;
 	}
 
 	write(bytes: Uint8Array, start: number, end: number): void {
