@@ -19,12 +19,13 @@
 //
 // Runtime-agnostic (no Node APIs): bench/device-cost.ts bundles it into XS.
 import { ascii, HEX_VALUE } from "../firmware/at/ascii.js";
-import type { Clock, Transport } from "../firmware/at/seams.js";
+import type { Transport } from "../firmware/at/seams.js";
 import { BC20 } from "../firmware/bc20/modem.js";
 import type { Socket } from "../firmware/bc20/socket.js";
 import { FakeModule } from "../test/support/bc20-fake-module.js";
 import { expectBringUp, OK } from "../test/support/bc20-harness.js";
 import { prng } from "../test/support/bytes.js";
+import { SlotClock } from "../test/support/slot-clock.js";
 
 export const CHUNK = 128;
 const PAYLOAD = 512;
@@ -46,49 +47,6 @@ export const DEVICE_WORKLOADS: readonly DeviceWorkload[] = [
 	{ name: "line-mix", hex: false, mode: 1, payload: false },
 ];
 
-// Timers in fixed slots: the clock allocates nothing. Time stands still:
-// only timers due now (a deferred turn) run. It keeps the earliest due time,
-// so that a run with nothing due costs the bench next to nothing (the device's
-// timers cost the driver nothing between chunks either).
-class SlotClock implements Clock {
-	time = 0;
-	#callbacks: ((() => void) | null)[] = [null, null, null, null, null, null, null, null];
-	#at = [0, 0, 0, 0, 0, 0, 0, 0];
-	#earliest = Infinity;
-	now(): number {
-		return this.time;
-	}
-	set(callback: () => void, ms: number): unknown {
-		for (let i = 0; i < 8; i++) {
-			if (this.#callbacks[i] === null) {
-				this.#callbacks[i] = callback;
-				const at = this.#at[i] = this.time + ms;
-				if (at < this.#earliest) this.#earliest = at;
-				return i;
-			}
-		}
-		throw new Error("out of timer slots");
-	}
-	clear(handle: unknown): void {
-		this.#callbacks[handle as number] = null;
-	}
-	run(): void {
-		if (this.#earliest > this.time) return;
-		let earliest = Infinity;
-		for (let i = 0; i < 8; i++) {
-			const callback = this.#callbacks[i];
-			if (callback === null) continue;
-			if (this.#at[i] <= this.time) {
-				this.#callbacks[i] = null;
-				callback();
-			}
-			else if (this.#at[i] < earliest) earliest = this.#at[i];
-		}
-		// A callback may have set timers: the slots decide.
-		for (let i = 0; i < 8; i++) if (this.#callbacks[i] !== null && this.#at[i] < earliest) earliest = this.#at[i];
-		this.#earliest = earliest;
-	}
-}
 
 class CountingTransport implements Transport {
 	fake: FakeModule | null = null;

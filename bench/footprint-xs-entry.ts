@@ -14,6 +14,7 @@ import type { Socket } from "../firmware/bc20/socket.js";
 import { FakeModule } from "../test/support/bc20-fake-module.js";
 import { expectBringUp, hexOf, OK } from "../test/support/bc20-harness.js";
 import { bytes } from "../test/support/bytes.js";
+import { SlotClock } from "../test/support/slot-clock.js";
 
 export const SOCKETS = 5;
 
@@ -33,37 +34,6 @@ function tracked<T>(fn: () => T): T {
 	}
 }
 
-// Timers in fixed slots, so the clock itself allocates nothing.
-class SlotClock implements Clock {
-	time = 0;
-	#callbacks: ((() => void) | null)[] = [null, null, null, null, null, null, null, null];
-	#at = [0, 0, 0, 0, 0, 0, 0, 0];
-	now(): number {
-		return this.time;
-	}
-	set(callback: () => void, ms: number): unknown {
-		for (let i = 0; i < 8; i++) {
-			if (this.#callbacks[i] === null) {
-				this.#callbacks[i] = callback;
-				this.#at[i] = this.time + ms;
-				return i;
-			}
-		}
-		throw new Error("out of timer slots");
-	}
-	clear(handle: unknown): void {
-		this.#callbacks[handle as number] = null;
-	}
-	run(): void {
-		for (let i = 0; i < 8; i++) {
-			const callback = this.#callbacks[i];
-			if (callback !== null && this.#at[i] <= this.time) {
-				this.#callbacks[i] = null;
-				tracked(callback);
-			}
-		}
-	}
-}
 
 class SwitchTransport implements Transport {
 	fake: FakeModule | null = null;

@@ -4,44 +4,14 @@
 // socket; run(n) moves n rounds of traffic (sends in text and hex, OK /
 // SEND OK, buffer-mode reads, pushes) through them. No Node APIs: the V8 test
 // (test/bc20/no-allocation.test.ts) and the XS test (test/bc20/xs.test.ts) share it.
-import type { Clock, Transport } from "../../firmware/at/seams.js";
+import type { Transport } from "../../firmware/at/seams.js";
 import { BC20 } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { FakeModule } from "./bc20-fake-module.js";
 import { expectBringUp, hexOf, OK } from "./bc20-harness.js";
 import { bytes } from "./bytes.js";
+import { SlotClock } from "./slot-clock.js";
 
-// Timers in fixed slots, so the clock itself allocates nothing.
-class SlotClock implements Clock {
-	time = 0;
-	#callbacks: ((() => void) | null)[] = [null, null, null, null, null, null, null, null];
-	#at = [0, 0, 0, 0, 0, 0, 0, 0];
-	now(): number {
-		return this.time;
-	}
-	set(callback: () => void, ms: number): unknown {
-		for (let i = 0; i < 8; i++) {
-			if (this.#callbacks[i] === null) {
-				this.#callbacks[i] = callback;
-				this.#at[i] = this.time + ms;
-				return i;
-			}
-		}
-		throw new Error("out of timer slots");
-	}
-	clear(handle: unknown): void {
-		this.#callbacks[handle as number] = null;
-	}
-	run(): void {
-		for (let i = 0; i < 8; i++) {
-			const callback = this.#callbacks[i];
-			if (callback !== null && this.#at[i] <= this.time) {
-				this.#callbacks[i] = null;
-				callback();
-			}
-		}
-	}
-}
 
 class SwitchTransport implements Transport {
 	fake: FakeModule | null = null;
