@@ -7,10 +7,12 @@ import { at } from "./cli/at.js";
 import { intOption, parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
 import { traceTo } from "./cli/connect.js";
 import { HELP } from "./cli/help.js";
+import { linkIsLost, linkLoss } from "./cli/link.js";
 import { monitor } from "./cli/monitor.js";
 import { nc } from "./cli/nc.js";
 import { dns, ntp, ping, state } from "./cli/queries.js";
 import { sim } from "./cli/sim.js";
+import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
 
@@ -41,7 +43,7 @@ async function main(): Promise<number> {
 			out(HELP);
 			return 0;
 		}
-		return await run(args);
+		return await Promise.race([run(args), linkLoss]);
 	}
 	catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
@@ -49,6 +51,13 @@ async function main(): Promise<number> {
 		return error instanceof UsageError ? 2 : 1;
 	}
 }
+
+// Once the link is lost, the driver's writes still pending fail with
+// "... is not open": the loss was already reported in one line.
+process.on("uncaughtException", (error) => {
+	if (linkIsLost() && error instanceof TransportError) return;
+	throw error;
+});
 
 // Exit explicitly: a port or timer left behind must not keep a finished command alive.
 main().then((code) => {

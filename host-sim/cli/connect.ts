@@ -5,6 +5,7 @@ import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
 import { isIP } from "node:net";
 import { openSession, type Session } from "../modem-session.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
+import { linkLost } from "./link.js";
 import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan, hostileOptions } from "./faults.js";
 
 // --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
@@ -56,11 +57,11 @@ export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
 	if (port !== "sim") {
 		const given = emulatorOptionsGiven(args);
 		if (given.length > 0) throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
-		return openSession({ port, baud, trace: traceTo(args), modem, until });
+		return openSession({ port, baud, trace: traceTo(args), modem, until, onLinkLost: linkLost });
 	}
 	const plan = faultPlan(args);
 	return openSession({
-		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until,
+		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until, onLinkLost: linkLost,
 		onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
 	});
 }

@@ -16,6 +16,7 @@ import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
+import { linkIsLost, onLinkLost } from "./link.js";
 
 const DATAGRAM_MAX = 512;
 
@@ -61,8 +62,10 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			// many were not sent and how many are of unknown fate, and why.
 			// `ended`: why the socket ended, if it did other than by the peer's close.
 			const finishSent = (ended: string) => {
-				const { sent, unknown } = socket.stats;
-				const notSent = stdinBytes - sent - unknown;
+				const s = socket.stats;
+				// Written and never settled (the link went first) counts as unknown fate too.
+				const unknown = s.written - s.sent - s.failed;
+				const notSent = stdinBytes - s.sent - unknown;
 				if (stdinEnded && ended === "" && notSent === 0 && unknown === 0) {
 					finish(0);
 					return;
@@ -82,7 +85,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const finish = (code: number, error?: Error) => {
 				clearTimeout(idle);
 				streams.stdin.removeListener("data", onStdin);
-				if (socket.state !== 0) socket.close();
+				if (socket.state !== 0 && !linkIsLost()) socket.close();
 				if (error) reject(error);
 				else resolve(code);
 			};
@@ -135,6 +138,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					else finishSent(error.message);
 				},
 			});
+			onLinkLost((error) => finishSent(error.message));
 			streams.stdin.on("data", onStdin);
 			streams.stdin.once("end", () => {
 				stdinEnded = true;
