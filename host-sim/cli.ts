@@ -6,6 +6,7 @@ import { demo } from "./demo.js";
 import { at } from "./cli/at.js";
 import { intOption, parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
 import { traceTo } from "./cli/connect.js";
+import { COMMAND_HELP } from "./cli/command-help.js";
 import { HELP } from "./cli/help.js";
 import { linkIsLost, linkLoss } from "./cli/link.js";
 import { monitor } from "./cli/monitor.js";
@@ -40,7 +41,9 @@ async function main(): Promise<number> {
 	try {
 		args = parseArgs(process.argv.slice(2));
 		if (args.flags.has("--help") || args.flags.has("-h") || args.command === "help") {
-			out(HELP);
+			// `bc20 COMMAND --help`, `bc20 help COMMAND`: that command's own text.
+			const topic = args.command === "help" ? args.positional[0] ?? "" : args.command;
+			out(Object.hasOwn(COMMAND_HELP, topic) ? COMMAND_HELP[topic] : HELP);
 			return 0;
 		}
 		return await Promise.race([run(args), linkLoss]);
