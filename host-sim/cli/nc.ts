@@ -14,7 +14,7 @@ import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
 import { PUSH_MODE } from "../../firmware/bc20/socket-slot.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
-import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
+import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
 import { linkIsLost, onLinkLost } from "./link.js";
 
@@ -27,7 +27,8 @@ export interface NcStreams {
 
 export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> {
 	if (args.positional.length !== 2) throw new UsageError("usage: bc20 nc [-u] HOST PORT [--wait MS]");
-	const [host, portText] = args.positional;
+	const host = hostArgument(args.positional[0], "HOST");
+	const portText = args.positional[1];
 	const port = portNumber(portText, "PORT");
 	const udp = args.flags.has("-u");
 	const wait = intOption(args, "--wait", 1000, 0, 3600000);
