@@ -7,6 +7,7 @@ import { at } from "./cli/at.js";
 import { intOption, parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
 import { traceTo } from "./cli/connect.js";
 import { COMMAND_HELP } from "./cli/command-help.js";
+import { ExitStatus } from "./cli/exit-status.js";
 import { HELP } from "./cli/help.js";
 import { linkIsLost, linkLoss } from "./cli/link.js";
 import { monitor } from "./cli/monitor.js";
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
 	catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`bc20: ${message}\n`);
-		return error instanceof UsageError ? 2 : 1;
+		return error instanceof UsageError ? 2 : error instanceof ExitStatus ? error.code : 1;
 	}
 }
 

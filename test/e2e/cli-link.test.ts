@@ -11,9 +11,11 @@ import { sink } from "../support/loopback-servers.js";
 const LOST = /^bc20: lost the link to tcp:\/\/127\.0\.0\.1:\d+/;
 
 // `bc20 ...args` with stdin left open; `until(stdout)` says when to call `then`.
-function runUntil(args: string[], until: (stdout: string) => boolean, then: (stdin: NodeJS.WritableStream) => void) {
+function runUntil(args: string[], until: (stdout: string) => boolean, then: (stdin: NodeJS.WritableStream) => void,
+	spawned?: (child: { kill(signal: string): void }) => void) {
 	return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
 		const child = spawn(process.execPath, ["--import", "tsx", "host-sim/cli.ts", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+		spawned?.(child as { kill(signal: string): void });
 		let stdout = "";
 		let stderr = "";
 		let fired = false;
@@ -91,6 +93,29 @@ test("monitor: the link goes, it says so and exits 1", async () => {
 	}
 	finally {
 		sim.child.kill("SIGKILL");
+	}
+});
+
+test("Ctrl-C in nc: the module socket closed (AT+QICLOSE), the summary of both ways, exit 130", async () => {
+	const peer = await sink();
+	let child: { kill(signal: string): void } | undefined;
+	try {
+		const run = await runUntil(["--trace", "nc", "127.0.0.1", String(peer.port)], () => true, (stdin) => {
+			stdin.write("hello\n");
+			const poll = setInterval(() => {
+				if (peer.received().length < 6) return;
+				clearInterval(poll);
+				child?.kill("SIGINT");
+			}, 20);
+		}, (spawned) => child = spawned);
+		assert.is(run.code, 130, run.stderr);
+		const lines = run.stderr.trim().split("\n");
+		assert.ok(lines.some((line) => line.includes("> AT+QICLOSE=0")), "the socket closed on the module");
+		assert.match(lines[lines.length - 1], /^bc20: interrupted after 6 bytes sent and 0 received: 0 of the 6 bytes read from stdin not sent/);
+		assert.is(lines.filter((line) => line.startsWith("bc20:")).length, 1, run.stderr);
+	}
+	finally {
+		await peer.close();
 	}
 });
 
