@@ -6,11 +6,15 @@ import { demo } from "./demo.js";
 import { at } from "./cli/at.js";
 import { intOption, parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
 import { traceTo } from "./cli/connect.js";
+import { COMMAND_HELP } from "./cli/command-help.js";
+import { ExitStatus } from "./cli/exit-status.js";
 import { HELP } from "./cli/help.js";
+import { linkIsLost, linkLoss } from "./cli/link.js";
 import { monitor } from "./cli/monitor.js";
 import { nc } from "./cli/nc.js";
 import { dns, ntp, ping, state } from "./cli/queries.js";
 import { sim } from "./cli/sim.js";
+import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
 
@@ -38,17 +42,26 @@ async function main(): Promise<number> {
 	try {
 		args = parseArgs(process.argv.slice(2));
 		if (args.flags.has("--help") || args.flags.has("-h") || args.command === "help") {
-			out(HELP);
+			// `bc20 COMMAND --help`, `bc20 help COMMAND`: that command's own text.
+			const topic = args.command === "help" ? args.positional[0] ?? "" : args.command;
+			out(Object.hasOwn(COMMAND_HELP, topic) ? COMMAND_HELP[topic] : HELP);
 			return 0;
 		}
-		return await run(args);
+		return await Promise.race([run(args), linkLoss]);
 	}
 	catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`bc20: ${message}\n`);
-		return error instanceof UsageError ? 2 : 1;
+		return error instanceof UsageError ? 2 : error instanceof ExitStatus ? error.code : 1;
 	}
 }
+
+// Once the link is lost, the driver's writes still pending fail with
+// "... is not open": the loss was already reported in one line.
+process.on("uncaughtException", (error) => {
+	if (linkIsLost() && error instanceof TransportError) return;
+	throw error;
+});
 
 // Exit explicitly: a port or timer left behind must not keep a finished command alive.
 main().then((code) => {

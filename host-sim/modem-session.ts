@@ -6,7 +6,7 @@ import type { ReadyInfo } from "../firmware/bc20/bring-up.js";
 import { BC20, type BC20Options } from "../firmware/bc20/modem.js";
 import { BC20Emulator, type BC20EmulatorOptions } from "./emulator/bc20-emulator.js";
 import { NodeClock } from "./node-clock.js";
-import type { HostTransport } from "./transport/host-transport.js";
+import type { HostTransport, TransportError } from "./transport/host-transport.js";
 import { createTransport } from "./transport/open-transport.js";
 import { traced } from "./transport/trace.js";
 
@@ -25,6 +25,8 @@ export interface SessionOptions {
 	// answers and echo is off, enough for raw commands (AT+CEREG? on a module
 	// that is not registered yet).
 	until?: "ready" | "synced";
+	// The link ended other than by close() (cable pulled, bridge hung up), from open() on.
+	onLinkLost?: (error: TransportError) => void;
 }
 
 export interface Session {
@@ -50,6 +52,9 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 	if (options.trace) transport = traced(transport, options.trace);
 	const modem = new BC20({ transport, clock: new NodeClock(), baud, ...options.modem });
 	transport.onData = (chunk) => modem.receive(chunk, 0, chunk.length);
+	transport.onClose = (error) => {
+		if (error) options.onLinkLost?.(error);
+	};
 	await transport.open();
 	const close = async () => {
 		modem.close();

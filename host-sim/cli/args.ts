@@ -1,5 +1,6 @@
 // The bc20 command line: global options, a command and its own options, in
 // any order. Errors are UsageError (exit code 2) with a message to print as is.
+import { checkHost } from "../../firmware/bc20/validate.js";
 
 export class UsageError extends Error {
 	override readonly name = "UsageError";
@@ -83,4 +84,16 @@ export function portNumber(text: string | undefined, what: string): number {
 	const port = Number(text);
 	if (text === undefined || !/^\d{1,5}$/.test(text) || port < 1 || port > 65535) throw new UsageError(`${what} must be a port number from 1 to 65535`);
 	return port;
+}
+
+// A host name or IPv4 address the module takes (the driver's own check, made
+// before anything reaches the module).
+export function hostArgument(text: string, what: string): string {
+	try {
+		return checkHost(text, what);
+	}
+	catch (error) {
+		const detail = /\(\d+\): (.*)$/s.exec((error as Error).message);
+		throw new UsageError(detail ? detail[1] : (error as Error).message);
+	}
 }

@@ -4,7 +4,9 @@ import type { BC20EmulatorOptions } from "../emulator/bc20-emulator.js";
 import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
 import { isIP } from "node:net";
 import { openSession, type Session } from "../modem-session.js";
+import { parseTransportSpec } from "../transport/open-transport.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
+import { linkLost } from "./link.js";
 import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan, hostileOptions } from "./faults.js";
 
 // --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
@@ -32,7 +34,7 @@ export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 		attachDelayMs: intOption(args, "--attach-delay", 300, 0, 600000),
 		chunkSize: intOption(args, "--chunk-size", 0, 0, 65536),
 		nvramPath: args.options.get("--nvram"),
-		seed: intOption(args, "--seed", 1, 0, 2 ** 31),
+		seed: intOption(args, "--seed", 1, 0, 2 ** 31 - 1),
 		hosts: hostsTable(args),
 		faults: {
 			dropRate: rateOption(args, "--drop-rate"),
@@ -51,16 +53,22 @@ export function traceTo(args: ParsedArgs): ((line: string) => void) | undefined 
 export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
 	onLine?: (line: string) => void): Promise<Session> {
 	const port = args.options.get("--port") ?? "sim";
+	try {
+		parseTransportSpec(port);
+	}
+	catch (error) {
+		throw new UsageError(`--port: ${(error as Error).message}`);
+	}
 	const baud = intOption(args, "--baud", 115200, 300, 4000000);
 	const modem = { syncAttempts: intOption(args, "--sync", 20, 1, 100), trace: onLine };
 	if (port !== "sim") {
 		const given = emulatorOptionsGiven(args);
 		if (given.length > 0) throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
-		return openSession({ port, baud, trace: traceTo(args), modem, until });
+		return openSession({ port, baud, trace: traceTo(args), modem, until, onLinkLost: linkLost });
 	}
 	const plan = faultPlan(args);
 	return openSession({
-		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until,
+		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until, onLinkLost: linkLost,
 		onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
 	});
 }

@@ -77,5 +77,9 @@ line as the module reads it, any case: AT+QIOPEN matches AT+QIOPEN=0,0,"TCP",...
   --urc-after MS=LINE          the module sends the URC LINE MS ms after the first
                                command line
 
+\`bc20 COMMAND --help\` (or \`bc20 help COMMAND\`): that command's options, an
+example, and what it changes on the module (every command but sim and demo
+brings the module up first: ATE0, AT+QICFG writes, open sockets closed).
+
 A failure prints one line on stderr and exits 1 (2 for a usage error).
 `;

@@ -13,12 +13,16 @@
 // Received bytes lost or perhaps damaged on the line also make the exit code
 // 1: that line counts them (a count no smaller than the damage), or says
 // their number is unknown and the stream ended at the gap.
+// Ctrl-C ends it the same way, with the bytes each way, exit 130. Every end
+// waits for the module to close the socket (AT+QICLOSE).
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
 import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
-import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
+import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
+import { ExitStatus } from "./exit-status.js";
+import { linkIsLost, onLinkLost } from "./link.js";
 
 const DATAGRAM_MAX = 512;
 
@@ -29,7 +33,8 @@ export interface NcStreams {
 
 export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> {
 	if (args.positional.length !== 2) throw new UsageError("usage: bc20 nc [-u] HOST PORT [--wait MS]");
-	const [host, portText] = args.positional;
+	const host = hostArgument(args.positional[0], "HOST");
+	const portText = args.positional[1];
 	const port = portNumber(portText, "PORT");
 	const udp = args.flags.has("-u");
 	const wait = intOption(args, "--wait", 1000, 0, 3600000);
@@ -43,6 +48,9 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			let receivedGap = false; // ... and some of unknown number
 			let stdinEnded = false;
 			let peerClosed = false;
+			let interrupted = false;
+			let received = 0; // bytes written to stdout
+			let afterClose: (() => void) | null = null; // set while the module closes the socket at the end
 			let idle: ReturnType<typeof setTimeout> | undefined;
 			let socket: Socket;
 			const into = new Uint8Array(4096);
@@ -66,35 +74,57 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			// many were not sent and how many are of unknown fate, and why.
 			// `ended`: why the socket ended, if it did other than by the peer's close.
 			const finishSent = (ended: string) => {
-				const { sent, unknown } = socket.stats;
-				const notSent = stdinBytes - sent - unknown;
+				const s = socket.stats;
+				// Written and never settled (the link went first) counts as unknown fate too.
+				const unknown = s.written - s.sent - s.failed;
+				const notSent = stdinBytes - s.sent - unknown;
 				const lossy = receivedLost > 0 || receivedGap;
-				if (stdinEnded && ended === "" && notSent === 0 && unknown === 0) {
-					if (lossy) finish(1, new Error(receivedLoss()));
+				if (!interrupted && stdinEnded && ended === "" && notSent === 0 && unknown === 0) {
+					if (lossy) finish(1, new ExitStatus(receivedLoss(), 1));
 					else finish(0);
 					return;
 				}
+				if (interrupted) ended = `interrupted after ${s.sent} bytes sent and ${received} received`;
+				const code = interrupted ? 130 : 1;
 				// A socket that never opened: its own error says it all.
 				if (ended !== "" && stdinBytes === 0) {
-					finish(1, new Error(ended + (lossy ? "; " + receivedLoss() : "")));
+					finish(code, new ExitStatus(ended + (lossy ? "; " + receivedLoss() : ""), code));
 					return;
 				}
 				const perhaps = unknown > 0 ? `, ${unknown} of unknown fate (no SEND OK / SEND FAIL came)` : "";
 				const counts = `${notSent} of the ${stdinBytes} bytes ${stdinEnded ? "from" : "read from"} stdin not sent${perhaps}`;
-				finish(1, new Error((ended !== "" ? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
+				finish(code, new ExitStatus((ended !== "" ? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
 					: !stdinEnded ? `the peer closed the connection before the end of stdin: ${counts}, the rest not read`
 					: peerClosed ? `the peer closed the connection: ${counts}`
-					: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`) + (lossy ? "; " + receivedLoss() : "")));
+					: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`) + (lossy ? "; " + receivedLoss() : ""), code));
 			};
 			const receivedLoss = () => receivedGap
 				? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
 				: `${receivedLost} received bytes lost or damaged on the line`;
+			// Ends once the module has closed the socket (AT+QICLOSE), so the
+			// module is left with no socket of ours open.
 			const finish = (code: number, error?: Error) => {
+				if (afterClose) return;
 				clearTimeout(idle);
+				process.removeListener("SIGINT", onInterrupt);
 				streams.stdin.removeListener("data", onStdin);
-				if (socket.state !== 0) socket.close();
-				if (error) reject(error);
-				else resolve(code);
+				afterClose = () => error ? reject(error) : resolve(code);
+				if (socket.state !== 0 && !linkIsLost()) socket.close();
+				else afterClose();
+			};
+			// The summary waits for the socket's close: SEND OKs still due come first.
+			const onInterrupt = () => {
+				interrupted = true;
+				streams.stdin.removeListener("data", onStdin);
+				if (socket.state === 0 || linkIsLost()) {
+					finishSent("");
+					return;
+				}
+				afterClose = () => {
+					afterClose = null;
+					finishSent("");
+				};
+				socket.close();
 			};
 			const pump = () => {
 				while (pending.length > 0) {
@@ -127,7 +157,10 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				},
 				onReadable() {
 					for (let n = socket.read(into, 0, into.length); n > 0; n = socket.readable > 0 ? socket.read(into, 0, into.length) : 0)
+					{
+						received += n;
 						streams.stdout.write(Buffer.from(into.subarray(0, n)));
+					}
 					finishIfDone();
 				},
 				onWarning(warning: BC20Error) {
@@ -138,7 +171,14 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					if (warning.count > 0) sendProblem ||= warning.message;
 					else process.stderr.write(`bc20 nc: ${warning.message}\n`);
 				},
+				onClose() {
+					afterClose?.();
+				},
 				onError(error: BC20Error) {
+					if (afterClose) {
+						afterClose();
+						return;
+					}
 					// The socket has ended: every byte written is settled, nothing more can
 					// be sent, and what was received has been read.
 					if (error.lost < 0) receivedGap = true;
@@ -149,6 +189,8 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					else finishSent(error.message);
 				},
 			});
+			onLinkLost((error) => afterClose ? afterClose() : finishSent(error.message));
+			process.once("SIGINT", onInterrupt);
 			streams.stdin.on("data", onStdin);
 			streams.stdin.once("end", () => {
 				stdinEnded = true;

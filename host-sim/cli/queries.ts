@@ -1,7 +1,7 @@
 // bc20 ping | dns | ntp | state: one service of the module each, printed for
 // a person. Exit 0 on success, else the error is thrown for the caller to print.
 import type { BC20 } from "../../firmware/bc20/modem.js";
-import { type ParsedArgs, UsageError, intOption, portNumber } from "./args.js";
+import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
 
 function call<T>(start: (done: (error: Error | null, value: T | null) => void) => void): Promise<T> {
@@ -20,7 +20,7 @@ async function withModem(args: ParsedArgs, work: (modem: BC20) => Promise<number
 
 function onlyHost(args: ParsedArgs, usage: string): string {
 	if (args.positional.length !== 1) throw new UsageError(`usage: ${usage}`);
-	return args.positional[0];
+	return hostArgument(args.positional[0], "HOST");
 }
 
 export function ping(args: ParsedArgs, out: (line: string) => void): Promise<number> {

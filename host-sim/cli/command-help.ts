@@ -1,0 +1,141 @@
+// `bc20 COMMAND --help` (or `bc20 help COMMAND`): that command's options, an
+// example, and what it changes on the module.
+
+// Every command but sim brings the module up first, and that writes settings.
+const BRING_UP = `changes the module: it is brought up first (ATE0, AT+QICFG "dataformat",
+  "viewmode" and "showlength" written, every open socket closed with AT+QICLOSE,
+  then the wait for registration and attach)`;
+
+const PORT = `
+global options: --port SPEC (a serial device, tcp://HOST:PORT, or sim, the
+  default) --baud N --trace --sync N; with --port sim, the emulator's options too
+  (bc20 --help)`;
+
+const EXIT = "exit: 0 done, 1 failed (one line on stderr), 2 usage error";
+
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+	at: `usage: bc20 at 'AT+COMMAND' [--timeout MS]
+
+Sends one raw command and prints the module's response lines and its final
+result (OK, ERROR, +CME ERROR: N). Exit 0 on OK, 1 on ERROR or no answer.
+
+  --timeout MS   how long to wait for the final result (default 5000)
+
+${BRING_UP}; and whatever the command itself changes.
+${PORT}
+${EXIT}
+
+example: bc20 --port /dev/ttyUSB0 at 'AT+CGMR'`,
+
+	state: `usage: bc20 state
+
+Prints the module's sockets (AT+QISTATE?): id, TCP/UDP, remote address, local
+port, state, access mode.
+
+${BRING_UP}: so it finds none of the sockets open before.
+${PORT}
+${EXIT}
+
+example: bc20 --port tcp://127.0.0.1:2000 state`,
+
+	monitor: `usage: bc20 monitor [--seconds N]
+
+Prints each line the module sends on its own (URCs: data arriving, sockets
+closing, registration, sleep) with the seconds since the module was ready,
+until Ctrl-C or N seconds (default: until Ctrl-C). The link going away is a
+failure (exit 1).
+
+  --seconds N    stop after N seconds
+
+${BRING_UP}.
+${PORT}
+${EXIT}
+
+example: bc20 --port /dev/ttyUSB0 monitor --seconds 60`,
+
+	ping: `usage: bc20 ping HOST [--count N] [--timeout S] [--size BYTES]
+
+Pings HOST from the module (AT+QPING) and prints each reply and a summary.
+Exit 0 when at least one reply came.
+
+  --count N      requests, 1-10 (default 4)
+  --timeout S    seconds to wait for each reply, 1-255 (default 4)
+  --size BYTES   payload, 32-200 (default 32)
+
+${BRING_UP}.
+${PORT}
+${EXIT}
+
+example: bc20 --port /dev/ttyUSB0 ping 8.8.8.8 --count 2`,
+
+	dns: `usage: bc20 dns HOST
+
+Resolves HOST through the module's DNS (AT+QIDNSGIP) and prints every address.
+
+${BRING_UP}.
+${PORT}
+${EXIT}
+
+example: bc20 dns example.com --host example.com=192.0.2.1   (--port sim)`,
+
+	ntp: `usage: bc20 ntp SERVER [--ntp-port PORT]
+
+Asks SERVER for the time through the module (AT+QNTP) and prints it in UTC
+with the module's own answer.
+
+  --ntp-port PORT   the server's port (default 123)
+
+${BRING_UP}; the module sets its clock from the answer.
+${PORT}
+${EXIT}
+
+example: bc20 --port /dev/ttyUSB0 ntp pool.ntp.org`,
+
+	nc: `usage: bc20 nc [-u] HOST PORT [--wait MS]
+
+A TCP (or, with -u, UDP) socket through the module, netcat style: stdin to the
+socket, the socket's data to stdout, binary-safe. TCP ends when stdin ended,
+every byte was settled and the peer closed (or MS idle after); UDP sends each
+stdin chunk as datagrams of up to 512 bytes and ends MS after the last byte
+went or came. Exit 0 only when every stdin byte was confirmed sent; otherwise
+one line says how many were not sent (and how many are of unknown fate), exit
+1. Ctrl-C ends it with that summary, exit 130.
+
+  -u             UDP instead of TCP
+  --wait MS      idle time before ending (default 1000)
+
+${BRING_UP}; it opens one socket and closes it at the end.
+${PORT}
+${EXIT}
+
+example: printf 'hello\\n' | bc20 --port tcp://127.0.0.1:2000 nc 127.0.0.1 7`,
+
+	demo: `usage: bc20 demo [--reports N] [--interval MS]
+
+The sensor app against loopback collectors (UDP, TCP, SNTP) on an emulated
+module in this process (what npm start runs). --port is not used.
+
+  --reports N     reports per protocol (default 3)
+  --interval MS   time between reports (default 400)
+
+Changes nothing outside this process: its module is emulated.
+${EXIT}
+
+example: bc20 demo --reports 5`,
+
+	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
+
+Serves an emulated BC20's UART as raw bytes over TCP, one client at a time,
+for socat, minicom, or bc20 --port tcp://HOST:PORT. Runs until Ctrl-C, then
+prints the protocol violations the clients committed. The emulator and fault
+options are listed in bc20 --help.
+
+  --listen HOST:PORT   where to listen (port 0: a free one, printed)
+  --baud N             the UART speed the output is paced at (default 115200)
+  --nvram FILE         keep the module's saved settings in FILE
+
+Changes no module: it is one (its settings persist only with --nvram).
+${EXIT}
+
+example: bc20 sim --listen 127.0.0.1:2000 --attach-delay 2000 &`,
+};

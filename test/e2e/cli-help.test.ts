@@ -1,0 +1,32 @@
+// `bc20 COMMAND --help`: that command's usage, options and an example, and
+// whether it changes the module; not the global text.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { COMMAND_HELP } from "../../host-sim/cli/command-help.js";
+import { runCli } from "../support/cli-process.js";
+
+const COMMANDS = ["at", "state", "monitor", "ping", "dns", "ntp", "nc", "demo", "sim"];
+
+test("every command has its own help: usage, an example, what it changes on the module", () => {
+	for (const command of COMMANDS) {
+		const text = COMMAND_HELP[command];
+		assert.ok(text, command);
+		assert.ok(text.startsWith(`usage: bc20 ${command}`), command);
+		assert.match(text, /\nexample: .*bc20 /, command);
+		assert.match(text, /[Cc]hanges/, command);
+	}
+	assert.match(COMMAND_HELP.nc, /--wait MS/);
+	assert.match(COMMAND_HELP.ping, /--count N/);
+	assert.match(COMMAND_HELP.state, /AT\+QICLOSE/, "says it closes the sockets it would show");
+});
+
+test("bc20 nc --help and bc20 help sim print that command's help, exit 0", async () => {
+	const nc = await runCli(["nc", "--help"]);
+	assert.is(nc.code, 0);
+	assert.is(nc.stdout.toString(), COMMAND_HELP.nc + "\n");
+	const sim = await runCli(["help", "sim"]);
+	assert.is(sim.code, 0);
+	assert.is(sim.stdout.toString(), COMMAND_HELP.sim + "\n");
+});
+
+test.run();
