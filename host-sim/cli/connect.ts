@@ -1,6 +1,6 @@
 // Opens the module the command line names (--port, --baud, --trace, and the
 // emulator's options for "sim") and brings it up.
-import type { BC20EmulatorOptions } from "../emulator/bc20-emulator.js";
+import { type BC20EmulatorOptions, describeViolation } from "../emulator/bc20-emulator.js";
 import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
 import { isIP } from "node:net";
 import { openSession, type Session } from "../modem-session.js";
@@ -70,5 +70,21 @@ export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
 	return openSession({
 		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until, onLinkLost: linkLost,
 		onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
-	});
+	}).then(reportingViolations);
+}
+
+// With --port sim, as `bc20 sim` does on exit: what the host did that the
+// module's manual forbids is printed on stderr when the session closes (the
+// driver's own tests assert there is none).
+function reportingViolations(session: Session): Session {
+	const close = session.close.bind(session);
+	session.close = async () => {
+		const violations = session.emulator?.violations ?? [];
+		if (violations.length > 0) {
+			process.stderr.write(`bc20: protocol violations by the host: ${violations.length}\n` +
+				violations.map((v) => `  ${describeViolation(v)}\n`).join(""));
+		}
+		await close();
+	};
+	return session;
 }

@@ -55,9 +55,12 @@ test("at: response lines and OK (exit 0), ERROR (exit 1); --trace shows the byte
 		.filter((line) => line.includes(` ${direction} `)).map((line) => line.slice(line.indexOf(` ${direction} `) + 3)).join("");
 	assert.ok(traced(">").includes("AT+CPIN?\\r"), traced(">"));
 	assert.ok(traced("<").includes("+CPIN: READY\\r\\n"), traced("<"));
-	const error = await bc20(["at", "AT+NOSUCHTHING"]);
+	// An unknown command on purpose: the module answers ERROR and records it.
+	const error = await bc20(["at", "AT+NOSUCHTHING"], undefined, 30000, true);
 	assert.is(error.code, 1);
 	assert.is(error.stdout.toString().trim(), "ERROR");
+	assert.is(error.violations.length, 1, error.violations.join("\n"));
+	assert.match(error.violations[0], /unknown-command "AT\+NOSUCHTHING"/);
 });
 
 test("failures are one clear line and a non-zero exit code", async () => {

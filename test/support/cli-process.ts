@@ -7,13 +7,20 @@ const CLI = ["--import", "tsx", "host-sim/cli.ts"];
 export interface CliRun {
 	code: number | null;
 	stdout: Buffer;
-	stderr: string;
+	stderr: string; // without the emulated module's violation report
 	ms: number; // from spawn to exit
+	// With --port sim: what the host did that the module's manual forbids
+	// ("bc20: protocol violations by the host" and its lines, taken out of stderr).
+	violations: string[];
 }
 
-// Runs `bc20 ...args` with `input` (or nothing) on stdin; kills it after timeoutMs.
-export function runCli(args: string[], input?: Uint8Array, timeoutMs = 30000): Promise<CliRun> {
-	return new Promise((resolve) => {
+const VIOLATIONS = /^bc20: protocol violations by the host: \d+\n((?:  .*\n)*)/m;
+
+// Runs `bc20 ...args` with `input` (or nothing) on stdin; kills it after
+// timeoutMs. A run on the emulated module must break none of its protocol
+// rules unless `allowViolations` (a test that misbehaves on purpose).
+export function runCli(args: string[], input?: Uint8Array, timeoutMs = 30000, allowViolations = false): Promise<CliRun> {
+	return new Promise((resolve, reject) => {
 		const started = performance.now();
 		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
 		const out: Buffer[] = [];
@@ -24,7 +31,14 @@ export function runCli(args: string[], input?: Uint8Array, timeoutMs = 30000): P
 		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
 		child.on("close", (code) => {
 			clearTimeout(timer);
-			resolve({ code, stdout: Buffer.concat(out), stderr, ms: performance.now() - started });
+			const match = VIOLATIONS.exec(stderr);
+			const violations = match ? match[1].split("\n").filter((l) => l !== "").map((l) => l.trim()) : [];
+			if (match) stderr = stderr.replace(match[0], "");
+			if (violations.length > 0 && !allowViolations) {
+				reject(new Error(`bc20 ${args.join(" ")} broke the module's protocol:\n  ${violations.join("\n  ")}`));
+				return;
+			}
+			resolve({ code, stdout: Buffer.concat(out), stderr, ms: performance.now() - started, violations });
 		});
 		child.stdin.end(input ? Buffer.from(input) : undefined);
 	});
