@@ -331,6 +331,12 @@ export class BC20 {
 		this.#channel.receive(chunk, start, end);
 	}
 
+	// What receive() forwards to, for a platform adapter that calls it
+	// directly (one frame less under every receive turn on the device).
+	get receiver(): { receive(chunk: Uint8Array, start: number, end: number): void } {
+		return this.#channel;
+	}
+
 	// Stops everything: operations waiting fail with E_CANCELLED (before this
 	// returns), sockets are dropped without callbacks (the module's are closed
 	// by the next start()).

@@ -25,6 +25,9 @@ export interface ByteSink {
 	// Where the sink wants the FIFO read to (the modem's input buffer shares
 	// one ArrayBuffer with its receive rings, so its copies are native).
 	readonly inputBuffer?: Uint8Array;
+	// Where the bytes really go (the modem's channel), called directly: the
+	// modem's own receive only forwards, and would add a frame to every turn.
+	readonly receiver?: { receive(chunk: Uint8Array, start: number, end: number): void };
 }
 
 const SCRATCH = 128; // one FIFO's worth
@@ -50,7 +53,16 @@ export class SerialTransport implements Transport {
 			transmit: options.transmit,
 			baud: options.baud,
 			format: "buffer",
-			onReadable: () => this.#drain(),
+			// The drain is the callback itself: one frame less under every
+			// receive turn (XS counts its stack in slots).
+			onReadable: () => {
+				const rx = this.#rx, serial = this.#serial;
+				for (;;) {
+					const n = serial.read(rx) as number | undefined;
+					if (!n) return;
+					this.#sink?.receive(rx, 0, n);
+				}
+			},
 			onWritable: (count: number) => {
 				this.#writable = count;
 				this.#feed();
@@ -60,7 +72,7 @@ export class SerialTransport implements Transport {
 
 	// Where received bytes go (the modem's receive).
 	attach(sink: ByteSink): void {
-		this.#sink = sink;
+		this.#sink = sink.receiver ?? sink;
 		if (sink.inputBuffer !== undefined && sink.inputBuffer.length >= SCRATCH) this.#rx = sink.inputBuffer;
 	}
 
@@ -75,15 +87,6 @@ export class SerialTransport implements Transport {
 
 	close(): void {
 		this.#serial.close();
-	}
-
-	#drain(): void {
-		const rx = this.#rx, serial = this.#serial;
-		for (;;) {
-			const n = serial.read(rx) as number | undefined;
-			if (!n) return;
-			this.#sink?.receive(rx, 0, n);
-		}
 	}
 
 	#feed(): void {
