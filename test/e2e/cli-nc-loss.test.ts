@@ -2,29 +2,10 @@
 // the damage, nc never exits 0 with bytes missing or wrong on stdout, and its
 // last stderr line names a count no smaller than the damage, or says the
 // count is unknown and the stream ended at the gap.
-import { createServer, type Socket } from "node:net";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { runCli } from "../support/cli-process.js";
-import { hostilePayload } from "../support/loopback-servers.js";
-
-// A peer that sends `reply` as soon as a connection comes, then closes.
-async function sender(reply: Uint8Array): Promise<{ port: number; close(): Promise<void> }> {
-	const sockets = new Set<Socket>();
-	const server = createServer((socket) => {
-		sockets.add(socket);
-		socket.on("error", () => {});
-		socket.end(Buffer.from(reply));
-	});
-	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-	return {
-		port: (server.address() as { port: number }).port,
-		close: () => new Promise((resolve) => {
-			for (const s of sockets) s.destroy();
-			server.close(() => resolve());
-		}),
-	};
-}
+import { hostilePayload, sender } from "../support/loopback-servers.js";
 
 // Bytes of `sent` not found intact at their place in `got`, plus the length difference.
 function damage(sent: Uint8Array, got: Uint8Array): number {

@@ -46,6 +46,11 @@ export function tcpEcho(closeAfter = 0): Promise<Peer> {
 	}));
 }
 
+// Sends `reply` as soon as a connection comes, then closes.
+export function sender(reply: Uint8Array): Promise<Peer> {
+	return listen(createServer((socket) => socket.end(Buffer.from(reply))));
+}
+
 // Keeps everything it receives.
 export async function sink(): Promise<Peer & { received(): Buffer }> {
 	const chunks: Buffer[] = [];
