@@ -8,7 +8,7 @@
 // Not preloaded: main (it runs the device at load: native calls, the modem
 // started) and platform/ (the adapters on the SDK's native modules; the
 // preloaded set imports none of them, test/build/preload-safety.test.ts).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -29,6 +29,19 @@ test("every module of at/, bc20/, net/ and app/ is preloaded, on every platform"
 		const missing = layered.filter((m) => !preloaded.some((p) => p.file === m.file)).map((m) => m.name);
 		assert.equal(missing, [], `${platform}: not preloaded`);
 	}
+});
+
+test("every firmware source file is a module of the build: the modules map names each one (no \"dir/*\" left to guess)", () => {
+	const named = Object.values(manifest.modules ?? {}).flat() as string[];
+	const missing: string[] = [];
+	for (const dir of ["at", "bc20", "net", "app", "platform"]) {
+		for (const file of readdirSync(join(root, "firmware", dir))) {
+			if (!file.endsWith(".ts") || file.endsWith(".d.ts")) continue;
+			if (!named.includes(`./firmware/${dir}/${file.slice(0, -3)}`)) missing.push(`${dir}/${file}`);
+		}
+	}
+	assert.equal(missing, [], "add them to manifest.json's modules");
+	assert.equal(Object.keys(manifest.modules ?? {}).filter((k) => k.endsWith("/*")), []);
 });
 
 test("every preload entry names a module the build has; none is a wildcard", () => {
