@@ -179,11 +179,6 @@ export class Channel implements ReaderEvents {
 		return this.#current;
 	}
 
-	// Whether the line is known to be in step (no probe owed).
-	get synced(): boolean {
-		return this.#resync.synced;
-	}
-
 	// Whether `command` (a reused command object) still owes its second-stage
 	// line (SEND OK / SEND FAIL / CLOSE OK) after a timeout: the module refuses
 	// another send on that socket until it came (manual 4.1.2), so its owner
