@@ -33,6 +33,7 @@ import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { RebootCheck } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
+import type { Receiver } from "./socket-receiver.js";
 import type { Slot, SlotHost } from "./socket-slot.js";
 import { SocketTable } from "./socket-table.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
@@ -154,7 +155,7 @@ export class BC20 {
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
 	#info: ReadyInfo | null = null;
-	#pushSlot: Slot | null = null;
+	#pushTo: Receiver | null = null;
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
@@ -207,26 +208,26 @@ export class BC20 {
 			},
 			onPushStart: (id, length) => this.#onPushStart(id, length),
 			onPushData: (bytes, start, end) => {
-				const slot = this.#pushSlot;
-				if (slot !== null) slot.pushData(bytes, start, end);
+				const receiver = this.#pushTo;
+				if (receiver !== null) receiver.pushData(bytes, start, end);
 				else this.#stats.pushBytesDropped += end - start;
 			},
 			onPushEnd: (missing, badDigits) => {
-				const slot = this.#pushSlot;
-				this.#pushSlot = null;
-				slot?.pushEnd(missing, badDigits);
+				const receiver = this.#pushTo;
+				this.#pushTo = null;
+				receiver?.pushEnd(missing, badDigits);
 			},
 			onTraceLine: (line) => this.#onTraceLine(line),
 			onTurnEnd: () => {
 				const slots = this.#slots;
-				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
+				for (let i = 0; i < slots.length; i++) slots[i].receiver.flushPushed();
 			},
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
 			// may have been data pushed to a socket, which nothing will repeat.
 			onLineDropped: () => this.#pushMayBeLost(),
 			onPayloadDamaged: (id, command, atStake) => {
-				if (id >= 0) this.#slots[id]?.payloadDamaged(atStake);
-				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged(atStake);
+				if (id >= 0) this.#slots[id]?.receiver.payloadDamaged(atStake);
+				else for (const slot of this.#slots) if (slot.receiver.readsWith(command)) slot.receiver.payloadDamaged(atStake);
 			},
 		};
 		this.#channel = new Channel({
@@ -565,8 +566,8 @@ export class BC20 {
 				this.#damagedLine();
 				return;
 			}
-			if (line.fieldEquals(2, BUFF_FULL)) slot.bufferFull();
-			else slot.notice(line.int(2, -1));
+			if (line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
+			else slot.receiver.notice(line.int(2, -1));
 		}
 		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
@@ -579,19 +580,19 @@ export class BC20 {
 	}
 
 	#pushMayBeLost(): void {
-		for (const slot of this.#slots) slot.pushMayBeLost();
+		for (const slot of this.#slots) slot.receiver.pushMayBeLost();
 	}
 
 	// A line that may have been a damaged "recv" notice: the module will not
 	// repeat it while it holds data, so every buffer-mode socket reads once.
 	#damagedLine(): void {
-		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.notice(-1);
+		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.receiver.notice(-1);
 	}
 
 	#onPushStart(id: number, length: number): void {
 		const slot = this.#slots[id];
-		this.#pushSlot = slot !== undefined && slot.state !== INITIAL ? slot : null;
-		this.#pushSlot?.pushStart(length);
+		this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null;
+		this.#pushTo?.pushStart(length);
 	}
 
 	#onTraceLine(line: Line): void {
@@ -636,7 +637,7 @@ export class BC20 {
 	// RDY: the channel has failed what was on the wire; fail what was queued
 	// then, end every socket, and bring the module up again.
 	#onRebooted(): void {
-		this.#pushSlot = null;
+		this.#pushTo = null;
 		this.#raw = null;
 		const cut = this.#cutByReboot;
 		this.#cutByReboot = [];

@@ -1,20 +1,23 @@
 // AT+QIRD for one socket: one object per socket, reused for every read; the
-// payload goes straight from the input chunk into the socket's receive ring.
+// payload goes straight from the input chunk into the socket's receive ring
+// (socket-receiver.ts).
 import { COMMA } from "../at/ascii.js";
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Result } from "../at/result.js";
 import { QIRD_LINE } from "./commands.js";
-import type { Slot } from "./socket-slot.js";
+import type { Receiver } from "./socket-receiver.js";
 
 export class ReadCommand implements Command {
 	readonly spec: CommandSpec;
 	// Bytes asked for (1-512), set by the socket before each read.
 	length = 0;
-	#slot: Slot;
+	#receiver: Receiver;
+	#id: number;
 
-	constructor(slot: Slot, spec: CommandSpec) {
-		this.#slot = slot;
+	constructor(receiver: Receiver, id: number, spec: CommandSpec) {
+		this.#receiver = receiver;
+		this.#id = id;
 		this.spec = spec;
 	}
 
@@ -22,30 +25,30 @@ export class ReadCommand implements Command {
 	// chosen: a late payload of an earlier read (it timed out, and a resync
 	// probe went first) may have filled the ring in between.
 	render(out: CommandWriter): void {
-		const room = this.#slot.readRoom();
+		const room = this.#receiver.readRoom();
 		if (room < this.length) this.length = room;
 		if (this.length <= 0) throw new RangeError("no room to read into"); // never written; read again later
-		out.raw(QIRD_LINE, 0, QIRD_LINE.length).int(this.#slot.id).byte(COMMA).int(this.length);
+		out.raw(QIRD_LINE, 0, QIRD_LINE.length).int(this.#id).byte(COMMA).int(this.length);
 	}
 
 	// +QIRD: <actual_read_length>[,<remaining_length>] (remaining with showlength 1).
 	onResponse(line: Line): void {
-		this.#slot.readHeader(line.int(0, 0), line.int(1, -1));
+		this.#receiver.readHeader(line.int(0, 0), line.int(1, -1));
 	}
 
 	onPayloadStart(length: number): void {
-		this.#slot.readStart(length);
+		this.#receiver.readStart(length);
 	}
 
 	onPayload(bytes: Uint8Array, start: number, end: number): void {
-		this.#slot.readData(bytes, start, end);
+		this.#receiver.readData(bytes, start, end);
 	}
 
 	onPayloadEnd(missing: number, badDigits: number): void {
-		this.#slot.readEnd(missing, badDigits);
+		this.#receiver.readEnd(missing, badDigits);
 	}
 
 	onDone(result: Result): void {
-		this.#slot.readDone(result);
+		this.#receiver.readDone(result);
 	}
 }

@@ -11,7 +11,7 @@ import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Result } from "../at/result.js";
 import { MAX_SEND_HEX, MAX_SEND_TEXT, QISEND, QISEND_LINE, QISENDEX, QISENDEX_LINE } from "./commands.js";
-import type { Slot } from "./socket-slot.js";
+import type { Transmitter } from "./socket-transmitter.js";
 
 const SPACE = 32;
 
@@ -72,11 +72,13 @@ export class SendCommand implements Command {
 	spec: CommandSpec = QISEND;
 	count = 0;
 	hex = false;
-	#slot: Slot;
+	#transmitter: Transmitter;
+	#id: number;
 	#scratch: Uint8Array;
 
-	constructor(slot: Slot, scratch: Uint8Array) {
-		this.#slot = slot;
+	constructor(transmitter: Transmitter, id: number, scratch: Uint8Array) {
+		this.#transmitter = transmitter;
+		this.#id = id;
 		this.#scratch = scratch;
 	}
 
@@ -88,9 +90,9 @@ export class SendCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		const count = this.count, tx = this.#slot.tx;
+		const count = this.count, tx = this.#transmitter.tx;
 		const start = this.hex ? QISENDEX_LINE : QISEND_LINE;
-		out.raw(start, 0, start.length).int(this.#slot.id).byte(COMMA).int(count).byte(COMMA);
+		out.raw(start, 0, start.length).int(this.#id).byte(COMMA).int(count).byte(COMMA);
 		if (!this.hex) {
 			if (out.free < count) throw new RangeError("send longer than the command line");
 			out.length += tx.copyOut(0, out.bytes, out.length, count);
@@ -107,10 +109,10 @@ export class SendCommand implements Command {
 	}
 
 	onDone(result: Result): void {
-		this.#slot.sent(result);
+		this.#transmitter.sent(result);
 	}
 
 	onLate(kind: number): void {
-		this.#slot.sentLate(kind);
+		this.#transmitter.sentLate(kind);
 	}
 }

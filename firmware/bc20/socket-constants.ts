@@ -1,7 +1,7 @@
 // What a socket is, in numbers: the manual's states and access modes, the
 // driver's limits, and the statistics every socket keeps. No behaviour here:
-// the socket's parts (socket-slot.ts, socket.ts, the net classes, the CLI)
-// share these without importing each other.
+// the socket's parts (socket-slot.ts, its receiver and transmitter, socket.ts,
+// the net classes, the CLI) share these without importing each other.
 
 // <socket_state> of AT+QISTATE.
 export const INITIAL = 0;

@@ -58,17 +58,17 @@ export class Socket {
 
 	// Received bytes ready to read (UDP: in complete datagrams).
 	get readable(): number {
-		return this.#slot.owner === this ? this.#slot.readable : 0;
+		return this.#slot.owner === this ? this.#slot.receiver.readable : 0;
 	}
 
 	// UDP: datagrams ready to read.
 	get datagrams(): number {
-		return this.#slot.owner === this ? this.#slot.rxLengths.count : 0;
+		return this.#slot.owner === this ? this.#slot.receiver.rxLengths.count : 0;
 	}
 
 	// UDP: length of the next datagram, -1 when none.
 	get nextDatagramLength(): number {
-		return this.#slot.owner === this ? this.#slot.nextDatagram : -1;
+		return this.#slot.owner === this ? this.#slot.receiver.nextDatagram : -1;
 	}
 
 	// Bytes write() takes now (UDP: the largest datagram of any content that fits).
@@ -80,7 +80,7 @@ export class Socket {
 	// one whole datagram per call; throws E_ARGUMENT, taking nothing, when it
 	// does not fit (see nextDatagramLength). Allowed until the socket ended.
 	read(into: Uint8Array, start = 0, end = into.length): number {
-		return this.#live().read(into, start, end);
+		return this.#live().receiver.read(into, start, end);
 	}
 
 	// Queues bytes[start, end) for sending and returns how many were taken. TCP:

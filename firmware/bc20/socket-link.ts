@@ -1,0 +1,33 @@
+// What a socket's receiver and transmitter see of the connection they serve
+// (socket-slot.ts): its settings, whether anybody still listens, and the
+// application's callbacks. An interface of its own, so that the parts import
+// the lifecycle's shape, never the lifecycle itself (no import cycle).
+import type { Result } from "../at/result.js";
+import type { Dispatcher } from "./dispatcher.js";
+import type { SocketStats } from "./socket-constants.js";
+
+export interface SocketLink {
+	readonly id: number;
+	readonly dispatcher: Dispatcher;
+	// The manual's state (socket-constants.ts) and access mode.
+	readonly state: number;
+	readonly mode: number;
+	readonly udp: boolean;
+	readonly stats: SocketStats;
+	// The application closed the socket: nobody reads or hears any more.
+	readonly appClosed: boolean;
+	// A mode switch is waiting or on the wire.
+	readonly switching: boolean;
+	// One of the socket's commands ended: the wire is free for its next.
+	idle(): void;
+	// A warning for the application (dropped once the socket ended).
+	warn(code: number, detail: string, offset: number, count: number, lost: number): void;
+	// A warning for a command that failed, explained by AT+QIGETERROR if need be.
+	explainWarning(result: Result, command: string, offset: number, count: number): void;
+	// Received bytes of unknown number are lost: a TCP stream ends with `detail`.
+	streamBroken(detail: string): void;
+	// onReadable (unless the socket ended) and onWritable (while it is
+	// connected and not closed by the application).
+	tellReadable(): void;
+	tellWritable(): void;
+}

@@ -1,0 +1,486 @@
+// A socket's receive side: its ring, the datagram lengths beside it, the
+// buffer-mode drain (AT+QIRD) and the direct-push intake, both feeding the
+// ring through one payload sink, and the accounting of every byte that did
+// not make it there.
+//
+// Buffer access mode: a "recv" URC means the module holds data and will not
+// say so again until it is all read, so the receiver reads (AT+QIRD, at most
+// 512 bytes and never more than its ring can take) until +QIRD: 0. When the
+// ring is full it stops reading: the module keeps the data (backpressure) and
+// reading resumes when the app reads. Direct push mode: data arrives on its
+// own; what does not fit cannot be refused, so it is counted and reported lost.
+//
+// UDP keeps datagram boundaries in a LengthQueue beside the ring. In buffer
+// mode with showlength 1, a datagram is a module "node": +QIRD: <n>,<remaining>
+// tells where it ends. Without showlength each +QIRD response is taken as one
+// datagram (true for datagrams up to 512 bytes read with room for 512).
+import type { ByteRing } from "../at/byte-ring.js";
+import type { Command, CommandSpec } from "../at/command.js";
+import { DONE_CANCELLED, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_TIMEOUT, DONE_UNSENT, type Result } from "../at/result.js";
+import { MAX_READ } from "./commands.js";
+import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST, E_TIMEOUT } from "./errors.js";
+import { LengthQueue } from "./length-queue.js";
+import { ReadCommand } from "./read-command.js";
+import { BUFFER_MODE, CLOSING, CONNECTED, DATAGRAMS, INITIAL, MAX_PUSH, PUSH_MODE, READ_ATTEMPTS } from "./socket-constants.js";
+import type { SocketLink } from "./socket-link.js";
+
+// What a receiver needs from its modem.
+export interface ReceiverHost {
+	readonly readSpec: CommandSpec;
+	// Whether the module shows <remaining> (AT+QICFG="showlength",1).
+	readonly showLength: boolean;
+	// Where push data for a socket that is not open is counted.
+	readonly dropped: { pushBytesDropped: number };
+}
+
+export class Receiver {
+	readonly rx: ByteRing;
+	readonly rxLengths = new LengthQueue(DATAGRAMS);
+	// The module holds data for this socket: read it (buffer mode).
+	needRead = false;
+
+	#link: SocketLink;
+	#host: ReceiverHost;
+	#read: ReadCommand;
+	#readFailures = 0;
+	#fullReported = false;
+	#moduleHolds = 0; // bytes known to wait in the module, -1 unknown
+	#readActual = 0;
+	#readStored = 0;
+	#readLost = 0;
+	#readBad = 0;
+	#readDamaged = 0; // the length a damaged +QIRD header announced
+	#nodeLeft = 0; // UDP: bytes of the current node still in the module
+	#discarding = false; // UDP: the current node is larger than the ring
+	#partial = 0; // UDP: bytes of an incomplete datagram at the ring's tail
+	#completed = 0; // UDP: datagrams completed since the app was last told
+	#pushDrop = false;
+	#pushStored = 0;
+	#pushLost = 0;
+	#runReported = false; // the last payload run's damage was reported
+	#broken = false; // TCP: the stream has a gap of unknown size; nothing after it is delivered
+	// Direct-push runs the app has not heard of yet (flushPushed).
+	#pushed = false;
+	#pushedStored = 0;
+
+	constructor(link: SocketLink, rx: ByteRing, host: ReceiverHost) {
+		this.#link = link;
+		this.rx = rx;
+		this.#host = host;
+		this.#read = new ReadCommand(this, link.id, host.readSpec);
+	}
+
+	// Bytes the app can read (UDP: in complete datagrams).
+	get readable(): number {
+		return this.rx.count - this.#partial;
+	}
+
+	// The length of the next datagram (UDP), -1 when none.
+	get nextDatagram(): number {
+		return this.rxLengths.peek();
+	}
+
+	// Reading the module's buffer is what the socket does next (buffer mode).
+	get draining(): boolean {
+		return this.needRead && this.#link.mode === BUFFER_MODE;
+	}
+
+	// The read to issue now, or null (no room for one worth the wire).
+	nextRead(): Command | null {
+		const length = this.#readLength();
+		if (length <= 0) return null;
+		this.#read.length = length;
+		return this.#read;
+	}
+
+	readsWith(command: unknown): boolean {
+		return command === this.#read;
+	}
+
+	// Nothing of an earlier connection on this connectID stays.
+	reset(): void {
+		this.rx.discard(this.rx.count);
+		this.rxLengths.clear();
+		this.needRead = false;
+		this.#readFailures = 0;
+		this.#fullReported = false;
+		this.#moduleHolds = 0;
+		this.#nodeLeft = 0;
+		this.#discarding = false;
+		this.#partial = 0;
+		this.#completed = 0;
+		this.#pushDrop = false;
+		this.#pushStored = 0;
+		this.#pushLost = 0;
+		this.#runReported = false;
+		this.#broken = false;
+		this.#pushed = false;
+		this.#pushedStored = 0;
+	}
+
+	// The app closed: what it did not read is dropped, and nothing more is read.
+	dropUnread(): void {
+		this.rx.discard(this.rx.count);
+		this.rxLengths.clear();
+		this.#partial = 0;
+		this.needRead = false;
+	}
+
+	// The module rebooted and lost what it buffered; returns the received bytes
+	// that loss cost (-1: some, count unknown). What the module held is known
+	// only as a lower bound (no notice comes for data that arrives while it
+	// holds some): the count is unknown.
+	rebooted(): number {
+		let lost = this.draining ? -1 : 0;
+		if (this.#partial > 0 && lost >= 0) lost += this.#partial;
+		this.needRead = false;
+		this.#nodeLeft = 0;
+		return lost;
+	}
+
+	// ---- notices from the modem ----
+
+	// +QIURC: "recv",<id>[,<n>] in buffer access mode (`length` -1 when not shown).
+	notice(length: number): void {
+		const link = this.#link;
+		if (link.state === INITIAL) return;
+		if (link.mode !== BUFFER_MODE) {
+			// A socket in direct push mode gets no notices: this was a push header
+			// whose length was damaged (too large to be one) or whose data was cut
+			// from it, or payload taken for lines after a run was cut off.
+			if (length > 0 && !link.switching) this.#gap(length > MAX_PUSH
+				? "a pushed header announced " + length + " bytes, more than a push carries (" + MAX_PUSH + "): it was damaged"
+				: "a pushed header came without its data (damaged, or payload taken for a line)");
+			return;
+		}
+		if (!this.needRead) this.#moduleHolds = 0;
+		if (this.#moduleHolds >= 0) this.#moduleHolds = length >= 0 ? this.#moduleHolds + length : -1;
+		this.needRead = true;
+		this.#readFailures = 0;
+		link.dispatcher.pump();
+	}
+
+	// +QIURC: "recv",<id>,"buff full": the module has no room left for this socket.
+	bufferFull(): void {
+		const link = this.#link;
+		if (link.state === INITIAL) return;
+		if (link.mode === BUFFER_MODE) {
+			this.needRead = true;
+			if (this.#moduleHolds === 0) this.#moduleHolds = -1;
+			this.#readFailures = 0;
+		}
+		if (!this.#fullReported && !link.appClosed) {
+			this.#fullReported = true;
+			link.warn(E_BUFFER_FULL, this.rx.free === 0
+				? "this socket's receive buffer is full too: read it so the driver can drain the module"
+				: "draining it", -1, 0, 0);
+		}
+		link.dispatcher.pump();
+	}
+
+	// The last payload run was not followed by its CR LF (see the reader):
+	// its `atStake` bytes may be wrong, or (-1) its header's length was
+	// damaged and bytes of unknown number were lost.
+	payloadDamaged(atStake: number): void {
+		const link = this.#link;
+		if (link.state === INITIAL || link.appClosed) return;
+		if (atStake < 0) {
+			this.#gap("a payload header's length was damaged on the line");
+			return;
+		}
+		if (this.#runReported) return; // its bad hex digits already put it all at stake
+		link.stats.lost += atStake;
+		link.warn(E_DATA_LOST, atStake + " bytes just delivered may be wrong: a byte of them was dropped on the line", -1,
+			0, atStake);
+	}
+
+	// A line that may have been a pushed header (and its data) was damaged.
+	pushMayBeLost(): void {
+		const link = this.#link;
+		if (link.mode === PUSH_MODE && link.state === CONNECTED && !link.switching)
+			this.#gap("a line that may have been pushed data was damaged");
+	}
+
+	// Received bytes of unknown number are lost. A TCP stream cannot go on
+	// past such a gap: it ends there (what came before is still read). A UDP
+	// socket loses datagrams, not its framing.
+	#gap(detail: string): void {
+		const link = this.#link;
+		if (link.state === INITIAL || link.appClosed || this.#broken) return;
+		link.warn(E_DATA_LOST, detail + ": received bytes lost (count unknown)" + (link.udp ? "" : "; the stream ends here"),
+			-1, 0, -1);
+		if (link.udp) return;
+		this.#broken = true;
+		link.streamBroken(detail);
+		// The module's buffer is not read any more: what it holds lies beyond the gap.
+		this.needRead = false;
+	}
+
+	// ---- the payload sink ----
+
+	// Stores a run's bytes, as many as the ring takes; returns how many it took.
+	#store(bytes: Uint8Array, start: number, end: number): number {
+		const kept = this.rx.push(bytes, start, end);
+		this.#link.stats.received += kept;
+		if (this.#link.udp) this.#partial += kept;
+		return kept;
+	}
+
+	// ---- direct push ----
+
+	pushStart(length: number): void {
+		this.#pushStored = 0;
+		this.#pushLost = 0;
+		this.#runReported = false;
+		this.#pushDrop = this.#broken || (this.#link.udp && (length > this.rx.free || this.rxLengths.full));
+	}
+
+	pushData(bytes: Uint8Array, start: number, end: number): void {
+		const n = end - start;
+		const link = this.#link;
+		if (link.state === INITIAL || link.appClosed) {
+			// Not open (any more): not this socket's, nor the next one's.
+			this.#host.dropped.pushBytesDropped += n;
+			return;
+		}
+		if (this.#pushDrop) {
+			this.#pushLost += n;
+			return;
+		}
+		const kept = this.#store(bytes, start, end);
+		this.#pushStored += kept;
+		this.#pushLost += n - kept;
+	}
+
+	// The run is accounted for now; the app hears of it when the modem's
+	// receive turn ends (flushPushed), not from inside the reader. A run that
+	// lost bytes is told at once, after the runs before it: what the ring holds
+	// when the loss is reported all came before the gap.
+	pushEnd(missing: number, badDigits: number): void {
+		const link = this.#link;
+		if (link.state === INITIAL || link.appClosed) {
+			this.#host.dropped.pushBytesDropped += missing;
+			return;
+		}
+		const stored = this.#pushStored;
+		if (link.udp && stored > 0) {
+			this.#partial -= stored;
+			this.#completeDatagram(stored);
+		}
+		const lost = this.#pushLost + missing;
+		if (lost > 0 || badDigits > 0) {
+			this.flushPushed();
+			this.#delivered(stored, lost, badDigits, missing);
+			return;
+		}
+		this.#pushedStored += stored;
+		this.#pushed = true;
+	}
+
+	// Tells the app of the direct-push runs since the last call.
+	flushPushed(): void {
+		if (!this.#pushed) return;
+		this.#pushed = false;
+		const stored = this.#pushedStored;
+		this.#pushedStored = 0;
+		if (this.#link.state !== INITIAL && !this.#link.appClosed) this.#delivered(stored, 0, 0, 0);
+	}
+
+	// ---- buffer mode reads (ReadCommand) ----
+
+	// How much a read may ask for now (ReadCommand.render checks again).
+	readRoom(): number {
+		return this.#readLength();
+	}
+
+	#readLength(): number {
+		const free = this.rx.free;
+		let n: number;
+		if (this.#link.udp) {
+			if (this.#discarding) n = this.#nodeLeft;
+			else if (this.#nodeLeft > 0) n = this.#nodeLeft < free ? this.#nodeLeft : free;
+			// A new datagram: wait for room for a whole read, so that without
+			// showlength a datagram is not cut in two.
+			else n = this.rxLengths.full || free < MAX_READ ? 0 : free;
+		}
+		// TCP: no dribbling reads; wait for room for a useful amount.
+		else n = free >= (this.rx.capacity >> 2) || free >= MAX_READ ? free : 0;
+		return n < MAX_READ ? n : MAX_READ;
+	}
+
+	readHeader(actual: number, remaining: number): void {
+		this.#readActual = actual;
+		this.#readStored = 0;
+		this.#readLost = 0;
+		this.#readBad = 0;
+		this.#runReported = false;
+		if (actual > this.#read.length) {
+			// More than was asked for: the header's digits were damaged, no
+			// payload was taken, and what the module sent (at most what was
+			// asked) was taken for lines.
+			this.#readActual = -1;
+			this.#readLost = this.#read.length;
+			this.#readDamaged = actual;
+			return;
+		}
+		if (actual <= 0 || !this.#link.udp) return;
+		const shown = remaining >= 0 && this.#host.showLength;
+		if (this.#nodeLeft === 0) {
+			this.#partial = 0;
+			const total = shown ? actual + remaining : actual;
+			this.#discarding = total > this.rx.capacity;
+		}
+		this.#nodeLeft = shown ? remaining : 0;
+	}
+
+	// A payload whose header this read did not see (it timed out, and the data
+	// came late) is still data, in order.
+	readStart(length: number): void {
+		if (this.#readActual !== length) this.readHeader(length, -1);
+	}
+
+	readData(bytes: Uint8Array, start: number, end: number): void {
+		const n = end - start;
+		const link = this.#link;
+		if (link.state === INITIAL || link.appClosed) return; // the app closed: nobody reads it
+		if (this.#discarding || this.#broken) {
+			this.#readLost += n;
+			return;
+		}
+		const kept = this.#store(bytes, start, end);
+		this.#readStored += kept;
+		this.#readLost += n - kept;
+	}
+
+	readEnd(missing: number, badDigits: number): void {
+		this.#readLost += missing;
+		this.#readBad += badDigits;
+		if (this.#link.udp && (this.#nodeLeft === 0 || missing > 0)) {
+			if (!this.#discarding && this.#partial > 0) this.#completeDatagram(this.#partial);
+			this.#partial = 0;
+			this.#nodeLeft = 0;
+			this.#discarding = false;
+		}
+		this.#readActual = -1;
+	}
+
+	readDone(result: Result): void {
+		const link = this.#link;
+		link.idle();
+		const status = result.status;
+		// Never written (no room by then, or the module was silent): nothing
+		// came; the read goes again when there is room and the wire is free.
+		if (status === DONE_NOT_SENT || status === DONE_UNSENT) {
+			this.#readActual = -1;
+			return;
+		}
+		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
+			const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
+			this.#readStored = this.#readLost = this.#readBad = 0;
+			this.#readActual = -1;
+			if (status === DONE_REBOOT && link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);
+			return;
+		}
+		const stored = this.#readStored, bad = this.#readBad, damaged = this.#readDamaged;
+		let lost = this.#readLost;
+		// A read that completed must have delivered what its header announced
+		// (one that timed out may still get its payload, late).
+		if (status === DONE_OK && this.#readActual > stored + lost) lost = this.#readActual - stored;
+		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
+		if (damaged > 0 && link.state !== INITIAL && !link.appClosed) {
+			link.stats.lost += lost;
+			link.warn(E_DATA_LOST, "a +QIRD header announced " + damaged + " bytes, more than the " + lost +
+				" asked: it was damaged, and up to " + lost + " bytes were lost", -1, 0, lost);
+			lost = 0;
+		}
+		if (status === DONE_OK) {
+			this.#readFailures = 0;
+			if (this.#readActual === 0) {
+				// +QIRD: 0: the module's buffer is empty.
+				this.needRead = false;
+				this.#moduleHolds = 0;
+				this.#fullReported = false;
+			}
+			else if (this.#moduleHolds > 0) {
+				const left = this.#moduleHolds - stored - lost;
+				this.#moduleHolds = left > 0 ? left : 0;
+			}
+		}
+		else if (status === DONE_TIMEOUT) {
+			if (++this.#readFailures >= READ_ATTEMPTS) {
+				this.needRead = false;
+				link.warn(E_TIMEOUT, "AT+QIRD timed out " + READ_ATTEMPTS + " times: reading stops until the next \"recv\"",
+					-1, 0, 0);
+			}
+		}
+		else {
+			// The module refuses to read (socket gone, or in direct push mode).
+			this.needRead = false;
+			link.explainWarning(result, "AT+QIRD", -1, 0);
+		}
+		this.#readActual = -1;
+		if (link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);
+		if (link.state === CLOSING) link.dispatcher.soon();
+	}
+
+	#delivered(stored: number, lost: number, badDigits: number, missing: number): void {
+		const link = this.#link;
+		if (lost > 0 || badDigits > 0) {
+			let detail = "";
+			if (lost > 0) detail = lost + " bytes did not fit or never came";
+			if (missing > 0) detail = join(detail, missing + " of them were cut off (the module stalled)");
+			if (badDigits > 0) {
+				// A digit that is not hex may be a damaged one, or the first after a
+				// dropped one (every later byte of the run is shifted): all the
+				// run's bytes are at stake.
+				detail = join(detail, badDigits + " hex digits were not hex: the " + stored +
+					" bytes delivered from this run may be wrong");
+				lost += stored;
+				this.#runReported = true;
+			}
+			link.stats.lost += lost;
+			link.warn(E_DATA_LOST, detail, -1, 0, lost);
+		}
+		const news = link.udp ? this.#completed : stored;
+		this.#completed = 0;
+		if (news > 0) link.tellReadable();
+	}
+
+	#completeDatagram(length: number): void {
+		this.rxLengths.push(length);
+		this.#completed++;
+	}
+
+	// ---- the application reads ----
+
+	read(into: Uint8Array, start: number, end: number): number {
+		const link = this.#link;
+		if (!(into instanceof Uint8Array)) throw new BC20Error(E_ARGUMENT, "into must be a Uint8Array", "", link.id);
+		if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > into.length)
+			throw new BC20Error(E_ARGUMENT, "start/end out of range", "", link.id);
+		let n: number;
+		if (link.udp) {
+			n = this.rxLengths.peek();
+			if (n < 0) return 0;
+			if (n > end - start)
+				throw new BC20Error(E_ARGUMENT, "the next datagram has " + n + " bytes; the buffer holds " + (end - start), "",
+					link.id);
+			this.rx.copyOut(0, into, start, n);
+			this.rx.discard(n);
+			this.rxLengths.shift();
+		}
+		else {
+			n = this.rx.copyOut(0, into, start, end - start);
+			this.rx.discard(n);
+		}
+		if (n > 0) {
+			if (this.needRead) link.dispatcher.pump();
+			if (link.state === CLOSING) link.dispatcher.soon();
+		}
+		return n;
+	}
+}
+
+function join(a: string, b: string): string {
+	return a === "" ? b : a + "; " + b;
+}

@@ -1,0 +1,179 @@
+// A socket's send side: the transmit ring (and datagram lengths beside it for
+// UDP), the next AT+QISEND / AT+QISENDEX cut from it, and the accounting of
+// every written byte: sent, failed, or of unknown fate (statistics and
+// warnings name their stream offsets).
+import type { ByteRing } from "../at/byte-ring.js";
+import type { Command } from "../at/command.js";
+import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
+import {
+	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
+} from "../at/result.js";
+import { MAX_SEND_HEX } from "./commands.js";
+import { BC20Error, E_ARGUMENT, E_SEND_FAILED, E_SEND_UNKNOWN, E_TIMEOUT } from "./errors.js";
+import { LengthQueue } from "./length-queue.js";
+import { datagramProblem, planSend, SendCommand } from "./send-command.js";
+import { DATAGRAMS } from "./socket-constants.js";
+import type { SocketLink } from "./socket-link.js";
+
+// What a transmitter needs from its modem.
+export interface TransmitterHost {
+	// Scratch for hex rendering, shared (one command renders at a time).
+	readonly scratch: Uint8Array;
+	readonly textSend: boolean;
+	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
+	owes(command: Command): boolean;
+}
+
+export class Transmitter {
+	readonly tx: ByteRing;
+	readonly txLengths = new LengthQueue(DATAGRAMS);
+
+	#link: SocketLink;
+	#host: TransmitterHost;
+	#send: SendCommand;
+	#offset = 0; // stream offset of the oldest byte in tx
+	#inflight = 0;
+	#lateOffset = 0;
+	#lateCount = 0;
+
+	constructor(link: SocketLink, tx: ByteRing, host: TransmitterHost) {
+		this.#link = link;
+		this.tx = tx;
+		this.#host = host;
+		this.#send = new SendCommand(this, link.id, host.scratch);
+	}
+
+	// Bytes write() takes now, the connection allowing (UDP: the largest
+	// datagram of any content that fits).
+	get room(): number {
+		if (!this.#link.udp) return this.tx.free;
+		if (this.txLengths.full) return 0;
+		return this.tx.free < MAX_SEND_HEX ? this.tx.free : MAX_SEND_HEX;
+	}
+
+	// Written bytes wait to be sent.
+	get pending(): boolean {
+		return this.#link.udp ? this.txLengths.count > 0 : this.tx.count > 0;
+	}
+
+	// Written bytes not sent.
+	get unsent(): number {
+		return this.tx.count;
+	}
+
+	// The stream offset of the oldest byte not sent.
+	get offset(): number {
+		return this.#offset;
+	}
+
+	reset(): void {
+		this.tx.discard(this.tx.count);
+		this.txLengths.clear();
+		this.#offset = 0;
+		this.#inflight = 0;
+		this.#lateCount = 0;
+	}
+
+	// The module rebooted: no send of this socket is on the wire any more.
+	rebooted(): void {
+		this.#inflight = 0;
+	}
+
+	// Takes bytes[start, end) (checked by the caller): TCP as many as fit, UDP
+	// the whole datagram or nothing.
+	write(bytes: Uint8Array, start: number, end: number): number {
+		const link = this.#link;
+		const length = end - start;
+		let n: number;
+		if (link.udp) {
+			const problem = datagramProblem(bytes, start, end, this.#host.textSend);
+			if (problem !== "") throw new BC20Error(E_ARGUMENT, problem, "", link.id);
+			if (length > this.tx.free || this.txLengths.full) return 0;
+			this.tx.push(bytes, start, end);
+			this.txLengths.push(length);
+			n = length;
+		}
+		else n = this.tx.push(bytes, start, end);
+		link.stats.written += n;
+		if (n > 0) link.dispatcher.pump();
+		return n;
+	}
+
+	// Not while the module may still answer an earlier send of this socket: it
+	// would refuse this one (manual 4.1.2) and the late line could be taken for it.
+	get allowed(): boolean {
+		return !this.#host.owes(this.#send);
+	}
+
+	nextSend(): Command {
+		const plan = planSend(this.tx, this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend);
+		const hex = plan < 0;
+		this.#inflight = hex ? -plan : plan;
+		return this.#send.prepare(this.#inflight, hex);
+	}
+
+	sent(result: Result): void {
+		const link = this.#link;
+		link.idle();
+		const status = result.status;
+		if (status === DONE_WITHDRAWN) {
+			// Never written: the bytes stay in tx for a later send.
+			this.#inflight = 0;
+			return;
+		}
+		if (status === DONE_REBOOT && this.#inflight > 0) {
+			const n = this.#take();
+			link.stats.unknown += n;
+			link.warn(E_SEND_UNKNOWN, "the module rebooted during the send", this.#offset - n, n, 0);
+		}
+		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
+			return;
+		}
+		const n = this.#take(), offset = this.#offset - n;
+		if (status === DONE_OK) link.stats.sent += n;
+		else if (status === DONE_SEND_FAIL) {
+			link.stats.failed += n;
+			link.warn(E_SEND_FAILED, "", offset, n, 0);
+		}
+		else if (status === DONE_UNSENT) {
+			// Never written: the module was silent.
+			link.stats.failed += n;
+			link.warn(E_TIMEOUT, "not sent: the module did not answer", offset, n, 0);
+		}
+		else if (status === DONE_TIMEOUT) {
+			link.stats.unknown += n;
+			this.#lateOffset = offset;
+			this.#lateCount = n;
+			link.warn(E_SEND_UNKNOWN, "no SEND OK / SEND FAIL in time", offset, n, 0);
+		}
+		else {
+			link.stats.failed += n;
+			link.explainWarning(result, this.#send.spec.name, offset, n);
+		}
+		link.tellWritable();
+	}
+
+	// The bytes of the send that ended leave the ring; returns their count.
+	#take(): number {
+		const n = this.#inflight;
+		this.#inflight = 0;
+		this.tx.discard(n);
+		this.#offset += n;
+		if (this.#link.udp) this.txLengths.shift();
+		return n;
+	}
+
+	// SEND OK / SEND FAIL for a send that had timed out.
+	sentLate(kind: number): void {
+		const n = this.#lateCount;
+		if (n === 0 || (kind !== SEND_OK && kind !== SEND_FAIL)) return;
+		this.#lateCount = 0;
+		const link = this.#link;
+		link.stats.unknown -= n;
+		if (kind === SEND_OK) link.stats.sent += n;
+		else {
+			link.stats.failed += n;
+			link.warn(E_SEND_FAILED, "SEND FAIL came after the send had timed out", this.#lateOffset, n, 0);
+		}
+	}
+}
