@@ -12,6 +12,14 @@
 import { COLON, COMMA, DIGIT_0, DIGIT_9, MINUS, PLUS, QUOTE, SPACE } from "./ascii.js";
 
 const NO_WRAP = -1; // all bits set: (start + k) & NO_WRAP === start + k
+// The line's head (see `head`) packs this many of its first bytes exactly,
+// and its length up to MAX_HEAD_LENGTH: a small integer (below 2 ** 30), so
+// that neither engine boxes it (V8 would allocate for a larger one).
+export const HEAD_BYTES = 3;
+const MAX_HEAD_LENGTH = 63;
+// Fields whose integer value is kept once parsed, and the mark of a field that is none.
+const CACHED_FIELDS = 4;
+const NOT_INT = -2147483648;
 
 export class Line {
 	kind = 0;
@@ -21,6 +29,13 @@ export class Line {
 	// Bytes of raw payload announced by this line (a +QIRD or direct-push
 	// header), 0 when none follows.
 	payloadLength = 0;
+	// What classifies the line in one lookup (prefix-table.ts): its head is
+	// "+NAME:" up to the colon for a "+" line that has one, else the whole
+	// line. `head` holds the head's first HEAD_BYTES bytes and its length
+	// (MAX_HEAD_LENGTH for any longer), so two heads give the same number only
+	// when they have the same first HEAD_BYTES bytes and the same length.
+	head = 0;
+	headLength = 0;
 	#bytes: Uint8Array = new Uint8Array(0);
 	#start = 0;
 	#mask = NO_WRAP;
@@ -30,6 +45,11 @@ export class Line {
 	// line from its start for each one.
 	#lastIndex = -1;
 	#lastStart = 0;
+	// Field k's integer (NOT_INT: not one), valid while bit k of #cached is set:
+	// a line's numbers are read by the reader, then by their owner.
+	// (A plain array: a line made while preloading could not write a typed one.)
+	#ints: number[] = [0, 0, 0, 0];
+	#cached = 0;
 
 	// Points the view at a line; `mask` is the ring's, or -1 for a chunk.
 	set(bytes: Uint8Array, start: number, length: number, mask: number): void {
@@ -41,15 +61,31 @@ export class Line {
 		this.payloadLength = 0;
 		this.paramsAt = 0;
 		this.#lastIndex = -1;
+		this.#cached = 0;
+		// One pass over the head: its first bytes packed, and the colon that
+		// ends a "+NAME:" head, after which the parameters start.
+		let key = 0, at = 0;
 		if (length > 0 && bytes[start & mask] === PLUS) {
-			let at = 1;
-			while (at < length && bytes[(start + at) & mask] !== COLON) at++;
+			for (; at < length; at++) {
+				const c = bytes[(start + at) & mask];
+				if (at < HEAD_BYTES) key = (key << 8) | c;
+				if (c === COLON) break;
+			}
 			if (at < length) {
 				at++;
+				this.headLength = at;
 				while (at < length && bytes[(start + at) & mask] === SPACE) at++;
 			}
+			else this.headLength = length;
 			this.paramsAt = at;
 		}
+		else {
+			this.headLength = length;
+			const n = length < HEAD_BYTES ? length : HEAD_BYTES;
+			for (; at < n; at++) key = (key << 8) | bytes[(start + at) & mask];
+		}
+		const headLength = this.headLength;
+		this.head = key | ((headLength < MAX_HEAD_LENGTH ? headLength : MAX_HEAD_LENGTH) << (8 * HEAD_BYTES));
 	}
 
 	// Shortens the line (a view mode 1 header is cut before its data).
@@ -57,6 +93,7 @@ export class Line {
 		if (length < this.length) this.length = length;
 		if (this.paramsAt > length) this.paramsAt = length;
 		this.#lastIndex = -1;
+		this.#cached = 0;
 	}
 
 	byteAt(offset: number): number {
@@ -68,6 +105,16 @@ export class Line {
 		if (at + n > this.length) return false;
 		const bytes = this.#bytes, mask = this.#mask, start = this.#start + at;
 		for (let i = 0; i < n; i++) if (bytes[(start + i) & mask] !== prefix[i]) return false;
+		return true;
+	}
+
+	// Whether the line's bytes from offset `from` on start as prefix[from..] does
+	// (its first `from` bytes are known to match already).
+	matchesFrom(prefix: Uint8Array, from: number): boolean {
+		const n = prefix.length;
+		if (n > this.length) return false;
+		const bytes = this.#bytes, mask = this.#mask, start = this.#start;
+		for (let i = from; i < n; i++) if (bytes[(start + i) & mask] !== prefix[i]) return false;
 		return true;
 	}
 
@@ -118,23 +165,40 @@ export class Line {
 
 	// Integer value of field `index`, or `fallback` when absent or not a number.
 	int(index: number, fallback = -1): number {
-		if (!this.#locate(index)) return fallback;
-		this.#unquote();
-		const bytes = this.#bytes, mask = this.#mask, base = this.#start, end = this.#fieldEnd;
-		let at = this.#fieldStart;
+		if (index < CACHED_FIELDS && ((this.#cached >> index) & 1) !== 0) {
+			const value = this.#ints[index];
+			return value === NOT_INT ? fallback : value;
+		}
+		const value = this.#parseInt(index);
+		if (index < CACHED_FIELDS) {
+			this.#ints[index] = value;
+			this.#cached |= 1 << index;
+		}
+		return value === NOT_INT ? fallback : value;
+	}
+
+	#parseInt(index: number): number {
+		if (!this.#locate(index)) return NOT_INT;
+		const bytes = this.#bytes, mask = this.#mask, base = this.#start;
+		let at = this.#fieldStart, end = this.#fieldEnd;
+		// Quotes around the number do not count (as #unquote, without the calls).
+		if (end - at >= 2 && bytes[(base + at) & mask] === QUOTE && bytes[(base + end - 1) & mask] === QUOTE) {
+			at++;
+			end--;
+		}
 		while (at < end && bytes[(base + at) & mask] === SPACE) at++;
 		let sign = 1;
 		if (at < end && bytes[(base + at) & mask] === MINUS) {
 			sign = -1;
 			at++;
 		}
-		if (at >= end) return fallback;
+		if (at >= end) return NOT_INT;
 		let value = 0;
 		for (; at < end; at++) {
 			const c = bytes[(base + at) & mask];
-			if (c < DIGIT_0 || c > DIGIT_9) return fallback;
+			if (c < DIGIT_0 || c > DIGIT_9) return NOT_INT;
 			value = value * 10 + (c - DIGIT_0);
-			if (value > 0x7fffffff) return fallback;
+			if (value > 0x7fffffff) return NOT_INT;
 		}
 		return sign * value;
 	}

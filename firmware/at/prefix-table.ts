@@ -2,6 +2,7 @@
 // modem_chat style: data, not code). Order matters: the first match wins, so
 // specific prefixes stand before the general ones they share a start with.
 import { ascii } from "./ascii.js";
+import { HEAD_BYTES, Line } from "./line.js";
 import * as K from "./line-kind.js";
 
 export interface Prefix {
@@ -44,31 +45,43 @@ export const URCS: readonly Prefix[] = Object.freeze([
 	prefix("+QNBIOTEVENT:", K.URC_QNBIOTEVENT),
 ]);
 
-// The rows above in buckets by a hash of their first three bytes (a missing
-// byte counts as 0), keeping table order: a line is compared only with the
-// rows that share its bucket, one or two, instead of every row that starts
-// like it. XS interprets every compared byte, so fewer comparisons is what
-// makes classification cheap there. Built once at load; read-only afterwards.
-const BUCKETS = 64;
-
-// The bucket of a line or row starting with bytes b0, b1, b2.
-function bucketOf(b0: number, b1: number, b2: number): number {
-	return ((((b0 & 255) * 31 + (b1 & 255)) * 31) + (b2 & 255)) & (BUCKETS - 1);
-}
-
-const BY_START: Prefix[][] = [];
-for (let i = 0; i < BUCKETS; i++) BY_START.push([]);
+// The rows above by their head (Line.head: "+NAME:" up to the colon, or the
+// whole line), so that a line is classified by one lookup of a number the
+// line's own parsing computed, instead of byte comparisons against every row
+// that starts like it: XS interprets every compared byte. The +QIURC rows share
+// one head and are told apart by their type, in table order. Built once at
+// load; read-only afterwards (a preloaded Map is frozen).
+const QIURC_HEAD = ascii("+QIURC:");
+const QIURC_TYPES: Prefix[] = [];
+const BY_HEAD = new Map<number, Prefix>();
+const probe = new Line();
 for (const row of [...FINAL_RESULTS, ...URCS]) {
 	const b = row.bytes;
-	BY_START[bucketOf(b[0], b[1], b.length > 2 ? b[2] : 0)].push(row);
+	probe.set(b, 0, b.length, -1);
+	if (probe.headLength !== b.length) QIURC_TYPES.push(row); // +QIURC: "<type>"
+	else if (BY_HEAD.has(probe.head)) throw new Error("prefix table: two rows share a head");
+	else BY_HEAD.set(probe.head, row);
 }
-for (const bucket of BY_START) Object.freeze(bucket);
-Object.freeze(BY_START);
+Object.freeze(QIURC_TYPES);
+probe.set(QIURC_HEAD, 0, QIURC_HEAD.length, -1);
+const QIURC_KEY = probe.head;
 
-// The rows a line starting with bytes b0, b1, b2 (-1 where the line is
-// shorter) may match.
-export function candidates(b0: number, b1: number, b2: number): readonly Prefix[] {
-	return BY_START[bucketOf(b0, b1, b2 < 0 ? 0 : b2)];
+// The kind of the table row `line` matches, or -1. A row is matched whole:
+// the line's head is the row's (a final result, or "+NAME:" with whatever
+// parameters follow); the bytes past the ones the head packs are compared.
+export function kindOf(line: Line): number {
+	const head = line.head;
+	if (head === QIURC_KEY) {
+		for (let r = 0; r < QIURC_TYPES.length; r++) {
+			const row = QIURC_TYPES[r];
+			if (line.matchesFrom(row.bytes, HEAD_BYTES)) return row.kind;
+		}
+	}
+	const row = BY_HEAD.get(head);
+	if (row === undefined) return -1;
+	const bytes = row.bytes;
+	if (bytes.length > HEAD_BYTES && !line.matchesFrom(bytes, HEAD_BYTES)) return -1;
+	return row.exact && line.length !== bytes.length ? -1 : row.kind;
 }
 
 // Headers after which raw payload bytes follow.

@@ -16,7 +16,7 @@ import { COMMA, CR, HEX_VALUE, LF } from "./ascii.js";
 import { ByteRing } from "./byte-ring.js";
 import { Line } from "./line.js";
 import * as K from "./line-kind.js";
-import { candidates, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
+import { kindOf, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
 // Where a payload run came from.
 export const PAYLOAD_READ = 0; // the data of a +QIRD response (the command in flight owns it)
@@ -357,12 +357,9 @@ export class Reader {
 		const line = this.line;
 		const armed = this.armed;
 		if (armed !== null && line.startsWith(armed)) return K.RESPONSE;
+		const kind = kindOf(line);
+		if (kind >= 0) return kind;
 		const first = line.byteAt(0), second = line.byteAt(1);
-		const rows = candidates(first, second, line.byteAt(2));
-		for (let r = 0; r < rows.length; r++) {
-			const row = rows[r];
-			if (row.exact ? line.equals(row.bytes) : line.startsWith(row.bytes)) return row.kind;
-		}
 		if ((first === 65 || first === 97) && (second === 84 || second === 116)) return K.ECHO;
 		if (first === 43 /* + */) return K.URC_OTHER;
 		return K.NOISE;

@@ -2,7 +2,7 @@
 // payload goes straight from the input chunk into the socket's receive ring
 // (socket-receiver.ts).
 import { COMMA } from "../at/ascii.js";
-import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
+import { type Command, type CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Result } from "../at/result.js";
 import { QIRD_LINE } from "./commands.js";
@@ -13,12 +13,13 @@ export class ReadCommand implements Command {
 	// Bytes asked for (1-512), set by the socket before each read.
 	length = 0;
 	#receiver: Receiver;
-	#id: number;
+	// "AT+QIRD=<id>,", rendered once: a read writes it with one native copy.
+	#start: Uint8Array;
 
 	constructor(receiver: Receiver, id: number, spec: CommandSpec) {
 		this.#receiver = receiver;
-		this.#id = id;
 		this.spec = spec;
+		this.#start = new CommandWriter(QIRD_LINE.length + 2).literal(QIRD_LINE).int(id).byte(COMMA).bytes;
 	}
 
 	// The length is settled when the line is written, not when the read was
@@ -28,7 +29,7 @@ export class ReadCommand implements Command {
 		const room = this.#receiver.readRoom();
 		if (room < this.length) this.length = room;
 		if (this.length <= 0) throw new RangeError("no room to read into"); // never written; read again later
-		out.raw(QIRD_LINE, 0, QIRD_LINE.length).int(this.#id).byte(COMMA).int(this.length);
+		out.literal(this.#start).int(this.length);
 	}
 
 	// +QIRD: <actual_read_length>[,<remaining_length>] (remaining with showlength 1).

@@ -8,7 +8,7 @@
 // costs twice the UART time but cannot be misread.
 import { COMMA } from "../at/ascii.js";
 import type { ByteRing } from "../at/byte-ring.js";
-import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
+import { type Command, type CommandSpec, CommandWriter } from "../at/command.js";
 import type { Result } from "../at/result.js";
 import { MAX_SEND_HEX, MAX_SEND_TEXT, QISEND, QISEND_LINE, QISENDEX, QISENDEX_LINE } from "./commands.js";
 import type { Transmitter } from "./socket-transmitter.js";
@@ -73,13 +73,17 @@ export class SendCommand implements Command {
 	count = 0;
 	hex = false;
 	#transmitter: Transmitter;
-	#id: number;
 	#scratch: Uint8Array;
+	// "AT+QISEND=<id>," and "AT+QISENDEX=<id>,", rendered once: a send writes
+	// its start with one native copy.
+	#textStart: Uint8Array;
+	#hexStart: Uint8Array;
 
 	constructor(transmitter: Transmitter, id: number, scratch: Uint8Array) {
 		this.#transmitter = transmitter;
-		this.#id = id;
 		this.#scratch = scratch;
+		this.#textStart = new CommandWriter(QISEND_LINE.length + 2).literal(QISEND_LINE).int(id).byte(COMMA).bytes;
+		this.#hexStart = new CommandWriter(QISENDEX_LINE.length + 2).literal(QISENDEX_LINE).int(id).byte(COMMA).bytes;
 	}
 
 	prepare(count: number, hex: boolean): this {
@@ -91,8 +95,7 @@ export class SendCommand implements Command {
 
 	render(out: CommandWriter): void {
 		const count = this.count, tx = this.#transmitter.tx;
-		const start = this.hex ? QISENDEX_LINE : QISEND_LINE;
-		out.raw(start, 0, start.length).int(this.#id).byte(COMMA).int(count).byte(COMMA);
+		out.literal(this.hex ? this.#hexStart : this.#textStart).int(count).byte(COMMA);
 		if (!this.hex) {
 			if (out.free < count) throw new RangeError("send longer than the command line");
 			out.length += tx.copyOut(0, out.bytes, out.length, count);
