@@ -43,6 +43,9 @@ export class Slot implements Worker, SocketLink {
 	mode = BUFFER_MODE;
 	udp = false;
 	callbacks: SocketCallbacks = NO_CALLBACKS;
+	// The application closed the socket (a field, not a getter: the receive
+	// path reads it for every payload run).
+	appClosed = false;
 
 	#host: SlotHost;
 	#close: CloseCommand;
@@ -52,7 +55,6 @@ export class Slot implements Worker, SocketLink {
 	#busy = false; // one of this slot's commands is on the wire
 	#moduleOpen = false; // the module holds the connectID (QIOPEN's OK until CLOSE OK)
 	#closePending = false;
-	#appClosed = false;
 	#closeFailed = false;
 	#reports = 0; // error queries under way
 	// Why the connection ends (0: it does not, or the app closed it).
@@ -92,16 +94,12 @@ export class Slot implements Worker, SocketLink {
 		return this.#moduleOpen;
 	}
 
-	get appClosed(): boolean {
-		return this.#appClosed;
-	}
-
 	get switching(): boolean {
 		return this.#switching;
 	}
 
 	get writable(): number {
-		if (this.state !== CONNECTED || this.#appClosed) return 0;
+		if (this.state !== CONNECTED || this.appClosed) return 0;
 		return this.transmitter.room;
 	}
 
@@ -123,7 +121,7 @@ export class Slot implements Worker, SocketLink {
 		if (!this.#moduleOpen) return null;
 		const transmitter = this.transmitter;
 		const sending = !this.#txDead && transmitter.pending;
-		if (this.#appClosed) {
+		if (this.appClosed) {
 			// Data written before close() still goes out, then the socket closes.
 			if (sending) return transmitter.allowed ? transmitter.nextSend() : null;
 			return this.#closePending ? this.#close : null;
@@ -148,7 +146,7 @@ export class Slot implements Worker, SocketLink {
 	settle(): void {
 		if (this.state === INITIAL || this.state === CONNECTED || this.state === OPENING) return;
 		if (this.#busy || this.#moduleOpen || this.#open !== null || this.#reports > 0) return;
-		if (!this.#appClosed && this.receiver.readable > 0) return; // the app reads first
+		if (!this.appClosed && this.receiver.readable > 0) return; // the app reads first
 		this.#release();
 	}
 
@@ -166,7 +164,7 @@ export class Slot implements Worker, SocketLink {
 		this.#dropSwitch(E_CANCELLED);
 		const owner = this.owner as Socket, callbacks = this.callbacks;
 		let error: BC20Error | null = null;
-		if (!this.#appClosed || this.#closeFailed) error = this.#endError();
+		if (!this.appClosed || this.#closeFailed) error = this.#endError();
 		this.stats.failed += this.transmitter.unsent;
 		this.state = INITIAL;
 		this.owner = null;
@@ -203,7 +201,7 @@ export class Slot implements Worker, SocketLink {
 		this.#busy = false;
 		this.#moduleOpen = false;
 		this.#closePending = false;
-		this.#appClosed = false;
+		this.appClosed = false;
 		this.#closeFailed = false;
 		this.#reports = 0;
 		this.#reasonCode = 0;
@@ -217,7 +215,7 @@ export class Slot implements Worker, SocketLink {
 	// The connection is ending for `code` (first reason wins). In buffer mode
 	// the module's buffer is read before the close.
 	#fail(code: number): void {
-		if (this.state === INITIAL || this.#appClosed) return;
+		if (this.state === INITIAL || this.appClosed) return;
 		if (this.#reasonCode === 0) this.#reasonCode = code;
 		this.#txDead = true;
 		if (this.state === CONNECTED) this.state = CLOSING;
@@ -256,7 +254,7 @@ export class Slot implements Worker, SocketLink {
 		this.#open = null;
 		this.#dropSwitch(E_REBOOTED);
 		this.#closePending = false;
-		if (!this.#appClosed) {
+		if (!this.appClosed) {
 			if (this.#reasonCode === 0 || this.#reasonCode === E_PEER_CLOSED || this.#reasonCode === 570) {
 				this.#reasonCode = E_REBOOTED;
 				this.#reasonCommand = "";
@@ -289,7 +287,7 @@ export class Slot implements Worker, SocketLink {
 		}
 		if (status === DONE_OK && code === 0) {
 			this.#moduleOpen = true;
-			if (this.#appClosed || this.#reasonCode !== 0) {
+			if (this.appClosed || this.#reasonCode !== 0) {
 				this.#closePending = true;
 				this.state = CLOSING;
 			}
@@ -332,8 +330,8 @@ export class Slot implements Worker, SocketLink {
 		if (status !== DONE_OK) {
 			// The connectID is given up either way; an app's close that failed
 			// is reported as an error.
-			if (this.#appClosed) this.#closeFailed = true;
-			if (this.#appClosed || this.#reasonCode === 0) this.#explainEnd(result, "AT+QICLOSE");
+			if (this.appClosed) this.#closeFailed = true;
+			if (this.appClosed || this.#reasonCode === 0) this.#explainEnd(result, "AT+QICLOSE");
 		}
 		this.dispatcher.soon();
 	}
@@ -364,8 +362,8 @@ export class Slot implements Worker, SocketLink {
 	// ---- app operations (through Socket) ----
 
 	write(bytes: Uint8Array, start: number, end: number): number {
-		if (this.state !== CONNECTED || this.#appClosed)
-			throw new BC20Error(E_STATE, "cannot write while " + stateName(this.state, this.#appClosed), "", this.id);
+		if (this.state !== CONNECTED || this.appClosed)
+			throw new BC20Error(E_STATE, "cannot write while " + stateName(this.state, this.appClosed), "", this.id);
 		if (!(bytes instanceof Uint8Array)) throw new BC20Error(E_ARGUMENT, "bytes must be a Uint8Array", "", this.id);
 		if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > bytes.length)
 			throw new BC20Error(E_ARGUMENT, "start/end out of range", "", this.id);
@@ -373,8 +371,8 @@ export class Slot implements Worker, SocketLink {
 	}
 
 	close(): void {
-		if (this.#appClosed) return;
-		this.#appClosed = true;
+		if (this.appClosed) return;
+		this.appClosed = true;
 		this.#reasonCode = 0;
 		this.#lostAtEnd = 0;
 		// What the app did not read is dropped: it asked to close.
@@ -387,9 +385,9 @@ export class Slot implements Worker, SocketLink {
 	}
 
 	setMode(mode: number, callback: ((error: BC20Error | null) => void) | undefined): void {
-		if (this.state !== CONNECTED || this.#appClosed || this.#switching)
+		if (this.state !== CONNECTED || this.appClosed || this.#switching)
 			throw new BC20Error(E_STATE, this.#switching ? "a mode switch is already waiting"
-				: "cannot switch mode while " + stateName(this.state, this.#appClosed), "AT+QISWTMD", this.id);
+				: "cannot switch mode while " + stateName(this.state, this.appClosed), "AT+QISWTMD", this.id);
 		this.#switch = new SwitchCommand(this, mode, callback);
 		this.#switching = true;
 		this.dispatcher.pump();
@@ -433,7 +431,7 @@ export class Slot implements Worker, SocketLink {
 	}
 
 	tellWritable(): void {
-		if (this.state === CONNECTED && !this.#appClosed) this.callbacks.onWritable?.call(this.owner as Socket, this.writable);
+		if (this.state === CONNECTED && !this.appClosed) this.callbacks.onWritable?.call(this.owner as Socket, this.writable);
 	}
 
 	// A warning for a command that failed, explained by AT+QIGETERROR if need be.

@@ -76,6 +76,14 @@ export const READER_CASES: ReaderCase[] = [
 		expect: ["noise|OKAY", "noise|ERRORS"],
 	},
 	{
+		// A line is looked up by its first bytes and its head's length: the rest must match too.
+		name: "lines that start like a table row but differ further on",
+		input: "\r\nSEND OX\r\n\r\nCLOSE OKAY\r\n\r\n+CME ERRXR: 1\r\n\r\n+QIOPEX: 0,0\r\n\r\n+QIURC:\"recv\",0\r\n" +
+			"\r\n+QIURC: \"recx\",0\r\n\r\n+CEREG 1\r\n",
+		expect: ["noise|SEND OX", "noise|CLOSE OKAY", "urc|+CME ERRXR: 1", "urc|+QIOPEX: 0,0", "+QIURC|+QIURC:\"recv\",0",
+			"+QIURC|+QIURC: \"recx\",0", "urc|+CEREG 1"],
+	},
+	{
 		name: "every URC kind",
 		input: "\r\n+QIURC: \"recv\",0\r\n\r\n+QIURC: \"closed\",1\r\n\r\n+QIURC: \"dnsgip\",0,1,600\r\n" +
 			"\r\n+QIURC: \"pdpdeact\",1\r\n\r\n+QIURC: \"other\",3\r\n\r\n+QIOPEN: 0,0\r\n\r\n+QPING: 0,4,4,0,1,2,1\r\n" +
