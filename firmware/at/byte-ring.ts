@@ -9,7 +9,8 @@
 // Copies are at most two contiguous runs (before and after the wrap). A ring
 // may live in a shared arena (one ArrayBuffer with the UART scratch and other
 // rings, see Arena): a copy between two places of one arena is one native
-// copyWithin, with no view made per call; other copies are plain loops.
+// copyWithin, with no view made per call, and so is pushing a whole array;
+// other copies are plain loops.
 export class ByteRing {
 	readonly capacity: number;
 	readonly bytes: Uint8Array;
@@ -77,6 +78,9 @@ export class ByteRing {
 			arena.copyWithin(to + at, from, from + first);
 			if (n > first) arena.copyWithin(to, from + first, from + n);
 		}
+		// A whole array that fits before the wrap (an application's write of a
+		// buffer) is one native set, with no view made.
+		else if (start === 0 && n === src.length && first === n) this.bytes.set(src, at);
 		else {
 			const bytes = this.bytes;
 			for (let i = 0; i < first; i++) bytes[at + i] = src[start + i];

@@ -61,4 +61,17 @@ test("a ring in a shared arena copies to and from that arena (natively), and to 
 	assert.throws(() => new ByteRing(16, arena, 56), /whole buffer/);
 });
 
+test("a whole array pushed lands in order at every wrap, natively when it fits before the wrap", () => {
+	for (let head = 0; head < 16; head++) {
+		const ring = new ByteRing(16);
+		ring.rewind(head);
+		assert.is(ring.push(bytes("abc"), 0, 3), 3);
+		assert.is(ring.push(bytes("0123456789"), 0, 10), 10);
+		assert.is(ring.push(bytes("XYZWV"), 0, 5), 3); // as much as fits
+		const out = new Uint8Array(16);
+		assert.is(ring.copyOut(0, out, 0, 16), 16);
+		assert.is(latin1(out, 0, 16), "abc0123456789XYZ");
+	}
+});
+
 test.run();
