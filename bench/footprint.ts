@@ -124,7 +124,7 @@ function owner(frames: string[]): string[] {
 }
 
 function label(found: Found[]): HeldBuffer[] {
-	const perSlot = { ring: 0, rxLengths: 0, txLengths: 0, reads: 0, sends: 0 };
+	const perSlot = { ring: 0, rxLengths: 0, txLengths: 0 };
 	return found.map((f) => {
 		const chain = owner(f.frames), key = chain.join("<");
 		let text: string;
@@ -136,9 +136,6 @@ function label(found: Found[]): HeldBuffer[] {
 		else if (key === "ByteRing<SocketTable<BC20") text = `socket ${perSlot.ring++}: transmit ring`;
 		else if (key === "LengthQueue<Receiver<Slot<SocketTable<BC20") text = `socket ${perSlot.rxLengths++}: receive datagram lengths (UDP)`;
 		else if (key === "LengthQueue<Transmitter<Slot<SocketTable<BC20") text = `socket ${perSlot.txLengths++}: transmit datagram lengths (UDP)`;
-		else if (key === "CommandWriter<ReadCommand<Receiver<Slot<SocketTable<BC20") text = `socket ${perSlot.reads++}: "AT+QIRD=<id>," made once`;
-		else if (key === "CommandWriter<SendCommand<Transmitter<Slot<SocketTable<BC20")
-			text = `socket ${perSlot.sends >> 1}: "AT+QISEND${perSlot.sends++ & 1 ? "EX" : ""}=<id>," made once`;
 		else text = `unlabelled (${key || f.frames.slice(0, 4).join(" < ")})`;
 		return { label: text, owner: key, type: f.type, bytes: f.bytes, checked: null };
 	});

@@ -33,12 +33,16 @@ export const QNTP = spec("AT+QNTP", null, RESPONSE_MS, THEN_URC, LOOKUP_MS);
 
 export const QIRD_PREFIX = ascii("+QIRD:");
 
-// The starts of the hot-path command lines, as bytes: on XS, reading a
-// string's characters (even its length) allocates a wrapper each time, so
-// CommandWriter.text() is for cold paths only.
-export const QIRD_LINE = ascii("AT+QIRD=");
-export const QISEND_LINE = ascii("AT+QISEND=");
-export const QISENDEX_LINE = ascii("AT+QISENDEX=");
+// The starts of the hot-path command lines, per connectID ("AT+QIRD=<id>,"),
+// as bytes made at load: a read or a send writes its start with one native
+// copy. (On XS, reading a string's characters, even its length, allocates a
+// wrapper each time, so CommandWriter.text() is for cold paths only.)
+function starts(command: string): readonly Uint8Array[] {
+	return Object.freeze([0, 1, 2, 3, 4].map((id) => ascii(command + "=" + id + ",")));
+}
+export const QIRD_STARTS = starts("AT+QIRD");
+export const QISEND_STARTS = starts("AT+QISEND");
+export const QISENDEX_STARTS = starts("AT+QISENDEX");
 export const MAX_READ = 512;
 export const MAX_SEND_TEXT = 1024;
 export const MAX_SEND_HEX = 512;

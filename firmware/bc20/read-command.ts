@@ -1,11 +1,10 @@
 // AT+QIRD for one socket: one object per socket, reused for every read; the
 // payload goes straight from the input chunk into the socket's receive ring
 // (socket-receiver.ts).
-import { COMMA } from "../at/ascii.js";
-import { type Command, type CommandSpec, CommandWriter } from "../at/command.js";
+import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Result } from "../at/result.js";
-import { QIRD_LINE } from "./commands.js";
+import { QIRD_STARTS } from "./commands.js";
 import type { Receiver } from "./socket-receiver.js";
 
 export class ReadCommand implements Command {
@@ -13,13 +12,12 @@ export class ReadCommand implements Command {
 	// Bytes asked for (1-512), set by the socket before each read.
 	length = 0;
 	#receiver: Receiver;
-	// "AT+QIRD=<id>,", rendered once: a read writes it with one native copy.
 	#start: Uint8Array;
 
 	constructor(receiver: Receiver, id: number, spec: CommandSpec) {
 		this.#receiver = receiver;
 		this.spec = spec;
-		this.#start = new CommandWriter(QIRD_LINE.length + 2).literal(QIRD_LINE).int(id).byte(COMMA).bytes;
+		this.#start = QIRD_STARTS[id];
 	}
 
 	// The length is settled when the line is written, not when the read was

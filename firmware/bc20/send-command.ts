@@ -8,9 +8,9 @@
 // costs twice the UART time but cannot be misread.
 import { COMMA } from "../at/ascii.js";
 import type { ByteRing } from "../at/byte-ring.js";
-import { type Command, type CommandSpec, CommandWriter } from "../at/command.js";
+import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Result } from "../at/result.js";
-import { MAX_SEND_HEX, MAX_SEND_TEXT, QISEND, QISEND_LINE, QISENDEX, QISENDEX_LINE } from "./commands.js";
+import { MAX_SEND_HEX, MAX_SEND_TEXT, QISEND, QISEND_STARTS, QISENDEX, QISENDEX_STARTS } from "./commands.js";
 import type { Transmitter } from "./socket-transmitter.js";
 
 const SPACE = 32;
@@ -74,16 +74,14 @@ export class SendCommand implements Command {
 	hex = false;
 	#transmitter: Transmitter;
 	#scratch: Uint8Array;
-	// "AT+QISEND=<id>," and "AT+QISENDEX=<id>,", rendered once: a send writes
-	// its start with one native copy.
 	#textStart: Uint8Array;
 	#hexStart: Uint8Array;
 
 	constructor(transmitter: Transmitter, id: number, scratch: Uint8Array) {
 		this.#transmitter = transmitter;
 		this.#scratch = scratch;
-		this.#textStart = new CommandWriter(QISEND_LINE.length + 2).literal(QISEND_LINE).int(id).byte(COMMA).bytes;
-		this.#hexStart = new CommandWriter(QISENDEX_LINE.length + 2).literal(QISENDEX_LINE).int(id).byte(COMMA).bytes;
+		this.#textStart = QISEND_STARTS[id];
+		this.#hexStart = QISENDEX_STARTS[id];
 	}
 
 	prepare(count: number, hex: boolean): this {
