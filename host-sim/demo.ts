@@ -9,6 +9,7 @@ import { Collector } from "./cloud/collector.js";
 import { SntpServer } from "./cloud/sntp-server.js";
 import { openSession, type Session } from "./modem-session.js";
 import { NodeClock } from "./node-clock.js";
+import type { Recorder } from "./record/recorder.js";
 
 // The carrier's NAT binding lifetime, scaled from the ~60 s NB-IoT networks
 // give (Zephyr issue #25935) so the demo runs in seconds: a TCP connection
@@ -20,6 +21,9 @@ export interface DemoOptions {
 	trace?: (line: string) => void;
 	reports?: number; // per protocol (default 3)
 	intervalMs?: number; // default 400
+	// Records the session, with the demo's lines as notes and the app's
+	// reports and wake pulses; closed when the demo ends.
+	record?: Recorder;
 }
 
 function run(app: SensorApp): Promise<SensorSummary> {
@@ -34,7 +38,11 @@ function ntp(modem: BC20, port: number): Promise<string> {
 }
 
 export async function demo(options: DemoOptions): Promise<number> {
-	const { log } = options;
+	const { record } = options;
+	const log = (line: string) => {
+		options.log(line);
+		record?.note(line);
+	};
 	const reports = options.reports ?? 3;
 	const collector = await new Collector({
 		dropFirst: 1, // the first report gets no ack: watch the app resend it
@@ -47,7 +55,7 @@ export async function demo(options: DemoOptions): Promise<number> {
 		log("powering the emulated BC20 (115200 baud) and bringing it up...");
 		session = await openSession({
 			baud: 115200,
-			trace: options.trace,
+			trace: options.trace, record,
 			emulator: { bootGarbage: true, sleepAfterMs: 150, natTimeoutMs: DEMO_NAT_MS },
 		});
 		const { modem, emulator } = session;
@@ -62,7 +70,11 @@ export async function demo(options: DemoOptions): Promise<number> {
 			sample: () => sample = Math.round((sample + (Math.random() - 0.5)) * 10) / 10,
 			uptimeMs: () => clock.now() - started,
 			log: (text: string) => log(`  sensor: ${text}`),
-			pulseWakePin: () => emulator?.wakeByPin(),
+			pulseWakePin: () => {
+				record?.wakePulse();
+				emulator?.wakeByPin();
+			},
+			onReport: (seq: number, acked: boolean, commands: number) => record?.report(seq, acked, commands),
 		};
 		const base: Omit<SensorConfig, "protocol" | "port" | "sleep"> = {
 			device: "demo-sensor", host: "127.0.0.1", intervalMs: options.intervalMs ?? 400,
@@ -89,5 +101,9 @@ export async function demo(options: DemoOptions): Promise<number> {
 		await session?.close();
 		sntp.close();
 		await collector.close();
+		if (record) {
+			record.close();
+			options.log(`session recorded to ${record.path} (bc20 sim --replay to serve it as a module)`);
+		}
 	}
 }

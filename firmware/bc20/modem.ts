@@ -88,8 +88,8 @@ export interface ModemObserver {
 	// A URC line no command took.
 	urc?(line: string): void;
 	// A socket changed state. Seen at the driver's next event (a command
-	// written or ended, a URC, the end of a receive turn, an open()), which
-	// is when the driver acts on it.
+	// written or ended, a URC, the end of a receive turn, an open(): which
+	// is when the driver acts on it, or the channel looks for work).
 	socket?(id: number, state: number, udp: boolean): void;
 }
 
@@ -218,7 +218,11 @@ export class BC20 {
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
 		const events: ChannelEvents = {
-			nextCommand: () => this.#dispatcher.nextCommand(),
+			// Asked after every turn that may have settled a socket, observed first.
+			nextCommand: observer === undefined ? () => this.#dispatcher.nextCommand() : () => {
+				this.#observeSockets();
+				return this.#dispatcher.nextCommand();
+			},
 			onUrc: (line) => this.#onUrc(line),
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
@@ -378,6 +382,7 @@ export class BC20 {
 		this.#failQueued(DONE_CANCELLED);
 		this.#channel.cancelAll(DONE_CANCELLED);
 		for (const slot of this.#slots) slot.abandon();
+		if (this.#observer !== undefined) this.#observeSockets();
 		this.#info = null;
 		this.#setState("closed");
 	}
@@ -386,6 +391,7 @@ export class BC20 {
 
 	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
 	open(options: OpenOptions): Socket {
+		if (this.#observer !== undefined) this.#observeSockets();
 		const socket = this.#claim(options);
 		if (this.#observer !== undefined) this.#observeSockets();
 		// Told only once the claim's frame is gone: the stack under the wire's
