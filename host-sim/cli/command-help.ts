@@ -110,20 +110,23 @@ ${EXIT}
 
 example: printf 'hello\\n' | bc20 --port tcp://127.0.0.1:2000 nc 127.0.0.1 7`,
 
-	demo: `usage: bc20 demo [--reports N] [--interval MS]
+	demo: `usage: bc20 demo [--reports N] [--interval MS] [--record FILE]
 
 The sensor app against loopback collectors (UDP, TCP, SNTP) on an emulated
 module in this process (what npm start runs). --port is not used.
 
   --reports N     reports per protocol (default 3)
   --interval MS   time between reports (default 400)
+  --record FILE   where the session is recorded (default bc20-demo.jsonl in the
+                  temporary folder, printed at the end)
 
-Changes nothing outside this process: its module is emulated.
+Changes nothing outside this process (but the recording): its module is emulated.
 ${EXIT}
 
 example: bc20 demo --reports 5`,
 
-	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
+	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [--record FILE] [emulator and fault options]
+       bc20 sim --replay FILE --listen HOST:PORT [--replay-speed X]
 
 Serves an emulated BC20's UART as raw bytes over TCP, one client at a time,
 for socat, minicom, or bc20 --port tcp://HOST:PORT. Runs until Ctrl-C, then
@@ -133,6 +136,11 @@ options are listed in bc20 --help.
   --listen HOST:PORT   where to listen (port 0: a free one, printed)
   --baud N             the UART speed the output is paced at (default 115200)
   --nvram FILE         keep the module's saved settings in FILE
+  --record FILE        record the session from the module's side (README: Record and replay)
+  --replay FILE        be the module of a recording for one client: its command lines
+                       must come in order; exit 0 when they all came, 1 with the
+                       recording's line at the first that differs
+  --replay-speed X     the recorded module's delays divided by X (default 1)
 
 Changes no module: it is one (its settings persist only with --nvram).
 ${EXIT}
