@@ -18,10 +18,6 @@ import { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import { candidates, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
-// Where a payload run came from.
-export const PAYLOAD_READ = 0; // the data of a +QIRD response (the command in flight owns it)
-export const PAYLOAD_PUSH = 1; // a direct-push "recv" URC for connectID `source`
-
 export interface ReaderEvents {
 	// Every non-blank line. `line` is valid only during the call.
 	onLine(line: Line): void;

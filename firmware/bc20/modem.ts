@@ -655,6 +655,6 @@ export class BC20 {
 
 	#fail(commands: readonly Command[], status: number): void {
 		const result = new Result();
-		for (const command of commands) command.onDone(result.set(command, status, 0, NO_LINES, 0));
+		for (const command of commands) command.onDone(result.set(status, 0, NO_LINES, 0));
 	}
 }
