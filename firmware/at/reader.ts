@@ -78,7 +78,7 @@ export class Reader {
 	// Receive-side settings of the module (AT+QICFG), kept in step by the owner.
 	viewMode = 0;
 	showLength = false;
-	hexReceive = false;
+	receiveHex = false;
 	// Response prefix of the command in flight, or null.
 	armed: Uint8Array | null = null;
 
@@ -366,7 +366,7 @@ export class Reader {
 
 	#startPayload(connectId: number, length: number): void {
 		this.#mode = PAYLOAD_MODE;
-		this.#hexRun = this.hexReceive;
+		this.#hexRun = this.receiveHex;
 		this.#remaining = this.#hexRun ? length * 2 : length;
 		this.#hexHigh = -1;
 		this.#badDigits = 0;

@@ -13,6 +13,7 @@ import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, QICFG, QICLOSE, QISTATE } fr
 import type { Dispatcher } from "./dispatcher.js";
 import { BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, resultError } from "./errors.js";
 import { explain } from "./error-query.js";
+import { QICFG_SETTINGS, type ReceiveSettings, renderQicfg } from "./qicfg-settings.js";
 
 export type ModemState = "idle" | "starting" | "attaching" | "configuring" | "ready" | "failed" | "closed";
 
@@ -23,10 +24,7 @@ export interface ReadyInfo {
 	registration: number;
 }
 
-export interface BringUpSettings {
-	receiveHex: boolean;
-	viewMode: number;
-	showLength: boolean;
+export interface BringUpSettings extends ReceiveSettings {
 	attachTimeoutMs: number;
 	syncAttempts: number;
 }
@@ -118,35 +116,15 @@ const ATTACH: Script = {
 // The receive settings; the reader follows each one only once the module said OK.
 const CONFIGURE: Script = {
 	phase: "configuring",
-	steps: [
-		{
-			spec: QICFG,
-			render: (out, run) => void out.text("AT+QICFG=\"dataformat\",0,").int(run.settings.receiveHex ? 1 : 0),
-			settle: (result, run) => {
-				if (!result.ok) return FAIL;
-				run.reader.hexReceive = run.settings.receiveHex;
-				return NEXT;
-			},
+	steps: QICFG_SETTINGS.map((setting): Step => ({
+		spec: QICFG,
+		render: (out, run) => renderQicfg(out, setting, setting.get(run.settings)),
+		settle: (result, run) => {
+			if (!result.ok) return FAIL;
+			setting.set(run.reader, setting.get(run.settings));
+			return NEXT;
 		},
-		{
-			spec: QICFG,
-			render: (out, run) => void out.text("AT+QICFG=\"viewmode\",").int(run.settings.viewMode),
-			settle: (result, run) => {
-				if (!result.ok) return FAIL;
-				run.reader.viewMode = run.settings.viewMode;
-				return NEXT;
-			},
-		},
-		{
-			spec: QICFG,
-			render: (out, run) => void out.text("AT+QICFG=\"showlength\",").int(run.settings.showLength ? 1 : 0),
-			settle: (result, run) => {
-				if (!result.ok) return FAIL;
-				run.reader.showLength = run.settings.showLength;
-				return NEXT;
-			},
-		},
-	],
+	})),
 };
 
 // Sockets the module holds that no live socket of the driver owns (left open

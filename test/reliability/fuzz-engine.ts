@@ -239,7 +239,7 @@ function readerRun(f: Framing, capacity: number, armed: string | null, input: Ui
 	const reader = new Reader(log, capacity);
 	reader.viewMode = f.viewMode;
 	reader.showLength = f.showLength;
-	reader.hexReceive = f.hexReceive;
+	reader.receiveHex = f.hexReceive;
 	reader.armed = armed === null ? null : ascii(armed);
 	reader.ring.rewind(headIndex);
 	let at = 0;
@@ -300,7 +300,7 @@ export function readerIteration(seed: number): IterationOutcome {
 	const probe = new Reader(resync, capacity);
 	probe.viewMode = f.viewMode;
 	probe.showLength = f.showLength;
-	probe.hexReceive = f.hexReceive;
+	probe.receiveHex = f.hexReceive;
 	probe.armed = armed === null ? null : ascii(armed);
 	feed(probe, input, []);
 	probe.receive(bytes("\r\n"));

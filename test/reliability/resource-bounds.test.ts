@@ -256,7 +256,7 @@ test("a damaged header announcing a huge payload never makes a count negative (h
 	for (const announced of [1 << 30, 2000000000, 2147483647]) {
 		const log = new EventLog([0]);
 		const reader = new Reader(log, 256);
-		reader.hexReceive = true;
+		reader.receiveHex = true;
 		reader.receive(bytes(`\r\n+QIURC: "recv",0,${announced}\r\n414243`));
 		assert.ok(reader.payloadRemaining >= 0, `payloadRemaining ${reader.payloadRemaining} for ${announced}`);
 		const missing = reader.abortPayload();
