@@ -9,7 +9,7 @@ import type { Line } from "../at/line.js";
 import type { Reader } from "../at/reader.js";
 import { DONE_CANCELLED, DONE_ERROR, DONE_REBOOT, type Result } from "../at/result.js";
 import type { Clock } from "../at/seams.js";
-import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, QICFG, QICLOSE, QISTATE } from "./commands.js";
+import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, CONTEXT_ID, QICFG, QICLOSE, QISTATE } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, resultError } from "./errors.js";
 import { explain } from "./error-query.js";
@@ -73,12 +73,12 @@ const SYNCHRONISE: Script = {
 	steps: [
 		{
 			spec: AT,
-			render: (out) => void out.text("AT"),
+			render: (out) => void out.name(AT),
 			settle: (result, run) => result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER),
 		},
 		{
 			spec: ATE0,
-			render: (out) => void out.text("ATE0"),
+			render: (out) => void out.name(ATE0),
 			settle: (result, run) => result.ok ? NEXT : run.attempt() ? RESTART : run.fail(E_NO_ANSWER),
 		},
 	],
@@ -90,20 +90,20 @@ const ATTACH: Script = {
 	steps: [
 		{
 			spec: CEREG_READ,
-			render: (out) => void out.text("AT+CEREG?"),
+			render: (out) => void out.name(CEREG_READ),
 			// +CEREG: <n>,<stat>[,...]
 			response: (line, run) => void (run.registration = line.int(1)),
 			settle: (result, run) => result.ok && (run.registration === 1 || run.registration === 5) ? NEXT : POLL,
 		},
 		{
 			spec: CGATT_READ,
-			render: (out) => void out.text("AT+CGATT?"),
+			render: (out) => void out.name(CGATT_READ),
 			response: (line, run) => void (run.attached = line.int(0) === 1),
 			settle: (result, run) => result.ok && run.attached ? NEXT : POLL,
 		},
 		{
 			spec: CGPADDR,
-			render: (out) => void out.text("AT+CGPADDR=1"),
+			render: (out) => void out.assign(CGPADDR).int(CONTEXT_ID),
 			// +CGPADDR: 1,<address> (quoted or not)
 			response: (line, run) => {
 				if (line.int(0) === 1) run.address = line.fieldText(1);
@@ -134,7 +134,7 @@ const RECONCILE: Script = {
 	steps: [
 		{
 			spec: QISTATE,
-			render: (out) => void out.text("AT+QISTATE?"),
+			render: (out) => void out.query(QISTATE),
 			// +QISTATE: <connectID>,"<service_type>",...
 			response: (line, run) => {
 				const id = line.int(0);
@@ -145,7 +145,7 @@ const RECONCILE: Script = {
 		{
 			spec: QICLOSE,
 			skip: (run) => run.stale === 0,
-			render: (out, run) => void out.text("AT+QICLOSE=").int(lowestBit(run.stale)),
+			render: (out, run) => void out.assign(QICLOSE).int(lowestBit(run.stale)),
 			settle: (_result, run) => {
 				run.stale &= run.stale - 1;
 				return run.stale === 0 ? NEXT : AGAIN;

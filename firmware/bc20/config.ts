@@ -64,10 +64,10 @@ export class ConfigCommand implements Command {
 		}
 		else if (result.status === DONE_TIMEOUT && this.#values[this.#at] >= 0) {
 			this.#readBack = true;
-			this.#timedOut = resultError(DONE_TIMEOUT, 0, "AT+QICFG");
+			this.#timedOut = resultError(DONE_TIMEOUT, 0, QICFG.name);
 			this.#dispatcher.urgent(this);
 		}
-		else if (!result.ok) explain(this.#dispatcher, result, "AT+QICFG", -1, (error) => callback(error, null));
+		else if (!result.ok) explain(this.#dispatcher, result, QICFG.name, -1, (error) => callback(error, null));
 		else {
 			const value = this.#values[this.#at];
 			if (value >= 0) this.#apply(this.#items[this.#at], value);

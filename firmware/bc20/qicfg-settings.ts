@@ -2,7 +2,8 @@
 // options, defaults and how the module reports them. Bring-up writes every
 // row, modem.config() reads them, modem.configure() writes some, and the
 // reader follows a row once the module said OK to it.
-import { ascii } from "../at/ascii.js";
+import { ascii, QUOTE } from "../at/ascii.js";
+import { QICFG } from "./commands.js";
 import type { CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 
@@ -68,6 +69,6 @@ export const QICFG_SETTINGS: readonly QicfgSetting[] = Object.freeze([
 
 // AT+QICFG="<name>" (a read), or with `value` >= 0 a write.
 export function renderQicfg(out: CommandWriter, setting: QicfgSetting, value: number): void {
-	out.text("AT+QICFG=\"").text(setting.name).text("\"");
+	out.assign(QICFG).byte(QUOTE).text(setting.name).byte(QUOTE);
 	if (value >= 0) out.text(setting.separator).int(value);
 }
