@@ -103,7 +103,7 @@ export async function demo(options: DemoOptions): Promise<number> {
 		await collector.close();
 		if (record) {
 			record.close();
-			options.log(`session recorded to ${record.path} (bc20 sim --replay to serve it as a module)`);
+			options.log(`session recorded to ${record.path}`);
 		}
 	}
 }

@@ -88,9 +88,9 @@ export interface ModemObserver {
 	done?(status: number, code: number, elapsedMs: number): void;
 	// A URC line no command took.
 	urc?(line: string): void;
-	// A socket changed state. Seen at the driver's next event (a command
-	// written or ended, a URC, the end of a receive turn, an open(): which
-	// is when the driver acts on it, or the channel looks for work).
+	// A socket changed state, seen at the driver's next event: a command
+	// written or ended, a URC, the end of a receive turn, open(), close(), or
+	// the channel looking for work (which follows every turn that settles a socket).
 	socket?(id: number, state: number, udp: boolean): void;
 }
 
@@ -218,6 +218,8 @@ export class BC20 {
 		if (options.trace !== undefined) checkCallback(options.trace, "trace");
 		this.#trace = options.trace;
 		const observer = this.#observer = options.observer;
+		if (observer !== undefined && (observer === null || typeof observer !== "object"))
+			throw new BC20Error(E_ARGUMENT, "observer must be an object");
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 

@@ -4,6 +4,7 @@
 // else, 1 with a report at the first divergence.
 import { readFileSync } from "node:fs";
 import { hostPort, type ParsedArgs, UsageError } from "../cli/args.js";
+import { emulatorOptionsGiven } from "../cli/faults.js";
 import { serveEmulatorUart } from "../sim-server.js";
 import { ReplayModule, type ReplayOutcome } from "./replay-module.js";
 import { parseRecording, RecordingError } from "./replay-script.js";
@@ -13,13 +14,16 @@ export async function replay(args: ParsedArgs, out: (line: string) => void): Pro
 	const listen = args.options.get("--listen");
 	if (listen === undefined || args.positional.length !== 0) throw new UsageError("usage: bc20 sim --replay FILE --listen HOST:PORT [--replay-speed X]");
 	const { host, port } = hostPort(listen, "--listen");
+	// The recording is the module: nothing of the emulator's applies.
+	const other = [...emulatorOptionsGiven(args), ...["--record", "--baud"].filter((name) => args.options.has(name))];
+	if (other.length > 0) throw new UsageError(`${other[0]} does not go with --replay: the recording is the module`);
 	const speed = speedOption(args);
 	let script;
 	try {
 		script = parseRecording(readFileSync(path, "latin1"), path);
 	}
 	catch (error) {
-		throw new UsageError(error instanceof RecordingError ? error.message : `--replay: cannot read ${path}: ${(error as Error).message}`);
+		throw new Error(error instanceof RecordingError ? error.message : `--replay: cannot read ${path}: ${(error as Error).message}`);
 	}
 	let finished!: (outcome: ReplayOutcome) => void;
 	const outcome = new Promise<ReplayOutcome>((resolve) => finished = resolve);

@@ -83,4 +83,13 @@ test("a host that diverges gets the recording's line, what was expected and what
 	assert.is.not(host.code, 0);
 });
 
+test("what cannot be replayed is refused at once, in one line: not a recording (exit 1), an emulator option (exit 2)", async () => {
+	const notRecording = await runCli(["sim", "--replay", "README.md", "--listen", "127.0.0.1:0"]);
+	assert.is(notRecording.stderr, "bc20: README.md:1: not a JSON object\n");
+	assert.is(notRecording.code, 1);
+	const withFaults = await runCli(["sim", "--replay", "test/recordings/at-csq.jsonl", "--listen", "127.0.0.1:0", "--drop-rate", "0.1"]);
+	assert.is(withFaults.stderr, "bc20: --drop-rate does not go with --replay: the recording is the module\n");
+	assert.is(withFaults.code, 2);
+});
+
 test.run();

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DONE_CME_ERROR, DONE_NOT_SENT, DONE_OK, DONE_TIMEOUT } from "../../firmware/at/result.js";
+import { BC20 } from "../../firmware/bc20/modem.js";
 import { Recorder } from "../../host-sim/record/recorder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "bc20-recorder-"));
@@ -74,6 +75,12 @@ test("following an emulated module, the power lane is the module's own, and the 
 		module.listener?.("deep");
 	}).filter((e) => e.k === "power").map((e) => `${e.state} by ${e.by}`);
 	assert.equal(power, ["light-sleep by module", "awake by module", "psm by module"]);
+});
+
+test("the modem refuses an observer that is not an object, like its other options", () => {
+	const transport = { write() {} }, clock = { now: () => 0, set: () => 0, clear() {} };
+	assert.throws(() => new BC20({ transport, clock, observer: 5 as never }), /observer must be an object/);
+	new BC20({ transport, clock, observer: {} });
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
