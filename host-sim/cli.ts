@@ -14,6 +14,7 @@ import { monitor } from "./cli/monitor.js";
 import { nc } from "./cli/nc.js";
 import { dns, ntp, ping, state } from "./cli/queries.js";
 import { sim } from "./cli/sim.js";
+import { timelineCommand } from "./cli/timeline.js";
 import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
@@ -28,6 +29,7 @@ function run(args: ParsedArgs): Promise<number> {
 		case "state": return state(args, out);
 		case "monitor": return monitor(args, out);
 		case "sim": return sim(args, out);
+		case "timeline": return timelineCommand(args, out);
 		case "demo": return demo({
 			log: out, trace: traceTo(args),
 			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
