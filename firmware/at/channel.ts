@@ -58,6 +58,11 @@ export interface ChannelEvents {
 	// The bytes of a receive turn were all handled: the owner tells the
 	// application what they brought, from this shallow point (optional).
 	onTurnEnd?(): void;
+	// Observers (optional): a command line went on the wire (bytes[start, end),
+	// the wake CR before it included), and the command on the wire ended with
+	// `status` (see result.ts) after `elapsedMs`.
+	onWritten?(bytes: Uint8Array, start: number, end: number): void;
+	onEnded?(status: number, code: number, elapsedMs: number): void;
 }
 
 export interface ChannelOptions {
@@ -457,6 +462,7 @@ export class Channel implements ReaderEvents {
 			this.#startedAt = now;
 			this.#deadline = now + command.spec.timeoutMs + this.#graceMs + Math.ceil(writer.length * this.#msPerByte);
 			this.#arm(this.#deadline);
+			this.#events.onWritten?.(writer.bytes, 0, writer.length);
 			this.#transport.write(writer.bytes, 0, writer.length);
 		}
 	}
@@ -465,6 +471,7 @@ export class Channel implements ReaderEvents {
 	// the turn (#tell), and the reader stops after this line until then.
 	#end(status: number, code: number): void {
 		const command = this.#current as Command;
+		this.#events.onEnded?.(status, code, this.#clock.now() - this.#startedAt);
 		this.#current = null;
 		this.#stage = STAGE_IDLE;
 		this.reader.armed = null;
