@@ -14,7 +14,8 @@ import { monitor } from "./cli/monitor.js";
 import { nc } from "./cli/nc.js";
 import { dns, ntp, ping, state } from "./cli/queries.js";
 import { sim } from "./cli/sim.js";
-import { timelineCommand } from "./cli/timeline.js";
+import { energyOptions, timelineCommand } from "./cli/timeline.js";
+import { commandLine } from "./record/cli-recording.js";
 import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
@@ -33,6 +34,8 @@ function run(args: ParsedArgs): Promise<number> {
 		case "demo": return demo({
 			log: out, trace: traceTo(args),
 			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
+			recordPath: args.options.get("--record"), timelinePath: args.options.get("-o"),
+			command: commandLine(process.argv.slice(2)), energy: energyOptions(args),
 		});
 		case "": throw new UsageError("no command given (see bc20 --help)");
 		default: throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);

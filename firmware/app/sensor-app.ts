@@ -54,6 +54,8 @@ export interface SensorPlatform {
 	// Pulses the module's PSM_EINT pin (deep sleep wake-up), where wired;
 	// sleep "psm" needs it.
 	pulseWakePin?(): void;
+	// Each report's outcome and the AT commands it took (a recording's "report" event).
+	onReport?(seq: number, acked: boolean, commands: number): void;
 }
 
 export interface SensorSummary {
@@ -284,6 +286,7 @@ export class SensorApp {
 		this.summary.atCommands += used;
 		this.summary.atPerReport = this.summary.atCommands / this.summary.reports;
 		this.#platform.log(`report ${this.#seq}: ${acked ? "acknowledged" : "not acknowledged"} after ${this.#attempt} resends, ${used} AT commands`);
+		this.#platform.onReport?.(this.#seq, acked, used);
 		if (this.#config.reports > 0 && this.summary.reports >= this.#config.reports) {
 			this.stop();
 			this.#onDone?.(this.summary);

@@ -10,7 +10,8 @@
 //
 // A run is a series of reports numbered 1, 2, 3...; its first report also
 // carries what came before it (bring-up, opening the socket, sleep set-up),
-// so the steady cost of a run is the mean of its other reports.
+// so the steady cost of a run is the mean of its other reports. A run is
+// named by the last note before its first report.
 import { type CurrentModel } from "./current-model.js";
 import { chargeBetween, type CurrentProfile, currentProfile, MICROAMP_MS_PER_UAH, timeIn } from "./current-profile.js";
 import type { PowerState, Recording } from "../timeline/read-recording.js";
@@ -31,12 +32,14 @@ export interface ReportCost {
 export interface RunCost {
 	label: string; // the last note before the run, or "run N"
 	reports: ReportCost[];
-	steady: ReportCost[]; // the reports after the first (all of them, for a run of one)
+	// The reports after the first (all of them, for a run of one), leaving out
+	// any whose window the next report cut short, unless none is left.
+	steady: ReportCost[];
 	uAh: number; // mean charge of the steady reports
 	ms: number; // their mean window
 	awakeMs: number; // their mean awake time
 	commands: number; // their mean AT commands
-	sleep: PowerState; // where the module spends the interval
+	sleep: PowerState; // where the module spends the interval: the run's usual sleep
 }
 
 export interface Projection {
@@ -90,23 +93,32 @@ export function energy(recording: Recording, model: CurrentModel): EnergyReport 
 	};
 }
 
+// The recorder notes each PSM_EINT pulse; those are events, not run names.
+const WAKE_PULSE = /^wake pulse/;
+
 function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 	const out: RunCost[] = [];
 	let current: ReportCost[] = [];
+	let previous = -Infinity; // the previous run's last report
 	const close = () => {
 		if (current.length === 0) return;
 		const first = current[0];
-		const note = recording.events.filter((e) => e.k === "note" && e.t <= first.from).pop();
-		const steady = current.length > 1 ? current.slice(1) : current;
+		// The run's name: the last note from the previous run's end to its first report.
+		const note = recording.events.filter((e) => e.k === "note" && e.t > previous && e.t <= first.at && !WAKE_PULSE.test(e.text)).pop();
+		// A report whose window was cut short by the next one (the next run
+		// started before the module slept) did not show its whole cost.
+		const rest = current.length > 1 ? current.slice(1) : current;
+		const whole = rest.filter((r) => r.sleptIn !== "awake");
+		const steady = whole.length > 0 ? whole : rest;
 		const mean = (f: (r: ReportCost) => number) => steady.reduce((s, r) => s + f(r), 0) / steady.length;
-		const sleeps = steady.map((r) => r.sleptIn);
-		const sleep = (["psm", "light-sleep", "awake"] as const).reduce((best, s) =>
-			sleeps.filter((x) => x === s).length > sleeps.filter((x) => x === best).length ? s : best);
+		const count = (state: PowerState) => current.filter((r) => r.sleptIn === state).length;
+		const sleep = count("psm") + count("light-sleep") === 0 ? "awake" : count("psm") >= count("light-sleep") ? "psm" : "light-sleep";
 		out.push({
 			label: note?.k === "note" ? note.text : `run ${out.length + 1}`,
 			reports: current, steady, sleep,
 			uAh: mean((r) => r.uAh), ms: mean((r) => r.ms), awakeMs: mean((r) => r.awakeMs), commands: mean((r) => r.commands),
 		});
+		previous = current[current.length - 1].at;
 		current = [];
 	};
 	for (const r of reports) {

@@ -29,7 +29,7 @@ const lanes = [];
 lanes.push({ name: "reports (charge)", draw: drawReports });
 lanes.push({ name: "host commands", draw: drawCommands });
 lanes.push({ name: "URCs", draw: drawUrcs });
-for (const s of D.sockets) lanes.push({ name: "socket " + s.id + " (" + s.type + ")", id: "socket-" + s.id, draw: (y) => drawSocket(s, y) });
+for (const s of D.sockets) lanes.push({ name: "socket " + s.id + " (" + s.types.join(", ") + ")", id: "socket-" + s.id, draw: (y) => drawSocket(s, y) });
 for (const state of ["awake", "light-sleep", "psm"]) lanes.push({ name: "power: " + state, id: "power-" + state, draw: (y) => drawPower(state, y) });
 lanes.push({ name: "current (modelled, log)", draw: drawCurrent });
 lanes.push({ name: "UART bytes host → module", draw: (y) => drawBytes("tx", y) });
@@ -94,9 +94,9 @@ function drawUrcs(y) {
 function drawSocket(s, y) {
 	for (const g of s.segments) {
 		if (!visible(g.from, g.to)) continue;
-		bar(g.from, g.to, y, SOCKET_COLORS[g.state], "socket " + s.id + " (" + s.type + "): " + g.state + "\n" + ms(g.from) + " – " + ms(g.to) + " (" + ms(g.to - g.from) + ")",
+		bar(g.from, g.to, y, SOCKET_COLORS[g.state], "socket " + s.id + " (" + g.type + "): " + g.state + "\n" + ms(g.from) + " – " + ms(g.to) + " (" + ms(g.to - g.from) + ")",
 			{ kind: "socket", state: g.state });
-		if (x(g.to) - x(g.from) > 70) text(x(g.from) + 3, y, g.state, { "pointer-events": "none" });
+		if (x(g.to) - x(g.from) > 90) text(x(g.from) + 3, y, g.state + " " + g.type, { "pointer-events": "none" });
 	}
 }
 

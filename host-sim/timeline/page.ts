@@ -10,6 +10,7 @@ const embed = (data: unknown) => JSON.stringify(data).replace(/</g, "\\u003c");
 
 const current = (uA: number) => uA >= 1000 ? `${(uA / 1000).toFixed(uA >= 10000 ? 1 : 2)} mA` : `${uA.toFixed(uA < 10 ? 2 : 1)} µA`;
 const duration = (ms: number) => ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
+const every = (s: number) => s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`;
 const life = (days: number) => days >= 730 ? `${(days / 365.25).toFixed(1)} years` : `${days.toFixed(0)} days`;
 
 function summary(d: TimelineData): string {
@@ -24,7 +25,7 @@ function summary(d: TimelineData): string {
 ${d.commands.length} AT commands, ${d.urcs.length} URCs, ${d.reports.length} reports. Module awake ${share(e.time.awake)}, light sleep ${share(e.time["light-sleep"])},
 PSM ${share(e.time.psm)}; charge ${e.totalUAh.toFixed(2)} µAh, average ${current(e.averageUA)} over the recording.</p>
 ${rows ? `<table id="runs"><thead><tr><th>run</th><th>reports</th><th>charge per report (µAh)</th><th>awake per report</th><th>AT commands per report</th>
-<th>sleeps in</th><th>average at one report every ${p ? duration(p.intervalS * 1000) : ""}</th><th>battery life (${p?.capacityMAh ?? ""} mAh)</th></tr></thead>
+<th>sleeps in</th><th>average at one report every ${p ? every(p.intervalS) : ""}</th><th>battery life (${p?.capacityMAh ?? ""} mAh)</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="small">Per report: the awake window from the wake to the next sleep, leaving out the run's first report (it carries the set-up before it).
 The projection charges the rest of each interval at the sleep current. The radio's own timers (RRC tail, T3324) are not on the UART and not counted.</p>` : "<p>No reports in this recording.</p>"}

@@ -13,7 +13,8 @@ export interface TimelineData {
 	endMs: number;
 	commands: { t: number; end: number; text: string; status: string; lines: string[] }[];
 	urcs: { t: number; line: string }[];
-	sockets: { id: number; type: string; segments: { from: number; to: number; state: SocketState }[] }[];
+	// A connectID may carry a UDP socket, then a TCP one: each segment has its own type.
+	sockets: { id: number; types: string[]; segments: { from: number; to: number; state: SocketState; type: string }[] }[];
 	power: { from: number; to: number; state: PowerState }[];
 	current: { t: number; uA: number; tx: boolean }[];
 	bytes: { t: number; dir: "tx" | "rx"; data: string }[];
@@ -66,11 +67,11 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 			}
 			case "socket": {
 				let s = sockets.get(e.id);
-				if (!s) sockets.set(e.id, s = { id: e.id, type: e.type, segments: [] });
+				if (!s) sockets.set(e.id, s = { id: e.id, types: [], segments: [] });
 				const last = s.segments[s.segments.length - 1];
 				if (last) last.to = e.t;
-				s.type = e.type;
-				s.segments.push({ from: e.t, to: endMs, state: e.state });
+				if (!s.types.includes(e.type)) s.types.push(e.type);
+				s.segments.push({ from: e.t, to: endMs, state: e.state, type: e.type });
 				break;
 			}
 			case "power": {

@@ -53,6 +53,25 @@ test("a run's steady cost leaves out its first report, which carries the connect
 	assert.is(run.sleep, "psm");
 });
 
+test("runs: named by the last note before them (not a wake pulse); a report cut short by the next run is not steady", () => {
+	const head = '{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"hand-made"}';
+	const lines = [head, ...[
+		[0, "note", { text: "A" }], [100, "report", { n: 1, ok: true, commands: 2 }], [200, "power", { state: "psm" }],
+		[1190, "note", { text: "wake pulse on PSM_EINT" }], [1200, "power", { state: "awake" }], [1300, "report", { n: 2, ok: true, commands: 1 }],
+		[1400, "power", { state: "psm" }], [2400, "power", { state: "awake" }], [2500, "report", { n: 3, ok: true, commands: 1 }],
+		[2510, "note", { text: "B" }], [2520, "note", { text: "wake pulse on PSM_EINT" }], [2600, "report", { n: 1, ok: false, commands: 3 }],
+		[2700, "power", { state: "light-sleep" }],
+	].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) }))];
+	const e = energy(parseRecording(lines.join("\n")), model);
+	assert.equal(e.runs.map((r) => r.label), ["A", "B"]);
+	// Run A: report 3 never slept before run B began (its window is 2400-2500), so only report 2 (1200-1400) is steady.
+	assert.equal(e.runs[0].steady.map((r) => r.n), [2]);
+	near(e.runs[0].uAh, 200 * 50000 / 3.6e6, "run A");
+	assert.is(e.runs[0].sleep, "psm");
+	// Run B, one report from the end of the last window (2500) to its sleep (2700).
+	assert.equal([e.runs[1].steady[0].from, e.runs[1].steady[0].to, e.runs[1].sleep], [2500, 2700, "light-sleep"]);
+});
+
 test("battery life: one report per interval, PSM in between", () => {
 	const [run] = energy(recording, model).runs;
 	const p = project(run, model, 3600, 2400);
