@@ -63,7 +63,9 @@ function drawReports(y) {
 	for (const r of D.reports) {
 		if (!visible(r.from, r.to)) continue;
 		const tipText = "report " + r.n + (r.ok ? " acknowledged" : " NOT acknowledged") + "\n" + r.commands + " AT commands\nwindow " +
-			ms(r.from) + " – " + ms(r.to) + " (" + ms(r.to - r.from) + ", " + ms(r.awakeMs) + " awake)\ncharge " + r.uAh.toFixed(3) + " µAh\n(click to zoom to it)";
+			ms(r.from) + " – " + ms(r.to) + " (" + ms(r.to - r.from) + ", " + ms(r.awakeMs) + " awake)\ncharge " + r.uAh.toFixed(3) + " µAh\n" +
+			"  " + ms(r.split.beforeFirstCommand) + " before the first command\n  " + ms(r.split.inFlight) + " commands in flight\n  " +
+			ms(r.split.untilReport) + " more until the report (the answer on its way)\n  " + ms(r.split.untilSleep) + " after it until the module slept\n(click to zoom to it)";
 		const b = bar(r.from, r.to, y, r.ok ? "rgba(89,161,79,0.35)" : "rgba(225,87,89,0.45)", tipText, { kind: "report", n: r.n });
 		b.addEventListener("click", () => zoomTo(r.from - (r.to - r.from) * 0.1, r.to + (r.to - r.from) * 0.1));
 		b.style.cursor = "zoom-in";
@@ -124,12 +126,23 @@ function drawCurrent(y) {
 	if (d) el("path", { d, fill: "none", stroke: "#b6992d", "stroke-width": 1.5, "pointer-events": "none" });
 }
 
+// One mark per pixel column: an hour's recording has more chunks than the
+// screen has pixels. The tooltip gives the column's totals and its first bytes.
 function drawBytes(dir, y) {
+	const columns = new Map();
 	for (const b of D.bytes) {
 		if (b.dir !== dir || !visible(b.t, b.t)) continue;
-		const hgt = Math.min(LANE - 4, 3 + Math.log2(b.data.length + 1) * 2.5);
-		el("rect", { x: x(b.t) - 1, y: y + LANE - 2 - hgt, width: 2, height: hgt, fill: dir === "tx" ? "#76b7b2" : "#b07aa1" }, svg,
-			(dir === "tx" ? "host → module" : "module → host") + ", " + b.data.length + " bytes at " + ms(b.t) + ":\n" + show(b.data)).dataset.kind = dir;
+		const px = Math.round(x(b.t));
+		const c = columns.get(px);
+		if (c) { c.n += b.data.length; c.chunks++; c.last = b.t; if (c.text.length < 600) c.text += b.data; }
+		else columns.set(px, { n: b.data.length, chunks: 1, first: b.t, last: b.t, text: b.data });
+	}
+	for (const [px, c] of columns) {
+		const hgt = Math.min(LANE - 4, 3 + Math.log2(c.n + 1) * 2.5);
+		const head = (dir === "tx" ? "host → module" : "module → host") + ", " + c.n + " bytes" +
+			(c.chunks > 1 ? " in " + c.chunks + " chunks, " + ms(c.first) + " – " + ms(c.last) : " at " + ms(c.first));
+		el("rect", { x: px - 1, y: y + LANE - 2 - hgt, width: 2, height: hgt, fill: dir === "tx" ? "#76b7b2" : "#b07aa1" }, svg,
+			head + ":\n" + show(c.text.slice(0, 600)) + (c.text.length > 600 ? "…" : "")).dataset.kind = dir;
 	}
 }
 
@@ -176,11 +189,15 @@ function render() {
 	scroll.value = span >= end ? 0 : Math.round(t0 / (end - span) * 1000);
 }
 
+// Wheel and drag events come faster than frames: draw once per frame.
+let pending = false;
 function zoomTo(a, b) {
 	const span = Math.min(Math.max(b - a, 0.5), end * 1.02);
 	a = Math.min(Math.max(a, -end * 0.01), end * 1.01 - span);
 	t0 = a; t1 = a + span;
-	render();
+	if (pending) return;
+	pending = true;
+	requestAnimationFrame(() => { pending = false; render(); });
 }
 function zoomAround(t, factor) { zoomTo(t - (t - t0) * factor, t + (t1 - t) * factor); }
 const tAt = (px) => t0 + (px - LABEL) / (W - LABEL - RIGHT) * (t1 - t0);

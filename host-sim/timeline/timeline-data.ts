@@ -18,7 +18,11 @@ export interface TimelineData {
 	power: { from: number; to: number; state: PowerState }[];
 	current: { t: number; uA: number; tx: boolean }[];
 	bytes: { t: number; dir: "tx" | "rx"; data: string }[];
-	reports: { n: number; ok: boolean; commands: number; at: number; from: number; to: number; uAh: number; awakeMs: number }[];
+	// Where a report's window went (ms): to its first command (e.g. the wait
+	// after a PSM_EINT pulse), commands in flight, the rest until the report
+	// (the ack on its way), and the tail until the module slept.
+	reports: { n: number; ok: boolean; commands: number; at: number; from: number; to: number; uAh: number; awakeMs: number;
+		split: { beforeFirstCommand: number; inFlight: number; untilReport: number; untilSleep: number } }[];
 	notes: { t: number; text: string }[];
 	energy: {
 		model: Record<string, number>;
@@ -93,7 +97,15 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 		power: power.filter((p) => p.to > p.from || p.to === endMs),
 		current: energy.profile.steps.map((s) => ({ t: s.t, uA: s.uA, tx: s.tx })),
 		bytes: events.flatMap((e) => e.k === "tx" || e.k === "rx" ? [{ t: e.t, dir: e.k, data: e.data }] : []),
-		reports: energy.reports.map(({ n, ok, commands, at, from, to, uAh, awakeMs }) => ({ n, ok, commands, at, from, to, uAh, awakeMs })),
+		reports: energy.reports.map(({ n, ok, commands: count, at, from, to, uAh, awakeMs }) => {
+			const mine = commands.filter((c) => c.t >= from && c.t < at);
+			const beforeFirstCommand = (mine[0]?.t ?? at) - from;
+			const inFlight = mine.reduce((sum, c) => sum + Math.min(c.end, at) - c.t, 0);
+			return {
+				n, ok, commands: count, at, from, to, uAh, awakeMs,
+				split: { beforeFirstCommand, inFlight, untilReport: Math.max(0, at - from - beforeFirstCommand - inFlight), untilSleep: to - at },
+			};
+		}),
 		notes: events.flatMap((e) => e.k === "note" ? [{ t: e.t, text: e.text }] : []),
 		energy: {
 			model: { ...energy.model },

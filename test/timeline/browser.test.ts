@@ -96,6 +96,13 @@ function placement(): Promise<Placement> {
 	})()`) as Promise<Placement>;
 }
 
+// The page draws once per animation frame after a zoom: wait for the frame.
+// (Polled from here: the page's CSP forbids the eval waitForFunction uses.)
+async function drawnSpan(span: number) {
+	const drawn = () => tab.evaluate(`(() => { const d = document.getElementById("chart").dataset; return d.t1 - d.t0; })()`) as Promise<number>;
+	for (let i = 0; i < 100 && Math.abs(await drawn() - span) > 1e-6; i++) await new Promise((r) => setTimeout(r, 20));
+}
+
 test("a known command is drawn at its recorded time, before and after zooming in", async () => {
 	const whole = await placement();
 	assert.ok(whole, "the command is drawn");
@@ -104,10 +111,12 @@ test("a known command is drawn at its recorded time, before and after zooming in
 	assert.is(whole!.span, 2720);
 	await tab.click("#in");
 	await tab.click("#in");
+	await drawnSpan(680);
 	const zoomed = await placement();
 	assert.is(zoomed!.span, 680, "two zooms in: a quarter of the recording");
 	assert.ok(Math.abs(zoomed!.x - zoomed!.expected) < 1, `zoomed: at x ${zoomed!.x}, expected ${zoomed!.expected}`);
 	await tab.click("#fit");
+	await drawnSpan(2720);
 });
 
 test("hovering a command shows its exact line and the module's response", async () => {
