@@ -15,7 +15,7 @@ import { nc } from "./cli/nc.js";
 import { dns, ntp, ping, state } from "./cli/queries.js";
 import { sim } from "./cli/sim.js";
 import { energyOptions, timelineCommand } from "./cli/timeline.js";
-import { commandLine } from "./record/cli-recording.js";
+import { DEMO_RECORDING, recorderFor } from "./record/cli-recording.js";
 import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
@@ -32,10 +32,9 @@ function run(args: ParsedArgs): Promise<number> {
 		case "sim": return sim(args, out);
 		case "timeline": return timelineCommand(args, out);
 		case "demo": return demo({
-			log: out, trace: traceTo(args),
+			log: out, trace: traceTo(args), record: recorderFor(args, "sim", DEMO_RECORDING),
 			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
-			recordPath: args.options.get("--record"), timelinePath: args.options.get("-o"),
-			command: commandLine(process.argv.slice(2)), energy: energyOptions(args),
+			timelinePath: args.options.get("-o"), energy: energyOptions(args),
 		});
 		case "": throw new UsageError("no command given (see bc20 --help)");
 		default: throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);

@@ -2,13 +2,11 @@
 // Loopback "cloud" services (a UDP and a TCP collector, an SNTP server), an
 // emulated BC20 with real sockets behind it, and the very SensorApp the ESP32
 // runs, on the Node platform, then the naive open/send/close cycle peer
-// drivers use, on the same emulated network. The session is recorded; the
-// demo prints what each report cost in charge and writes the recording's
+// drivers use, on the same emulated network. When the session is recorded,
+// the demo prints what each report cost in charge and writes the recording's
 // timeline page. Finishes by itself; exit code 0 when every report reached
 // the collector.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
 import { SensorApp, type SensorConfig, type SensorSummary } from "../firmware/app/sensor-app.js";
 import type { BC20 } from "../firmware/bc20/modem.js";
 import { Collector } from "./cloud/collector.js";
@@ -17,7 +15,7 @@ import type { CurrentModel } from "./energy/current-model.js";
 import { naiveCycle } from "./energy/naive-cycle.js";
 import { openSession, type Session } from "./modem-session.js";
 import { NodeClock } from "./node-clock.js";
-import { Recorder } from "./record/recorder.js";
+import type { Recorder } from "./record/recorder.js";
 import { parseRecording } from "./timeline/read-recording.js";
 import { energyLines, timeline } from "./timeline/timeline.js";
 
@@ -31,9 +29,10 @@ export interface DemoOptions {
 	trace?: (line: string) => void;
 	reports?: number; // per protocol (default 3)
 	intervalMs?: number; // default 400
-	recordPath?: string; // default <tmp>/bc20-demo/demo.jsonl
-	timelinePath?: string; // default next to the recording: timeline.html
-	command?: string; // the command line, for the recording's header
+	// Records the session, with the demo's lines as notes and the app's
+	// reports and wake pulses; closed when the demo ends.
+	record?: Recorder;
+	timelinePath?: string; // default: the recording's path with .html
 	// The energy model and the battery-life projection's report interval and capacity.
 	energy: { model: CurrentModel; intervalS: number; capacityMAh: number };
 }
@@ -50,27 +49,26 @@ function ntp(modem: BC20, port: number): Promise<string> {
 }
 
 export async function demo(options: DemoOptions): Promise<number> {
-	const { log } = options;
+	const { record } = options;
+	const log = (line: string) => {
+		options.log(line);
+		record?.note(line);
+	};
 	const reports = options.reports ?? 3;
 	const collector = await new Collector({
 		dropFirst: 1, // the first report gets no ack: watch the app resend it
 		onReading: (r) => log(`  collector <- ${r.transport} report #${r.seq} from ${r.device}: sample ${r.sample}, uptime ${r.uptimeMs} ms`),
 	}).start();
 	const sntp = await new SntpServer().start();
-	const recordPath = options.recordPath ?? join(tmpdir(), "bc20-demo", "demo.jsonl");
-	const timelinePath = options.timelinePath ?? join(dirname(recordPath), "timeline.html");
-	mkdirSync(dirname(recordPath), { recursive: true });
-	const recorder = new Recorder(recordPath, { port: "sim", command: options.command ?? "bc20 demo" });
-	let ok = false;
 	log(`cloud: UDP collector 127.0.0.1:${collector.udpPort}, TCP collector 127.0.0.1:${collector.tcpPort}, SNTP 127.0.0.1:${sntp.port}`);
 	let session: Session | null = null;
+	let ok = false;
 	try {
 		log("powering the emulated BC20 (115200 baud) and bringing it up...");
 		session = await openSession({
 			baud: 115200,
-			trace: options.trace,
+			trace: options.trace, record,
 			emulator: { bootGarbage: true, sleepAfterMs: 150, natTimeoutMs: DEMO_NAT_MS },
-			record: recorder,
 		});
 		const { modem, emulator } = session;
 		log(`module ready: registered, attached, address ${session.ready?.address}`);
@@ -85,28 +83,24 @@ export async function demo(options: DemoOptions): Promise<number> {
 			uptimeMs: () => clock.now() - started,
 			log: (text: string) => log(`  sensor: ${text}`),
 			pulseWakePin: () => {
-				recorder.wakePulse();
+				record?.wakePulse();
 				emulator?.wakeByPin();
 			},
-			onReport: (seq: number, acked: boolean, commands: number) => recorder.report(seq, acked, commands),
+			onReport: (seq: number, acked: boolean, commands: number) => record?.report(seq, acked, commands),
 		};
 		const base: Omit<SensorConfig, "protocol" | "port" | "sleep"> = {
 			device: "demo-sensor", host: "127.0.0.1", intervalMs: options.intervalMs ?? 400,
 			ackTimeoutMs: 300, retries: 3, reports,
 		};
 		log(`sensor app over UDP, light sleep between reports (AT+QSCLK=2: the wake-up byte is lost and absorbed):`);
-		recorder.note("sensor app, UDP, light sleep between reports");
 		const udp = await run(new SensorApp({ ...base, protocol: "udp", port: collector.udpPort, sleep: "light" }, platform));
 		log(`sensor app over TCP, PSM between reports (AT+QSCLK=1, woken by a PSM_EINT pulse), sleeps shorter than the network's NAT timeout (${DEMO_NAT_MS} ms here, ~60 s on NB-IoT): the connection survives them:`);
-		recorder.note("sensor app, TCP kept open, PSM between reports");
 		const tcp = await run(new SensorApp({ ...base, protocol: "tcp", port: collector.tcpPort, sleep: "psm" }, platform));
 		const longSleep = DEMO_NAT_MS + 700;
 		log(`sensor app over TCP, PSM sleeps of ${longSleep} ms, longer than the NAT timeout: the idle connection is gone at wake (the send draws a reset, then "closed"), so the app reopens and resends:`);
-		recorder.note(`sensor app, TCP kept open, PSM sleeps of ${longSleep} ms (longer than the NAT timeout)`);
 		const tcpLong = await run(new SensorApp({ ...base, protocol: "tcp", port: collector.tcpPort, sleep: "psm", intervalMs: longSleep, reports: 2 }, platform));
 
-		log(`the naive cycle peer drivers use, on the same network: open, send, close per report, PSM between reports:`);
-		recorder.note("naive cycle: AT+QIOPEN, AT+QISEND, AT+QICLOSE per report, PSM between reports");
+		log(`naive cycle, as peer drivers do it (AT+QIOPEN, AT+QISEND, AT+QICLOSE per report), PSM between reports, on the same network:`);
 		const naive = await naiveCycle({
 			modem, clock, host: "127.0.0.1", port: collector.tcpPort, device: "naive-sensor", reports,
 			intervalMs: base.intervalMs, ackTimeoutMs: 2000, wakeMs: 100,
@@ -128,11 +122,14 @@ export async function demo(options: DemoOptions): Promise<number> {
 	}
 	finally {
 		await session?.close();
-		recorder.close();
 		sntp.close();
 		await collector.close();
+		if (record) {
+			record.close();
+			options.log(`session recorded to ${record.path}`);
+		}
 	}
-	energyReport(recordPath, timelinePath, options);
+	if (record) energyReport(record.path, options.timelinePath ?? record.path.replace(/(\.jsonl?)?$/, ".html"), options);
 	return ok ? 0 : 1;
 }
 
@@ -144,10 +141,10 @@ function energyReport(recordPath: string, timelinePath: string, options: DemoOpt
 	log(`energy per report (module current model in µA: ${Object.entries(model).map(([k, v]) => `${k} ${v}`).join(", ")}; the first report of each run, which carries its set-up, left out):`);
 	for (const line of energyLines(t)) log(`  ${line}`);
 	const runs = t.energy.runs;
-	const kept = runs.find((r) => r.label.startsWith("sensor app, TCP kept open, PSM between"));
+	const kept = runs.find((r) => r.label.startsWith("sensor app over TCP, PSM between reports"));
 	const naive = runs.find((r) => r.label.startsWith("naive cycle"));
 	if (kept && naive)
 		log(`keeping the TCP connection open across PSM costs ${kept.uAh.toFixed(2)} µAh per report against ${naive.uAh.toFixed(2)} µAh for open, send, close (${((1 - kept.uAh / naive.uAh) * 100).toFixed(0)}% less)`);
 	writeFileSync(timelinePath, t.html);
-	log(`timeline: ${timelinePath} (from the recording ${recordPath})`);
+	log(`timeline: ${timelinePath}`);
 }

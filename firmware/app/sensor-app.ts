@@ -54,7 +54,8 @@ export interface SensorPlatform {
 	// Pulses the module's PSM_EINT pin (deep sleep wake-up), where wired;
 	// sleep "psm" needs it.
 	pulseWakePin?(): void;
-	// Each report's outcome and the AT commands it took (a recording's "report" event).
+	// A report ended: acknowledged or given up, after `commands` AT command
+	// lines (for a recording; optional).
 	onReport?(seq: number, acked: boolean, commands: number): void;
 }
 

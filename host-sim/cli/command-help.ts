@@ -124,11 +124,13 @@ session's recording and timeline page. --port is not used.
 
   --reports N     reports per protocol (default 3)
   --interval MS   time between reports (default 400)
-  --record FILE   where the recording goes (default <tmp>/bc20-demo/demo.jsonl)
-  -o FILE         where its timeline goes (default timeline.html next to it)
+  --record FILE   where the session is recorded (default bc20-demo.jsonl in the
+                  temporary folder, printed at the end)
+  -o FILE         where its timeline page goes (default: the recording's name
+                  with .html)
 ${ENERGY}
 
-Changes nothing outside this process: its module is emulated.
+Changes nothing outside this process (but the recording and its page): its module is emulated.
 ${EXIT}
 
 example: bc20 demo --reports 5`,
@@ -149,7 +151,8 @@ ${EXIT}
 
 example: bc20 --record session.jsonl demo && bc20 timeline session.jsonl -o timeline.html`,
 
-	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
+	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [--record FILE] [emulator and fault options]
+       bc20 sim --replay FILE --listen HOST:PORT [--replay-speed X]
 
 Serves an emulated BC20's UART as raw bytes over TCP, one client at a time,
 for socat, minicom, or bc20 --port tcp://HOST:PORT. Runs until Ctrl-C, then
@@ -159,6 +162,11 @@ options are listed in bc20 --help.
   --listen HOST:PORT   where to listen (port 0: a free one, printed)
   --baud N             the UART speed the output is paced at (default 115200)
   --nvram FILE         keep the module's saved settings in FILE
+  --record FILE        record the session from the module's side (README: Record and replay)
+  --replay FILE        be the module of a recording for one client: its command lines
+                       must come in order; exit 0 when they all came, 1 with the
+                       recording's line at the first that differs
+  --replay-speed X     the recorded module's delays divided by X (default 1)
 
 Changes no module: it is one (its settings persist only with --nvram).
 ${EXIT}

@@ -9,6 +9,8 @@ usage: bc20 [--port SPEC] [--baud N] [--trace] COMMAND [options]
   --baud N       UART speed (default 115200); for sim, output is paced at this rate
   --trace        print every byte exchanged with the module on stderr, with timestamps
   --sync N       "AT" tries before the module counts as silent (default 20)
+  --record FILE  record the session (bytes, commands, URCs, sockets, power) as JSON Lines;
+                 bc20 sim --replay FILE serves it as a module (README: Record and replay)
 
 commands:
   at 'AT+...'          send one raw command, print its response lines; exit 0 on OK, 1 on ERROR

@@ -10,8 +10,7 @@
 //
 // A run is a series of reports numbered 1, 2, 3...; its first report also
 // carries what came before it (bring-up, opening the socket, sleep set-up),
-// so the steady cost of a run is the mean of its other reports. A run is
-// named by the last note before its first report.
+// so the steady cost of a run is the mean of its other reports.
 import { type CurrentModel } from "./current-model.js";
 import { chargeBetween, type CurrentProfile, currentProfile, MICROAMP_MS_PER_UAH, timeIn } from "./current-profile.js";
 import type { PowerState, Recording } from "../timeline/read-recording.js";
@@ -93,8 +92,12 @@ export function energy(recording: Recording, model: CurrentModel): EnergyReport 
 	};
 }
 
-// The recorder notes each PSM_EINT pulse; those are events, not run names.
-const WAKE_PULSE = /^wake pulse/;
+// A run is named by the last heading before it: a note that is neither the
+// recorder's note of a PSM_EINT pulse nor an indented detail line (the demo
+// records its output as notes, details indented), cut at its first
+// parenthesis or colon.
+const NOT_A_HEADING = /^(wake pulse|\s)/;
+const heading = (text: string) => text.replace(/( \(|: |:$).*$/s, "");
 
 function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 	const out: RunCost[] = [];
@@ -104,7 +107,7 @@ function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 		if (current.length === 0) return;
 		const first = current[0];
 		// The run's name: the last note from the previous run's end to its first report.
-		const note = recording.events.filter((e) => e.k === "note" && e.t > previous && e.t <= first.at && !WAKE_PULSE.test(e.text)).pop();
+		const note = recording.events.filter((e) => e.k === "note" && e.t > previous && e.t <= first.at && !NOT_A_HEADING.test(e.text)).pop();
 		// A report whose window was cut short by the next one (the next run
 		// started before the module slept) did not show its whole cost.
 		const rest = current.length > 1 ? current.slice(1) : current;
@@ -114,7 +117,7 @@ function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 		const count = (state: PowerState) => current.filter((r) => r.sleptIn === state).length;
 		const sleep = count("psm") + count("light-sleep") === 0 ? "awake" : count("psm") >= count("light-sleep") ? "psm" : "light-sleep";
 		out.push({
-			label: note?.k === "note" ? note.text : `run ${out.length + 1}`,
+			label: note?.k === "note" ? heading(note.text) : `run ${out.length + 1}`,
 			reports: current, steady, sleep,
 			uAh: mean((r) => r.uAh), ms: mean((r) => r.ms), awakeMs: mean((r) => r.awakeMs), commands: mean((r) => r.commands),
 		});

@@ -1,5 +1,7 @@
 // `--record FILE` for the bc20 command: the recorder it names, and a session
 // that closes it.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Session } from "../modem-session.js";
 import { type ParsedArgs, UsageError } from "../cli/args.js";
 import { Recorder } from "./recorder.js";
@@ -9,9 +11,12 @@ export function commandLine(argv: readonly string[]): string {
 	return ["bc20", ...argv].map((arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
 }
 
-// The recorder --record asks for, or undefined.
-export function recorderFor(args: ParsedArgs, port: string): Recorder | undefined {
-	const path = args.options.get("--record");
+// Where `bc20 demo` (npm start) records its session without --record.
+export const DEMO_RECORDING = join(tmpdir(), "bc20-demo.jsonl");
+
+// The recorder --record asks for, or undefined; `fallback` records without it.
+export function recorderFor(args: ParsedArgs, port: string, fallback?: string): Recorder | undefined {
+	const path = args.options.get("--record") ?? fallback;
 	if (path === undefined) return undefined;
 	try {
 		return new Recorder(path, { port, command: commandLine(process.argv.slice(2)) });

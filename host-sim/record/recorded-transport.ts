@@ -1,6 +1,7 @@
-// `--record FILE`: wraps a transport so every byte it carries goes into the
+// `--record FILE`: wraps a link so every byte it carries goes into the
 // recording, "tx" host → module, "rx" module → host, as trace.ts does for
-// --trace.
+// --trace: the host's transport, or (bc20 sim) the served module's UART.
+import type { UartModule } from "../sim-server.js";
 import type { HostTransport, TransportError } from "../transport/host-transport.js";
 import type { Recorder } from "./recorder.js";
 
@@ -44,4 +45,19 @@ class RecordedTransport implements HostTransport {
 	close(): Promise<void> {
 		return this.#inner.close();
 	}
+}
+
+// `bc20 sim --record FILE`: the bytes the served module receives ("tx") and
+// sends ("rx"), and its own power state.
+export function recordedUart(module: UartModule & Parameters<Recorder["followModule"]>[0], recorder: Recorder): UartModule {
+	recorder.followModule(module);
+	module.on("data", (chunk) => recorder.rx(chunk));
+	return {
+		write: (bytes) => {
+			recorder.tx(bytes);
+			module.write(bytes);
+		},
+		on: (event, listener) => module.on(event, listener),
+		off: (event, listener) => module.off(event, listener),
+	};
 }

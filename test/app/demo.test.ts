@@ -33,10 +33,11 @@ test("bc20 demo exits 0 and the collector has all readings", async () => {
 	assert.match(run.stdout, /report 1: no ack, resending \(1\/3\)/, "the demo shows the retry");
 	// The naive cycle on the same network, and what each report cost.
 	assert.match(run.stdout, /naive open\/send\/close: 3\/3 reports acknowledged, 3\.0 AT commands per report/);
-	for (const name of ["sensor app, UDP", "sensor app, TCP kept open, PSM between reports", "naive cycle"])
+	for (const name of ["sensor app over UDP, light sleep between reports", "sensor app over TCP, PSM between reports", "naive cycle, as peer drivers do it"])
 		assert.match(run.stdout, new RegExp(`  ${name}.*: \\d+\\.\\d\\d µAh per report .* µA average at one report every 3600 s, .* on 2400 mAh`));
 	assert.match(run.stdout, /keeping the TCP connection open across PSM costs [\d.]+ µAh per report against [\d.]+ µAh for open, send, close/);
-	assert.match(run.stdout, `timeline: ${page} (from the recording ${recording})`);
+	assert.match(run.stdout, `session recorded to ${recording}\n`);
+	assert.match(run.stdout, `timeline: ${page}\n`);
 	assert.ok(existsSync(page));
 	assert.match(readFileSync(recording, "utf8"), /"k":"report","n":3/);
 });

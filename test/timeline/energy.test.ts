@@ -53,13 +53,14 @@ test("a run's steady cost leaves out its first report, which carries the connect
 	assert.is(run.sleep, "psm");
 });
 
-test("runs: named by the last note before them (not a wake pulse); a report cut short by the next run is not steady", () => {
+test("runs: named by the last heading note before them (not a wake pulse, not indented, cut at a parenthesis); a report cut short by the next run is not steady", () => {
 	const head = '{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"hand-made"}';
 	const lines = [head, ...[
 		[0, "note", { text: "A" }], [100, "report", { n: 1, ok: true, commands: 2 }], [200, "power", { state: "psm" }],
 		[1190, "note", { text: "wake pulse on PSM_EINT" }], [1200, "power", { state: "awake" }], [1300, "report", { n: 2, ok: true, commands: 1 }],
 		[1400, "power", { state: "psm" }], [2400, "power", { state: "awake" }], [2500, "report", { n: 3, ok: true, commands: 1 }],
-		[2510, "note", { text: "B" }], [2520, "note", { text: "wake pulse on PSM_EINT" }], [2600, "report", { n: 1, ok: false, commands: 3 }],
+		[2510, "note", { text: "B (the second run): its details" }], [2515, "note", { text: "  sensor: a detail line" }],
+		[2520, "note", { text: "wake pulse on PSM_EINT" }], [2600, "report", { n: 1, ok: false, commands: 3 }],
 		[2700, "power", { state: "light-sleep" }],
 	].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) }))];
 	const e = energy(parseRecording(lines.join("\n")), model);
