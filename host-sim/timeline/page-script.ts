@@ -146,11 +146,14 @@ function drawBytes(dir, y) {
 	}
 }
 
+// Headings (a note neither indented nor a wake pulse: the demo's phases) get
+// a line across every lane; the rest, a dot in the notes lane.
 function drawNotes(y) {
 	for (const n of D.notes) {
 		if (!visible(n.t, n.t)) continue;
-		el("line", { x1: x(n.t), x2: x(n.t), y1: TOP, y2: y + LANE, stroke: "#888", "stroke-dasharray": "3,3" }, svg, n.text);
-		el("circle", { cx: x(n.t), cy: y + LANE / 2, r: 5, fill: "#888" }, svg, n.text + "\n(at " + ms(n.t) + ")");
+		const heading = !/^(wake pulse|\s)/.test(n.text);
+		if (heading) el("line", { x1: x(n.t), x2: x(n.t), y1: TOP, y2: y + LANE, stroke: "#888", "stroke-dasharray": "3,3" }, svg, n.text);
+		el("circle", { cx: x(n.t), cy: y + LANE / 2, r: heading ? 5 : 3, fill: heading ? "#666" : "#aaa" }, svg, n.text + "\n(at " + ms(n.t) + ")");
 	}
 }
 
@@ -172,7 +175,7 @@ function render() {
 	const step = niceStep(t1 - t0, Math.max(2, Math.floor((W - LABEL) / 110)));
 	for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
 		el("line", { x1: x(t), x2: x(t), y1: TOP - 6, y2: H - 8, stroke: "#eee" });
-		el("text", { x: x(t), y: TOP - 10, "font-size": 11, "text-anchor": "middle", fill: "#555" }).textContent = ms(t);
+		if (x(t) < W - 30) el("text", { x: x(t), y: TOP - 10, "font-size": 11, "text-anchor": "middle", fill: "#555" }).textContent = ms(t);
 	}
 	lanes.forEach((lane, i) => {
 		const y = TOP + i * LANE;
