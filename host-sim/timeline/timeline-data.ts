@@ -5,6 +5,11 @@
 import type { EnergyReport, Projection } from "../energy/report-energy.js";
 import type { Recording, SocketState, PowerState } from "./read-recording.js";
 
+// Where a report's window went (ms): to its first command (e.g. the wait
+// after a PSM_EINT pulse), commands in flight, the rest until the report
+// (the answer on its way), and the tail until the module slept.
+export interface Split { beforeFirstCommand: number; inFlight: number; untilReport: number; untilSleep: number }
+
 export interface TimelineData {
 	title: string;
 	started: string;
@@ -18,18 +23,14 @@ export interface TimelineData {
 	power: { from: number; to: number; state: PowerState }[];
 	current: { t: number; uA: number; tx: boolean }[];
 	bytes: { t: number; dir: "tx" | "rx"; data: string }[];
-	// Where a report's window went (ms): to its first command (e.g. the wait
-	// after a PSM_EINT pulse), commands in flight, the rest until the report
-	// (the ack on its way), and the tail until the module slept.
-	reports: { n: number; ok: boolean; commands: number; at: number; from: number; to: number; uAh: number; awakeMs: number;
-		split: { beforeFirstCommand: number; inFlight: number; untilReport: number; untilSleep: number } }[];
+	reports: { n: number; ok: boolean; commands: number; at: number; from: number; to: number; uAh: number; awakeMs: number; split: Split }[];
 	notes: { t: number; text: string }[];
 	energy: {
 		model: Record<string, number>;
 		totalUAh: number;
 		averageUA: number;
 		time: Record<PowerState, number>;
-		runs: { label: string; reports: number; uAh: number; ms: number; awakeMs: number; commands: number; sleep: PowerState; projection: Projection }[];
+		runs: { label: string; reports: number; uAh: number; ms: number; awakeMs: number; commands: number; sleep: PowerState; projection: Projection; split: Split }[];
 	};
 }
 
@@ -88,6 +89,13 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 		}
 	}
 	if (power.length === 0) power.push({ from: 0, to: endMs, state: "awake" });
+	const split = (at: number, from: number, to: number): Split => {
+		// From light sleep the command itself wakes the module: it may start before the window.
+		const mine = commands.filter((c) => c.end > from && c.t < at);
+		const beforeFirstCommand = Math.max(0, (mine[0]?.t ?? at) - from);
+		const inFlight = mine.reduce((sum, c) => sum + Math.min(c.end, at) - Math.max(c.t, from), 0);
+		return { beforeFirstCommand, inFlight, untilReport: Math.max(0, at - from - beforeFirstCommand - inFlight), untilSleep: to - at };
+	};
 	return {
 		title,
 		started: header.started, command: header.command, port: header.port, endMs,
@@ -97,15 +105,7 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 		power: power.filter((p) => p.to > p.from || p.to === endMs),
 		current: energy.profile.steps.map((s) => ({ t: s.t, uA: s.uA, tx: s.tx })),
 		bytes: events.flatMap((e) => e.k === "tx" || e.k === "rx" ? [{ t: e.t, dir: e.k, data: e.data }] : []),
-		reports: energy.reports.map(({ n, ok, commands: count, at, from, to, uAh, awakeMs }) => {
-			const mine = commands.filter((c) => c.t >= from && c.t < at);
-			const beforeFirstCommand = (mine[0]?.t ?? at) - from;
-			const inFlight = mine.reduce((sum, c) => sum + Math.min(c.end, at) - c.t, 0);
-			return {
-				n, ok, commands: count, at, from, to, uAh, awakeMs,
-				split: { beforeFirstCommand, inFlight, untilReport: Math.max(0, at - from - beforeFirstCommand - inFlight), untilSleep: to - at },
-			};
-		}),
+		reports: energy.reports.map(({ n, ok, commands: count, at, from, to, uAh, awakeMs }) => ({ n, ok, commands: count, at, from, to, uAh, awakeMs, split: split(at, from, to) })),
 		notes: events.flatMap((e) => e.k === "note" ? [{ t: e.t, text: e.text }] : []),
 		energy: {
 			model: { ...energy.model },
@@ -115,7 +115,14 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 			runs: energy.runs.map((r, i) => ({
 				label: r.label, reports: r.reports.length, uAh: r.uAh, ms: r.ms, awakeMs: r.awakeMs,
 				commands: r.commands, sleep: r.sleep, projection: projections[i],
+				split: mean(r.steady.map((s) => split(s.at, s.from, s.to))),
 			})),
 		},
 	};
+}
+
+function mean(splits: Split[]): Split {
+	const m: Split = { beforeFirstCommand: 0, inFlight: 0, untilReport: 0, untilSleep: 0 };
+	for (const s of splits) for (const k of Object.keys(m) as (keyof Split)[]) m[k] += s[k] / splits.length;
+	return m;
 }

@@ -23,6 +23,20 @@ test("where report 2's window went: 100 ms to the first command, 20 in flight, 8
 	const r = data("two-reports.jsonl").reports[1];
 	assert.equal([r.from, r.at, r.to], [1300, 1500, 1600]);
 	assert.equal(r.split, { beforeFirstCommand: 100, inFlight: 20, untilReport: 80, untilSleep: 100 });
+	// The run's figure is the mean over its steady reports: report 2 alone here.
+	assert.equal(data("two-reports.jsonl").energy.runs[0].split, r.split);
+});
+
+test("from light sleep the command wakes the module: its flight counts from the wake", () => {
+	const lines = ['{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"hand-made"}',
+		...[[0, "power", { state: "awake" }], [10, "report", { n: 1, ok: true, commands: 1 }], [20, "power", { state: "light-sleep" }],
+			[100, "cmd", { id: 1, text: "AT+QISEND=0,1" }], [101, "power", { state: "awake" }], [110, "done", { id: 1, status: "OK", ms: 10 }],
+			[150, "report", { n: 2, ok: true, commands: 1 }], [300, "power", { state: "light-sleep" }],
+		].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) }))];
+	const recording = parseRecording(lines.join("\n"));
+	const r = timelineData(recording, energy(recording, { ...DEFAULT_CURRENT_MODEL }), [], "x").reports[1];
+	assert.equal([r.from, r.to], [101, 300]);
+	assert.equal(r.split, { beforeFirstCommand: 0, inFlight: 9, untilReport: 40, untilSleep: 150 });
 });
 
 test("sockets and power as intervals; a connectID keeps one lane", () => {
