@@ -55,20 +55,21 @@ function againstReplay(file: string, port: number): string[] {
 	return args;
 }
 
-for (const fixture of FIXTURES) {
-	test(`replay of ${fixture.name}: the command that made it writes the same lines and prints the same`, async () => {
+// All at once: each is its own pair of processes on its own port.
+test("every recording replays: the command that made it writes the same lines and prints the same", async () => {
+	await Promise.all(FIXTURES.map(async (fixture) => {
 		const file = `test/recordings/${fixture.name}.jsonl`;
 		const replay = await replayer(file);
 		const host = await runCli(againstReplay(file, replay.port), fixture.stdin === undefined ? undefined : Buffer.from(fixture.stdin));
 		const ended = await replay.ended;
-		assert.is(ended.stderr, "");
-		assert.match(ended.stdout, /replay complete: the host wrote the \d+ command lines of /);
-		assert.is(ended.code, 0);
-		assert.is(host.stderr, "");
-		assert.is(host.stdout.toString(), readFileSync(`test/recordings/${fixture.name}.stdout`, "utf8"));
-		assert.is(host.code, 0);
-	});
-}
+		assert.is(ended.stderr, "", fixture.name);
+		assert.match(ended.stdout, /replay complete: the host wrote the \d+ command lines of /, fixture.name);
+		assert.is(ended.code, 0, fixture.name);
+		assert.is(host.stderr, "", fixture.name);
+		assert.is(host.stdout.toString(), readFileSync(`test/recordings/${fixture.name}.stdout`, "utf8"), fixture.name);
+		assert.is(host.code, 0, fixture.name);
+	}));
+});
 
 test("a host that diverges gets the recording's line, what was expected and what came, and exit code 1", async () => {
 	const file = "test/recordings/at-csq.jsonl";
