@@ -28,6 +28,8 @@ commands:
   demo                 the sensor app against loopback collectors (what npm start runs)
                        [--reports N per protocol (3)] [--interval MS between reports (400)]
   sim                  serve an emulated module's UART over TCP, one client at a time
+  timeline RECORDING   the recording as one HTML page, with each report's charge
+                       [-o FILE] [--current-model FILE] [--report-interval S] [--capacity MAH]
 
 emulator options (sim, and --port sim; an error with any other --port):
   --attach-delay MS  --chunk-size N  --no-echo  --boot-garbage  --nvram FILE
