@@ -21,7 +21,8 @@ import {
 	BringUp, type BringUpHost, type BringUpSettings, FULL_BRING_UP, type ModemState, REATTACH, type ReadyInfo,
 } from "./bring-up.js";
 import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
-import { type ConfigCallback, ConfigCommand, DATAFORMAT, SHOWLENGTH, VIEWMODE } from "./config.js";
+import { type ConfigCallback, ConfigCommand } from "./config.js";
+import { QICFG_SETTINGS, type QicfgSetting, type ReceiveSettings } from "./qicfg-settings.js";
 import { Dispatcher } from "./dispatcher.js";
 import { type DnsCallback, DnsCommand } from "./dns.js";
 import { BC20Error, E_ARGUMENT, E_STATE } from "./errors.js";
@@ -75,6 +76,23 @@ export interface BC20Options {
 	baud?: number;
 	// Every line from the module, as text (allocates: for debugging).
 	trace?: (line: string) => void;
+	// What the driver does, as it does it, for a recorder (host-sim/record/).
+	// Absent, it costs nothing; present, it may allocate.
+	observer?: ModemObserver;
+}
+
+// Every callback is optional. Socket states are those of socket-constants.ts.
+export interface ModemObserver {
+	// A command line went on the wire (its CR and any wake CR before it included).
+	command?(bytes: Uint8Array, start: number, end: number): void;
+	// The command on the wire ended: status as in at/result.ts, code for +CME ERROR.
+	done?(status: number, code: number, elapsedMs: number): void;
+	// A URC line no command took.
+	urc?(line: string): void;
+	// A socket changed state, seen at the driver's next event: a command
+	// written or ended, a URC, the end of a receive turn, open(), close(), or
+	// the channel looking for work (which follows every turn that settles a socket).
+	socket?(id: number, state: number, udp: boolean): void;
 }
 
 export interface StartCallbacks {
@@ -102,11 +120,7 @@ export interface OpenOptions extends SocketCallbacks {
 	contextId?: number;
 }
 
-export interface ConfigSettings {
-	receiveHex?: boolean;
-	viewMode?: number;
-	showLength?: boolean;
-}
+export type ConfigSettings = Partial<ReceiveSettings>;
 
 export interface ModemStats {
 	// Direct-push bytes for sockets the driver does not have open.
@@ -133,6 +147,12 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 	return value;
 }
 
+// A QICFG option as the module's number; the row's default when undefined.
+function settingValue(setting: QicfgSetting, value: unknown): number {
+	if (setting.flag) return flag(value, setting.option, setting.fallback === 1) ? 1 : 0;
+	return checkInt(value, 0, 1, setting.option, setting.fallback);
+}
+
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
 const LONGEST_PLAIN_QIURC = 64;
 
@@ -151,6 +171,9 @@ export class BC20 {
 	#bringUp: BringUp;
 	#trace: ((line: string) => void) | undefined;
 	#commandCapacity: number;
+	#observer: ModemObserver | undefined;
+	// Socket states last told to the observer.
+	#observed: number[] = [];
 
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
@@ -185,20 +208,28 @@ export class BC20 {
 		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
 		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
 		this.#settings = {
-			receiveHex: flag(options.receiveHex, "receiveHex", false),
-			viewMode: checkInt(options.viewMode, 0, 1, "viewMode", 1),
-			showLength: flag(options.showLength, "showLength", true),
+			receiveHex: false,
+			viewMode: 0,
+			showLength: false,
 			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
 			syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
 		};
+		for (const setting of QICFG_SETTINGS) setting.set(this.#settings, settingValue(setting, options[setting.option]));
 		const textSend = flag(options.textSend, "textSend", true);
 		if (options.trace !== undefined) checkCallback(options.trace, "trace");
 		this.#trace = options.trace;
+		const observer = this.#observer = options.observer;
+		if (observer !== undefined && (observer === null || typeof observer !== "object"))
+			throw new BC20Error(E_ARGUMENT, "observer must be an object");
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
 		const events: ChannelEvents = {
-			nextCommand: () => this.#dispatcher.nextCommand(),
+			// Asked after every turn that may have settled a socket, observed first.
+			nextCommand: observer === undefined ? () => this.#dispatcher.nextCommand() : () => {
+				this.#observeSockets();
+				return this.#dispatcher.nextCommand();
+			},
 			onUrc: (line) => this.#onUrc(line),
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
@@ -221,6 +252,7 @@ export class BC20 {
 			onTurnEnd: () => {
 				const slots = this.#slots;
 				for (let i = 0; i < slots.length; i++) slots[i].receiver.flushPushed();
+				if (this.#observer !== undefined) this.#observeSockets();
 			},
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
 			// may have been data pushed to a socket, which nothing will repeat.
@@ -228,6 +260,14 @@ export class BC20 {
 			onPayloadDamaged: (id, command, atStake) => {
 				if (id >= 0) this.#slots[id]?.receiver.payloadDamaged(atStake);
 				else for (const slot of this.#slots) if (slot.receiver.readsWith(command)) slot.receiver.payloadDamaged(atStake);
+			},
+			onWritten: observer === undefined ? undefined : (bytes, start, end) => {
+				this.#observeSockets();
+				observer.command?.(bytes, start, end);
+			},
+			onEnded: observer === undefined ? undefined : (status, code, elapsedMs) => {
+				observer.done?.(status, code, elapsedMs);
+				this.#observeSockets();
 			},
 		};
 		this.#channel = new Channel({
@@ -249,6 +289,7 @@ export class BC20 {
 		};
 		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
 		this.#slots = table.slots;
+		for (const slot of this.#slots) this.#observed.push(slot.state);
 		this.#inputBuffer = table.input;
 		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
@@ -348,6 +389,7 @@ export class BC20 {
 		this.#failQueued(DONE_CANCELLED);
 		this.#channel.cancelAll(DONE_CANCELLED);
 		for (const slot of this.#slots) slot.abandon();
+		if (this.#observer !== undefined) this.#observeSockets();
 		this.#info = null;
 		this.#setState("closed");
 	}
@@ -356,7 +398,9 @@ export class BC20 {
 
 	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
 	open(options: OpenOptions): Socket {
+		if (this.#observer !== undefined) this.#observeSockets();
 		const socket = this.#claim(options);
+		if (this.#observer !== undefined) this.#observeSockets();
 		// Told only once the claim's frame is gone: the stack under the wire's
 		// turn stays small.
 		this.#dispatcher.pump();
@@ -439,7 +483,7 @@ export class BC20 {
 	config(callback: ConfigCallback): void {
 		this.#requireReady();
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, [DATAFORMAT, VIEWMODE, SHOWLENGTH], [-1, -1, -1],
+		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, QICFG_SETTINGS, QICFG_SETTINGS.map(() => -1),
 			() => {}, this.#deferred(callback)));
 	}
 
@@ -449,26 +493,19 @@ export class BC20 {
 	configure(settings: ConfigSettings, callback: (error: BC20Error | null) => void): void {
 		this.#requireReady();
 		if (settings === null || typeof settings !== "object") throw new BC20Error(E_ARGUMENT, "settings must be an object");
-		const items: number[] = [], values: number[] = [];
-		if (settings.receiveHex !== undefined) {
-			items.push(DATAFORMAT);
-			values.push(flag(settings.receiveHex, "receiveHex", false) ? 1 : 0);
-		}
-		if (settings.viewMode !== undefined) {
-			items.push(VIEWMODE);
-			values.push(checkInt(settings.viewMode, 0, 1, "viewMode"));
-		}
-		if (settings.showLength !== undefined) {
-			items.push(SHOWLENGTH);
-			values.push(flag(settings.showLength, "showLength", false) ? 1 : 0);
+		const items: QicfgSetting[] = [], values: number[] = [];
+		for (const setting of QICFG_SETTINGS) {
+			const value = settings[setting.option];
+			if (value === undefined) continue;
+			items.push(setting);
+			values.push(settingValue(setting, value));
 		}
 		if (items.length === 0) throw new BC20Error(E_ARGUMENT, "no setting given");
 		checkCallback(callback);
 		const reader = this.#channel.reader, own = this.#settings;
-		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, items, values, (item, value) => {
-			if (item === DATAFORMAT) reader.hexReceive = own.receiveHex = value === 1;
-			else if (item === VIEWMODE) reader.viewMode = own.viewMode = value;
-			else reader.showLength = own.showLength = value === 1;
+		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, items, values, (setting, value) => {
+			setting.set(reader, value);
+			setting.set(own, value);
 		}, this.#deferred((error) => callback(error))));
 	}
 
@@ -558,6 +595,10 @@ export class BC20 {
 
 	#onUrc(line: Line): void {
 		const kind = line.kind;
+		if (this.#observer !== undefined) {
+			this.#observer.urc?.(line.text());
+			this.#observeSockets();
+		}
 		if (kind === URC_RECV) {
 			// A direct-push header: its data goes through onPush*.
 			if (line.payloadLength > 0) return;
@@ -576,6 +617,15 @@ export class BC20 {
 			this.#damagedLine();
 			// Longer than any +QIURC without data: a pushed header with its data.
 			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
+		}
+	}
+
+	#observeSockets(): void {
+		const told = this.#observed, slots = this.#slots, observer = this.#observer;
+		for (let i = 0; i < slots.length; i++) {
+			if (slots[i].state === told[i]) continue;
+			told[i] = slots[i].state;
+			observer?.socket?.(i, told[i], slots[i].udp);
 		}
 	}
 
@@ -656,6 +706,6 @@ export class BC20 {
 
 	#fail(commands: readonly Command[], status: number): void {
 		const result = new Result();
-		for (const command of commands) command.onDone(result.set(command, status, 0, NO_LINES, 0));
+		for (const command of commands) command.onDone(result.set(status, 0, NO_LINES, 0));
 	}
 }

@@ -11,6 +11,7 @@
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command } from "../at/command.js";
 import { DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_TIMEOUT, type Result } from "../at/result.js";
+import { QIOPEN } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
 import { BC20Error, E_ARGUMENT, E_CANCELLED, E_DATA_LOST, E_PEER_CLOSED, E_REBOOTED, E_STATE, E_TIMEOUT } from "./errors.js";
 import { explain } from "./error-query.js";
@@ -309,7 +310,7 @@ export class Slot implements Worker, SocketLink {
 					if (status === DONE_OK) this.#reasonCode = code;
 					else {
 						this.#reasonCode = E_TIMEOUT;
-						this.#reasonDetail = "no +QIOPEN within " + result.command?.spec.thenTimeoutMs + " ms";
+						this.#reasonDetail = "no +QIOPEN within " + QIOPEN.thenTimeoutMs + " ms";
 					}
 					this.#reasonCommand = "AT+QIOPEN";
 				}
