@@ -118,10 +118,6 @@ export class Line {
 		return true;
 	}
 
-	equals(bytes: Uint8Array): boolean {
-		return this.length === bytes.length && this.startsWith(bytes, 0);
-	}
-
 	// Finds parameter `index` (0-based, comma separated, commas inside quotes
 	// do not count); sets the raw bounds, quotes included.
 	#locate(index: number): boolean {
