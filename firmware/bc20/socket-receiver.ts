@@ -21,7 +21,9 @@ import { MAX_READ } from "./commands.js";
 import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST, E_TIMEOUT } from "./errors.js";
 import { LengthQueue } from "./length-queue.js";
 import { ReadCommand } from "./read-command.js";
-import { BUFFER_MODE, CLOSING, CONNECTED, DATAGRAMS, INITIAL, MAX_PUSH, PUSH_MODE, READ_ATTEMPTS } from "./socket-constants.js";
+import {
+	BUFFER_MODE, CLOSING, CONNECTED, DATAGRAMS, INITIAL, MAX_PUSH, OPENING, PUSH_MODE, READ_ATTEMPTS,
+} from "./socket-constants.js";
 import type { SocketLink } from "./socket-link.js";
 
 // What a receiver needs from its modem.
@@ -228,6 +230,13 @@ export class Receiver {
 
 	// ---- direct push ----
 
+	// Pushed data belongs to this socket: the module reported it open
+	// (+QIOPEN: <id>,0) and the application has not closed it.
+	get #open(): boolean {
+		const state = this.#link.state;
+		return state !== INITIAL && state !== OPENING && !this.#link.appClosed;
+	}
+
 	pushStart(length: number): void {
 		this.#pushStored = 0;
 		this.#pushLost = 0;
@@ -237,9 +246,8 @@ export class Receiver {
 
 	pushData(bytes: Uint8Array, start: number, end: number): void {
 		const n = end - start;
-		const link = this.#link;
-		if (link.state === INITIAL || link.appClosed) {
-			// Not open (any more): not this socket's, nor the next one's.
+		if (!this.#open) {
+			// Not open (yet, or any more): not this socket's, nor the next one's.
 			this.#host.dropped.pushBytesDropped += n;
 			return;
 		}
@@ -258,7 +266,7 @@ export class Receiver {
 	// when the loss is reported all came before the gap.
 	pushEnd(missing: number, badDigits: number): void {
 		const link = this.#link;
-		if (link.state === INITIAL || link.appClosed) {
+		if (!this.#open) {
 			this.#host.dropped.pushBytesDropped += missing;
 			return;
 		}

@@ -152,4 +152,22 @@ test("a socket's buffers are empty when it opens: push bytes that outlive a clos
 	assert.is(h.readAll(next), "new");
 });
 
+test("push data for a socket still opening is not its data: dropped and counted, and the socket connects empty", () => {
+	const h = new Harness({ receiveHex: false, viewMode: 1, showLength: true });
+	h.bringUp(TEXT_VIEW1);
+	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,1");
+	const socket = h.open({ type: "tcp", mode: 1 }, "");
+	h.settle();
+	h.fake.send("\r\n+QIURC: \"recv\",0,5,early\r\n");
+	h.settle();
+	h.fake.send("\r\n+QIOPEN: 0,0\r\n");
+	h.settle();
+	assert.is(socket.state, CONNECTED);
+	assert.is(socket.readable, 0);
+	assert.is(h.modem.stats.pushBytesDropped, 5);
+	h.fake.send("\r\n+QIURC: \"recv\",0,3,new\r\n");
+	h.settle();
+	assert.is(h.readAll(socket), "new");
+});
+
 test.run();
