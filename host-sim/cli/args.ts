@@ -12,10 +12,14 @@ const VALUED = new Set([
 	"--drop-rate", "--corrupt-rate", "--chunk-size", "--attach-delay", "--seed", "--ntp-port", "--sync",
 	"--reports", "--interval", "--reboot-after-commands", "--cut-response", "--reboot-after", "--pdpdeact-after",
 	"--interleave-urcs", "--boot-answer", "--nat-timeout",
+	"--attach-timeout", "--trace-file",
 ]);
 // Options that may be given more than once; every value is kept.
 const REPEATED = new Set(["--host", "--reboot-on", "--withhold", "--delay", "--urc-in-response", "--fail-send", "--urc-after", "--damage-line"]);
-const FLAGS = new Set(["--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage", "--trickle"]);
+const FLAGS = new Set([
+	"--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage", "--trickle",
+	"--json", "--quiet",
+]);
 
 export interface ParsedArgs {
 	command: string;

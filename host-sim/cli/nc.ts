@@ -38,7 +38,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 	const port = portNumber(portText, "PORT");
 	const udp = args.flags.has("-u");
 	const wait = intOption(args, "--wait", 1000, 0, 3600000);
-	const session = await connect(args);
+	const session = await connect(args, "full");
 	try {
 		return await new Promise<number>((resolve, reject) => {
 			const pending: Uint8Array[] = []; // stdin data not yet taken by the socket
