@@ -28,7 +28,7 @@ function run(args: ParsedArgs): Promise<number> {
 		throw new UsageError(`--json is for ${[...JSON_COMMANDS].join(", ")}, not ${args.command || "no command"}`);
 	switch (args.command) {
 		case "at": return at(args, out);
-		case "nc": return nc(args, { stdin: process.stdin, stdout: process.stdout });
+		case "nc": return nc(args, { stdin: process.stdin, stdout: process.stdout, status });
 		case "ping": return ping(args, out);
 		case "dns": return dns(args, out);
 		case "ntp": return ntp(args, out);
@@ -59,6 +59,7 @@ async function main(): Promise<number> {
 	}
 	catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
+		status?.clear();
 		process.stderr.write(`bc20: ${message}\n`);
 		return error instanceof UsageError ? 2 : error instanceof ExitStatus ? error.code : 1;
 	}

@@ -30,6 +30,8 @@ export function traced(
 class Partial {
 	text = "";
 	stamp = "";
+	// The host's line ended with CR: shown at the next byte, with it if it is LF.
+	cr = false;
 }
 
 class TracedTransport implements HostTransport {
@@ -97,10 +99,13 @@ class TracedTransport implements HostTransport {
 		// The other side speaks: its open line is complete as far as it goes.
 		this.#show(direction === "> " ? "< " : "> ", own === this.#out ? this.#in : this.#out);
 		for (let i = start; i < end; i++) {
+			const byte = bytes[i];
+			if (own.cr && byte !== 0x0a) this.#show(direction, own);
 			if (own.text === "") own.stamp = this.#stamp();
-			own.text += escapeByte(bytes[i]);
-			// The module ends its lines with LF, the host its commands with CR.
-			if (bytes[i] === (own === this.#in ? 0x0a : 0x0d)) this.#show(direction, own);
+			own.text += escapeByte(byte);
+			// The module ends its lines with LF, the host its commands with CR (or CR LF).
+			if (byte === 0x0a) this.#show(direction, own);
+			else if (byte === 0x0d && own === this.#out) own.cr = true;
 		}
 		clearTimeout(this.#idle);
 		if (own.text !== "") this.#idle = setTimeout(() => this.#flush(), IDLE_MS);
@@ -115,6 +120,7 @@ class TracedTransport implements HostTransport {
 		if (partial.text === "") return;
 		this.#write(`${partial.stamp} ${direction}${partial.text}`);
 		partial.text = "";
+		partial.cr = false;
 	}
 }
 

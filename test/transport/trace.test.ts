@@ -70,14 +70,18 @@ test("a line split over many chunks is one trace line, stamped at its first byte
 	}
 	outer.write(bytes("AT"), 0, 2);
 	clock.ms += 7;
-	outer.write(bytes("\r\n"), 0, 2);
+	outer.write(bytes("\r"), 0, 1);
+	outer.write(bytes("\rAT+CGMR\r"), 0, 9);
 	assert.equal(lines, [
 		"   0.000 < \\r\\n",
 		"   0.007 < OK\\r\\n",
 		"   0.021 < \\r\\n",
 		"   0.021 < +CEREG: 0,1\\r\\n",
-		"   0.035 > AT\\r\\n",
-	]);
+		"   0.035 > AT\\r",
+		"   0.042 > \\r",
+	], "the host's lines end with CR");
+	outer.write(bytes("AT\r\n"), 0, 4);
+	assert.equal(lines.slice(6), ["   0.042 > AT+CGMR\\r", "   0.042 > AT\\r\\n"], "or CR LF");
 });
 
 test("an unfinished line is shown after a moment of silence", async () => {
