@@ -16,8 +16,6 @@ test("info on a configured module: every item, for a person and as JSON", async 
 	emulator.start();
 	const port = `tcp://127.0.0.1:${server.port}`;
 	try {
-		// Registered first: the signal is known then.
-		await runCli(["--port", port, "dns", "localhost"]);
 		// PSM and eDRX on, as a device would have set them.
 		for (const command of ["AT+CPSMS=1,,,\"00100001\",\"00000101\"", "AT+CEDRXS=1,5,\"0101\""])
 			assert.is((await runCli(["--port", port, "at", command])).code, 0, command);
