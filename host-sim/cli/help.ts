@@ -1,7 +1,7 @@
 export const HELP = `bc20: drive a Quectel BC20 NB-IoT module (or its emulator) from a desktop
 
 usage: bc20 [--port SPEC] [--baud N] [--trace] [--trace-file FILE] COMMAND [options]
-       bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
+       bc20 sim --listen HOST:PORT [--quiet] [--baud N] [--nvram FILE] [emulator and fault options]
 
   --port SPEC    the module: a serial device (/dev/ttyUSB0, COM3), tcp://HOST:PORT
                  (a serial-over-TCP bridge such as ser2net or \`bc20 sim\`), or sim
