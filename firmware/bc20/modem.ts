@@ -86,6 +86,23 @@ export interface BC20Options {
 	// up: they write no setting, close no socket, take echo as the module's
 	// setting (not as a sign of a reboot), and open no socket (E_STATE).
 	bringUp?: "full" | "look" | "look-attached";
+	// What the driver does, as it does it, for a recorder (host-sim/record/).
+	// Absent, it costs nothing; present, it may allocate.
+	observer?: ModemObserver;
+}
+
+// Every callback is optional. Socket states are those of socket-constants.ts.
+export interface ModemObserver {
+	// A command line went on the wire (its CR and any wake CR before it included).
+	command?(bytes: Uint8Array, start: number, end: number): void;
+	// The command on the wire ended: status as in at/result.ts, code for +CME ERROR.
+	done?(status: number, code: number, elapsedMs: number): void;
+	// A URC line no command took.
+	urc?(line: string): void;
+	// A socket changed state, seen at the driver's next event: a command
+	// written or ended, a URC, the end of a receive turn, open(), close(), or
+	// the channel looking for work (which follows every turn that settles a socket).
+	socket?(id: number, state: number, udp: boolean): void;
 }
 
 export interface StartCallbacks {
@@ -169,6 +186,9 @@ export class BC20 {
 	#reattach: Procedure | null;
 	#looking: boolean;
 	#commandCapacity: number;
+	#observer: ModemObserver | undefined;
+	// Socket states last told to the observer.
+	#observed: number[] = [];
 
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
@@ -219,11 +239,18 @@ export class BC20 {
 		this.#looking = bringUp !== "full";
 		this.#procedure = bringUp === "full" ? FULL_BRING_UP : bringUp === "look" ? LOOK : LOOK_ATTACHED;
 		this.#reattach = bringUp === "full" ? REATTACH : bringUp === "look" ? null : LOOK_REATTACH;
+		const observer = this.#observer = options.observer;
+		if (observer !== undefined && (observer === null || typeof observer !== "object"))
+			throw new BC20Error(E_ARGUMENT, "observer must be an object");
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
 		const events: ChannelEvents = {
-			nextCommand: () => this.#dispatcher.nextCommand(),
+			// Asked after every turn that may have settled a socket, observed first.
+			nextCommand: observer === undefined ? () => this.#dispatcher.nextCommand() : () => {
+				this.#observeSockets();
+				return this.#dispatcher.nextCommand();
+			},
 			onUrc: (line) => this.#onUrc(line),
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
@@ -246,6 +273,7 @@ export class BC20 {
 			onTurnEnd: () => {
 				const slots = this.#slots;
 				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
+				if (this.#observer !== undefined) this.#observeSockets();
 			},
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
 			// may have been data pushed to a socket, which nothing will repeat.
@@ -253,6 +281,14 @@ export class BC20 {
 			onPayloadDamaged: (id, command, atStake) => {
 				if (id >= 0) this.#slots[id]?.payloadDamaged(atStake);
 				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged(atStake);
+			},
+			onWritten: observer === undefined ? undefined : (bytes, start, end) => {
+				this.#observeSockets();
+				observer.command?.(bytes, start, end);
+			},
+			onEnded: observer === undefined ? undefined : (status, code, elapsedMs) => {
+				observer.done?.(status, code, elapsedMs);
+				this.#observeSockets();
 			},
 		};
 		this.#channel = new Channel({
@@ -274,6 +310,7 @@ export class BC20 {
 		};
 		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
 		this.#slots = table.slots;
+		for (const slot of this.#slots) this.#observed.push(slot.state);
 		this.#inputBuffer = table.input;
 		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
@@ -373,6 +410,7 @@ export class BC20 {
 		this.#failQueued(DONE_CANCELLED);
 		this.#channel.cancelAll(DONE_CANCELLED);
 		for (const slot of this.#slots) slot.abandon();
+		if (this.#observer !== undefined) this.#observeSockets();
 		this.#info = null;
 		this.#setState("closed");
 	}
@@ -381,7 +419,9 @@ export class BC20 {
 
 	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
 	open(options: OpenOptions): Socket {
+		if (this.#observer !== undefined) this.#observeSockets();
 		const socket = this.#claim(options);
+		if (this.#observer !== undefined) this.#observeSockets();
 		// Told only once the claim's frame is gone: the stack under the wire's
 		// turn stays small.
 		this.#dispatcher.pump();
@@ -578,6 +618,10 @@ export class BC20 {
 
 	#onUrc(line: Line): void {
 		const kind = line.kind;
+		if (this.#observer !== undefined) {
+			this.#observer.urc?.(line.text());
+			this.#observeSockets();
+		}
 		if (kind === URC_RECV) {
 			// A direct-push header: its data goes through onPush*.
 			if (line.payloadLength > 0) return;
@@ -596,6 +640,15 @@ export class BC20 {
 			this.#damagedLine();
 			// Longer than any +QIURC without data: a pushed header with its data.
 			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
+		}
+	}
+
+	#observeSockets(): void {
+		const told = this.#observed, slots = this.#slots, observer = this.#observer;
+		for (let i = 0; i < slots.length; i++) {
+			if (slots[i].state === told[i]) continue;
+			told[i] = slots[i].state;
+			observer?.socket?.(i, told[i], slots[i].udp);
 		}
 	}
 

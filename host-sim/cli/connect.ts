@@ -9,6 +9,7 @@ import { openSession, type Session, type SessionOptions } from "../modem-session
 import { parseTransportSpec } from "../transport/open-transport.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
 import { heard, linkLost } from "./link.js";
+import { recorderFor, recording } from "../record/cli-recording.js";
 import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan, hostileOptions } from "./faults.js";
 import { NOISE } from "../../firmware/at/line-kind.js";
 import type { BC20Options } from "../../firmware/bc20/modem.js";
@@ -98,9 +99,10 @@ export async function connect(args: ParsedArgs, bringUp: BringUp,
 			onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
 		};
 	}
+	const record = recorderFor(args, port);
 	const ticks = progress ? setInterval(() => progress.render(), 1000) : undefined;
 	try {
-		const session = await openSession(options);
+		const session = await recording(record, openSession({ ...options, record }));
 		return port === "sim" ? reportingViolations(session) : session;
 	}
 	finally {

@@ -14,6 +14,8 @@ usage: bc20 [--port SPEC] [--baud N] [--trace] [--trace-file FILE] COMMAND [opti
   --attach-timeout MS  how long nc, ping, dns and ntp wait for registration and
                  attach (default 120000); on a terminal, stderr shows the wait
   --json         info, state, ping, dns, ntp: one JSON document on stdout
+  --record FILE  record the session (bytes, commands, URCs, sockets, power) as JSON Lines;
+                 bc20 sim --replay FILE serves it as a module (README: Record and replay)
 
 commands:
   at 'AT+...'          send one raw command, print its response lines; exit 0 on OK, 1 on ERROR
@@ -33,6 +35,8 @@ commands:
                        [--reports N per protocol (3)] [--interval MS between reports (400)]
   sim                  serve an emulated module's UART over TCP, one client at a time;
                        logs the clients [--quiet]
+  timeline RECORDING   the recording as one HTML page, with each report's charge
+                       [-o FILE] [--current-model FILE] [--report-interval S] [--capacity MAH]
 
 emulator options (sim, and --port sim; an error with any other --port):
   --attach-delay MS  --chunk-size N  --no-echo  --boot-garbage  --nvram FILE
@@ -92,7 +96,7 @@ what each command changes on the module:
   nc                   a clean slate: ATE0, AT+QICFG "dataformat", "viewmode" and
                        "showlength" written, every open socket closed (AT+QICLOSE),
                        the wait for attach; one socket, closed at the end
-  demo, sim            no module but their own emulated one
+  demo, sim, timeline  no module (demo and sim emulate their own; timeline reads a file)
 
 \`bc20 COMMAND --help\` (or \`bc20 help COMMAND\`): that command's options, an
 example, and what it changes on the module.
