@@ -177,7 +177,10 @@ export class BC20Emulator extends EventEmitter {
   /** A delayed command is being worked on; further input waits. */
   private busy = false;
   /** Host bytes not read yet; `lateRead` marks bytes that arrived while a delayed command blocked input (judged as they arrived: not overlaps). */
-  private readonly pendingInput: { bytes: Buffer; lateRead: boolean }[] = [];
+  /** Input not read yet; `delivered`: how much output the host had received when these bytes reached the module. */
+  private readonly pendingInput: { bytes: Buffer; lateRead: boolean; delivered: number }[] = [];
+  /** `delivered` of the bytes that started the line being read: what the host could know when it wrote the line. */
+  private deliveredAtLineStart = 0;
   /** Bytes received while booting, for bootAnswer "after-banner" and "never". */
   private readonly bootInput: Buffer[] = [];
   private sleepState: SleepState = "awake";
@@ -277,7 +280,7 @@ export class BC20Emulator extends EventEmitter {
     }
     this.noteActivity();
     if (chunk.length === 0) return;
-    this.pendingInput.push({ bytes: chunk, lateRead: this.busy });
+    this.pendingInput.push({ bytes: chunk, lateRead: this.busy, delivered: this.deliveredTotal });
     this.processInput();
   }
 
@@ -393,7 +396,7 @@ export class BC20Emulator extends EventEmitter {
     const bytes = Buffer.concat(this.bootInput.splice(0));
     if (bytes.length === 0) return;
     if (this.bootAnswer === "after-banner") {
-      this.pendingInput.push({ bytes, lateRead: true });
+      this.pendingInput.push({ bytes, lateRead: true, delivered: this.deliveredTotal });
       this.readingBootInput = true;
       this.processInput();
       this.readingBootInput = false;
@@ -419,7 +422,8 @@ export class BC20Emulator extends EventEmitter {
       takeSendFailure: () => this.faults.takeSendFailure(),
       outputMark: () => this.queuedTotal,
       heard: (mark) => this.deliveredTotal >= mark,
-      bannerHeard: () => this.deliveredTotal >= this.bannerMark,
+      heardBeforeLine: (mark) => this.deliveredAtLineStart >= mark,
+      bannerHeard: () => this.deliveredAtLineStart >= this.bannerMark,
       violation: (kind, command, reason) => this.violation(kind, command, reason),
       setClock: (unixMs) => (this.clockOffsetMs = unixMs - Date.now()),
       socketBufferSize: this.socketBufferSize,
@@ -489,7 +493,10 @@ export class BC20Emulator extends EventEmitter {
       let line: string | typeof LINE_TOO_LONG | undefined;
       while (index < chunk.length && line === undefined) {
         const byte = chunk[index]!;
-        if (!this.reader.receiving && byte !== 0x0d && byte !== 0x0a && !pending.lateRead) this.lineStarts();
+        if (!this.reader.receiving && byte !== 0x0d && byte !== 0x0a) {
+          this.deliveredAtLineStart = pending.delivered;
+          if (!pending.lateRead) this.lineStarts();
+        }
         line = this.reader.push(byte);
         index++;
         // Echo a CR LF terminator whole, before the response.

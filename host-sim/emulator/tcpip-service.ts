@@ -49,7 +49,9 @@ export interface TcpipContext {
   /** A mark at the end of the output queued so far; heard(mark) once the host has received all of it. */
   outputMark(): number;
   heard(mark: number): boolean;
-  /** The host has received the boot banner of this power cycle (until then it cannot know its sockets are gone). */
+  /** heard(mark), as it stood when the bytes of the command line being run reached the module. */
+  heardBeforeLine(mark: number): boolean;
+  /** The host had received the boot banner of this power cycle when that line reached the module (until then it cannot know its sockets are gone). */
   bannerHeard(): boolean;
   /** Records something the host did that the manual forbids. */
   violation(kind: ViolationKind, command: string, reason: string): void;
@@ -185,7 +187,7 @@ export class TcpipService {
       if (this.ctx.bannerHeard()) this.ctx.violation("socket-not-open", line, `connect ID ${id} is not open`);
     } else if (socket.state === SocketState.Opening) {
       this.ctx.violation("socket-not-open", line, `connect ID ${id} is still opening (no +QIOPEN: ${id},0 yet)`);
-    } else if (socket.state !== SocketState.Connected && socket.endMark !== undefined && this.ctx.heard(socket.endMark)) {
+    } else if (socket.state !== SocketState.Connected && socket.endMark !== undefined && this.ctx.heardBeforeLine(socket.endMark)) {
       this.ctx.violation("socket-not-open", line, `connect ID ${id} ${socket.endReason}`);
     }
   }

@@ -15,7 +15,10 @@ import { mqttKeepAliveSession } from "../support/moddable-style-clients.js";
 
 test("an MQTT session with a 1 s keepalive pings across light sleep, then publishes QoS 1", async () => {
 	let emulator: BC20Emulator | undefined;
-	const session = await openSession({ baud: 921600, emulator: { sleepAfterMs: 150 }, onEmulator: (e) => emulator = e });
+	// The module sleeps 300 ms after its last UART activity: the driver's wake CR
+	// comes after 100 ms idle by its own count, which starts when the module's
+	// bytes reach it, later than the module's on a loaded host.
+	const session = await openSession({ baud: 921600, emulator: { sleepAfterMs: 300 }, onEmulator: (e) => emulator = e });
 	const broker = await mqttBroker();
 	// Entries into light sleep, seen by sampling the emulated module's state.
 	let sleeps = 0, asleep = false;

@@ -88,4 +88,25 @@ test("sends on a socket still opening, and after the host closed it", async () =
   }
 });
 
+test("a send whose line began before the \"closed\" URC reached the host is not a violation; one begun after it is", async () => {
+  const peer = await TcpPeer.start(false);
+  const m = await ModuleHarness.boot();
+  m.expectViolations("socket-not-open");
+  try {
+    await m.command(`AT+QIOPEN=1,0,"TCP","127.0.0.1",${peer.port},0,0`, "+QIOPEN: 0,0\r\n");
+    m.send("AT+QISEND=0,1,"); // the host starts a send: the lines cross on the wire
+    (await peer.connection()).destroy();
+    await m.until('+QIURC: "closed",0\r\n');
+    m.send("x\r");
+    await m.until(/ERROR\r\n/);
+    assert.equal(m.emulator.violations, []);
+    await m.command("AT+QISEND=0,1,y", "ERROR\r\n");
+    assert.equal(m.emulator.violations.map((v) => v.kind), ["socket-not-open"]);
+    assert.match(m.emulator.violations[0]!.reason, /reported closed/);
+  } finally {
+    await m.close();
+    await peer.close();
+  }
+});
+
 test.run();
