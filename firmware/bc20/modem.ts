@@ -465,7 +465,8 @@ export class BC20 {
 
 	// The live socket on a connectID, or null.
 	socket(id: number): Socket | null {
-		return this.#slots[id]?.owner ?? null;
+		// The slot holds the Socket open() gave it, seen as its SocketHandle.
+		return (this.#slots[id]?.owner ?? null) as Socket | null;
 	}
 
 	// ---- one-off services ----

@@ -5,16 +5,27 @@ import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Result } from "../at/result.js";
 import { QIRD_STARTS } from "./commands.js";
-import type { Receiver } from "./socket-receiver.js";
+
+// What a read reports to: the socket's receiver (socket-receiver.ts), seen
+// through this shape so that neither module imports the other's.
+export interface ReadTarget {
+	// How many bytes the next read may ask for.
+	readRoom(): number;
+	readHeader(actual: number, remaining: number): void;
+	readStart(length: number): void;
+	readData(bytes: Uint8Array, start: number, end: number): void;
+	readEnd(missing: number, badDigits: number): void;
+	readDone(result: Result): void;
+}
 
 export class ReadCommand implements Command {
 	readonly spec: CommandSpec;
 	// Bytes asked for (1-512), set by the socket before each read.
 	length = 0;
-	#receiver: Receiver;
+	#receiver: ReadTarget;
 	#start: Uint8Array;
 
-	constructor(receiver: Receiver, id: number, spec: CommandSpec) {
+	constructor(receiver: ReadTarget, id: number, spec: CommandSpec) {
 		this.#receiver = receiver;
 		this.spec = spec;
 		this.#start = QIRD_STARTS[id];

@@ -11,7 +11,15 @@ import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Result } from "../at/result.js";
 import { MAX_SEND_HEX, MAX_SEND_TEXT, QISEND, QISEND_STARTS, QISENDEX, QISENDEX_STARTS } from "./commands.js";
-import type { Transmitter } from "./socket-transmitter.js";
+
+// What a send reports to: the socket's transmitter (socket-transmitter.ts),
+// seen through this shape so that neither module imports the other's.
+export interface SendSource {
+	// The transmit ring the send's bytes are taken from.
+	readonly tx: ByteRing;
+	sent(result: Result): void;
+	sentLate(kind: number): void;
+}
 
 const SPACE = 32;
 
@@ -72,12 +80,12 @@ export class SendCommand implements Command {
 	spec: CommandSpec = QISEND;
 	count = 0;
 	hex = false;
-	#transmitter: Transmitter;
+	#transmitter: SendSource;
 	#scratch: Uint8Array;
 	#textStart: Uint8Array;
 	#hexStart: Uint8Array;
 
-	constructor(transmitter: Transmitter, id: number, scratch: Uint8Array) {
+	constructor(transmitter: SendSource, id: number, scratch: Uint8Array) {
 		this.#transmitter = transmitter;
 		this.#scratch = scratch;
 		this.#textStart = QISEND_STARTS[id];

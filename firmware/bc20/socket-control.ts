@@ -8,13 +8,22 @@ import { URC_QIOPEN } from "../at/line-kind.js";
 import type { Result } from "../at/result.js";
 import { CONTEXT_ID, QICLOSE, QIOPEN, QISWTMD } from "./commands.js";
 import type { BC20Error } from "./errors.js";
-import type { Slot } from "./socket-slot.js";
+
+// What the open, close and mode-switch commands report to: the socket's slot
+// (socket-slot.ts), seen through this shape so that neither module imports
+// the other's.
+export interface ControlTarget {
+	readonly id: number;
+	opened(result: Result, code: number): void;
+	closed(result: Result): void;
+	switched(command: SwitchCommand, result: Result): void;
+}
 
 export class OpenCommand implements Command {
 	readonly spec = QIOPEN;
 	// <err> of +QIOPEN: 0 connected, else the manual's code; -1 until it came.
 	code = -1;
-	#slot: Slot;
+	#slot: ControlTarget;
 	#service: string;
 	#host: string;
 	#port: number;
@@ -22,7 +31,7 @@ export class OpenCommand implements Command {
 	#mode: number;
 
 	// `host` has been checked (checkHost): it cannot break out of its quotes.
-	constructor(slot: Slot, udp: boolean, host: string, port: number, localPort: number, mode: number) {
+	constructor(slot: ControlTarget, udp: boolean, host: string, port: number, localPort: number, mode: number) {
 		this.#slot = slot;
 		this.#service = udp ? "UDP" : "TCP";
 		this.#host = host;
@@ -52,9 +61,9 @@ export class OpenCommand implements Command {
 // One per socket, reused.
 export class CloseCommand implements Command {
 	readonly spec = QICLOSE;
-	#slot: Slot;
+	#slot: ControlTarget;
 
-	constructor(slot: Slot) {
+	constructor(slot: ControlTarget) {
 		this.#slot = slot;
 	}
 
@@ -71,9 +80,9 @@ export class SwitchCommand implements Command {
 	readonly spec = QISWTMD;
 	readonly mode: number;
 	readonly callback: ((error: BC20Error | null) => void) | undefined;
-	#slot: Slot;
+	#slot: ControlTarget;
 
-	constructor(slot: Slot, mode: number, callback: ((error: BC20Error | null) => void) | undefined) {
+	constructor(slot: ControlTarget, mode: number, callback: ((error: BC20Error | null) => void) | undefined) {
 		this.#slot = slot;
 		this.mode = mode;
 		this.callback = callback;

@@ -4,6 +4,7 @@
 // the lifecycle's shape, never the lifecycle itself (no import cycle).
 import type { Result } from "../at/result.js";
 import type { Dispatcher } from "./dispatcher.js";
+import type { BC20Error } from "./errors.js";
 import type { SocketStats } from "./socket-constants.js";
 
 export interface SocketLink {
@@ -30,4 +31,32 @@ export interface SocketLink {
 	// connected and not closed by the application).
 	tellReadable(): void;
 	tellWritable(): void;
+}
+
+// What the slot knows of the application's handle of the socket (socket.ts's
+// Socket, which keeps the statistics across the slot's reuse).
+export interface SocketHandle {
+	readonly stats: SocketStats;
+}
+
+// The application's callbacks, called with `this` the application's handle of
+// the socket (socket.ts's Socket): a type parameter, so that the slot needs
+// no import of the handle's module.
+export interface SocketCallbacksOf<Owner> {
+	// AT+QIOPEN succeeded: the socket is Connected (onWritable follows).
+	onConnected?(this: Owner): void;
+	// Received data is buffered: `bytes` in total (UDP: in `datagrams` datagrams).
+	onReadable?(this: Owner, bytes: number, datagrams: number): void;
+	// Room in the transmit buffer: after connecting and after each send.
+	onWritable?(this: Owner, bytes: number): void;
+	// Something went wrong but the socket lives on: a send failed or timed out
+	// (error.offset/count say which written bytes), received data was lost
+	// (error.lost), or the module's receive buffer is full (E_BUFFER_FULL).
+	onWarning?(this: Owner, error: BC20Error): void;
+	// The connection ended other than by close(): the open failed, the peer
+	// closed (E_PEER_CLOSED), the data connection dropped (570), the module
+	// rebooted. Comes after the received data has been read.
+	onError?(this: Owner, error: BC20Error): void;
+	// close() completed.
+	onClose?(this: Owner): void;
 }

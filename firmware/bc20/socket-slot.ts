@@ -15,14 +15,13 @@ import { QIOPEN } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
 import { BC20Error, E_ARGUMENT, E_CANCELLED, E_DATA_LOST, E_PEER_CLOSED, E_REBOOTED, E_STATE, E_TIMEOUT } from "./errors.js";
 import { explain } from "./error-query.js";
-import type { Socket, SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CLOSING, CONNECTED, INITIAL, newStats, OPENING, type SocketStats, stateName } from "./socket-constants.js";
 import { CloseCommand, OpenCommand, SwitchCommand } from "./socket-control.js";
-import type { SocketLink } from "./socket-link.js";
+import type { SocketCallbacksOf, SocketHandle, SocketLink } from "./socket-link.js";
 import { Receiver, type ReceiverHost } from "./socket-receiver.js";
 import { Transmitter, type TransmitterHost } from "./socket-transmitter.js";
 
-const NO_CALLBACKS: SocketCallbacks = Object.freeze({});
+const NO_CALLBACKS: SocketCallbacksOf<SocketHandle> = Object.freeze({});
 
 // What a slot needs from its modem.
 export interface SlotHost extends ReceiverHost, TransmitterHost {
@@ -39,11 +38,11 @@ export class Slot implements Worker, SocketLink {
 	readonly transmitter: Transmitter;
 	stats: SocketStats = newStats();
 
-	owner: Socket | null = null;
+	owner: SocketHandle | null = null;
 	state = INITIAL;
 	mode = BUFFER_MODE;
 	udp = false;
-	callbacks: SocketCallbacks = NO_CALLBACKS;
+	callbacks: SocketCallbacksOf<SocketHandle> = NO_CALLBACKS;
 	// The application closed the socket (a field, not a getter: the receive
 	// path reads it for every payload run).
 	appClosed = false;
@@ -77,7 +76,7 @@ export class Slot implements Worker, SocketLink {
 
 	// ---- lifetime ----
 
-	begin(owner: Socket, callbacks: SocketCallbacks, udp: boolean, host: string, port: number, localPort: number,
+	begin(owner: SocketHandle, callbacks: SocketCallbacksOf<SocketHandle>, udp: boolean, host: string, port: number, localPort: number,
 		mode: number): void {
 		// Nothing of an earlier connection on this connectID stays.
 		this.#reset();
@@ -163,7 +162,7 @@ export class Slot implements Worker, SocketLink {
 
 	#release(): void {
 		this.#dropSwitch(E_CANCELLED);
-		const owner = this.owner as Socket, callbacks = this.callbacks;
+		const owner = this.owner as SocketHandle, callbacks = this.callbacks;
 		let error: BC20Error | null = null;
 		if (!this.appClosed || this.#closeFailed) error = this.#endError();
 		this.stats.failed += this.transmitter.unsent;
@@ -294,7 +293,7 @@ export class Slot implements Worker, SocketLink {
 			}
 			else {
 				this.state = CONNECTED;
-				const owner = this.owner as Socket;
+				const owner = this.owner as SocketHandle;
 				this.callbacks.onConnected?.call(owner);
 				if (this.state === CONNECTED) this.callbacks.onWritable?.call(owner, this.writable);
 			}
@@ -417,7 +416,7 @@ export class Slot implements Worker, SocketLink {
 		error.offset = offset;
 		error.count = count;
 		error.lost = lost;
-		this.callbacks.onWarning?.call(this.owner as Socket, error);
+		this.callbacks.onWarning?.call(this.owner as SocketHandle, error);
 	}
 
 	streamBroken(detail: string): void {
@@ -428,11 +427,11 @@ export class Slot implements Worker, SocketLink {
 
 	tellReadable(): void {
 		if (this.state !== INITIAL)
-			this.callbacks.onReadable?.call(this.owner as Socket, this.receiver.readable, this.receiver.rxLengths.count);
+			this.callbacks.onReadable?.call(this.owner as SocketHandle, this.receiver.readable, this.receiver.rxLengths.count);
 	}
 
 	tellWritable(): void {
-		if (this.state === CONNECTED && !this.appClosed) this.callbacks.onWritable?.call(this.owner as Socket, this.writable);
+		if (this.state === CONNECTED && !this.appClosed) this.callbacks.onWritable?.call(this.owner as SocketHandle, this.writable);
 	}
 
 	// A warning for a command that failed, explained by AT+QIGETERROR if need be.
@@ -447,7 +446,7 @@ export class Slot implements Worker, SocketLink {
 			// The module says it does not know this socket: has it rebooted?
 			if (this.state === CONNECTED && this.#moduleOpen && (error.code === 552 || error.code === 567 || error.code === 572))
 				this.#host.suspect();
-			if (this.state !== INITIAL) this.callbacks.onWarning?.call(this.owner as Socket, error);
+			if (this.state !== INITIAL) this.callbacks.onWarning?.call(this.owner as SocketHandle, error);
 			this.dispatcher.soon();
 		});
 	}

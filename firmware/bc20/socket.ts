@@ -6,26 +6,11 @@
 // its methods, and must not throw.
 import { BC20Error, E_ARGUMENT, E_STATE } from "./errors.js";
 import { INITIAL, newStats, type SocketStats } from "./socket-constants.js";
+import type { SocketCallbacksOf } from "./socket-link.js";
 import type { Slot } from "./socket-slot.js";
 
-export interface SocketCallbacks {
-	// AT+QIOPEN succeeded: the socket is Connected (onWritable follows).
-	onConnected?(this: Socket): void;
-	// Received data is buffered: `bytes` in total (UDP: in `datagrams` datagrams).
-	onReadable?(this: Socket, bytes: number, datagrams: number): void;
-	// Room in the transmit buffer: after connecting and after each send.
-	onWritable?(this: Socket, bytes: number): void;
-	// Something went wrong but the socket lives on: a send failed or timed out
-	// (error.offset/count say which written bytes), received data was lost
-	// (error.lost), or the module's receive buffer is full (E_BUFFER_FULL).
-	onWarning?(this: Socket, error: BC20Error): void;
-	// The connection ended other than by close(): the open failed, the peer
-	// closed (E_PEER_CLOSED), the data connection dropped (570), the module
-	// rebooted. Comes after the received data has been read.
-	onError?(this: Socket, error: BC20Error): void;
-	// close() completed.
-	onClose?(this: Socket): void;
-}
+// The application's callbacks (socket-link.ts), called with the socket as `this`.
+export type SocketCallbacks = SocketCallbacksOf<Socket>;
 
 export class Socket {
 	readonly id: number;
