@@ -119,6 +119,8 @@ export class Channel implements ReaderEvents {
 	#rebootToTell = false;
 	// Inside a turn (receive, a timer, kick): the wire is served when it ends.
 	#inTurn = false;
+	// The reader stopped after a line that receive hands on (see onLine).
+	#held = false;
 
 	// Resync state.
 	#resync = new Resync();
@@ -210,6 +212,10 @@ export class Channel implements ReaderEvents {
 			let i = start;
 			do {
 				i = this.reader.receive(chunk, i, end);
+				if (this.#held) {
+					this.#held = false;
+					this.#line(this.reader.line);
+				}
 				this.#tell();
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
@@ -244,46 +250,17 @@ export class Channel implements ReaderEvents {
 
 	// ---- ReaderEvents ----
 
+	// A line without payload is handled once the reader returned (it stops
+	// after the line), from receive's own frame: the reader's frames, as deep
+	// as they are, never sit under a command's handlers, a completion or a URC's
+	// route into the sockets. A payload header is handled at once: its run
+	// starts right after it.
 	onLine(line: Line): void {
-		this.#events.onTraceLine?.(line);
-		const kind = line.kind;
-		if (kind === K.ECHO) {
-			this.stats.echoes++;
-			return;
+		if (line.payloadLength > 0) this.#line(line);
+		else {
+			this.#held = true;
+			this.reader.pause();
 		}
-		if (kind === K.NOISE) {
-			this.stats.noiseLines++;
-			return;
-		}
-		if (kind === K.URC_RDY) {
-			this.#rebooted();
-			this.#events.onUrc(line);
-			return;
-		}
-		const current = this.#current;
-		if (K.isFinal(kind)) {
-			this.#final(line, kind, current);
-			return;
-		}
-		if (kind === K.RESPONSE) {
-			if (current !== null && this.#stage === STAGE_RESPONSE) {
-				current.onResponse?.(line);
-				if (current.spec.collect) (this.#lines as string[]).push(line.text());
-			}
-			return;
-		}
-		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === THEN_URC && current.onUrc) {
-			const taken = current.onUrc(line);
-			if (taken === URC_COMPLETES) {
-				this.#end(DONE_OK, 0);
-				return;
-			}
-			if (taken !== URC_NOT_MINE) return;
-		}
-		// A +QIRD header that no QIRD on the wire armed (its command timed out):
-		// its payload is still routed to the late command below.
-		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
-		this.#events.onUrc(line);
 	}
 
 	isDirectPush(connectId: number): boolean {
@@ -330,6 +307,48 @@ export class Channel implements ReaderEvents {
 	}
 
 	// ---- internals ----
+
+	#line(line: Line): void {
+		this.#events.onTraceLine?.(line);
+		const kind = line.kind;
+		if (kind === K.ECHO) {
+			this.stats.echoes++;
+			return;
+		}
+		if (kind === K.NOISE) {
+			this.stats.noiseLines++;
+			return;
+		}
+		if (kind === K.URC_RDY) {
+			this.#rebooted();
+			this.#events.onUrc(line);
+			return;
+		}
+		const current = this.#current;
+		if (K.isFinal(kind)) {
+			this.#final(line, kind, current);
+			return;
+		}
+		if (kind === K.RESPONSE) {
+			if (current !== null && this.#stage === STAGE_RESPONSE) {
+				current.onResponse?.(line);
+				if (current.spec.collect) (this.#lines as string[]).push(line.text());
+			}
+			return;
+		}
+		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === THEN_URC && current.onUrc) {
+			const taken = current.onUrc(line);
+			if (taken === URC_COMPLETES) {
+				this.#end(DONE_OK, 0);
+				return;
+			}
+			if (taken !== URC_NOT_MINE) return;
+		}
+		// A +QIRD header that no QIRD on the wire armed (its command timed out):
+		// its payload is still routed to the late command below.
+		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
+		this.#events.onUrc(line);
+	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
 		// An owed line that has not come within another second-stage deadline never will.
