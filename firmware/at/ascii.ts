@@ -4,6 +4,8 @@
 export const CR = 13;
 export const LF = 10;
 export const QUOTE = 34;
+export const EQUALS = 61;
+export const QUESTION = 63;
 export const COMMA = 44;
 export const COLON = 58;
 export const SPACE = 32;

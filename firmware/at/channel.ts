@@ -503,7 +503,7 @@ export class Channel implements ReaderEvents {
 		}
 		if (this.#ended !== null || this.#endedWaiting !== null) this.#tell(); // never two ended at once
 		const elapsed = this.#clock.now() - this.#startedAt;
-		this.#result.set(command, status, code, this.#lines, elapsed);
+		this.#result.set(status, code, this.#lines, elapsed);
 		this.#lines = NO_LINES;
 		this.#ended = command;
 		this.reader.pause();
@@ -532,7 +532,7 @@ export class Channel implements ReaderEvents {
 		const command = this.#waiting;
 		if (command === null) return;
 		this.#waiting = null;
-		this.#waitingResult.set(command, status, 0, NO_LINES, 0);
+		this.#waitingResult.set(status, 0, NO_LINES, 0);
 		this.#endedWaiting = command;
 		this.reader.pause();
 	}

@@ -2,7 +2,7 @@
 // row) and a per-use object that renders the command line and receives what
 // comes back. Hot-path users (reads, sends) keep one command object per socket
 // and reuse it, so issuing a command allocates nothing.
-import { HEX_DIGITS } from "./ascii.js";
+import { EQUALS, HEX_DIGITS, QUESTION } from "./ascii.js";
 import type { Line } from "./line.js";
 import type { Result } from "./result.js";
 
@@ -89,6 +89,20 @@ export class CommandWriter {
 		this.#room(text.length);
 		for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i) & 0xff;
 		return this;
+	}
+
+	// A command's name from its spec ("AT+QNTP"): the text is stated once, in
+	// the command table. `assign` adds "=" for parameters, `query` adds "?".
+	name(spec: CommandSpec): this {
+		return this.text(spec.name);
+	}
+
+	assign(spec: CommandSpec): this {
+		return this.text(spec.name).byte(EQUALS);
+	}
+
+	query(spec: CommandSpec): this {
+		return this.text(spec.name).byte(QUESTION);
 	}
 
 	// A non-negative integer in decimal. Hot lines (QIRD, QISEND headers)

@@ -42,10 +42,6 @@ export function isFinal(kind: number): boolean {
 	return kind >= OK && kind <= CLOSE_OK;
 }
 
-export function isUrc(kind: number): boolean {
-	return kind >= URC_RECV && kind <= URC_OTHER;
-}
-
 const names: { readonly [kind: number]: string } = Object.freeze({
 	[OK]: "OK", [ERROR]: "ERROR", [CME_ERROR]: "+CME ERROR", [SEND_OK]: "SEND OK",
 	[SEND_FAIL]: "SEND FAIL", [CLOSE_OK]: "CLOSE OK", [RESPONSE]: "response",

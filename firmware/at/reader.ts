@@ -18,10 +18,6 @@ import { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import { candidates, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
-// Where a payload run came from.
-export const PAYLOAD_READ = 0; // the data of a +QIRD response (the command in flight owns it)
-export const PAYLOAD_PUSH = 1; // a direct-push "recv" URC for connectID `source`
-
 export interface ReaderEvents {
 	// Every non-blank line. `line` is valid only during the call.
 	onLine(line: Line): void;
@@ -82,7 +78,7 @@ export class Reader {
 	// Receive-side settings of the module (AT+QICFG), kept in step by the owner.
 	viewMode = 0;
 	showLength = false;
-	hexReceive = false;
+	receiveHex = false;
 	// Response prefix of the command in flight, or null.
 	armed: Uint8Array | null = null;
 
@@ -370,7 +366,7 @@ export class Reader {
 
 	#startPayload(connectId: number, length: number): void {
 		this.#mode = PAYLOAD_MODE;
-		this.#hexRun = this.hexReceive;
+		this.#hexRun = this.receiveHex;
 		this.#remaining = this.#hexRun ? length * 2 : length;
 		this.#hexHigh = -1;
 		this.#badDigits = 0;

@@ -1,5 +1,4 @@
 // How a command ended. One Result object per channel, reused for every command.
-import type { Command } from "./command.js";
 
 export const DONE_OK = 0; // OK (and SEND OK / CLOSE OK / the ending URC where the command has a second stage)
 export const DONE_ERROR = 1; // ERROR without a code
@@ -29,14 +28,12 @@ export class Result {
 	lines: readonly string[] = NO_LINES;
 	// How long the command took, in clock milliseconds.
 	elapsedMs = 0;
-	command: Command | null = null;
 
 	get ok(): boolean {
 		return this.status === DONE_OK;
 	}
 
-	set(command: Command, status: number, code: number, lines: readonly string[], elapsedMs: number): this {
-		this.command = command;
+	set(status: number, code: number, lines: readonly string[], elapsedMs: number): this {
 		this.status = status;
 		this.code = code;
 		this.lines = lines;

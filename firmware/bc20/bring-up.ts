@@ -9,10 +9,11 @@ import type { Line } from "../at/line.js";
 import type { Reader } from "../at/reader.js";
 import { DONE_CANCELLED, DONE_ERROR, DONE_REBOOT, type Result } from "../at/result.js";
 import type { Clock } from "../at/seams.js";
-import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, QICFG, QICLOSE, QISTATE } from "./commands.js";
+import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, CONTEXT_ID, QICFG, QICLOSE, QISTATE } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, resultError } from "./errors.js";
 import { explain } from "./error-query.js";
+import { QICFG_SETTINGS, type ReceiveSettings, renderQicfg } from "./qicfg-settings.js";
 
 export type ModemState = "idle" | "starting" | "attaching" | "configuring" | "ready" | "failed" | "closed";
 
@@ -23,10 +24,7 @@ export interface ReadyInfo {
 	registration: number;
 }
 
-export interface BringUpSettings {
-	receiveHex: boolean;
-	viewMode: number;
-	showLength: boolean;
+export interface BringUpSettings extends ReceiveSettings {
 	attachTimeoutMs: number;
 	syncAttempts: number;
 }
@@ -75,12 +73,12 @@ const SYNCHRONISE: Script = {
 	steps: [
 		{
 			spec: AT,
-			render: (out) => void out.text("AT"),
+			render: (out) => void out.name(AT),
 			settle: (result, run) => result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER),
 		},
 		{
 			spec: ATE0,
-			render: (out) => void out.text("ATE0"),
+			render: (out) => void out.name(ATE0),
 			settle: (result, run) => result.ok ? NEXT : run.attempt() ? RESTART : run.fail(E_NO_ANSWER),
 		},
 	],
@@ -92,20 +90,20 @@ const ATTACH: Script = {
 	steps: [
 		{
 			spec: CEREG_READ,
-			render: (out) => void out.text("AT+CEREG?"),
+			render: (out) => void out.name(CEREG_READ),
 			// +CEREG: <n>,<stat>[,...]
 			response: (line, run) => void (run.registration = line.int(1)),
 			settle: (result, run) => result.ok && (run.registration === 1 || run.registration === 5) ? NEXT : POLL,
 		},
 		{
 			spec: CGATT_READ,
-			render: (out) => void out.text("AT+CGATT?"),
+			render: (out) => void out.name(CGATT_READ),
 			response: (line, run) => void (run.attached = line.int(0) === 1),
 			settle: (result, run) => result.ok && run.attached ? NEXT : POLL,
 		},
 		{
 			spec: CGPADDR,
-			render: (out) => void out.text("AT+CGPADDR=1"),
+			render: (out) => void out.assign(CGPADDR).int(CONTEXT_ID),
 			// +CGPADDR: 1,<address> (quoted or not)
 			response: (line, run) => {
 				if (line.int(0) === 1) run.address = line.fieldText(1);
@@ -118,35 +116,15 @@ const ATTACH: Script = {
 // The receive settings; the reader follows each one only once the module said OK.
 const CONFIGURE: Script = {
 	phase: "configuring",
-	steps: [
-		{
-			spec: QICFG,
-			render: (out, run) => void out.text("AT+QICFG=\"dataformat\",0,").int(run.settings.receiveHex ? 1 : 0),
-			settle: (result, run) => {
-				if (!result.ok) return FAIL;
-				run.reader.hexReceive = run.settings.receiveHex;
-				return NEXT;
-			},
+	steps: QICFG_SETTINGS.map((setting): Step => ({
+		spec: QICFG,
+		render: (out, run) => renderQicfg(out, setting, setting.get(run.settings)),
+		settle: (result, run) => {
+			if (!result.ok) return FAIL;
+			setting.set(run.reader, setting.get(run.settings));
+			return NEXT;
 		},
-		{
-			spec: QICFG,
-			render: (out, run) => void out.text("AT+QICFG=\"viewmode\",").int(run.settings.viewMode),
-			settle: (result, run) => {
-				if (!result.ok) return FAIL;
-				run.reader.viewMode = run.settings.viewMode;
-				return NEXT;
-			},
-		},
-		{
-			spec: QICFG,
-			render: (out, run) => void out.text("AT+QICFG=\"showlength\",").int(run.settings.showLength ? 1 : 0),
-			settle: (result, run) => {
-				if (!result.ok) return FAIL;
-				run.reader.showLength = run.settings.showLength;
-				return NEXT;
-			},
-		},
-	],
+	})),
 };
 
 // Sockets the module holds that no live socket of the driver owns (left open
@@ -156,7 +134,7 @@ const RECONCILE: Script = {
 	steps: [
 		{
 			spec: QISTATE,
-			render: (out) => void out.text("AT+QISTATE?"),
+			render: (out) => void out.query(QISTATE),
 			// +QISTATE: <connectID>,"<service_type>",...
 			response: (line, run) => {
 				const id = line.int(0);
@@ -167,7 +145,7 @@ const RECONCILE: Script = {
 		{
 			spec: QICLOSE,
 			skip: (run) => run.stale === 0,
-			render: (out, run) => void out.text("AT+QICLOSE=").int(lowestBit(run.stale)),
+			render: (out, run) => void out.assign(QICLOSE).int(lowestBit(run.stale)),
 			settle: (_result, run) => {
 				run.stale &= run.stale - 1;
 				return run.stale === 0 ? NEXT : AGAIN;

@@ -4,6 +4,7 @@
 // manual recommends (60 s for +QIOPEN) or a bound for results it leaves open.
 import { ascii } from "../at/ascii.js";
 import { type CommandSpec, spec, THEN_CLOSE_OK, THEN_SEND_RESULT, THEN_URC } from "../at/command.js";
+import { QIRD_HEADER } from "../at/prefix-table.js";
 
 export const RESPONSE_MS = 300;
 // +QIOPEN: the manual suggests waiting 60 s.
@@ -31,14 +32,13 @@ export const QISWTMD = spec("AT+QISWTMD", null, RESPONSE_MS);
 export const QIDNSGIP = spec("AT+QIDNSGIP", null, RESPONSE_MS, THEN_URC, LOOKUP_MS);
 export const QNTP = spec("AT+QNTP", null, RESPONSE_MS, THEN_URC, LOOKUP_MS);
 
-export const QIRD_PREFIX = ascii("+QIRD:");
-
 // The starts of the hot-path command lines, as bytes: on XS, reading a
 // string's characters (even its length) allocates a wrapper each time, so
 // CommandWriter.text() is for cold paths only.
-export const QIRD_LINE = ascii("AT+QIRD=");
-export const QISEND_LINE = ascii("AT+QISEND=");
-export const QISENDEX_LINE = ascii("AT+QISENDEX=");
+const QIRD_NAME = "AT+QIRD";
+export const QIRD_LINE = ascii(QIRD_NAME + "=");
+export const QISEND_LINE = ascii(QISEND.name + "=");
+export const QISENDEX_LINE = ascii(QISENDEX.name + "=");
 export const MAX_READ = 512;
 export const MAX_SEND_TEXT = 1024;
 export const MAX_SEND_HEX = 512;
@@ -49,7 +49,7 @@ export const MAX_SEND_HEX = 512;
 // modem from its baud rate.
 export function qirdSpec(baud: number): CommandSpec {
 	const responseBytes = MAX_READ * 2 + 32;
-	return spec("AT+QIRD", QIRD_PREFIX, RESPONSE_MS + Math.ceil(responseBytes * 10000 / baud));
+	return spec(QIRD_NAME, QIRD_HEADER, RESPONSE_MS + Math.ceil(responseBytes * 10000 / baud));
 }
 
 // AT+QPING: the summary comes after every request had its answer or timeout.

@@ -37,7 +37,7 @@ export class DnsCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.text("AT+QIDNSGIP=").int(CONTEXT_ID).text(",\"").text(this.#host).text("\"");
+		out.assign(QIDNSGIP).int(CONTEXT_ID).text(",\"").text(this.#host).text("\"");
 	}
 
 	onUrc(line: Line): number {
@@ -56,8 +56,8 @@ export class DnsCommand implements Command {
 
 	onDone(result: Result): void {
 		const callback = this.#callback;
-		if (!result.ok) explain(this.#dispatcher, result, "AT+QIDNSGIP", -1, (error) => callback(error, null));
-		else if (this.#code !== 0) callback(new BC20Error(this.#code, "", "AT+QIDNSGIP"), null);
+		if (!result.ok) explain(this.#dispatcher, result, QIDNSGIP.name, -1, (error) => callback(error, null));
+		else if (this.#code !== 0) callback(new BC20Error(this.#code, "", QIDNSGIP.name), null);
 		else callback(null, { addresses: this.#addresses, ttl: this.#ttl });
 	}
 }

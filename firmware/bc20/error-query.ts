@@ -21,7 +21,7 @@ export class ErrorQuery implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.text("AT+QIGETERROR");
+		out.name(QIGETERROR);
 	}
 
 	// +QIGETERROR: <err>,<errcode_description> (the description may hold commas).

@@ -21,7 +21,8 @@ import {
 	BringUp, type BringUpHost, type BringUpSettings, FULL_BRING_UP, type ModemState, REATTACH, type ReadyInfo,
 } from "./bring-up.js";
 import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
-import { type ConfigCallback, ConfigCommand, DATAFORMAT, SHOWLENGTH, VIEWMODE } from "./config.js";
+import { type ConfigCallback, ConfigCommand } from "./config.js";
+import { QICFG_SETTINGS, type QicfgSetting, type ReceiveSettings } from "./qicfg-settings.js";
 import { Dispatcher } from "./dispatcher.js";
 import { type DnsCallback, DnsCommand } from "./dns.js";
 import { BC20Error, E_ARGUMENT, E_STATE } from "./errors.js";
@@ -101,11 +102,7 @@ export interface OpenOptions extends SocketCallbacks {
 	contextId?: number;
 }
 
-export interface ConfigSettings {
-	receiveHex?: boolean;
-	viewMode?: number;
-	showLength?: boolean;
-}
+export type ConfigSettings = Partial<ReceiveSettings>;
 
 export interface ModemStats {
 	// Direct-push bytes for sockets the driver does not have open.
@@ -130,6 +127,12 @@ function flag(value: unknown, what: string, fallback: boolean): boolean {
 	if (value === undefined) return fallback;
 	if (typeof value !== "boolean") throw new BC20Error(E_ARGUMENT, what + " must be true or false");
 	return value;
+}
+
+// A QICFG option as the module's number; the row's default when undefined.
+function settingValue(setting: QicfgSetting, value: unknown): number {
+	if (setting.flag) return flag(value, setting.option, setting.fallback === 1) ? 1 : 0;
+	return checkInt(value, 0, 1, setting.option, setting.fallback);
 }
 
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
@@ -184,12 +187,13 @@ export class BC20 {
 		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
 		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
 		this.#settings = {
-			receiveHex: flag(options.receiveHex, "receiveHex", false),
-			viewMode: checkInt(options.viewMode, 0, 1, "viewMode", 1),
-			showLength: flag(options.showLength, "showLength", true),
+			receiveHex: false,
+			viewMode: 0,
+			showLength: false,
 			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
 			syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
 		};
+		for (const setting of QICFG_SETTINGS) setting.set(this.#settings, settingValue(setting, options[setting.option]));
 		const textSend = flag(options.textSend, "textSend", true);
 		if (options.trace !== undefined) checkCallback(options.trace, "trace");
 		this.#trace = options.trace;
@@ -438,7 +442,7 @@ export class BC20 {
 	config(callback: ConfigCallback): void {
 		this.#requireReady();
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, [DATAFORMAT, VIEWMODE, SHOWLENGTH], [-1, -1, -1],
+		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, QICFG_SETTINGS, QICFG_SETTINGS.map(() => -1),
 			() => {}, this.#deferred(callback)));
 	}
 
@@ -448,26 +452,19 @@ export class BC20 {
 	configure(settings: ConfigSettings, callback: (error: BC20Error | null) => void): void {
 		this.#requireReady();
 		if (settings === null || typeof settings !== "object") throw new BC20Error(E_ARGUMENT, "settings must be an object");
-		const items: number[] = [], values: number[] = [];
-		if (settings.receiveHex !== undefined) {
-			items.push(DATAFORMAT);
-			values.push(flag(settings.receiveHex, "receiveHex", false) ? 1 : 0);
-		}
-		if (settings.viewMode !== undefined) {
-			items.push(VIEWMODE);
-			values.push(checkInt(settings.viewMode, 0, 1, "viewMode"));
-		}
-		if (settings.showLength !== undefined) {
-			items.push(SHOWLENGTH);
-			values.push(flag(settings.showLength, "showLength", false) ? 1 : 0);
+		const items: QicfgSetting[] = [], values: number[] = [];
+		for (const setting of QICFG_SETTINGS) {
+			const value = settings[setting.option];
+			if (value === undefined) continue;
+			items.push(setting);
+			values.push(settingValue(setting, value));
 		}
 		if (items.length === 0) throw new BC20Error(E_ARGUMENT, "no setting given");
 		checkCallback(callback);
 		const reader = this.#channel.reader, own = this.#settings;
-		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, items, values, (item, value) => {
-			if (item === DATAFORMAT) reader.hexReceive = own.receiveHex = value === 1;
-			else if (item === VIEWMODE) reader.viewMode = own.viewMode = value;
-			else reader.showLength = own.showLength = value === 1;
+		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, items, values, (setting, value) => {
+			setting.set(reader, value);
+			setting.set(own, value);
 		}, this.#deferred((error) => callback(error))));
 	}
 
@@ -655,6 +652,6 @@ export class BC20 {
 
 	#fail(commands: readonly Command[], status: number): void {
 		const result = new Result();
-		for (const command of commands) command.onDone(result.set(command, status, 0, NO_LINES, 0));
+		for (const command of commands) command.onDone(result.set(status, 0, NO_LINES, 0));
 	}
 }

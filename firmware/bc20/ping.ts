@@ -76,7 +76,7 @@ export class PingCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.text("AT+QPING=").int(CONTEXT_ID).text(",\"").text(this.#host).text("\",").int(this.#timeout).byte(COMMA)
+		out.assign(this.spec).int(CONTEXT_ID).text(",\"").text(this.#host).text("\",").int(this.#timeout).byte(COMMA)
 			.int(this.#count).byte(COMMA).int(this.#size);
 	}
 
@@ -100,8 +100,8 @@ export class PingCommand implements Command {
 
 	onDone(result: Result): void {
 		const summary = this.#summary;
-		if (!result.ok) explain(this.#dispatcher, result, "AT+QPING", -1, (error) => this.#callback(error, null));
-		else if (summary !== null && summary.result !== 0) this.#callback(new BC20Error(summary.result, "", "AT+QPING"), summary);
+		if (!result.ok) explain(this.#dispatcher, result, this.spec.name, -1, (error) => this.#callback(error, null));
+		else if (summary !== null && summary.result !== 0) this.#callback(new BC20Error(summary.result, "", this.spec.name), summary);
 		else this.#callback(null, summary);
 	}
 }

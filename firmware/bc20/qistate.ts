@@ -54,8 +54,8 @@ export class StateCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		if (this.#queryType === QUERY_ALL) out.text("AT+QISTATE?");
-		else out.text("AT+QISTATE=").int(this.#queryType).byte(COMMA).int(this.#target);
+		if (this.#queryType === QUERY_ALL) out.query(QISTATE);
+		else out.assign(QISTATE).int(this.#queryType).byte(COMMA).int(this.#target);
 	}
 
 	onResponse(line: Line): void {
@@ -64,7 +64,7 @@ export class StateCommand implements Command {
 
 	onDone(result: Result): void {
 		const callback = this.#callback;
-		if (!result.ok) explain(this.#dispatcher, result, "AT+QISTATE", -1, (error) => callback(error, null));
+		if (!result.ok) explain(this.#dispatcher, result, QISTATE.name, -1, (error) => callback(error, null));
 		else callback(null, this.#records);
 	}
 }

@@ -33,7 +33,7 @@ export class RebootCheck implements Command {
 	render(out: CommandWriter): void {
 		this.#echoes = this.#host.echoes();
 		this.#listed = 0;
-		out.text("AT+QISTATE?");
+		out.query(QISTATE);
 	}
 
 	// +QISTATE: <connectID>,...

@@ -33,7 +33,7 @@ export class OpenCommand implements Command {
 
 	// AT+QIOPEN=<contextID>,<connectID>,"<service_type>","<host>",<remote_port>,<local_port>,<access_mode>
 	render(out: CommandWriter): void {
-		out.text("AT+QIOPEN=").int(CONTEXT_ID).byte(COMMA).int(this.#slot.id).text(",\"").text(this.#service)
+		out.assign(QIOPEN).int(CONTEXT_ID).byte(COMMA).int(this.#slot.id).text(",\"").text(this.#service)
 			.text("\",\"").text(this.#host).text("\",").int(this.#port).byte(COMMA).int(this.#localPort).byte(COMMA)
 			.int(this.#mode);
 	}
@@ -59,7 +59,7 @@ export class CloseCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.text("AT+QICLOSE=").int(this.#slot.id);
+		out.assign(QICLOSE).int(this.#slot.id);
 	}
 
 	onDone(result: Result): void {
@@ -80,7 +80,7 @@ export class SwitchCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.text("AT+QISWTMD=").int(this.#slot.id).byte(COMMA).int(this.mode);
+		out.assign(QISWTMD).int(this.#slot.id).byte(COMMA).int(this.mode);
 	}
 
 	onDone(result: Result): void {

@@ -26,7 +26,7 @@ import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
 	DONE_CANCELLED, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
 } from "../at/result.js";
-import { MAX_READ, MAX_SEND_HEX } from "./commands.js";
+import { MAX_READ, MAX_SEND_HEX, QIOPEN } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
 import {
 	BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_CANCELLED, E_DATA_LOST, E_PEER_CLOSED, E_REBOOTED, E_SEND_FAILED, E_SEND_UNKNOWN,
@@ -786,7 +786,7 @@ export class Slot implements Worker {
 					if (status === DONE_OK) this.#reasonCode = code;
 					else {
 						this.#reasonCode = E_TIMEOUT;
-						this.#reasonDetail = "no +QIOPEN within " + result.command?.spec.thenTimeoutMs + " ms";
+						this.#reasonDetail = "no +QIOPEN within " + QIOPEN.thenTimeoutMs + " ms";
 					}
 					this.#reasonCommand = "AT+QIOPEN";
 				}

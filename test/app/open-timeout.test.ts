@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { SensorApp, type SensorSummary } from "../../firmware/app/sensor-app.js";
 import type { BC20 } from "../../firmware/bc20/modem.js";
 import { NodeClock } from "../../host-sim/node-clock.js";
+import { INITIAL, OPENING } from "../../firmware/bc20/socket-constants.js";
 
 class NeverOpeningModem {
 	state = "ready";
@@ -25,9 +26,9 @@ class NeverOpeningModem {
 		this.commandsSent++; // AT+QIOPEN, answered OK, +QIOPEN never follows
 		const modem = this;
 		return {
-			state: 1, // Opening
+			state: OPENING,
 			close() {
-				this.state = 0;
+				this.state = INITIAL;
 				modem.closed++;
 			},
 		};

@@ -4,6 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Harness, OK } from "../support/bc20-harness.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 function setup(settings: { hex: number; view: number; show: number }, mode: number, type: "tcp" | "udp" = "tcp",
 	chunking: object = {}) {
@@ -54,7 +55,7 @@ for (const announced of [1461, 4096, 99999]) {
 			const log = h.takeLog();
 			assert.ok(log.some((l) => l.startsWith("0 warning 1008 lost -1")), JSON.stringify(log));
 			assert.ok(log.some((l) => l.startsWith("0 error 1008")), JSON.stringify(log));
-			assert.is(socket.state, 0);
+			assert.is(socket.state, INITIAL);
 		}
 	});
 }
@@ -81,7 +82,7 @@ test("a UDP push header announcing more than a datagram can carry is reported; t
 	h.settle();
 	assert.equal(h.takeLog(), ["0 warning 1008 lost -1", "0 readable 5/1"]);
 	assert.is(h.readAll(socket), "later|");
-	assert.is(socket.state, 2);
+	assert.is(socket.state, CONNECTED);
 });
 
 test("a run one byte short (it ate the CR) is damage confined to that run: its bytes are reported at stake", () => {
@@ -92,7 +93,7 @@ test("a run one byte short (it ate the CR) is damage confined to that run: its b
 	h.settle();
 	const log = h.takeLog();
 	assert.ok(log.includes("0 warning 1008 lost 6"), JSON.stringify(log));
-	assert.is(socket.state, 2);
+	assert.is(socket.state, CONNECTED);
 	assert.is(h.readAll(socket).slice(-5), "later");
 });
 
@@ -138,13 +139,13 @@ test("a socket's buffers are empty when it opens: push bytes that outlive a clos
 	h.settle();
 	assert.is(h.readAll(socket), "xyzabcde");
 	h.advance(10);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	h.fake.send("fghij\r\n");
 	h.settle();
 	assert.is(h.modem.stats.pushBytesDropped, 5);
 	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,1");
 	const next = h.open({ type: "tcp", mode: 1 });
-	assert.is(next.state, 2);
+	assert.is(next.state, CONNECTED);
 	assert.is(next.readable, 0);
 	h.fake.send("\r\n+QIURC: \"recv\",0,3\r\nnew\r\n");
 	h.settle();

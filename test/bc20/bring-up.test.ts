@@ -3,6 +3,7 @@ import * as assert from "uvu/assert";
 import { type BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, E_REBOOTED, E_SEND_UNKNOWN } from "../../firmware/bc20/errors.js";
 import { BC20 } from "../../firmware/bc20/modem.js";
 import { expectBringUp, expectProbe, Harness, hexOf, OK } from "../support/bc20-harness.js";
+import { CLOSING, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 test("nothing is written until start()", () => {
 	const h = new Harness();
@@ -177,12 +178,12 @@ test("a reboot while ready: sockets end with E_REBOOTED, settings are applied ag
 	// held was lost, amount unknown (-1: the module's buffer is gone with the
 	// reboot, and a notice only tells of its first node); socket 1 ends after its data is read.
 	assert.equal(h.takeLog(), ["0 error 1002 lost -1"]);
-	assert.is(a.state, 0);
-	assert.is(b.state, 3);
+	assert.is(a.state, INITIAL);
+	assert.is(b.state, CLOSING);
 	assert.is(h.readAll(b), "abc");
 	h.settle();
 	assert.equal(h.takeLog(), ["1 error 1002 lost -1"]);
-	assert.is(b.state, 0);
+	assert.is(b.state, INITIAL);
 	assert.equal(h.fake.unexpected, []);
 });
 

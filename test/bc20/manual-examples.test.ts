@@ -7,6 +7,7 @@ import type { BC20Error } from "../../firmware/bc20/errors.js";
 import type { SocketRecord } from "../../firmware/bc20/qistate.js";
 import { Harness } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
+import { CLOSING, CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 const CHUNKINGS = [undefined, [1], [2, 3], [7]];
 
@@ -27,7 +28,7 @@ for (const chunks of CHUNKINGS) {
 		const socket = h.open({ host: "127.0.0.1", port: 8062, localPort: 1234, mode: 0, connectId: 0 }, "");
 		h.settle();
 		assert.equal(h.takeLog(), ["0 connected", "0 writable 2048"]);
-		assert.is(socket.state, 2);
+		assert.is(socket.state, CONNECTED);
 		let records: SocketRecord[] | null = null;
 		h.fake.expect("AT+QISTATE=1,0", "\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n\r\nOK\r\n");
 		h.modem.queryState({ connectId: 0 }, (error, r) => {
@@ -36,7 +37,7 @@ for (const chunks of CHUNKINGS) {
 		});
 		h.settle();
 		assert.equal(records, [{
-			connectId: 0, serviceType: "TCP", address: "127.0.0.1", remotePort: 8062, localPort: 1234, state: 2,
+			connectId: 0, serviceType: "TCP", address: "127.0.0.1", remotePort: 8062, localPort: 1234, state: CONNECTED,
 			contextId: 1, accessMode: 0,
 		}]);
 		assert.equal(h.fake.unexpected, []);
@@ -141,10 +142,10 @@ for (const chunks of CHUNKINGS) {
 		h.takeLog();
 		h.fake.expect("AT+QICLOSE=0", "\r\nOK\r\n\r\nCLOSE OK\r\n");
 		socket.close();
-		assert.is(socket.state, 3);
+		assert.is(socket.state, CLOSING);
 		h.settle();
 		assert.equal(h.takeLog(), ["0 closed"]);
-		assert.is(socket.state, 0);
+		assert.is(socket.state, INITIAL);
 		assert.equal(h.fake.unexpected, []);
 	});
 
@@ -236,7 +237,7 @@ for (const chunks of CHUNKINGS) {
 		assert.is(errors[0].description, "Invalid parameters");
 		assert.is(errors[0].command, "AT+QIOPEN");
 		assert.is(errors[0].socket, 0);
-		assert.is(socket.state, 0);
+		assert.is(socket.state, INITIAL);
 		// No AT+QICLOSE: the module never took the connectID.
 		assert.equal(h.fake.written.slice(-2), ["AT+QIOPEN=1,0,\"UDP\",\"127.0.0.1\",8063,0,1", "AT+QIGETERROR"]);
 		h.fake.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 552,invalid parameters\r\n\r\nOK\r\n");

@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import { E_REBOOTED } from "../../firmware/bc20/errors.js";
 import { expectBringUp, Harness, OK } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 const OPEN = (id: number) => "AT+QIOPEN=1," + id + ",\"UDP\",\"127.0.0.1\",9000,0,0";
 const LISTED = (id: number) => "\r\n+QISTATE: " + id + ",\"UDP\",\"127.0.0.1\",9000,4000,2,1,0\r\n";
@@ -33,7 +34,7 @@ test("a reboot whose RDY was damaged: the boot banner raises a check, the echo p
 	assert.is(h.modem.stats.rebootsDetected, 1);
 	// The damaged line might have been a "recv" notice: what the module held is reported lost, count unknown.
 	assert.equal(h.takeLog(), ["0 error " + E_REBOOTED + " lost -1"]);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.is(h.modem.state, "ready");
 	assert.is(h.ready.length, 2, "bring-up ran again");
 });
@@ -47,7 +48,7 @@ test("+CPIN: READY inside a healthy session: the check finds the socket and no e
 	assert.is(h.fake.expectationsLeft, 0, "the check was made");
 	assert.is(h.modem.stats.rebootsDetected, 0);
 	assert.equal(h.takeLog(), []);
-	assert.is(socket.state, 2);
+	assert.is(socket.state, CONNECTED);
 	h.fake.expect("AT+QISEND=0,2,hi", OK + "\r\nSEND OK\r\n");
 	socket.write(bytes("hi"));
 	h.settle();
@@ -69,8 +70,8 @@ test("a send refused on a socket the module no longer lists: the check ends that
 	assert.is(h.fake.expectationsLeft, 0);
 	const log = h.takeLog();
 	assert.ok(log.includes("0 error 567"), JSON.stringify(log));
-	assert.is(socket.state, 0);
-	assert.is(other.state, 2);
+	assert.is(socket.state, INITIAL);
+	assert.is(other.state, CONNECTED);
 	assert.is(h.modem.stats.rebootsDetected, 0);
 });
 
@@ -86,7 +87,7 @@ test("an AT+QISTATE? the app asked for that lacks a socket the driver holds rais
 	assert.is(listed, 0);
 	assert.equal(h.fake.unexpected, []);
 	assert.is(h.modem.stats.rebootsDetected, 1);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 });
 
 test.run();

@@ -4,6 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Harness, hexOf, OK } from "../support/bc20-harness.js";
+import { CONNECTED } from "../../firmware/bc20/socket-constants.js";
 
 const PAYLOADS = [
 	"\r\nOK\r\n", "+QIURC: \"recv\",0,5\r\n", "\x00\x1a\xff\x00", "\r", "\n", "SEND OK", "\r\nERROR\r\n",
@@ -112,7 +113,7 @@ test("pushed data for a socket that is not open is skipped, and the stream stays
 	h.settle();
 	assert.is(h.readAll(socket), "mine");
 	assert.is(h.modem.stats.pushBytesDropped, "\r\nOK\r\n+QIURC: \"closed\",0\r\n".length);
-	assert.is(socket.state, 2);
+	assert.is(socket.state, CONNECTED);
 });
 
 test("hex digits that are not hex are reported: the whole run is at stake", () => {

@@ -4,6 +4,7 @@ import * as assert from "uvu/assert";
 import { type BC20Error, E_CANCELLED, E_REBOOTED, E_STATE } from "../../firmware/bc20/errors.js";
 import { expectBringUp, Harness, hexOf, OK } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
+import { CLOSING, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0," + mode;
 const REBOOT = "\r\n\x00\xf0\xff\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n";
@@ -21,7 +22,7 @@ test("a reboot between QIOPEN's OK and +QIOPEN: the open fails with E_REBOOTED",
 	const socket = h.open({}, "");
 	h.settle();
 	assert.equal(h.takeLog(), ["0 error 1002"]);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.is(h.modem.state, "ready");
 	assert.equal(h.fake.unexpected, []);
 });
@@ -121,8 +122,8 @@ test("pdpdeact: every socket fails with 570 after its data, and the service atta
 	assert.equal(h.states, ["attaching", "configuring", "ready"]);
 	assert.is(h.modem.address, "10.9.9.9");
 	assert.equal(h.takeLog(), ["0 readable 4", "1 error 570"]);
-	assert.is(b.state, 0);
-	assert.is(a.state, 3);
+	assert.is(b.state, INITIAL);
+	assert.is(a.state, CLOSING);
 	assert.is(h.readAll(a), "last");
 	h.settle();
 	assert.equal(h.takeLog(), ["0 error 570"]);
@@ -142,7 +143,7 @@ test("pdpdeact before an open was written: the open never goes out", () => {
 	h.fake.send("\r\n+QPING: 570\r\n");
 	h.settle();
 	assert.equal(h.takeLog(), ["0 error 570"]);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.ok(!h.fake.written.some((l) => l.startsWith("AT+QIOPEN")));
 });
 
@@ -180,7 +181,7 @@ test("close(): operations waiting fail with E_CANCELLED, sockets are dropped, st
 	h.settle();
 	assert.equal(results, [E_CANCELLED, E_CANCELLED]);
 	assert.is(h.modem.state, "closed");
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.equal(h.takeLog(), []);
 	assert.throws(() => h.modem.resolve("c", () => {}), (e: BC20Error) => e.code === E_STATE);
 	const count = h.fake.written.length;

@@ -5,6 +5,7 @@ import {
 } from "../../firmware/bc20/errors.js";
 import type { PingReply } from "../../firmware/bc20/ping.js";
 import { Harness, hexOf, OK, ready, thrownCode } from "../support/bc20-harness.js";
+import { CLOSING, CONNECTED, OPENING } from "../../firmware/bc20/socket-constants.js";
 
 const nop = () => {};
 
@@ -170,9 +171,9 @@ test("queryState: read form, by context, by connectID, empty", () => {
 	h.modem.queryState({ connectId: 3 }, callback);
 	h.settle();
 	assert.equal(results, [
-		[{ connectId: 0, serviceType: "TCP", address: "127.0.0.1", remotePort: 80, localPort: 4000, state: 2, contextId: 1, accessMode: 0 },
-			{ connectId: 4, serviceType: "UDP", address: "10.0.0.1", remotePort: 53, localPort: 4001, state: 3, contextId: 1, accessMode: 1 }],
-		[{ connectId: 4, serviceType: "UDP", address: "10.0.0.1", remotePort: 53, localPort: 4001, state: 1, contextId: 1, accessMode: 1 }],
+		[{ connectId: 0, serviceType: "TCP", address: "127.0.0.1", remotePort: 80, localPort: 4000, state: CONNECTED, contextId: 1, accessMode: 0 },
+			{ connectId: 4, serviceType: "UDP", address: "10.0.0.1", remotePort: 53, localPort: 4001, state: CLOSING, contextId: 1, accessMode: 1 }],
+		[{ connectId: 4, serviceType: "UDP", address: "10.0.0.1", remotePort: 53, localPort: 4001, state: OPENING, contextId: 1, accessMode: 1 }],
 		[], 550,
 	]);
 	assert.equal(h.fake.unexpected, []);

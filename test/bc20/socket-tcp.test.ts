@@ -5,6 +5,7 @@ import {
 } from "../../firmware/bc20/errors.js";
 import { Harness, hexOf, OK, ready, thrownCode } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
+import { CLOSING, CONNECTED, INITIAL, OPENING } from "../../firmware/bc20/socket-constants.js";
 
 const OPEN0 = "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0";
 const CLOSE_OK = OK + "\r\nCLOSE OK\r\n";
@@ -48,20 +49,20 @@ test("operations in the wrong state throw and change nothing", () => {
 	h.fake.expect(OPEN0, OK);
 	const socket = h.open({}, "");
 	h.settle();
-	assert.is(socket.state, 1);
+	assert.is(socket.state, OPENING);
 	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	assert.is(thrownCode(() => socket.setMode(1)), E_STATE);
 	assert.is(socket.read(new Uint8Array(4)), 0);
 	h.fake.send("\r\n+QIOPEN: 0,0\r\n");
 	h.settle();
-	assert.is(socket.state, 2);
+	assert.is(socket.state, CONNECTED);
 	assert.is(thrownCode(() => socket.setMode(2)), E_ARGUMENT);
 	h.fake.expect("AT+QICLOSE=0", CLOSE_OK);
 	socket.close();
 	socket.close(); // a second close does nothing
 	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	h.settle();
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	assert.is(thrownCode(() => socket.read(new Uint8Array(1))), E_STATE);
 	assert.is(thrownCode(() => socket.close()), E_STATE);
@@ -69,9 +70,9 @@ test("operations in the wrong state throw and change nothing", () => {
 	h.fake.expect(OPEN0);
 	const again = h.open({});
 	assert.is(again.id, 0);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
-	assert.is(again.state, 2);
+	assert.is(again.state, CONNECTED);
 	assert.equal(h.fake.unexpected, []);
 });
 
@@ -87,7 +88,7 @@ test("+QIOPEN: <id>,<err> for every code 550-574: AT+QICLOSE, then onError with 
 		assert.is(errors[0].description, describe(err));
 		assert.is(errors[0].command, "AT+QIOPEN");
 		assert.is(errors[0].socket, 0);
-		assert.is(socket.state, 0);
+		assert.is(socket.state, INITIAL);
 		assert.equal(h.fake.unexpected, []);
 	}
 	assert.is(describe(566), "Socket connect failed");
@@ -119,7 +120,7 @@ test("no +QIOPEN within 60 s: AT+QICLOSE and E_TIMEOUT; a late +QIOPEN is ignore
 	h.fake.expect(OPEN0, OK);
 	const socket = h.open({}, "");
 	h.advance(59000);
-	assert.is(socket.state, 1);
+	assert.is(socket.state, OPENING);
 	h.fake.expect("AT+QICLOSE=0", CLOSE_OK);
 	h.advance(2000);
 	assert.equal(h.takeLog(), ["0 error 1001"]);
@@ -140,7 +141,7 @@ test("close while opening: before the command went out, and while it is on the w
 	h.fake.send("\r\n+QPING: 0,1,1,0,1,1,1\r\n");
 	h.settle();
 	assert.equal(h.takeLog(), ["0 closed"]);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	// On the wire: it is closed as soon as it opened.
 	h.fake.expect(OPEN0, OK);
 	const second = h.open({}, "");
@@ -322,7 +323,7 @@ test("the peer closes: the module's buffer is drained, the socket closed, onErro
 		.expect("AT+QICLOSE=0", CLOSE_OK);
 	h.fake.send("\r\n+QIURC: \"closed\",0\r\n");
 	h.settle();
-	assert.is(socket.state, 3);
+	assert.is(socket.state, CLOSING);
 	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
 	assert.equal(h.takeLog(), ["0 readable 3"]);
 	assert.is(errors.length, 0);
@@ -330,7 +331,7 @@ test("the peer closes: the module's buffer is drained, the socket closed, onErro
 	h.settle();
 	assert.is(errors.length, 1);
 	assert.is(errors[0].code, E_PEER_CLOSED);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.equal(h.fake.unexpected, []);
 });
 
@@ -377,7 +378,7 @@ test("a close that fails is reported with onError; the connectID is given up", (
 	socket.close();
 	h.settle();
 	assert.equal(h.takeLog(), ["0 error 550"]);
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	// CLOSE OK that never comes.
 	h.fake.expect(OPEN0);
 	const second = h.open({});

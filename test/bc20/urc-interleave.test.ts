@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { Harness, hexOf, OK } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 interface World {
 	h: Harness;
@@ -50,15 +51,15 @@ const URCS: Urc[] = [
 		text: "\r\n+QIURC: \"closed\",1\r\n",
 		check: (w) => {
 			assert.ok(w.h.log.includes("1 error 1010"), w.h.log.join());
-			assert.is(w.s1.state, 0);
+			assert.is(w.s1.state, INITIAL);
 		},
 	},
 	...["+CEREG: 1", "+CSCON: 1", "+QATWAKEUP", "+QATSLEEP", "+QNBIOTEVENT: \"EXIT PSM\"", "+IP: 127.0.0.2",
 		"+CPIN: READY", "+CFUN: 1", "+QIURC: \"other\",1", "+QIOPEN: 4,0", "+QPING: 0", "+QNTP: 0,\"x\"",
 		"+QIURC: \"dnsgip\",\"127.0.0.3\"", "+WHATEVER: 1"].map((line) => ({
 		name: line, text: "\r\n" + line + "\r\n", check: (w: World) => {
-			assert.is(w.s1.state, 2);
-			assert.is(w.s2.state, 2);
+			assert.is(w.s1.state, CONNECTED);
+			assert.is(w.s2.state, CONNECTED);
 		},
 	})),
 ];
@@ -99,7 +100,7 @@ const OPERATIONS: Operation[] = [
 		name: "AT+QIOPEN",
 		line: "AT+QIOPEN=1,3,\"TCP\",\"127.0.0.1\",9000,0,0", reply: "@" + OK + "@\r\n+QIOPEN: 3,0\r\n@",
 		start: (w) => void (w.result = w.h.open({ connectId: 3 }, "")),
-		check: (w) => assert.is((w.result as Socket).state, 2),
+		check: (w) => assert.is((w.result as Socket).state, CONNECTED),
 	},
 	{
 		name: "AT+QIOPEN failing",

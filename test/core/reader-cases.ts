@@ -56,7 +56,7 @@ export function makeReader(c: ReaderCase, log: EventLog): Reader {
 	const reader = new Reader(log, c.capacity ?? 64);
 	reader.viewMode = c.viewMode ?? 0;
 	reader.showLength = c.showLength ?? false;
-	reader.hexReceive = c.hexReceive ?? false;
+	reader.receiveHex = c.hexReceive ?? false;
 	reader.armed = c.armed ? ascii(c.armed) : null;
 	return reader;
 }

@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BC20Emulator, type BC20EmulatorOptions } from "../../host-sim/emulator/bc20-emulator.js";
-import { TcpPeer, waitFor } from "./loopback-peers.js";
+import { TcpPeer, waitFor } from "../support/loopback-servers.js";
 import { FAST, framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
 
 checkViolationsAfterEach(test);

@@ -4,7 +4,8 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { SntpServer, TcpPeer, unusedTcpPort } from "./loopback-peers.js";
+import { TcpPeer, unusedTcpPort } from "../support/loopback-servers.js";
+import { SntpServer } from "../../host-sim/cloud/sntp-server.js";
 import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
 
 checkViolationsAfterEach(test);
@@ -127,7 +128,7 @@ test("4.3 ping a remote server", async () => {
 
 test("4.4 synchronize local time", async () => {
   const time = Date.UTC(2018, 3, 20, 11, 8, 20);
-  const ntp = await SntpServer.start(time);
+  const ntp = await new SntpServer(() => time).start();
   const m = await ModuleHarness.boot({ hosts: { "ntp5.aliyun.test": ["127.0.0.1"] } });
   try {
     // The manual uses the default port 123; the test server has an unprivileged one.

@@ -6,7 +6,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { TcpPeer, waitFor } from "./loopback-peers.js";
+import { TcpPeer, waitFor } from "../support/loopback-servers.js";
 import { checkViolationsAfterEach, framed, ModuleHarness } from "./module-harness.js";
 
 checkViolationsAfterEach(test);

@@ -6,7 +6,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { TcpPeer, UdpPeer, waitFor } from "./loopback-peers.js";
+import { TcpPeer, UdpPeer, waitFor } from "../support/loopback-servers.js";
 import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
 
 checkViolationsAfterEach(test);

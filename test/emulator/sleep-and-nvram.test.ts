@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { UdpPeer, waitFor } from "./loopback-peers.js";
+import { UdpPeer, waitFor } from "../support/loopback-servers.js";
 import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
 
 checkViolationsAfterEach(test);

@@ -5,7 +5,8 @@
 import { createSocket } from "node:dgram";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { SntpServer, TcpPeer, UdpPeer, unusedTcpPort, waitFor } from "./loopback-peers.js";
+import { TcpPeer, UdpPeer, unusedTcpPort, waitFor } from "../support/loopback-servers.js";
+import { SntpServer } from "../../host-sim/cloud/sntp-server.js";
 import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
 
 checkViolationsAfterEach(test);
@@ -255,7 +256,7 @@ test("QIDNSGIP: hosts table, address literal, failure, and Node's resolver (/etc
 test("QNTP: time-out → 569, DNS failure → 565, success sets the clock (+CCLK)", async () => {
   const silentPort = await unusedTcpPort();
   const time = Date.UTC(2030, 0, 2, 3, 4, 5);
-  const ntp = await SntpServer.start(time);
+  const ntp = await new SntpServer(() => time).start();
   const m = await ModuleHarness.boot({ ntpTimeoutMs: 100, hosts: { "nowhere.test": [] } });
   m.expectViolations("malformed");
   try {

@@ -7,7 +7,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Violation } from "../../host-sim/emulator/bc20-emulator.js";
-import { TcpPeer } from "./loopback-peers.js";
+import { TcpPeer } from "../support/loopback-servers.js";
 import { checkViolationsAfterEach, FAST, framed, ModuleHarness } from "./module-harness.js";
 
 checkViolationsAfterEach(test);

@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { tcpEcho } from "../support/loopback-servers.js";
 import { faultSession, openLogged, pattern, roundTrip, until } from "../support/reliability-session.js";
+import { INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 // Damaged output (dropped or altered bytes on the module's TX line) for the
 // length of one echo exchange, then a clean line. A UART has no integrity
@@ -46,7 +47,7 @@ for (const fault of ["dropRate", "corruptRate"] as const) {
 					assert.ok(lost < 0 || lost >= payload.length - back.length, `${mode ? "push" : "buffer"} mode: ` +
 						`${payload.length - back.length} of ${payload.length} bytes never came back, ${lost} reported lost (${s.log.describe()})`);
 				}
-				if (s.socket.state !== 0) s.socket.close();
+				if (s.socket.state !== INITIAL) s.socket.close();
 				// Sends still queued go out first; one whose SEND OK is owed (its OK
 				// came late) waits up to another SEND OK deadline (10 s) before the next.
 				await s.ended(25000);

@@ -10,6 +10,7 @@ import { BC20Error, E_BUFFER_FULL, E_PEER_CLOSED, E_QUEUE_FULL, E_SEND_FAILED } 
 import { checkReceived, checkSent } from "../support/reliability-accounting.js";
 import { tcpEcho, udpEcho } from "../support/loopback-servers.js";
 import { faultSession, openLogged, pattern, roundTrip, sink, sleep, until } from "../support/reliability-session.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 test("the peer closes during a send: E_PEER_CLOSED, with the written bytes never sent counted", async () => {
 	const session = await faultSession();
@@ -156,7 +157,7 @@ test("SEND FAIL: the send is reported with its offset and count, nothing of it a
 		s.send(pattern(5000, 11));
 		await until(() => s.socket.stats.sent + s.socket.stats.failed + s.socket.stats.unknown === 5000, 10000, "every byte settled");
 		assert.ok(s.log.warnings.some((w) => w.code === E_SEND_FAILED && w.count > 0), s.log.describe());
-		assert.is(s.socket.state, 2);
+		assert.is(s.socket.state, CONNECTED);
 		s.socket.close();
 		await s.ended(5000);
 		await sleep(100);
@@ -183,7 +184,7 @@ test("connect failure 566: the open fails with the manual's code and text, the c
 		assert.is(s.log.error?.code, 566, s.log.describe());
 		assert.is(s.log.error?.description, "Socket connect failed");
 		assert.is(s.log.error?.command, "AT+QIOPEN");
-		assert.is(s.socket.state, 0);
+		assert.is(s.socket.state, INITIAL);
 		assert.is(await roundTrip(session.modem, echo.port), "");
 	}
 	finally {

@@ -12,6 +12,7 @@ import { E_REBOOTED, E_SEND_UNKNOWN, E_TIMEOUT } from "../../firmware/bc20/error
 import { checkReceived, checkSent } from "../support/reliability-accounting.js";
 import { tcpEcho } from "../support/loopback-servers.js";
 import { faultSession, openLogged, pattern, roundTrip, sink, sleep, until } from "../support/reliability-session.js";
+import { INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 test("reboot in the middle of a send: the socket fails with E_REBOOTED; each written byte is delivered or reported", async () => {
 	const session = await faultSession();
@@ -79,7 +80,7 @@ test("reboot in the middle of an open: the open fails with E_REBOOTED and the ne
 		const s = openLogged(session.modem, { port: echo.port });
 		await s.ended(5000);
 		assert.is(s.log.error?.code, E_REBOOTED, s.log.describe());
-		assert.is(s.socket.state, 0);
+		assert.is(s.socket.state, INITIAL);
 		assert.is(await roundTrip(session.modem, echo.port), "");
 	}
 	finally {

@@ -9,6 +9,7 @@ import * as assert from "uvu/assert";
 import { E_DATA_LOST, E_REBOOTED, E_SEND_UNKNOWN, E_TIMEOUT } from "../../firmware/bc20/errors.js";
 import { expectBringUp, hexOf, OK, ready } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
+import { INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0," + mode;
 const REBOOT = "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n";
@@ -42,7 +43,7 @@ test("a CLOSE OK that never comes does not make the next close of that connectID
 	h.fake.expect("AT+QICLOSE=0", OK); // no CLOSE OK, ever
 	a.close();
 	h.advance(11000);
-	assert.is(a.state, 0);
+	assert.is(a.state, INITIAL);
 	h.takeLog();
 	h.fake.expect(OPEN(0));
 	const b = h.open({});
@@ -118,7 +119,7 @@ test("a reboot in the middle of a +QIRD payload: the bytes read so far reach the
 	h.settle();
 	const end = h.takeLog().concat(log).find((l) => l.startsWith("0 error"));
 	assert.ok(end !== undefined && end.startsWith("0 error " + E_REBOOTED), "the socket ended: " + JSON.stringify(log));
-	assert.is(socket.state, 0);
+	assert.is(socket.state, INITIAL);
 	assert.ok(socket.stats.lost >= 6 || log.some((l) => / lost -1$/.test(l)) || end!.includes("lost"), "the 6 missing bytes are reported");
 });
 

@@ -42,6 +42,7 @@ import { EventLog, feed, randomCuts } from "../core/reader-cases.js";
 import { StepClock } from "../support/bc20-virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 export type Random = () => number;
 export const TARGETS = ["reader", "channel", "modem"] as const;
@@ -239,7 +240,7 @@ function readerRun(f: Framing, capacity: number, armed: string | null, input: Ui
 	const reader = new Reader(log, capacity);
 	reader.viewMode = f.viewMode;
 	reader.showLength = f.showLength;
-	reader.hexReceive = f.hexReceive;
+	reader.receiveHex = f.hexReceive;
 	reader.armed = armed === null ? null : ascii(armed);
 	reader.ring.rewind(headIndex);
 	let at = 0;
@@ -300,7 +301,7 @@ export function readerIteration(seed: number): IterationOutcome {
 	const probe = new Reader(resync, capacity);
 	probe.viewMode = f.viewMode;
 	probe.showLength = f.showLength;
-	probe.hexReceive = f.hexReceive;
+	probe.receiveHex = f.hexReceive;
 	probe.armed = armed === null ? null : ascii(armed);
 	feed(probe, input, []);
 	probe.receive(bytes("\r\n"));
@@ -671,7 +672,7 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 			if (socket.readable < 0 || socket.readable > rxCap) fail("receive buffers stay within their bound", `readable ${socket.readable} of ${rxCap}`);
 			if (socket.writable < 0 || socket.writable > txCap) fail("transmit buffers stay within their bound", `writable ${socket.writable} of ${txCap}`);
 			if (socket.datagrams < 0 || socket.datagrams > 32) fail("datagram queues stay within their bound", `datagrams ${socket.datagrams}`);
-			if (socket.state === 0 && socket.readable !== 0) fail("socket states stay legal", "a closed socket holds data");
+			if (socket.state === INITIAL && socket.readable !== 0) fail("socket states stay legal", "a closed socket holds data");
 			const st = socket.stats;
 			if (st.sent + st.failed + st.unknown > st.written) fail("send accounting", JSON.stringify(st));
 			// Every byte read was stored while the connectID was this socket's.
@@ -687,7 +688,7 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		const r = random();
 		if (r < 0.3) deliverText(garbage(random, settings, 1 + int(random, 8)));
 		else if (r < 0.5) {
-			const live = sockets.filter((s) => s.socket.state === 2);
+			const live = sockets.filter((s) => s.socket.state === CONNECTED);
 			if (live.length > 0) {
 				const s = pick(random, live);
 				const data = bytes(hostileText(random, 1 + int(random, s.udp ? 300 : 1500)));
@@ -744,21 +745,21 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 	// connectID the storm made the driver give up (a false ERROR for its
 	// QIOPEN): that open fails with a clear error (563) and the driver closes
 	// the ID, so a second try must work.
-	for (const s of sockets) if (s.socket.state !== 0) app("close", () => s.socket.close());
+	for (const s of sockets) if (s.socket.state !== INITIAL) app("close", () => s.socket.close());
 	advance(60000);
 	for (const s of sockets) {
-		if (s.socket.state !== 0) fail("every socket closes when asked", `socket ${s.socket.id} state ${s.socket.state}`);
+		if (s.socket.state !== INITIAL) fail("every socket closes when asked", `socket ${s.socket.id} state ${s.socket.state}`);
 	}
 	if (failure !== null) return { bytes: fed, failure };
 	const payload = bytes(hostileText(random, 1 + int(random, 3000)));
 	const mode = int(random, 2);
 	let echoed = "";
 	let fresh: AppSocket | null = null;
-	for (let attempt = 0; attempt < 3 && (fresh === null || fresh.socket.state !== 2); attempt++) {
+	for (let attempt = 0; attempt < 3 && (fresh === null || fresh.socket.state !== CONNECTED); attempt++) {
 		fresh = open(false, mode, (text) => void (echoed += text));
 		advance(5000);
 	}
-	if (fresh === null || fresh.socket.state !== 2) fail("after garbage a new socket connects", `state ${fresh?.socket.state}`);
+	if (fresh === null || fresh.socket.state !== CONNECTED) fail("after garbage a new socket connects", `state ${fresh?.socket.state}`);
 	else {
 		const socket = fresh.socket;
 		let written = 0;

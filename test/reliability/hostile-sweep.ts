@@ -13,6 +13,7 @@ import { openSession } from "../../host-sim/modem-session.js";
 import { hostilePayload, tcpEcho, udpEcho } from "../support/loopback-servers.js";
 import { prng } from "../support/bytes.js";
 import { describeViolation } from "../../host-sim/emulator/bc20-emulator.js";
+import { INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 export interface SweepResult {
 	seed: number;
@@ -101,7 +102,7 @@ export async function sweepSeed(seed: number, bytes = 3000): Promise<SweepResult
 		await within(new Promise<void>((resolve) => {
 			let written = 0;
 			const quiet = () => setTimeout(() => {
-				if (socket.state !== 0) socket.close();
+				if (socket.state !== INITIAL) socket.close();
 				resolve();
 			}, 1500);
 			const socket = session.modem.open({

@@ -14,6 +14,7 @@ import { StepClock } from "../support/bc20-virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";
 import { hostileText } from "./fuzz-engine.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 interface World {
 	modem: BC20;
@@ -69,7 +70,7 @@ function open(w: World, type: "tcp" | "udp", mode: number): Logged {
 		onReadable: (n) => void (log.readable = n),
 	});
 	w.advance(100);
-	assert.is(log.socket.state, 2);
+	assert.is(log.socket.state, CONNECTED);
 	return log;
 }
 
@@ -249,14 +250,14 @@ test("a line longer than the line buffer (lineCapacity, 128-4096, default 512) i
 	const s = open(w, "tcp", 0);
 	w.module.send("\r\n+QIURC: \"other\",\"" + "z".repeat(1000) + "\"\r\n\r\n+QIURC: \"closed\",0\r\n");
 	w.advance(1000);
-	assert.is(s.socket.state, 0, "the \"closed\" URC after the long line was read");
+	assert.is(s.socket.state, INITIAL, "the \"closed\" URC after the long line was read");
 });
 
 test("a damaged header announcing a huge payload never makes a count negative (hex receive format)", () => {
 	for (const announced of [1 << 30, 2000000000, 2147483647]) {
 		const log = new EventLog([0]);
 		const reader = new Reader(log, 256);
-		reader.hexReceive = true;
+		reader.receiveHex = true;
 		reader.receive(bytes(`\r\n+QIURC: "recv",0,${announced}\r\n414243`));
 		assert.ok(reader.payloadRemaining >= 0, `payloadRemaining ${reader.payloadRemaining} for ${announced}`);
 		const missing = reader.abortPayload();

@@ -8,6 +8,7 @@ import type { BC20, BC20Options } from "../../firmware/bc20/modem.js";
 import { openSession } from "../../host-sim/modem-session.js";
 import { tcpEcho, udpEcho } from "../support/loopback-servers.js";
 import { prng } from "../support/bytes.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 const MOTIFS = ["\r\nOK\r\n", "+QIURC: \"recv\",0", "+QIURC: \"recv\",0,5\r\n", "SEND OK", "\r\nSEND OK\r\n", "\"", ",",
 	"\x00", "\x1a", "\xff", "\r", "\n", "\r\n", "+QIRD: 5,0,", "\r\nERROR\r\n", "RDY"];
@@ -101,7 +102,7 @@ async function tcpRun(modem: BC20, port: number, mode: number, total: number, se
 		};
 		check();
 	});
-	if (socket.state !== 0) socket.close();
+	if (socket.state !== INITIAL) socket.close();
 	let mismatches = total - Math.min(got, total);
 	let first = -1;
 	for (let i = 0; i < Math.min(got, total); i++) {
@@ -150,7 +151,7 @@ async function udpRun(modem: BC20, port: number, mode: number, total: number, se
 		},
 	});
 	function pump(s: typeof socket) {
-		while (next < datagrams.length && next - back.length < window && s.state === 2 && s.write(datagrams[next]) > 0) {
+		while (next < datagrams.length && next - back.length < window && s.state === CONNECTED && s.write(datagrams[next]) > 0) {
 			next++;
 			lastProgress = performance.now();
 		}
@@ -162,7 +163,7 @@ async function udpRun(modem: BC20, port: number, mode: number, total: number, se
 		};
 		check();
 	});
-	if (socket.state !== 0) socket.close();
+	if (socket.state !== INITIAL) socket.close();
 	let mismatches = Math.max(0, datagrams.length - back.length) + Math.max(0, back.length - datagrams.length);
 	let bytes = 0, first = -1;
 	for (let i = 0; i < Math.min(back.length, datagrams.length); i++) {

@@ -11,6 +11,7 @@ import { FakeModule } from "./bc20-fake-module.js";
 import { expectBringUp, hexOf, OK } from "./bc20-harness.js";
 import { bytes } from "./bytes.js";
 import { SlotClock } from "./slot-clock.js";
+import { CONNECTED } from "../../firmware/bc20/socket-constants.js";
 
 
 class SwitchTransport implements Transport {
@@ -61,7 +62,7 @@ export class SteadyTraffic {
 		this.#push = modem.open({ host: "127.0.0.1", port: 9000, mode: 1, ...callbacks });
 		this.#udp = modem.open({ type: "udp", host: "127.0.0.1", port: 9000, mode: 1, ...callbacks });
 		this.#spin(fake);
-		if (this.#udp.state !== 2 || fake.unexpected.length > 0) throw new Error("steady traffic: setup failed");
+		if (this.#udp.state !== CONNECTED || fake.unexpected.length > 0) throw new Error("steady traffic: setup failed");
 		this.#transport.fake = null;
 		const data = "\x00\r\nOK\r\n\xff" + "z".repeat(92);
 		this.#binary = bytes(data);

@@ -1,9 +1,10 @@
-// Loopback peers for end-to-end tests: echo servers, an HTTP server, a
-// WebSocket echo server and a tiny MQTT broker. Every server listens on 127.0.0.1 and port 0.
+// Loopback peers for tests: echo servers, recording TCP and UDP peers, an HTTP
+// server, a WebSocket echo server and a tiny MQTT broker. Every server listens
+// on 127.0.0.1 and port 0.
 import { createHash } from "node:crypto";
-import { createSocket, type Socket as UdpSocket } from "node:dgram";
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from "node:dgram";
 import { createServer as createHttpServer } from "node:http";
-import { createServer, type Server, type Socket } from "node:net";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 
 export interface Peer {
 	port: number;
@@ -71,11 +72,9 @@ export async function source(): Promise<Peer & { send(bytes: Uint8Array): Promis
 	};
 }
 
-export async function udpEcho(): Promise<Peer> {
-	const socket: UdpSocket = createSocket("udp4");
-	socket.on("message", (message, from) => socket.send(message, from.port, from.address));
-	await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-	return { port: socket.address().port, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+// Echoes every datagram.
+export function udpEcho(): Promise<Peer> {
+	return UdpPeer.start(true);
 }
 
 // Sends `body` for GET /data with Content-Length, then closes.
@@ -226,4 +225,103 @@ export async function webSocketEcho(): Promise<WebSocketServer> {
 	});
 	const peer = await listen(server as unknown as Server);
 	return Object.assign(result, peer);
+}
+
+// A TCP server that keeps every connection and everything received (echoing it when asked).
+export class TcpPeer {
+	// Connections accepted, in order.
+	readonly connections: Socket[] = [];
+	// Everything received, over all connections.
+	received = Buffer.alloc(0);
+
+	// `echo`: write back whatever arrives (may be changed at any time).
+	private constructor(private readonly server: Server, public echo: boolean) {}
+
+	static async start(echo = true): Promise<TcpPeer> {
+		const server = createServer();
+		const peer = new TcpPeer(server, echo);
+		server.on("connection", (socket) => peer.accept(socket));
+		await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+		return peer;
+	}
+
+	get port(): number {
+		return (this.server.address() as AddressInfo).port;
+	}
+
+	// The index-th accepted connection, once it exists.
+	async connection(index = 0): Promise<Socket> {
+		await waitFor(() => this.connections.length > index, `connection ${index}`);
+		return this.connections[index]!;
+	}
+
+	// Waits until `count` bytes have been received in total.
+	async receivedAtLeast(count: number): Promise<Buffer> {
+		await waitFor(() => this.received.length >= count, `${count} bytes at the peer`);
+		return this.received;
+	}
+
+	close(): Promise<void> {
+		for (const socket of this.connections) socket.destroy();
+		return new Promise((resolve) => this.server.close(() => resolve()));
+	}
+
+	private accept(socket: Socket): void {
+		socket.setNoDelay(true);
+		socket.on("error", () => undefined);
+		socket.on("data", (chunk: Buffer) => {
+			this.received = Buffer.concat([this.received, chunk]);
+			if (this.echo) socket.write(chunk);
+		});
+		this.connections.push(socket);
+	}
+}
+
+// Polls `condition` every 5 ms for up to `timeoutMs`.
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+	}
+}
+
+// A UDP socket that keeps every datagram and its sender (echoing it when asked).
+export class UdpPeer {
+	readonly datagrams: { data: Buffer; from: RemoteInfo }[] = [];
+
+	private constructor(private readonly socket: UdpSocket, readonly echo: boolean) {}
+
+	static async start(echo = true): Promise<UdpPeer> {
+		const socket = createSocket("udp4");
+		const peer = new UdpPeer(socket, echo);
+		socket.on("message", (data, from) => {
+			peer.datagrams.push({ data, from });
+			if (echo) socket.send(data, from.port, from.address);
+		});
+		await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+		return peer;
+	}
+
+	get port(): number {
+		return this.socket.address().port;
+	}
+
+	// Sends a datagram to `port` on 127.0.0.1 (the emulator's socket: see datagrams[i].from).
+	sendTo(data: Buffer, port: number): Promise<void> {
+		return new Promise((resolve) => this.socket.send(data, port, "127.0.0.1", () => resolve()));
+	}
+
+	close(): Promise<void> {
+		return new Promise((resolve) => this.socket.close(() => resolve()));
+	}
+}
+
+// A free TCP port on 127.0.0.1 that nothing listens on (for "connection refused").
+export async function unusedTcpPort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+	const port = (server.address() as AddressInfo).port;
+	await new Promise((resolve) => server.close(resolve));
+	return port;
 }

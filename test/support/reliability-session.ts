@@ -9,6 +9,7 @@ import type { Socket } from "../../firmware/bc20/socket.js";
 import type { BC20EmulatorOptions } from "../../host-sim/emulator/bc20-emulator.js";
 import { openSession, type Session, type SessionOptions } from "../../host-sim/modem-session.js";
 import { concat, SocketLog } from "./reliability-accounting.js";
+import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 // A module that takes a realistic while to boot (the BC20 takes seconds; the
 // driver cuts a payload off after 250 ms of silence, so a reboot in the middle
@@ -86,7 +87,7 @@ export function openLogged(modem: BC20, options: Partial<OpenOptions> & { host?:
 	const buffer = new Uint8Array(65536);
 	let connected = false;
 	const pump = (socket: Socket) => {
-		while (source !== null && offset < source.length && socket.state === 2) {
+		while (source !== null && offset < source.length && socket.state === CONNECTED) {
 			const n = socket.write(source, offset, source.length);
 			if (n === 0) break;
 			taken.push(source.slice(offset, offset + n));
@@ -195,7 +196,7 @@ export async function roundTrip(modem: BC20, echoPort: number, ms = 8000): Promi
 		s.send(payload);
 		await until(() => s.log.receivedBytes.length >= payload.length || s.log.ended, ms, "the echo of 1500 bytes");
 		const back = s.log.receivedBytes;
-		s.socket.state !== 0 && s.socket.close();
+		s.socket.state !== INITIAL && s.socket.close();
 		await s.ended(ms);
 		if (Buffer.compare(Buffer.from(back), Buffer.from(payload)) !== 0)
 			return `echo after the fault differs: ${back.length} bytes back (${s.log.describe()})`;
