@@ -31,7 +31,7 @@ import { type NtpCallback, NtpCommand, type NtpOptions } from "./ntp.js";
 import { type PingCallback, PingCommand, type PingOptions } from "./ping.js";
 import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateCommand } from "./qistate.js";
 import { type CommandCallback, RawCommand } from "./raw-command.js";
-import { RebootCheck } from "./reboot-check.js";
+import { RebootCheck, type RebootCheckHost } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
 import type { Slot, SlotHost } from "./socket-slot.js";
@@ -200,7 +200,24 @@ export class BC20 {
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
-		const events: ChannelEvents = {
+		// The hosts the parts see are built by the methods below, not here:
+		// the closures and locals they take would all be slots of this frame,
+		// under every part's construction (XS counts its stack in slots).
+		this.#channel = new Channel({
+			transport, clock, events: this.#channelEvents(), lineCapacity, commandCapacity: this.#commandCapacity, baud,
+		});
+		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
+		const table = new SocketTable(sockets, rxSize, txSize, this.#slotHost(baud, textSend));
+		this.#slots = table.slots;
+		this.#inputBuffer = table.input;
+		this.#readBuffer = table.readBuffer;
+		dispatcher.setWorkers(this.#slots);
+		this.#bringUp = new BringUp(this.#bringUpHost());
+		this.#rebootCheck = new RebootCheck(this.#rebootCheckHost());
+	}
+
+	#channelEvents(): ChannelEvents {
+		return {
 			nextCommand: () => this.#dispatcher.nextCommand(),
 			onUrc: (line) => this.#onUrc(line),
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
@@ -233,13 +250,12 @@ export class BC20 {
 				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged(atStake);
 			},
 		};
-		this.#channel = new Channel({
-			transport, clock, events, lineCapacity, commandCapacity: this.#commandCapacity, baud,
-		});
-		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
+	}
+
+	#slotHost(baud: number, textSend: boolean): SlotHost {
 		const settings = this.#settings;
-		const slotHost: SlotHost = {
-			dispatcher,
+		return {
+			dispatcher: this.#dispatcher,
 			readSpec: qirdSpec(baud),
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
@@ -250,16 +266,14 @@ export class BC20 {
 				return settings.showLength;
 			},
 		};
-		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
-		this.#slots = table.slots;
-		this.#inputBuffer = table.input;
-		this.#readBuffer = table.readBuffer;
-		dispatcher.setWorkers(this.#slots);
-		const bringUpHost: BringUpHost = {
-			dispatcher,
-			clock,
+	}
+
+	#bringUpHost(): BringUpHost {
+		return {
+			dispatcher: this.#dispatcher,
+			clock: this.#clock,
 			reader: this.#channel.reader,
-			settings,
+			settings: this.#settings,
 			isModuleOpen: (id) => this.#slots[id]?.moduleOpen ?? false,
 			phase: (state) => this.#setState(state),
 			ready: (info) => {
@@ -274,12 +288,14 @@ export class BC20 {
 				if (callbacks !== null) this.#later(() => callbacks.onError(error));
 			},
 		};
-		this.#bringUp = new BringUp(bringUpHost);
+	}
+
+	#rebootCheckHost(): RebootCheckHost {
 		const channel = this.#channel;
-		this.#rebootCheck = new RebootCheck({
+		return {
 			echoes: () => channel.stats.echoes,
 			verdict: (ok, echoed, listed) => this.#rebootVerdict(ok, echoed, listed),
-		});
+		};
 	}
 
 	get stats(): ModemStats {
