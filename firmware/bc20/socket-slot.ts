@@ -67,9 +67,9 @@ export class Slot implements Worker {
 	readonly id: number;
 	readonly rx: ByteRing;
 	readonly tx: ByteRing;
-	readonly rxLengths = new LengthQueue(DATAGRAMS);
-	readonly txLengths = new LengthQueue(DATAGRAMS);
-	stats: SocketStats = newStats();
+	readonly rxLengths: LengthQueue;
+	readonly txLengths: LengthQueue;
+	stats: SocketStats;
 
 	owner: Socket | null = null;
 	state = INITIAL;
@@ -129,6 +129,11 @@ export class Slot implements Worker {
 	#lateCount = 0;
 
 	constructor(id: number, rx: ByteRing, tx: ByteRing, host: SlotHost) {
+		// Made here, not in the field initializers: XS holds a slot per private
+		// field while those run, under whatever they call.
+		this.rxLengths = new LengthQueue(DATAGRAMS);
+		this.txLengths = new LengthQueue(DATAGRAMS);
+		this.stats = newStats();
 		this.id = id;
 		this.rx = rx;
 		this.tx = tx;
