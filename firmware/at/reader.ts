@@ -346,7 +346,17 @@ export class Reader {
 		}
 		this.stats.lines++;
 		this.#events.onLine(line);
-		if (line.payloadLength > 0) this.#startPayload(connectId, line.payloadLength);
+		const length = line.payloadLength;
+		if (length === 0) return;
+		// The payload run starts (here, not in a helper: the owner's handlers
+		// of the run's start sit one frame less deep).
+		this.#mode = PAYLOAD_MODE;
+		this.#hexRun = this.receiveHex;
+		this.#remaining = this.#hexRun ? length * 2 : length;
+		this.#hexHigh = -1;
+		this.#badDigits = 0;
+		this.#runLength = length;
+		this.#events.onPayloadStart(connectId, length);
 	}
 
 	#classify(): number {
@@ -362,16 +372,6 @@ export class Reader {
 		if ((first === 65 || first === 97) && (second === 84 || second === 116)) return K.ECHO;
 		if (first === 43 /* + */) return K.URC_OTHER;
 		return K.NOISE;
-	}
-
-	#startPayload(connectId: number, length: number): void {
-		this.#mode = PAYLOAD_MODE;
-		this.#hexRun = this.receiveHex;
-		this.#remaining = this.#hexRun ? length * 2 : length;
-		this.#hexHigh = -1;
-		this.#badDigits = 0;
-		this.#runLength = length;
-		this.#events.onPayloadStart(connectId, length);
 	}
 
 	#payload(chunk: Uint8Array, i: number, end: number): number {

@@ -226,7 +226,11 @@ export class BC20 {
 				const slot = this.#slots[id];
 				return slot !== undefined && slot.state !== INITIAL && slot.mode === PUSH_MODE;
 			},
-			onPushStart: (id, length) => this.#onPushStart(id, length),
+			onPushStart: (id, length) => {
+				const slot = this.#slots[id];
+				this.#pushSlot = slot !== undefined && slot.state !== INITIAL ? slot : null;
+				this.#pushSlot?.pushStart(length);
+			},
 			onPushData: (bytes, start, end) => {
 				const slot = this.#pushSlot;
 				if (slot !== null) slot.pushData(bytes, start, end);
@@ -599,12 +603,6 @@ export class BC20 {
 	// repeat it while it holds data, so every buffer-mode socket reads once.
 	#damagedLine(): void {
 		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.notice(-1);
-	}
-
-	#onPushStart(id: number, length: number): void {
-		const slot = this.#slots[id];
-		this.#pushSlot = slot !== undefined && slot.state !== INITIAL ? slot : null;
-		this.#pushSlot?.pushStart(length);
 	}
 
 	#onTraceLine(line: Line): void {
