@@ -219,7 +219,7 @@ export class BC20 {
 	#channelEvents(): ChannelEvents {
 		return {
 			nextCommand: () => this.#dispatcher.nextCommand(),
-			onUrc: (line) => this.#onUrc(line),
+			onUrc: this.#onUrc,
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
 			isDirectPush: (id) => {
@@ -241,7 +241,7 @@ export class BC20 {
 				this.#pushSlot = null;
 				slot?.pushEnd(missing, badDigits);
 			},
-			onTraceLine: (line) => this.#onTraceLine(line),
+			onTraceLine: this.#onTraceLine,
 			onTurnEnd: () => {
 				const slots = this.#slots;
 				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
@@ -279,7 +279,7 @@ export class BC20 {
 			reader: this.#channel.reader,
 			settings: this.#settings,
 			isModuleOpen: (id) => this.#slots[id]?.moduleOpen ?? false,
-			phase: (state) => this.#setState(state),
+			phase: this.#setState,
 			ready: (info) => {
 				this.#info = info;
 				this.#setState("ready");
@@ -565,14 +565,21 @@ export class BC20 {
 			throw new BC20Error(E_STATE, "the modem is not started (" + this.#state + ")");
 	}
 
-	#setState(state: ModemState): void {
+	// The events and hosts take these arrows themselves: a call through a
+	// forwarding arrow would add a frame to every receive turn that reaches them.
+	#setState = (state: ModemState): void => {
 		if (state === this.#state) return;
 		this.#state = state;
 		const callbacks = this.#callbacks;
-		if (callbacks?.onStateChange !== undefined) this.#later(() => callbacks.onStateChange?.(state));
-	}
+		if (callbacks?.onStateChange === undefined) return;
+		// #later's work, written out: a state changes at the end of a command's
+		// completion, as deep as a receive turn goes.
+		const queue = this.#laterQueue;
+		queue.push(() => callbacks.onStateChange?.(state));
+		if (queue.length === 1) this.#clock.set(this.#runLater, 0);
+	};
 
-	#onUrc(line: Line): void {
+	#onUrc = (line: Line): void => {
 		const kind = line.kind;
 		if (kind === URC_RECV) {
 			// A direct-push header: its data goes through onPush*.
@@ -593,7 +600,7 @@ export class BC20 {
 			// Longer than any +QIURC without data: a pushed header with its data.
 			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
 		}
-	}
+	};
 
 	#pushMayBeLost(): void {
 		for (const slot of this.#slots) slot.pushMayBeLost();
@@ -605,13 +612,13 @@ export class BC20 {
 		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.notice(-1);
 	}
 
-	#onTraceLine(line: Line): void {
+	#onTraceLine = (line: Line): void => {
 		if (line.kind === NOISE) this.#damagedLine();
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
 		else if (line.kind === ECHO) this.#suspectReboot();
 		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
 		if (this.#trace !== undefined) this.#trace(line.text());
-	}
+	};
 
 	// Every socket fails with 570 and the service attaches again.
 	#pdpDeactivated(): void {
