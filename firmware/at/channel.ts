@@ -216,7 +216,15 @@ export class Channel implements ReaderEvents {
 					this.#held = false;
 					this.#line(this.reader.line);
 				}
-				this.#tell();
+				// The usual end of a line, one command completed, is told from
+				// here rather than through #tell: a frame less under the owner's
+				// handling (the next command, the application's callback).
+				const ended = this.#ended;
+				if (ended !== null && this.#endedWaiting === null && !this.#rebootToTell) {
+					this.#ended = null;
+					ended.onDone(this.#result);
+				}
+				else this.#tell();
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
