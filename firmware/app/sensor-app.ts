@@ -88,19 +88,19 @@ export class SensorApp {
 	// Timer callbacks made once: the device clock keeps one Timer per callback.
 	#ackTimeout = () => {
 		this.#timer = null;
-		this.#noAck();
+		return this.#noAck();
 	};
 	#nextCycle = () => {
 		this.#timer = null;
-		this.#wake();
+		return this.#wake();
 	};
 	#awake = () => {
 		this.#timer = null;
-		this.#cycle();
+		return this.#cycle();
 	};
 	#retry = () => {
 		this.#timer = null;
-		this.#try();
+		return this.#try();
 	};
 
 	constructor(config: SensorConfig, platform: SensorPlatform) {
@@ -149,7 +149,7 @@ export class SensorApp {
 			return;
 		}
 		this.#waiting = true;
-		this.#try();
+		return this.#try();
 	}
 
 	// One attempt: send over the open connection, or open one and send once it
@@ -162,7 +162,7 @@ export class SensorApp {
 		// until the module's socket is open): sent from here once #open
 		// returned, not from inside it (XS counts its stack in slots).
 		if (!this.#connected) this.#open();
-		if (this.#connected) this.#send();
+		if (this.#connected) return this.#send();
 	}
 
 	#open(): void {
@@ -306,7 +306,7 @@ export class SensorApp {
 			this.#setTimer(this.#awake, this.#config.wakeMs ?? WAKE_MS);
 			return;
 		}
-		this.#cycle();
+		return this.#cycle();
 	}
 
 	// ---- helpers ----
@@ -319,7 +319,7 @@ export class SensorApp {
 		const step = (error: BC20Error | null) => {
 			if (error) this.#platform.log(`${lines[i - 1]}: ${error.message}`);
 			if (i < lines.length) this.#platform.modem.command(lines[i++], step);
-			else this.#cycle();
+			else return this.#cycle();
 		};
 		step(null);
 	}

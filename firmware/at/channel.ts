@@ -258,17 +258,19 @@ export class Channel implements ReaderEvents {
 
 	// ---- ReaderEvents ----
 
+	// A call that ends a function is written `return f()`: XS makes such a
+	// call in strict code a tail call, which reuses the caller's frame
+	// (XS counts its stack in slots; see README, "Stack").
+
 	// A line without payload is handled once the reader returned (it stops
 	// after the line), from receive's own frame: the reader's frames, as deep
 	// as they are, never sit under a command's handlers, a completion or a URC's
 	// route into the sockets. A payload header is handled at once: its run
 	// starts right after it.
 	onLine(line: Line): void {
-		if (line.payloadLength > 0) this.#line(line);
-		else {
-			this.#held = true;
-			this.reader.pause();
-		}
+		if (line.payloadLength > 0) return this.#line(line);
+		this.#held = true;
+		this.reader.pause();
 	}
 
 	isDirectPush(connectId: number): boolean {
@@ -279,8 +281,7 @@ export class Channel implements ReaderEvents {
 		if (connectId >= 0) {
 			this.#payloadPush = true;
 			this.#pushId = connectId;
-			this.#events.onPushStart(connectId, length);
-			return;
+			return this.#events.onPushStart(connectId, length);
 		}
 		this.#payloadPush = false;
 		const current = this.#current;
@@ -292,8 +293,8 @@ export class Channel implements ReaderEvents {
 	}
 
 	onPayload(bytes: Uint8Array, start: number, end: number): void {
-		if (this.#payloadPush) this.#events.onPushData(bytes, start, end);
-		else this.#payloadTo?.onPayload?.(bytes, start, end);
+		if (this.#payloadPush) return this.#events.onPushData(bytes, start, end);
+		this.#payloadTo?.onPayload?.(bytes, start, end);
 	}
 
 	// The run that just ended was not followed by its CR LF. The routing of
@@ -310,8 +311,8 @@ export class Channel implements ReaderEvents {
 
 	onPayloadEnd(missing: number, badDigits: number): void {
 		this.stats.payloadBytesLost += missing;
-		if (this.#payloadPush) this.#events.onPushEnd(missing, badDigits);
-		else this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
+		if (this.#payloadPush) return this.#events.onPushEnd(missing, badDigits);
+		this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
 	}
 
 	// ---- internals ----
@@ -329,14 +330,10 @@ export class Channel implements ReaderEvents {
 		}
 		if (kind === K.URC_RDY) {
 			this.#rebooted();
-			this.#events.onUrc(line);
-			return;
+			return this.#events.onUrc(line);
 		}
 		const current = this.#current;
-		if (K.isFinal(kind)) {
-			this.#final(line, kind, current);
-			return;
-		}
+		if (K.isFinal(kind)) return this.#final(line, kind, current);
 		if (kind === K.RESPONSE) {
 			if (current !== null && this.#stage === STAGE_RESPONSE) {
 				current.onResponse?.(line);
@@ -355,7 +352,7 @@ export class Channel implements ReaderEvents {
 		// A +QIRD header that no QIRD on the wire armed (its command timed out):
 		// its payload is still routed to the late command below.
 		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
-		this.#events.onUrc(line);
+		return this.#events.onUrc(line);
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {

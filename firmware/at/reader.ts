@@ -229,7 +229,7 @@ export class Reader {
 		while (end > start && bytes[(end - 1) & mask] === CR) end--;
 		if (end > start) {
 			this.line.set(bytes, start, end - start, mask);
-			this.#emit(false);
+			return this.#emit(false);
 		}
 	}
 
@@ -356,7 +356,7 @@ export class Reader {
 		this.#hexHigh = -1;
 		this.#badDigits = 0;
 		this.#runLength = length;
-		this.#events.onPayloadStart(connectId, length);
+		return this.#events.onPayloadStart(connectId, length);
 	}
 
 	#classify(): number {
@@ -429,7 +429,7 @@ export class Reader {
 		this.#trailer = missing === 0;
 		this.#remaining = 0;
 		this.#hexHigh = -1;
-		this.#events.onPayloadEnd(missing, this.#badDigits);
+		return this.#events.onPayloadEnd(missing, this.#badDigits);
 	}
 }
 

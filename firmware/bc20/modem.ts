@@ -168,7 +168,7 @@ export class BC20 {
 		// does not strand the rest.
 		const run = this.#laterQueue.shift();
 		if (this.#laterQueue.length > 0) this.clock.set(this.#runLater, 0);
-		run?.();
+		if (run !== undefined) return run(); // a tail call: the callback gets this frame
 	};
 	#checking = false;
 

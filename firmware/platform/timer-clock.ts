@@ -39,7 +39,7 @@ export class TimerClock implements Clock {
 	#create(callback: () => void, ms: number): Timer {
 		const timer = Timer.set((id: Timer) => {
 			Timer.schedule(id);
-			callback();
+			return callback(); // a tail call: the callback runs in this frame
 		}, ms, KEEP);
 		this.#callbacks.push(callback);
 		this.#timers.push(timer);
