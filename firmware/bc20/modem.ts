@@ -135,6 +135,46 @@ function settingValue(setting: QicfgSetting, value: unknown): number {
 	return checkInt(value, 0, 1, setting.option, setting.fallback);
 }
 
+// What the constructor takes from its options, checked.
+interface CheckedOptions {
+	transport: Transport;
+	clock: Clock;
+	queueSize: number;
+	lineCapacity: number;
+	sockets: number;
+	rxSize: number;
+	txSize: number;
+	baud: number;
+	textSend: boolean;
+	settings: BringUpSettings;
+}
+
+function checkOptions(options: BC20Options): CheckedOptions {
+	if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
+	const { transport, clock } = options;
+	if (transport === null || typeof transport !== "object" || typeof transport.write !== "function")
+		throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
+	if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
+		throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
+	const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
+	const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
+	const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
+	const rxSize = powerOfTwo(options.rxBufferSize, 1024, 32768, "rxBufferSize", 2048);
+	const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
+	const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
+	const settings: BringUpSettings = {
+		receiveHex: false,
+		viewMode: 0,
+		showLength: false,
+		attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
+		syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
+	};
+	for (const setting of QICFG_SETTINGS) setting.set(settings, settingValue(setting, options[setting.option]));
+	const textSend = flag(options.textSend, "textSend", true);
+	if (options.trace !== undefined) checkCallback(options.trace, "trace");
+	return { transport, clock, queueSize, lineCapacity, sockets, rxSize, txSize, baud, textSend, settings };
+}
+
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
 const LONGEST_PLAIN_QIURC = 64;
 
@@ -173,29 +213,12 @@ export class BC20 {
 	#checking = false;
 
 	constructor(options: BC20Options) {
-		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
-		const { transport, clock } = options;
-		if (transport === null || typeof transport !== "object" || typeof transport.write !== "function")
-			throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
-		if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
-			throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
-		this.#clock = clock;
-		const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
-		const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
-		const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
-		const rxSize = powerOfTwo(options.rxBufferSize, 1024, 32768, "rxBufferSize", 2048);
-		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
-		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
-		this.#settings = {
-			receiveHex: false,
-			viewMode: 0,
-			showLength: false,
-			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
-			syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
-		};
-		for (const setting of QICFG_SETTINGS) setting.set(this.#settings, settingValue(setting, options[setting.option]));
-		const textSend = flag(options.textSend, "textSend", true);
-		if (options.trace !== undefined) checkCallback(options.trace, "trace");
+		// The options are checked by a function of its own: its locals are not
+		// slots of this frame, which lies under every part's construction (XS
+		// counts its stack in slots).
+		const checked = checkOptions(options);
+		const clock = this.#clock = checked.clock;
+		this.#settings = checked.settings;
 		this.#trace = options.trace;
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
@@ -204,10 +227,11 @@ export class BC20 {
 		// the closures and locals they take would all be slots of this frame,
 		// under every part's construction (XS counts its stack in slots).
 		this.#channel = new Channel({
-			transport, clock, events: this.#channelEvents(), lineCapacity, commandCapacity: this.#commandCapacity, baud,
+			transport: checked.transport, clock, events: this.#channelEvents(), lineCapacity: checked.lineCapacity,
+			commandCapacity: this.#commandCapacity, baud: checked.baud,
 		});
-		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
-		const table = new SocketTable(sockets, rxSize, txSize, this.#slotHost(baud, textSend));
+		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize);
+		const table = new SocketTable(checked.sockets, checked.rxSize, checked.txSize, this.#slotHost(checked.baud, checked.textSend));
 		this.#slots = table.slots;
 		this.#inputBuffer = table.input;
 		this.#readBuffer = table.readBuffer;
