@@ -4,12 +4,13 @@
 // taken for the next command's.
 //
 // The channel keeps no queue: when the wire is free it asks its owner for the
-// next command (ChannelEvents.nextCommand). Turns are shallow: a command's
-// completion is handed to it (onDone) from the top of the turn that saw its
-// final line (the reader stops after that line and resumes once onDone
-// returned), and whatever onDone starts goes on the wire when that turn ends,
-// never from inside the callback. So no synchronous chain runs from a serial
-// callback through a completion into the application and back to the wire.
+// next command (ChannelEvents.nextCommand). Turns are shallow: the reader
+// stops after every line without payload, which the channel then handles
+// from receive's own frame; a command's completion is handed to it (onDone)
+// from there too, before the reader resumes; and whatever onDone starts goes
+// on the wire when that turn ends, never from inside the callback. So no
+// synchronous chain runs from a serial callback through a completion into the
+// application and back to the wire.
 //
 // Resync (resync.ts): after a timeout, or a reboot with a command on the wire,
 // the next command is preceded by a probe; output before the probe's response
@@ -259,8 +260,8 @@ export class Channel implements ReaderEvents {
 	// ---- ReaderEvents ----
 
 	// A call that ends a function is written `return f()`: XS makes such a
-	// call in strict code a tail call, which reuses the caller's frame
-	// (XS counts its stack in slots; see README, "Stack").
+	// call in strict code a tail call, which reuses the caller's frame (XS
+	// counts its stack in slots; README, Performance, section 6).
 
 	// A line without payload is handled once the reader returned (it stops
 	// after the line), from receive's own frame: the reader's frames, as deep

@@ -19,7 +19,8 @@ import * as K from "./line-kind.js";
 import { candidates, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
 export interface ReaderEvents {
-	// Every non-blank line. `line` is valid only during the call.
+	// Every non-blank line. `line` is valid during the call and, when the
+	// owner paused the reader in it, until receive() is called again.
 	onLine(line: Line): void;
 	// Whether socket `connectId` is in direct-push mode: decides if a
 	// `+QIURC: "recv",id,n` line (view mode 0) is followed by n payload bytes.
@@ -110,8 +111,9 @@ export class Reader {
 		return this.#hexRun ? Math.floor((this.#remaining + (this.#hexHigh >= 0 ? 1 : 0)) / 2) : this.#remaining;
 	}
 
-	// Asks receive() to return after the line being handed up (the owner
-	// finishes a command at the top of its turn, then feeds the rest).
+	// Asks receive() to return after the line being handed up: the owner
+	// handles that line from its own frame (the channel does for every line
+	// without payload), then feeds the rest.
 	pause(): void {
 		this.#paused = true;
 	}
