@@ -14,6 +14,8 @@ import { monitor } from "./cli/monitor.js";
 import { nc } from "./cli/nc.js";
 import { dns, ntp, ping, state } from "./cli/queries.js";
 import { sim } from "./cli/sim.js";
+import { energyOptions, timelineCommand } from "./cli/timeline.js";
+import { DEMO_RECORDING, recorderFor } from "./record/cli-recording.js";
 import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
@@ -28,9 +30,11 @@ function run(args: ParsedArgs): Promise<number> {
 		case "state": return state(args, out);
 		case "monitor": return monitor(args, out);
 		case "sim": return sim(args, out);
+		case "timeline": return timelineCommand(args, out);
 		case "demo": return demo({
-			log: out, trace: traceTo(args),
+			log: out, trace: traceTo(args), record: recorderFor(args, "sim", DEMO_RECORDING),
 			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
+			timelinePath: args.options.get("-o"), energy: energyOptions(args),
 		});
 		case "": throw new UsageError("no command given (see bc20 --help)");
 		default: throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);

@@ -6,6 +6,8 @@ import type { ReadyInfo } from "../firmware/bc20/bring-up.js";
 import { BC20, type BC20Options } from "../firmware/bc20/modem.js";
 import { BC20Emulator, type BC20EmulatorOptions } from "./emulator/bc20-emulator.js";
 import { NodeClock } from "./node-clock.js";
+import { recorded } from "./record/recorded-transport.js";
+import type { Recorder } from "./record/recorder.js";
 import type { HostTransport, TransportError } from "./transport/host-transport.js";
 import { createTransport } from "./transport/open-transport.js";
 import { traced } from "./transport/trace.js";
@@ -27,6 +29,9 @@ export interface SessionOptions {
 	until?: "ready" | "synced";
 	// The link ended other than by close() (cable pulled, bridge hung up), from open() on.
 	onLinkLost?: (error: TransportError) => void;
+	// Records the session: the bytes, the driver's events, and (for "sim") the
+	// module's power state. The caller closes it.
+	record?: Recorder;
 }
 
 export interface Session {
@@ -45,12 +50,14 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 		baud,
 		emulator: ({ baud }) => {
 			const created = emulator = new BC20Emulator({ baud, ...options.emulator });
+			options.record?.followModule(created);
 			options.onEmulator?.(created);
 			return created;
 		},
 	});
 	if (options.trace) transport = traced(transport, options.trace);
-	const modem = new BC20({ transport, clock: new NodeClock(), baud, ...options.modem });
+	if (options.record) transport = recorded(transport, options.record);
+	const modem = new BC20({ transport, clock: new NodeClock(), baud, observer: options.record?.observer, ...options.modem });
 	transport.onData = (chunk) => modem.receive(chunk, 0, chunk.length);
 	transport.onClose = (error) => {
 		if (error) options.onLinkLost?.(error);

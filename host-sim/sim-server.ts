@@ -9,13 +9,21 @@
  * is lost, as on an unplugged serial line.
  */
 import { createServer, type AddressInfo, type Socket } from "node:net";
-import type { BC20Emulator } from "./emulator/bc20-emulator.js";
+
+/** What is served: a module's UART (the emulator, or a replayed recording). */
+export interface UartModule {
+  write(bytes: Uint8Array): void;
+  on(event: "data", listener: (chunk: Buffer) => void): unknown;
+  off(event: "data", listener: (chunk: Buffer) => void): unknown;
+}
 
 export interface SimServerOptions {
   /** Address to listen on. Default "127.0.0.1" (loopback only). */
   host?: string;
   /** Port to listen on; 0 picks a free one. Default 0. */
   port?: number;
+  /** A client came (true) or went (false). */
+  onClient?: (connected: boolean) => void;
 }
 
 export interface SimServer {
@@ -27,7 +35,7 @@ export interface SimServer {
 }
 
 /** Starts serving `emulator`'s UART; resolves once listening. */
-export function serveEmulatorUart(emulator: BC20Emulator, options: SimServerOptions = {}): Promise<SimServer> {
+export function serveEmulatorUart(emulator: UartModule, options: SimServerOptions = {}): Promise<SimServer> {
   const host = options.host ?? "127.0.0.1";
   let client: Socket | undefined;
   const toClient = (chunk: Buffer): void => {
@@ -40,11 +48,14 @@ export function serveEmulatorUart(emulator: BC20Emulator, options: SimServerOpti
       return;
     }
     client = socket;
+    options.onClient?.(true);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => emulator.write(chunk));
     socket.on("error", () => socket.destroy());
     socket.once("close", () => {
-      if (client === socket) client = undefined;
+      if (client !== socket) return;
+      client = undefined;
+      options.onClient?.(false);
     });
   });
   emulator.on("data", toClient);

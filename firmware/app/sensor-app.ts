@@ -54,6 +54,9 @@ export interface SensorPlatform {
 	// Pulses the module's PSM_EINT pin (deep sleep wake-up), where wired;
 	// sleep "psm" needs it.
 	pulseWakePin?(): void;
+	// A report ended: acknowledged or given up, after `commands` AT command
+	// lines (for a recording; optional).
+	onReport?(seq: number, acked: boolean, commands: number): void;
 }
 
 export interface SensorSummary {
@@ -286,6 +289,7 @@ export class SensorApp {
 		this.summary.atCommands += used;
 		this.summary.atPerReport = this.summary.atCommands / this.summary.reports;
 		this.#platform.log(`report ${this.#seq}: ${acked ? "acknowledged" : "not acknowledged"} after ${this.#attempt} resends, ${used} AT commands`);
+		this.#platform.onReport?.(this.#seq, acked, used);
 		if (this.#config.reports > 0 && this.summary.reports >= this.#config.reports) {
 			this.stop();
 			this.#onDone?.(this.summary);

@@ -59,6 +59,11 @@ export interface ChannelEvents {
 	// The bytes of a receive turn were all handled: the owner tells the
 	// application what they brought, from this shallow point (optional).
 	onTurnEnd?(): void;
+	// Observers (optional): a command line went on the wire (bytes[start, end),
+	// the wake CR before it included), and the command on the wire ended with
+	// `status` (see result.ts) after `elapsedMs`.
+	onWritten?(bytes: Uint8Array, start: number, end: number): void;
+	onEnded?(status: number, code: number, elapsedMs: number): void;
 }
 
 export interface ChannelOptions {
@@ -87,6 +92,9 @@ export interface ChannelStats {
 	reboots: number;
 	probes: number;
 }
+
+// How long after finding a deadline passed it is judged (see #overdue).
+const OVERDUE_CONFIRM_MS = 1;
 
 const STAGE_IDLE = 0;
 const STAGE_RESPONSE = 1; // written, waiting for OK / ERROR
@@ -139,6 +147,12 @@ export class Channel implements ReaderEvents {
 	// wait before a probe.
 	#timer: unknown = null;
 	#timerAt = 0;
+	// A deadline found passed is judged at the next firing, OVERDUE_CONFIRM_MS
+	// later: after a host stall (the process not scheduled, a long collection)
+	// timers run before the input that waited meanwhile is read (libuv's timer
+	// phase comes before its I/O poll), and that input may be what the deadline
+	// waits for. Bytes received clear it.
+	#overdue = false;
 	#onTimer: () => void;
 	#kicked = false;
 	#onKick: () => void;
@@ -203,6 +217,7 @@ export class Channel implements ReaderEvents {
 	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
 		if (end > start) {
 			this.#lastTrafficAt = this.#lastByteAt = this.#clock.now();
+			this.#overdue = false;
 			this.#resync.heard();
 		}
 		// A transport may hand bytes back from inside write(): that nested
@@ -482,6 +497,7 @@ export class Channel implements ReaderEvents {
 			this.#startedAt = now;
 			this.#deadline = now + command.spec.timeoutMs + this.#graceMs + Math.ceil(writer.length * this.#msPerByte);
 			this.#arm(this.#deadline);
+			this.#events.onWritten?.(writer.bytes, 0, writer.length);
 			this.#transport.write(writer.bytes, 0, writer.length);
 		}
 	}
@@ -490,6 +506,7 @@ export class Channel implements ReaderEvents {
 	// the turn (#tell), and the reader stops after this line until then.
 	#end(status: number, code: number): void {
 		const command = this.#current as Command;
+		this.#events.onEnded?.(status, code, this.#clock.now() - this.#startedAt);
 		this.#current = null;
 		this.#stage = STAGE_IDLE;
 		this.reader.armed = null;
@@ -587,6 +604,12 @@ export class Channel implements ReaderEvents {
 		try {
 			const now = this.#clock.now();
 			if (this.#lateThen !== 0 && now > this.#lateUntil) this.#lateThen = 0;
+			if (!this.#overdue && this.#passed(now)) {
+				this.#overdue = true;
+				this.#arm(now + OVERDUE_CONFIRM_MS);
+				return;
+			}
+			this.#overdue = false;
 			if (this.reader.inPayload) {
 				if (now - this.#lastByteAt >= this.#stallMs) this.reader.abortPayload();
 				else this.#arm(this.#lastByteAt + this.#stallMs);
@@ -605,6 +628,12 @@ export class Channel implements ReaderEvents {
 		finally {
 			if (outer) this.#inTurn = false;
 		}
+	}
+
+	// Whether the payload stall or the command's deadline has passed.
+	#passed(now: number): boolean {
+		const stalled = this.reader.inPayload && now - this.#lastByteAt >= this.#stallMs;
+		return stalled || (this.#current !== null && now >= this.#deadline && (stalled || !this.reader.inPayload));
 	}
 
 	// `command` answered OK but its second-stage line (SEND OK / SEND FAIL /

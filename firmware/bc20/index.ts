@@ -1,5 +1,5 @@
 // The BC20 TCP/IP service's public API, in one place.
-export { BC20, type BC20Options, type ConfigSettings, type ModemStats, type OpenOptions, type StartCallbacks } from "./modem.js";
+export { BC20, type BC20Options, type ConfigSettings, type ModemObserver, type ModemStats, type OpenOptions, type StartCallbacks } from "./modem.js";
 export type { ModemState, ReadyInfo } from "./bring-up.js";
 export { Socket, type SocketCallbacks } from "./socket.js";
 export { BUFFER_MODE, CLOSING, CONNECTED, INITIAL, OPENING, PUSH_MODE, type SocketStats } from "./socket-constants.js";

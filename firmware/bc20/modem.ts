@@ -75,6 +75,23 @@ export interface BC20Options {
 	baud?: number;
 	// Every line from the module, as text (allocates: for debugging).
 	trace?: (line: string) => void;
+	// What the driver does, as it does it, for a recorder (host-sim/record/).
+	// Absent, it costs nothing; present, it may allocate.
+	observer?: ModemObserver;
+}
+
+// Every callback is optional. Socket states are those of socket-constants.ts.
+export interface ModemObserver {
+	// A command line went on the wire (its CR and any wake CR before it included).
+	command?(bytes: Uint8Array, start: number, end: number): void;
+	// The command on the wire ended: status as in at/result.ts, code for +CME ERROR.
+	done?(status: number, code: number, elapsedMs: number): void;
+	// A URC line no command took.
+	urc?(line: string): void;
+	// A socket changed state, seen at the driver's next event: a command
+	// written or ended, a URC, the end of a receive turn, open(), close(), or
+	// the channel looking for work (which follows every turn that settles a socket).
+	socket?(id: number, state: number, udp: boolean): void;
 }
 
 export interface StartCallbacks {
@@ -172,6 +189,9 @@ function checkOptions(options: BC20Options): CheckedOptions {
 	for (const setting of QICFG_SETTINGS) setting.set(settings, settingValue(setting, options[setting.option]));
 	const textSend = flag(options.textSend, "textSend", true);
 	if (options.trace !== undefined) checkCallback(options.trace, "trace");
+	const observer = options.observer;
+	if (observer !== undefined && (observer === null || typeof observer !== "object"))
+		throw new BC20Error(E_ARGUMENT, "observer must be an object");
 	return { transport, clock, queueSize, lineCapacity, sockets, rxSize, txSize, baud, textSend, settings };
 }
 
@@ -193,6 +213,9 @@ export class BC20 {
 	#bringUp: BringUp;
 	#trace: ((line: string) => void) | undefined;
 	#commandCapacity: number;
+	#observer: ModemObserver | undefined;
+	// Socket states last told to the observer.
+	#observed: number[] = [];
 
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
@@ -220,6 +243,7 @@ export class BC20 {
 		const clock = this.#clock = checked.clock;
 		this.#settings = checked.settings;
 		this.#trace = options.trace;
+		this.#observer = options.observer;
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
@@ -233,6 +257,7 @@ export class BC20 {
 		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize);
 		const table = new SocketTable(checked.sockets, checked.rxSize, checked.txSize, this.#slotHost(checked.baud, checked.textSend));
 		this.#slots = table.slots;
+		for (const slot of this.#slots) this.#observed.push(slot.state);
 		this.#inputBuffer = table.input;
 		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
@@ -241,8 +266,13 @@ export class BC20 {
 	}
 
 	#channelEvents(): ChannelEvents {
+		const observer = this.#observer;
 		return {
-			nextCommand: () => this.#dispatcher.nextCommand(),
+			// Asked after every turn that may have settled a socket, observed first.
+			nextCommand: observer === undefined ? () => this.#dispatcher.nextCommand() : () => {
+				this.#observeSockets();
+				return this.#dispatcher.nextCommand();
+			},
 			onUrc: this.#onUrc,
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
@@ -269,6 +299,7 @@ export class BC20 {
 			onTurnEnd: () => {
 				const slots = this.#slots;
 				for (let i = 0; i < slots.length; i++) slots[i].flushPushed();
+				if (this.#observer !== undefined) this.#observeSockets();
 			},
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
 			// may have been data pushed to a socket, which nothing will repeat.
@@ -276,6 +307,14 @@ export class BC20 {
 			onPayloadDamaged: (id, command, atStake) => {
 				if (id >= 0) this.#slots[id]?.payloadDamaged(atStake);
 				else for (const slot of this.#slots) if (slot.readsWith(command)) slot.payloadDamaged(atStake);
+			},
+			onWritten: observer === undefined ? undefined : (bytes, start, end) => {
+				this.#observeSockets();
+				observer.command?.(bytes, start, end);
+			},
+			onEnded: observer === undefined ? undefined : (status, code, elapsedMs) => {
+				observer.done?.(status, code, elapsedMs);
+				this.#observeSockets();
 			},
 		};
 	}
@@ -395,6 +434,7 @@ export class BC20 {
 		this.#failQueued(DONE_CANCELLED);
 		this.#channel.cancelAll(DONE_CANCELLED);
 		for (const slot of this.#slots) slot.abandon();
+		if (this.#observer !== undefined) this.#observeSockets();
 		this.#info = null;
 		this.#setState("closed");
 	}
@@ -403,7 +443,9 @@ export class BC20 {
 
 	// Opens a TCP or UDP socket (AT+QIOPEN); see OpenOptions and Socket.
 	open(options: OpenOptions): Socket {
+		if (this.#observer !== undefined) this.#observeSockets();
 		const socket = this.#claim(options);
+		if (this.#observer !== undefined) this.#observeSockets();
 		// Told only once the claim's frame is gone: the stack under the wire's
 		// turn stays small.
 		this.#dispatcher.pump();
@@ -605,6 +647,10 @@ export class BC20 {
 
 	#onUrc = (line: Line): void => {
 		const kind = line.kind;
+		if (this.#observer !== undefined) {
+			this.#observer.urc?.(line.text());
+			this.#observeSockets();
+		}
 		if (kind === URC_RECV) {
 			// A direct-push header: its data goes through onPush*.
 			if (line.payloadLength > 0) return;
@@ -625,6 +671,15 @@ export class BC20 {
 			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
 		}
 	};
+
+	#observeSockets(): void {
+		const told = this.#observed, slots = this.#slots, observer = this.#observer;
+		for (let i = 0; i < slots.length; i++) {
+			if (slots[i].state === told[i]) continue;
+			told[i] = slots[i].state;
+			observer?.socket?.(i, told[i], slots[i].udp);
+		}
+	}
 
 	#pushMayBeLost(): void {
 		for (const slot of this.#slots) slot.pushMayBeLost();

@@ -11,7 +11,8 @@ const VALUED = new Set([
 	"--port", "--baud", "--listen", "--nvram", "--wait", "--count", "--timeout", "--size", "--seconds",
 	"--drop-rate", "--corrupt-rate", "--chunk-size", "--attach-delay", "--seed", "--ntp-port", "--sync",
 	"--reports", "--interval", "--reboot-after-commands", "--cut-response", "--reboot-after", "--pdpdeact-after",
-	"--interleave-urcs", "--boot-answer", "--nat-timeout",
+	"--interleave-urcs", "--boot-answer", "--nat-timeout", "--record", "--replay", "--replay-speed",
+	"-o", "--current-model", "--report-interval", "--capacity",
 ]);
 // Options that may be given more than once; every value is kept.
 const REPEATED = new Set(["--host", "--reboot-on", "--withhold", "--delay", "--urc-in-response", "--fail-send", "--urc-after", "--damage-line"]);

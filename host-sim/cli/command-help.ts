@@ -11,6 +11,11 @@ global options: --port SPEC (a serial device, tcp://HOST:PORT, or sim, the
   default) --baud N --trace --sync N; with --port sim, the emulator's options too
   (bc20 --help)`;
 
+const ENERGY = `  --current-model FILE   JSON of currents in µA replacing the defaults:
+                         {"psm": 3.5, "light-sleep": 400, "awake": 54000, "tx": 167000}
+  --report-interval S    the battery-life projection's report interval (default 3600)
+  --capacity MAH         the battery's capacity (default 2400)`;
+
 const EXIT = "exit: 0 done, 1 failed (one line on stderr), 2 usage error";
 
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
@@ -110,20 +115,44 @@ ${EXIT}
 
 example: printf 'hello\\n' | bc20 --port tcp://127.0.0.1:2000 nc 127.0.0.1 7`,
 
-	demo: `usage: bc20 demo [--reports N] [--interval MS]
+	demo: `usage: bc20 demo [--reports N] [--interval MS] [--record FILE] [-o timeline.html] [energy options]
 
 The sensor app against loopback collectors (UDP, TCP, SNTP) on an emulated
-module in this process (what npm start runs). --port is not used.
+module in this process (what npm start runs), then the naive open, send, close
+cycle on the same network; prints the charge each report cost and writes the
+session's recording and timeline page. --port is not used.
 
   --reports N     reports per protocol (default 3)
   --interval MS   time between reports (default 400)
+  --record FILE   where the session is recorded (default bc20-demo.jsonl in the
+                  temporary folder, printed at the end)
+  -o FILE         where its timeline page goes (default: the recording's name
+                  with .html)
+${ENERGY}
 
-Changes nothing outside this process: its module is emulated.
+Changes nothing outside this process (but the recording and its page): its module is emulated.
 ${EXIT}
 
 example: bc20 demo --reports 5`,
 
-	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
+	timeline: `usage: bc20 timeline RECORDING [-o timeline.html] [energy options]
+
+Draws a recording (--record FILE) as one self-contained HTML page: lanes for
+the host's commands and their response times, URCs, each socket's state, the
+module's power state, the modelled current and the bytes on the UART; zoom
+with the wheel or the buttons, drag to pan, hover for the exact lines. Prints
+and shows the charge each report cost and the battery life it projects.
+
+  -o FILE         the page (default: RECORDING with .html for .jsonl)
+${ENERGY}
+
+Changes nothing: reads the recording, writes the page.
+${EXIT}
+
+example: bc20 --record session.jsonl demo && bc20 timeline session.jsonl -o timeline.html`,
+
+	sim: `usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [--record FILE] [emulator and fault options]
+       bc20 sim --replay FILE --listen HOST:PORT [--replay-speed X]
 
 Serves an emulated BC20's UART as raw bytes over TCP, one client at a time,
 for socat, minicom, or bc20 --port tcp://HOST:PORT. Runs until Ctrl-C, then
@@ -133,6 +162,11 @@ options are listed in bc20 --help.
   --listen HOST:PORT   where to listen (port 0: a free one, printed)
   --baud N             the UART speed the output is paced at (default 115200)
   --nvram FILE         keep the module's saved settings in FILE
+  --record FILE        record the session from the module's side (README: Record and replay)
+  --replay FILE        be the module of a recording for one client: its command lines
+                       must come in order; exit 0 when they all came, 1 with the
+                       recording's line at the first that differs
+  --replay-speed X     the recorded module's delays divided by X (default 1)
 
 Changes no module: it is one (its settings persist only with --nvram).
 ${EXIT}

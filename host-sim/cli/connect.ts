@@ -7,6 +7,7 @@ import { openSession, type Session } from "../modem-session.js";
 import { parseTransportSpec } from "../transport/open-transport.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
 import { linkLost } from "./link.js";
+import { recorderFor, recording } from "../record/cli-recording.js";
 import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan, hostileOptions } from "./faults.js";
 
 // --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
@@ -64,13 +65,15 @@ export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
 	if (port !== "sim") {
 		const given = emulatorOptionsGiven(args);
 		if (given.length > 0) throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
-		return openSession({ port, baud, trace: traceTo(args), modem, until, onLinkLost: linkLost });
+		const record = recorderFor(args, port);
+		return recording(record, openSession({ port, baud, trace: traceTo(args), modem, until, onLinkLost: linkLost, record }));
 	}
 	const plan = faultPlan(args);
-	return openSession({
-		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until, onLinkLost: linkLost,
+	const record = recorderFor(args, port);
+	return recording(record, openSession({
+		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until, onLinkLost: linkLost, record,
 		onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
-	}).then(reportingViolations);
+	})).then(reportingViolations);
 }
 
 // With --port sim, as `bc20 sim` does on exit: what the host did that the

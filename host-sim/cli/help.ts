@@ -9,6 +9,8 @@ usage: bc20 [--port SPEC] [--baud N] [--trace] COMMAND [options]
   --baud N       UART speed (default 115200); for sim, output is paced at this rate
   --trace        print every byte exchanged with the module on stderr, with timestamps
   --sync N       "AT" tries before the module counts as silent (default 20)
+  --record FILE  record the session (bytes, commands, URCs, sockets, power) as JSON Lines;
+                 bc20 sim --replay FILE serves it as a module (README: Record and replay)
 
 commands:
   at 'AT+...'          send one raw command, print its response lines; exit 0 on OK, 1 on ERROR
@@ -26,6 +28,8 @@ commands:
   demo                 the sensor app against loopback collectors (what npm start runs)
                        [--reports N per protocol (3)] [--interval MS between reports (400)]
   sim                  serve an emulated module's UART over TCP, one client at a time
+  timeline RECORDING   the recording as one HTML page, with each report's charge
+                       [-o FILE] [--current-model FILE] [--report-interval S] [--capacity MAH]
 
 emulator options (sim, and --port sim; an error with any other --port):
   --attach-delay MS  --chunk-size N  --no-echo  --boot-garbage  --nvram FILE

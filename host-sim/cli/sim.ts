@@ -7,8 +7,12 @@ import { serveEmulatorUart } from "../sim-server.js";
 import { type ParsedArgs, UsageError, hostPort, intOption } from "./args.js";
 import { emulatorOptions } from "./connect.js";
 import { armFaults, faultPlan } from "./faults.js";
+import { recordedUart } from "../record/recorded-transport.js";
+import { recorderFor } from "../record/cli-recording.js";
+import { replay } from "../record/replay-sim.js";
 
 export async function sim(args: ParsedArgs, out: (line: string) => void): Promise<number> {
+	if (args.options.has("--replay")) return replay(args, out);
 	const listen = args.options.get("--listen");
 	if (listen === undefined || args.positional.length !== 0) throw new UsageError("usage: bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [fault options]");
 	const { host, port } = hostPort(listen, "--listen");
@@ -16,7 +20,8 @@ export async function sim(args: ParsedArgs, out: (line: string) => void): Promis
 	const plan = faultPlan(args);
 	const emulator = new BC20Emulator(options);
 	armFaults(emulator, plan);
-	const server = await serveEmulatorUart(emulator, { host, port });
+	const record = recorderFor(args, "sim");
+	const server = await serveEmulatorUart(record ? recordedUart(emulator, record) : emulator, { host, port });
 	emulator.start();
 	out(`listening ${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`);
 	await new Promise<void>((resolve) => {
@@ -25,6 +30,7 @@ export async function sim(args: ParsedArgs, out: (line: string) => void): Promis
 	});
 	await server.close();
 	await emulator.close();
+	record?.close();
 	// What the clients did that the module's manual forbids (see protocol-violations.ts).
 	const violations = emulator.violations;
 	out(`protocol violations by the host: ${violations.length === 0 ? "none" : violations.length}`);

@@ -107,6 +107,8 @@ export interface BC20Emulator {
   on(event: "data", listener: (chunk: Buffer) => void): this;
   on(event: "command", listener: (line: string) => void): this;
   on(event: "violation", listener: (violation: Violation) => void): this;
+  /** The module's sleep state changed (for a recording's power lane). */
+  on(event: "power", listener: (state: SleepState) => void): this;
   once(event: "data", listener: (chunk: Buffer) => void): this;
   once(event: "command", listener: (line: string) => void): this;
   off(event: "data", listener: (chunk: Buffer) => void): this;
@@ -373,7 +375,7 @@ export class BC20Emulator extends EventEmitter {
     this.owed = undefined;
     this.overlapped = undefined;
     this.lostWakeByte = false;
-    this.sleepState = "awake";
+    this.setSleep("awake");
     this.idleTimer = undefined;
     this.attachTimer = undefined;
     this.cycle.after(this.bootDelayMs, () => {
@@ -619,7 +621,7 @@ export class BC20Emulator extends EventEmitter {
       return;
     }
     // From light sleep the module wakes by itself to talk; only the host's first byte is lost.
-    this.sleepState = "awake";
+    this.setSleep("awake");
     this.noteActivity();
     this.transmit(bytes);
   }
@@ -652,16 +654,22 @@ export class BC20Emulator extends EventEmitter {
     // Without PSM (AT+CPSMS=1) the network grants no deep sleep: AT+QSCLK=1
     // then only reaches light sleep, which the UART wakes.
     if (this.modem.sleepMode === 2 || this.modem.psmMode !== 1) {
-      this.sleepState = "light";
+      this.setSleep("light");
       return;
     }
     if (this.modem.nbiotEvents) this.urc('+QNBIOTEVENT: "ENTER PSM"');
-    this.sleepState = "deep";
+    this.setSleep("deep");
+  }
+
+  private setSleep(state: SleepState): void {
+    if (state === this.sleepState) return;
+    this.sleepState = state;
+    this.emit("power", state);
   }
 
   private wake(): void {
     const fromDeep = this.sleepState === "deep";
-    this.sleepState = "awake";
+    this.setSleep("awake");
     if (this.modem.wakeupUrc) this.urc("+QATWAKEUP");
     if (fromDeep && this.modem.nbiotEvents) this.urc('+QNBIOTEVENT: "EXIT PSM"');
     for (const bytes of this.heldOutput.splice(0)) {
