@@ -5,10 +5,12 @@
 import { demo } from "./demo.js";
 import { at } from "./cli/at.js";
 import { intOption, parseArgs, type ParsedArgs, UsageError } from "./cli/args.js";
-import { traceTo } from "./cli/connect.js";
+import { status } from "./cli/connect.js";
+import { traceTo } from "./cli/trace-output.js";
 import { COMMAND_HELP } from "./cli/command-help.js";
 import { ExitStatus } from "./cli/exit-status.js";
 import { HELP } from "./cli/help.js";
+import { info } from "./cli/info.js";
 import { linkIsLost, linkLoss } from "./cli/link.js";
 import { monitor } from "./cli/monitor.js";
 import { nc } from "./cli/nc.js";
@@ -20,19 +22,25 @@ import { TransportError } from "./transport/host-transport.js";
 
 const out = (line: string) => process.stdout.write(line + "\n");
 
+// The commands that print one JSON document with --json.
+const JSON_COMMANDS = new Set(["info", "state", "ping", "dns", "ntp"]);
+
 function run(args: ParsedArgs): Promise<number> {
+	if (args.flags.has("--json") && !JSON_COMMANDS.has(args.command))
+		throw new UsageError(`--json is for ${[...JSON_COMMANDS].join(", ")}, not ${args.command || "no command"}`);
 	switch (args.command) {
 		case "at": return at(args, out);
-		case "nc": return nc(args, { stdin: process.stdin, stdout: process.stdout });
+		case "nc": return nc(args, { stdin: process.stdin, stdout: process.stdout, status });
 		case "ping": return ping(args, out);
 		case "dns": return dns(args, out);
 		case "ntp": return ntp(args, out);
 		case "state": return state(args, out);
+		case "info": return info(args, out);
 		case "monitor": return monitor(args, out);
 		case "sim": return sim(args, out);
 		case "timeline": return timelineCommand(args, out);
 		case "demo": return demo({
-			log: out, trace: traceTo(args), record: recorderFor(args, "sim", DEMO_RECORDING),
+			log: out, trace: traceTo(args, status), record: recorderFor(args, "sim", DEMO_RECORDING),
 			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
 			timelinePath: args.options.get("-o"), energy: energyOptions(args),
 		});
@@ -55,6 +63,7 @@ async function main(): Promise<number> {
 	}
 	catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
+		status?.clear();
 		process.stderr.write(`bc20: ${message}\n`);
 		return error instanceof UsageError ? 2 : error instanceof ExitStatus ? error.code : 1;
 	}

@@ -23,10 +23,6 @@ export interface SessionOptions {
 	modem?: Partial<Omit<BC20Options, "transport" | "clock">>;
 	// Stop waiting for the module after this long (default: the modem's own attach timeout).
 	readyTimeoutMs?: number;
-	// "ready" (default): registered, attached, configured. "synced": the module
-	// answers and echo is off, enough for raw commands (AT+CEREG? on a module
-	// that is not registered yet).
-	until?: "ready" | "synced";
 	// The link ended other than by close() (cable pulled, bridge hung up), from open() on.
 	onLinkLost?: (error: TransportError) => void;
 	// Records the session: the bytes, the driver's events, and (for "sim") the
@@ -38,8 +34,8 @@ export interface Session {
 	modem: BC20;
 	transport: HostTransport;
 	emulator: BC20Emulator | null;
-	// null when opened `until: "synced"`.
-	ready: ReadyInfo | null;
+	// What bring-up found (address "" and registration -1 for bringUp "look").
+	ready: ReadyInfo;
 	close(): Promise<void>;
 }
 
@@ -68,7 +64,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 		await transport.close();
 	};
 	try {
-		const ready = await new Promise<ReadyInfo | null>((resolve, reject) => {
+		const ready = await new Promise<ReadyInfo>((resolve, reject) => {
 			let timer: ReturnType<typeof setTimeout> | undefined;
 			if (options.readyTimeoutMs) {
 				timer = setTimeout(() => reject(new Error(`the module on ${transport.description} did not become ready in ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
@@ -81,12 +77,6 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 				onError(error) {
 					clearTimeout(timer);
 					reject(error);
-				},
-				onStateChange(state) {
-					if (options.until === "synced" && state !== "starting") {
-						clearTimeout(timer);
-						resolve(null);
-					}
 				},
 			});
 		});

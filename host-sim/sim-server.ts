@@ -4,9 +4,9 @@
  * client go into the module, the module's output goes to the client.
  *
  * A UART has one other end, so there is one client at a time: while one is
- * connected, further clients are accepted and closed at once (they see the
- * connection end without data). While nobody is connected the module's output
- * is lost, as on an unplugged serial line.
+ * connected, a further client is told so in one line of text (BUSY) and
+ * closed at once. While nobody is connected the module's output is lost, as
+ * on an unplugged serial line.
  */
 import { createServer, type AddressInfo, type Socket } from "node:net";
 
@@ -22,8 +22,18 @@ export interface SimServerOptions {
   host?: string;
   /** Port to listen on; 0 picks a free one. Default 0. */
   port?: number;
-  /** A client came (true) or went (false). */
-  onClient?: (connected: boolean) => void;
+  /** Each client that connects, leaves, or is refused (another one is connected), as "HOST:PORT". */
+  onClient?: (event: "connected" | "left" | "refused", client: string) => void;
+}
+
+/** What a client that finds the module taken reads before the connection ends. */
+export function busyLine(holder: string): string {
+  return `bc20 sim: busy: another client (${holder}) has the module's UART`;
+}
+
+function peerName(socket: Socket): string {
+  const host = socket.remoteAddress ?? "?";
+  return `${host.includes(":") ? `[${host}]` : host}:${socket.remotePort ?? "?"}`;
 }
 
 export interface SimServer {
@@ -42,20 +52,24 @@ export function serveEmulatorUart(emulator: UartModule, options: SimServerOption
     client?.write(chunk);
   };
 
+  let holder = "";
   const server = createServer((socket) => {
+    const name = peerName(socket);
+    socket.on("error", () => socket.destroy());
     if (client !== undefined) {
-      socket.destroy();
+      options.onClient?.("refused", name);
+      socket.end(`\r\n${busyLine(holder)}\r\n`);
       return;
     }
     client = socket;
-    options.onClient?.(true);
+    holder = name;
+    options.onClient?.("connected", name);
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => emulator.write(chunk));
-    socket.on("error", () => socket.destroy());
     socket.once("close", () => {
       if (client !== socket) return;
       client = undefined;
-      options.onClient?.(false);
+      options.onClient?.("left", name);
     });
   });
   emulator.on("data", toClient);

@@ -68,14 +68,20 @@ interface Script {
 }
 
 // AT until OK: echo, boot noise and silence are tolerated, up to syncAttempts tries.
+const ANSWERS: Step = {
+	spec: AT,
+	render: (out) => void out.name(AT),
+	settle: (result, run) => result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER),
+};
+
+// The module answers; its echo setting is left as it is.
+const ANSWER: Script = { phase: "starting", steps: [ANSWERS] };
+
+// ... and echo off.
 const SYNCHRONISE: Script = {
 	phase: "starting",
 	steps: [
-		{
-			spec: AT,
-			render: (out) => void out.name(AT),
-			settle: (result, run) => result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER),
-		},
+		ANSWERS,
 		{
 			spec: ATE0,
 			render: (out) => void out.name(ATE0),
@@ -154,15 +160,22 @@ const RECONCILE: Script = {
 	],
 };
 
-export const FULL_BRING_UP: readonly Script[] = Object.freeze([SYNCHRONISE, ATTACH, CONFIGURE, RECONCILE]);
+export type Procedure = readonly Script[];
+
+export const FULL_BRING_UP: Procedure = Object.freeze([SYNCHRONISE, ATTACH, CONFIGURE, RECONCILE]);
+// After pdpdeact: from the registration step on.
+export const REATTACH: Procedure = Object.freeze([ATTACH, CONFIGURE, RECONCILE]);
+// A tool that looks at a module another program set up writes nothing and
+// closes nothing: the module answers (LOOK), and is attached (LOOK_ATTACHED).
+export const LOOK: Procedure = Object.freeze([ANSWER]);
+export const LOOK_ATTACHED: Procedure = Object.freeze([ANSWER, ATTACH]);
+export const LOOK_REATTACH: Procedure = Object.freeze([ATTACH]);
 // Frozen, steps and all, so that xsl keeps these preloaded tables in flash.
-for (const script of FULL_BRING_UP) {
+for (const script of [ANSWER, SYNCHRONISE, ATTACH, CONFIGURE, RECONCILE]) {
 	for (const step of script.steps) Object.freeze(step);
 	Object.freeze(script.steps);
 	Object.freeze(script);
 }
-// After pdpdeact: from the registration step on.
-export const REATTACH: readonly Script[] = Object.freeze([ATTACH, CONFIGURE, RECONCILE]);
 
 function lowestBit(mask: number): number {
 	let id = 0;
@@ -207,7 +220,7 @@ export class BringUp {
 
 	#host: BringUpHost;
 	#generation = 0;
-	#procedure: readonly Script[] = FULL_BRING_UP;
+	#procedure: Procedure = FULL_BRING_UP;
 	#script = 0;
 	#step = 0;
 	#attempts = 0;
@@ -242,7 +255,7 @@ export class BringUp {
 	}
 
 	// Starts `procedure` from its first step, abandoning any run under way.
-	run(procedure: readonly Script[]): void {
+	run(procedure: Procedure): void {
 		this.stop();
 		this.#procedure = procedure;
 		this.#script = 0;

@@ -18,7 +18,8 @@ import { ECHO, NOISE, URC_CFUN, URC_CLOSED, URC_CPIN, URC_PDPDEACT, URC_QIURC_OT
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
-	BringUp, type BringUpHost, type BringUpSettings, FULL_BRING_UP, type ModemState, REATTACH, type ReadyInfo,
+	BringUp, type BringUpHost, type BringUpSettings, FULL_BRING_UP, LOOK, LOOK_ATTACHED, LOOK_REATTACH, type ModemState,
+	type Procedure, REATTACH, type ReadyInfo,
 } from "./bring-up.js";
 import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
 import { type ConfigCallback, ConfigCommand } from "./config.js";
@@ -73,8 +74,18 @@ export interface BC20Options {
 	syncAttempts?: number;
 	// UART speed, for deadlines (default 115200).
 	baud?: number;
-	// Every line from the module, as text (allocates: for debugging).
-	trace?: (line: string) => void;
+	// Every line from the module, as text, and its kind (firmware/at/line-kind.ts;
+	// allocates: for debugging and tools).
+	trace?: (line: string, kind: number) => void;
+	// What start() does to the module (default "full"):
+	//   "full": AT, ATE0, registration and attach, the receive settings written
+	//     (AT+QICFG), every socket the driver does not hold closed (AT+QICLOSE).
+	//   "look": AT only; ready once the module answers.
+	//   "look-attached": AT, then registration and attach, read only.
+	// The look starts are for a tool that looks at a module another program set
+	// up: they write no setting, close no socket, take echo as the module's
+	// setting (not as a sign of a reboot), and open no socket (E_STATE).
+	bringUp?: "full" | "look" | "look-attached";
 	// What the driver does, as it does it, for a recorder (host-sim/record/).
 	// Absent, it costs nothing; present, it may allocate.
 	observer?: ModemObserver;
@@ -164,6 +175,7 @@ interface CheckedOptions {
 	baud: number;
 	textSend: boolean;
 	settings: BringUpSettings;
+	bringUp: "full" | "look" | "look-attached";
 }
 
 function checkOptions(options: BC20Options): CheckedOptions {
@@ -189,10 +201,13 @@ function checkOptions(options: BC20Options): CheckedOptions {
 	for (const setting of QICFG_SETTINGS) setting.set(settings, settingValue(setting, options[setting.option]));
 	const textSend = flag(options.textSend, "textSend", true);
 	if (options.trace !== undefined) checkCallback(options.trace, "trace");
+	const bringUp = options.bringUp ?? "full";
+	if (bringUp !== "full" && bringUp !== "look" && bringUp !== "look-attached")
+		throw new BC20Error(E_ARGUMENT, "bringUp must be \"full\", \"look\" or \"look-attached\"");
 	const observer = options.observer;
 	if (observer !== undefined && (observer === null || typeof observer !== "object"))
 		throw new BC20Error(E_ARGUMENT, "observer must be an object");
-	return { transport, clock, queueSize, lineCapacity, sockets, rxSize, txSize, baud, textSend, settings };
+	return { transport, clock, queueSize, lineCapacity, sockets, rxSize, txSize, baud, textSend, settings, bringUp };
 }
 
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
@@ -211,7 +226,12 @@ export class BC20 {
 	#readBuffer: Uint8Array;
 	#settings: BringUpSettings;
 	#bringUp: BringUp;
-	#trace: ((line: string) => void) | undefined;
+	#trace: ((line: string, kind: number) => void) | undefined;
+	// The bring-up start() runs (again after a reboot), the one after pdpdeact
+	// (null: none), and whether it is a look start.
+	#procedure: Procedure;
+	#reattach: Procedure | null;
+	#looking: boolean;
 	#commandCapacity: number;
 	#observer: ModemObserver | undefined;
 	// Socket states last told to the observer.
@@ -243,6 +263,10 @@ export class BC20 {
 		const clock = this.#clock = checked.clock;
 		this.#settings = checked.settings;
 		this.#trace = options.trace;
+		const bringUp = checked.bringUp;
+		this.#looking = bringUp !== "full";
+		this.#procedure = bringUp === "full" ? FULL_BRING_UP : bringUp === "look" ? LOOK : LOOK_ATTACHED;
+		this.#reattach = bringUp === "full" ? REATTACH : bringUp === "look" ? null : LOOK_REATTACH;
 		this.#observer = options.observer;
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
@@ -410,7 +434,7 @@ export class BC20 {
 		if (callbacks.onStateChange !== undefined) checkCallback(callbacks.onStateChange, "onStateChange");
 		this.#callbacks = callbacks;
 		this.#dispatcher.release();
-		this.#bringUp.run(FULL_BRING_UP);
+		this.#bringUp.run(this.#procedure);
 	}
 
 	// The module's bytes, chunk[start, end).
@@ -455,6 +479,8 @@ export class BC20 {
 	// Checks the options and gives the socket a free slot.
 	#claim(options: OpenOptions): Socket {
 		this.#requireReady();
+		// The receive settings of a module the driver only looks at are not its own.
+		if (this.#looking) throw new BC20Error(E_STATE, "sockets need the full bring-up (bringUp \"full\")");
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
 		const type = options.type ?? "tcp";
 		if (type !== "tcp" && type !== "udp") throw new BC20Error(E_ARGUMENT, "type must be \"tcp\" or \"udp\"");
@@ -694,17 +720,17 @@ export class BC20 {
 	#onTraceLine = (line: Line): void => {
 		if (line.kind === NOISE) this.#damagedLine();
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
-		else if (line.kind === ECHO) this.#suspectReboot();
+		else if (line.kind === ECHO && !this.#looking) this.#suspectReboot();
 		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
-		if (this.#trace !== undefined) this.#trace(line.text());
+		if (this.#trace !== undefined) this.#trace(line.text(), line.kind);
 	};
 
 	// Every socket fails with 570 and the service attaches again.
 	#pdpDeactivated(): void {
 		for (const slot of this.#slots) slot.pdpDeactivated();
-		if (this.#state === "ready" || this.#state === "attaching" || this.#state === "configuring") {
+		if (this.#reattach !== null && (this.#state === "ready" || this.#state === "attaching" || this.#state === "configuring")) {
 			this.#info = null;
-			this.#bringUp.run(REATTACH);
+			this.#bringUp.run(this.#reattach);
 		}
 	}
 
@@ -720,7 +746,7 @@ export class BC20 {
 	#rebootVerdict(ok: boolean, echoed: boolean, listed: number): void {
 		this.#checking = false;
 		if (!ok || this.#state !== "ready") return;
-		if (echoed) {
+		if (echoed && !this.#looking) {
 			// Echo is back: the module booted since ATE0. Recover as from RDY.
 			this.#stats.rebootsDetected++;
 			this.#cutByReboot = this.#dispatcher.takeAll([]);
@@ -743,7 +769,7 @@ export class BC20 {
 		this.#dispatcher.release();
 		if (this.#state === "idle") return;
 		this.#info = null;
-		this.#bringUp.run(FULL_BRING_UP);
+		this.#bringUp.run(this.#procedure);
 	}
 
 	#failQueued(status: number): void {

@@ -13,10 +13,14 @@ const VALUED = new Set([
 	"--reports", "--interval", "--reboot-after-commands", "--cut-response", "--reboot-after", "--pdpdeact-after",
 	"--interleave-urcs", "--boot-answer", "--nat-timeout", "--record", "--replay", "--replay-speed",
 	"-o", "--current-model", "--report-interval", "--capacity",
+	"--attach-timeout", "--trace-file",
 ]);
 // Options that may be given more than once; every value is kept.
 const REPEATED = new Set(["--host", "--reboot-on", "--withhold", "--delay", "--urc-in-response", "--fail-send", "--urc-after", "--damage-line"]);
-const FLAGS = new Set(["--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage", "--trickle"]);
+const FLAGS = new Set([
+	"--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage", "--trickle",
+	"--json", "--quiet",
+]);
 
 export interface ParsedArgs {
 	command: string;

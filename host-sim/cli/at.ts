@@ -9,7 +9,7 @@ export async function at(args: ParsedArgs, out: (line: string) => void): Promise
 	const text = args.positional[0];
 	if (text === undefined || args.positional.length > 1) throw new UsageError("usage: bc20 at 'AT+COMMAND' (one command, quoted)");
 	const timeout = intOption(args, "--timeout", 5000, 100, 600000);
-	const session = await connect(args, "synced");
+	const session = await connect(args, "look");
 	try {
 		const { error, lines } = await new Promise<{ error: BC20Error | null; lines: string[] }>((resolve) => {
 			session.modem.command(text, { timeout }, (error, lines) => resolve({ error, lines }));

@@ -1,14 +1,21 @@
-// Opens the module the command line names (--port, --baud, --trace, and the
-// emulator's options for "sim") and brings it up.
+// Opens the module the command line names (--port or BC20_PORT, --baud,
+// --trace, --attach-timeout, and the emulator's options for "sim") and starts
+// the driver on it: the full bring-up for the commands that need a clean
+// slate (nc, demo), a look start for those that only look (see BringUp).
 import { type BC20EmulatorOptions, describeViolation } from "../emulator/bc20-emulator.js";
 import { DEFAULT_HOSTS, type HostsTable } from "../emulator/name-resolver.js";
 import { isIP } from "node:net";
-import { openSession, type Session } from "../modem-session.js";
+import { openSession, type Session, type SessionOptions } from "../modem-session.js";
 import { parseTransportSpec } from "../transport/open-transport.js";
 import { intOption, type ParsedArgs, rateOption, UsageError } from "./args.js";
-import { linkLost } from "./link.js";
+import { heard, linkLost } from "./link.js";
 import { recorderFor, recording } from "../record/cli-recording.js";
 import { armFaults, armsAnything, emulatorOptionsGiven, faultPlan, hostileOptions } from "./faults.js";
+import { NOISE } from "../../firmware/at/line-kind.js";
+import type { BC20Options } from "../../firmware/bc20/modem.js";
+import { AttachProgress } from "./attach-progress.js";
+import { StatusLine } from "./status-line.js";
+import { traceTo } from "./trace-output.js";
 
 // --host NAME=ADDR[,ADDR...] entries over the default table; NAME= (no
 // address) makes the emulated module answer that NAME does not exist.
@@ -46,14 +53,22 @@ export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 	};
 }
 
-// Where the trace goes: stderr, one line per chunk with a timestamp.
-export function traceTo(args: ParsedArgs): ((line: string) => void) | undefined {
-	return args.flags.has("--trace") ? (line) => process.stderr.write(line + "\n") : undefined;
+// What start() does to the module: "full" (echo off, receive settings
+// written, stray sockets closed), "look" (AT only) or "look-attached" (AT, then
+// registration and attach, read only).
+export type BringUp = NonNullable<BC20Options["bringUp"]>;
+
+// --port, else BC20_PORT from the environment, else the emulated module.
+export function portSpec(args: ParsedArgs): string {
+	return args.options.get("--port") ?? (process.env.BC20_PORT || "sim");
 }
 
-export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
-	onLine?: (line: string) => void): Promise<Session> {
-	const port = args.options.get("--port") ?? "sim";
+// The progress line, on stderr when it is a terminal.
+export const status = StatusLine.on(process.stderr);
+
+export async function connect(args: ParsedArgs, bringUp: BringUp,
+	onLine?: (line: string, kind: number) => void): Promise<Session> {
+	const port = portSpec(args);
 	try {
 		parseTransportSpec(port);
 	}
@@ -61,19 +76,39 @@ export function connect(args: ParsedArgs, until: "ready" | "synced" = "ready",
 		throw new UsageError(`--port: ${(error as Error).message}`);
 	}
 	const baud = intOption(args, "--baud", 115200, 300, 4000000);
-	const modem = { syncAttempts: intOption(args, "--sync", 20, 1, 100), trace: onLine };
+	const attachTimeout = intOption(args, "--attach-timeout", 120000, 1000, 3600000);
+	const trace = traceTo(args, status);
+	const progress = status && bringUp !== "look" ? new AttachProgress(status, () => performance.now()) : null;
+	const modem = {
+		syncAttempts: intOption(args, "--sync", 20, 1, 100), attachTimeout, bringUp,
+		trace(line: string, kind: number) {
+			heard(kind === NOISE ? line : "");
+			progress?.line(line);
+			onLine?.(line, kind);
+		},
+	};
+	let options: SessionOptions = { port, baud, trace, modem, onLinkLost: linkLost };
 	if (port !== "sim") {
 		const given = emulatorOptionsGiven(args);
 		if (given.length > 0) throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
-		const record = recorderFor(args, port);
-		return recording(record, openSession({ port, baud, trace: traceTo(args), modem, until, onLinkLost: linkLost, record }));
 	}
-	const plan = faultPlan(args);
+	else {
+		const plan = faultPlan(args);
+		options = {
+			...options, emulator: emulatorOptions(args),
+			onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
+		};
+	}
 	const record = recorderFor(args, port);
-	return recording(record, openSession({
-		port, baud, trace: traceTo(args), emulator: emulatorOptions(args), modem, until, onLinkLost: linkLost, record,
-		onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
-	})).then(reportingViolations);
+	const ticks = progress ? setInterval(() => progress.render(), 1000) : undefined;
+	try {
+		const session = await recording(record, openSession({ ...options, record }));
+		return port === "sim" ? reportingViolations(session) : session;
+	}
+	finally {
+		clearInterval(ticks);
+		progress?.done();
+	}
 }
 
 // With --port sim, as `bc20 sim` does on exit: what the host did that the

@@ -1,14 +1,19 @@
 export const HELP = `bc20: drive a Quectel BC20 NB-IoT module (or its emulator) from a desktop
 
-usage: bc20 [--port SPEC] [--baud N] [--trace] COMMAND [options]
-       bc20 sim --listen HOST:PORT [--baud N] [--nvram FILE] [emulator and fault options]
+usage: bc20 [--port SPEC] [--baud N] [--trace] [--trace-file FILE] COMMAND [options]
+       bc20 sim --listen HOST:PORT [--quiet] [--baud N] [--nvram FILE] [emulator and fault options]
 
   --port SPEC    the module: a serial device (/dev/ttyUSB0, COM3), tcp://HOST:PORT
                  (a serial-over-TCP bridge such as ser2net or \`bc20 sim\`), or sim
-                 (an emulated BC20 in this process; the default)
+                 (an emulated BC20 in this process). Default: $BC20_PORT, else sim
   --baud N       UART speed (default 115200); for sim, output is paced at this rate
-  --trace        print every byte exchanged with the module on stderr, with timestamps
+  --trace        print every byte exchanged with the module on stderr, a line of
+                 the wire per line, with the seconds since the start
+  --trace-file FILE  the same, appended to FILE (with or without --trace)
   --sync N       "AT" tries before the module counts as silent (default 20)
+  --attach-timeout MS  how long nc, ping, dns and ntp wait for registration and
+                 attach (default 120000); on a terminal, stderr shows the wait
+  --json         info, state, ping, dns, ntp: one JSON document on stdout
   --record FILE  record the session (bytes, commands, URCs, sockets, power) as JSON Lines;
                  bc20 sim --replay FILE serves it as a module (README: Record and replay)
 
@@ -24,10 +29,12 @@ commands:
   dns HOST             AT+QIDNSGIP: every address
   ntp SERVER           AT+QNTP: the network time [--ntp-port PORT]
   state                AT+QISTATE: the module's sockets
-  monitor              print every URC as it comes [--seconds N]
+  info                 IMEI, firmware, IMSI, ICCID, signal, registration, bands, PSM, eDRX
+  monitor              print every URC as it comes, from the first byte [--seconds N]
   demo                 the sensor app against loopback collectors (what npm start runs)
                        [--reports N per protocol (3)] [--interval MS between reports (400)]
-  sim                  serve an emulated module's UART over TCP, one client at a time
+  sim                  serve an emulated module's UART over TCP, one client at a time;
+                       logs the clients [--quiet]
   timeline RECORDING   the recording as one HTML page, with each report's charge
                        [-o FILE] [--current-model FILE] [--report-interval S] [--capacity MAH]
 
@@ -81,9 +88,20 @@ line as the module reads it, any case: AT+QIOPEN matches AT+QIOPEN=0,0,"TCP",...
   --urc-after MS=LINE          the module sends the URC LINE MS ms after the first
                                command line
 
-\`bc20 COMMAND --help\` (or \`bc20 help COMMAND\`): that command's options, an
-example, and what it changes on the module (every command but sim and demo
-brings the module up first: ATE0, AT+QICFG writes, open sockets closed).
+what each command changes on the module:
+  at, state, info, monitor  nothing: AT (echo left as it is), then their queries
+                       (at: whatever its command changes)
+  ping, dns, ntp       nothing: AT, then the wait for registration and attach,
+                       read only (ntp: the module sets its clock)
+  nc                   a clean slate: ATE0, AT+QICFG "dataformat", "viewmode" and
+                       "showlength" written, every open socket closed (AT+QICLOSE),
+                       the wait for attach; one socket, closed at the end
+  demo, sim, timeline  no module (demo and sim emulate their own; timeline reads a file)
 
-A failure prints one line on stderr and exits 1 (2 for a usage error).
+\`bc20 COMMAND --help\` (or \`bc20 help COMMAND\`): that command's options, an
+example, and what it changes on the module.
+
+exit: 0 done; 1 a runtime failure (the module silent or refusing, the link
+lost, connection refused...), in one line on stderr; 2 a usage error (an
+unknown option, a bad value, a bad HOST or --port); 130 nc ended by Ctrl-C.
 `;

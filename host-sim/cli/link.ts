@@ -6,6 +6,7 @@
 import type { TransportError } from "../transport/host-transport.js";
 
 let lost: Error | null = null;
+let said = "";
 let taker: ((error: Error) => void) | null = null;
 let rejectLoss: (error: Error) => void = () => {};
 
@@ -13,9 +14,16 @@ let rejectLoss: (error: Error) => void = () => {};
 export const linkLoss = new Promise<never>((_, reject) => rejectLoss = reject);
 linkLoss.catch(() => {}); // a command that ends first leaves it pending
 
+// A line of text the far end sent that is not the module's protocol: a
+// busy `bc20 sim` or a serial server that refuses the connection says why
+// in one, just before it hangs up.
+export function heard(line: string): void {
+	said = line;
+}
+
 export function linkLost(error: TransportError): void {
 	if (lost) return;
-	lost = new Error(`lost the link to ${error.message}`);
+	lost = new Error(`lost the link to ${error.message}${said === "" ? "" : ` (it said: ${said})`}`);
 	if (taker) taker(lost);
 	else rejectLoss(lost);
 }

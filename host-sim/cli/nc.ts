@@ -23,12 +23,16 @@ import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from
 import { connect } from "./connect.js";
 import { ExitStatus } from "./exit-status.js";
 import { linkIsLost, onLinkLost } from "./link.js";
+import type { StatusLine } from "./status-line.js";
+import { TransferProgress } from "./transfer-progress.js";
 
 const DATAGRAM_MAX = 512;
 
 export interface NcStreams {
 	stdin: NodeJS.ReadableStream;
 	stdout: NodeJS.WritableStream;
+	// Progress while it runs (null: none, stderr is not a terminal).
+	status: StatusLine | null;
 }
 
 export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> {
@@ -38,7 +42,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 	const port = portNumber(portText, "PORT");
 	const udp = args.flags.has("-u");
 	const wait = intOption(args, "--wait", 1000, 0, 3600000);
-	const session = await connect(args);
+	const session = await connect(args, "full");
 	try {
 		return await new Promise<number>((resolve, reject) => {
 			const pending: Uint8Array[] = []; // stdin data not yet taken by the socket
@@ -54,6 +58,8 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			let idle: ReturnType<typeof setTimeout> | undefined;
 			let socket: Socket;
 			const into = new Uint8Array(4096);
+			const progress = streams.status ? new TransferProgress(streams.status, () => performance.now()) : null;
+			let ticks: ReturnType<typeof setInterval> | undefined;
 
 			const settled = () => {
 				// An ended socket has settled every byte (failures were reported).
@@ -106,6 +112,8 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const finish = (code: number, error?: Error) => {
 				if (afterClose) return;
 				clearTimeout(idle);
+				clearInterval(ticks);
+				progress?.done();
 				process.removeListener("SIGINT", onInterrupt);
 				streams.stdin.removeListener("data", onStdin);
 				afterClose = () => error ? reject(error) : resolve(code);
@@ -169,7 +177,10 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					if (warning.lost > 0) receivedLost += warning.lost;
 					else if (warning.lost < 0) receivedGap = true;
 					if (warning.count > 0) sendProblem ||= warning.message;
-					else process.stderr.write(`bc20 nc: ${warning.message}\n`);
+					else {
+						progress?.done();
+						process.stderr.write(`bc20 nc: ${warning.message}\n`);
+					}
 				},
 				onClose() {
 					afterClose?.();
@@ -190,6 +201,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				},
 			});
 			onLinkLost((error) => afterClose ? afterClose() : finishSent(error.message));
+			if (progress) ticks = setInterval(() => progress.show(socket.stats.sent, received), 1000);
 			process.once("SIGINT", onInterrupt);
 			streams.stdin.on("data", onStdin);
 			streams.stdin.once("end", () => {

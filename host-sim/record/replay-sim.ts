@@ -30,7 +30,7 @@ export async function replay(args: ParsedArgs, out: (line: string) => void): Pro
 	const module = new ReplayModule(script, { path, speed, finished });
 	const server = await serveEmulatorUart(module, {
 		host, port,
-		onClient: (connected) => connected ? module.start() : module.hostGone(),
+		onClient: (event) => event === "connected" ? module.start() : event === "left" ? module.hostGone() : undefined,
 	});
 	out(`listening ${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`);
 	const stop = () => finished({ ok: false, message: "replay stopped before the host did all the recording expected" });

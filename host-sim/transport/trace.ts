@@ -5,10 +5,17 @@
 //     0.045 < \r\nOK\r\n
 //
 // Seconds since traced() was called; "> " host → module, "< " module → host,
-// "* " link events. A chunk is split after each LF so every AT line gets its
-// own trace line. Tracing allocates freely: it is a debugging aid, off by default.
+// "* " link events. Each trace line is one whole line of the wire, up to and
+// including its end (LF from the module, CR from the host), however the
+// bytes were chunked, stamped with the time of
+// its first byte. Bytes with no LF after them (the "> " prompt, a payload run
+// that ends without one) are shown once the other side speaks, a link event
+// comes, or nothing followed for IDLE_MS. Payload runs are shown escaped like
+// everything else. Tracing allocates freely: it is a debugging aid, off by default.
 import { performance } from "node:perf_hooks";
 import type { HostTransport, TransportError } from "./host-transport.js";
+
+const IDLE_MS = 100;
 
 /** Wraps `transport` so every byte and link event is also reported to `write`, one line per call. */
 export function traced(
@@ -19,6 +26,14 @@ export function traced(
 	return new TracedTransport(transport, write, now);
 }
 
+// The bytes of one direction not yet shown: a line still open.
+class Partial {
+	text = "";
+	stamp = "";
+	// The host's line ended with CR: shown at the next byte, with it if it is LF.
+	cr = false;
+}
+
 class TracedTransport implements HostTransport {
 	onData: ((chunk: Uint8Array) => void) | null = null;
 	onClose: ((error: TransportError | null) => void) | null = null;
@@ -26,6 +41,9 @@ class TracedTransport implements HostTransport {
 	readonly #write: (line: string) => void;
 	readonly #now: () => number;
 	readonly #start: number;
+	readonly #out = new Partial();
+	readonly #in = new Partial();
+	#idle: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(inner: HostTransport, write: (line: string) => void, now: () => number) {
 		this.#inner = inner;
@@ -62,6 +80,8 @@ class TracedTransport implements HostTransport {
 	}
 
 	close(): Promise<void> {
+		this.#flush();
+		clearTimeout(this.#idle);
 		return this.#inner.close();
 	}
 
@@ -70,20 +90,37 @@ class TracedTransport implements HostTransport {
 	}
 
 	#event(text: string): void {
+		this.#flush();
 		this.#write(`${this.#stamp()} * ${text}`);
 	}
 
 	#bytes(direction: string, bytes: Uint8Array, start: number, end: number): void {
-		const prefix = `${this.#stamp()} ${direction}`;
-		let text = "";
+		const own = direction === "> " ? this.#out : this.#in;
+		// The other side speaks: its open line is complete as far as it goes.
+		this.#show(direction === "> " ? "< " : "> ", own === this.#out ? this.#in : this.#out);
 		for (let i = start; i < end; i++) {
-			text += escapeByte(bytes[i]);
-			if (bytes[i] === 0x0a && i + 1 < end) {
-				this.#write(prefix + text);
-				text = "";
-			}
+			const byte = bytes[i];
+			if (own.cr && byte !== 0x0a) this.#show(direction, own);
+			if (own.text === "") own.stamp = this.#stamp();
+			own.text += escapeByte(byte);
+			// The module ends its lines with LF, the host its commands with CR (or CR LF).
+			if (byte === 0x0a) this.#show(direction, own);
+			else if (byte === 0x0d && own === this.#out) own.cr = true;
 		}
-		if (text !== "") this.#write(prefix + text);
+		clearTimeout(this.#idle);
+		if (own.text !== "") this.#idle = setTimeout(() => this.#flush(), IDLE_MS);
+	}
+
+	#flush(): void {
+		this.#show("> ", this.#out);
+		this.#show("< ", this.#in);
+	}
+
+	#show(direction: string, partial: Partial): void {
+		if (partial.text === "") return;
+		this.#write(`${partial.stamp} ${direction}${partial.text}`);
+		partial.text = "";
+		partial.cr = false;
 	}
 }
 

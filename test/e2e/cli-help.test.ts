@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { COMMAND_HELP } from "../../host-sim/cli/command-help.js";
 import { runCli } from "../support/cli-process.js";
 
-const COMMANDS = ["at", "state", "monitor", "ping", "dns", "ntp", "nc", "demo", "sim"];
+const COMMANDS = ["at", "state", "info", "monitor", "ping", "dns", "ntp", "nc", "demo", "sim"];
 
 test("every command has its own help: usage, an example, what it changes on the module", () => {
 	for (const command of COMMANDS) {
@@ -17,7 +17,10 @@ test("every command has its own help: usage, an example, what it changes on the 
 	}
 	assert.match(COMMAND_HELP.nc, /--wait MS/);
 	assert.match(COMMAND_HELP.ping, /--count N/);
-	assert.match(COMMAND_HELP.state, /AT\+QICLOSE/, "says it closes the sockets it would show");
+	for (const command of ["at", "state", "info", "monitor", "ping", "dns", "ntp"])
+		assert.match(COMMAND_HELP[command], /Changes nothing on the module/, `${command} only looks`);
+	assert.match(COMMAND_HELP.nc, /changes the module: .*ATE0.*AT\+QICLOSE/s, "nc needs a clean slate");
+	for (const command of ["info", "state", "ping", "dns", "ntp"]) assert.match(COMMAND_HELP[command], /--json/, command);
 });
 
 test("bc20 nc --help and bc20 help sim print that command's help, exit 0", async () => {

@@ -48,6 +48,8 @@ test("a busy bc20 sim (another client holds it): one line, exit 1", async () => 
 		const run = await runCli(["--port", `tcp://127.0.0.1:${sim.port}`, "at", "AT"]);
 		assert.is(run.code, 1, run.stderr);
 		assert.match(run.stderr, LOST);
+		// What bc20 sim told it, in the same line.
+		assert.match(run.stderr, /\(it said: bc20 sim: busy: another client \(127\.0\.0\.1:\d+\) has the module's UART\)\n$/);
 		assert.is(run.stderr.trim().split("\n").length, 1, run.stderr);
 	}
 	finally {

@@ -27,7 +27,7 @@ test("received bytes dropped on the line: exit 1, the count covers the damage (o
 			assert.is(run.code, 1, `seed ${seed}: ${wrong} bytes wrong, ${run.stderr}`);
 			const last = run.stderr.trimEnd().split("\n").pop() as string;
 			const counted = /(\d+) received bytes lost or damaged/.exec(last);
-			if (counted === null) assert.match(last, /received bytes lost \(count unknown.*the stream ended at the gap/, `seed ${seed}`);
+			if (counted === null) assert.match(last, /received bytes lost \(count unknown.*the stream ended at the gap/, `seed ${seed}: ${run.stderr}`);
 			else assert.ok(Number(counted[1]) >= wrong, `seed ${seed}: ${counted[1]} counted, ${wrong} wrong`);
 		}
 		assert.ok(damaged > 0, "the drops damaged some run");

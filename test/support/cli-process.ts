@@ -19,10 +19,14 @@ const VIOLATIONS = /^bc20: protocol violations by the host: \d+\n((?:  .*\n)*)/m
 // Runs `bc20 ...args` with `input` (or nothing) on stdin; kills it after
 // timeoutMs. A run on the emulated module must break none of its protocol
 // rules unless `allowViolations` (a test that misbehaves on purpose).
-export function runCli(args: string[], input?: Uint8Array, timeoutMs = 30000, allowViolations = false): Promise<CliRun> {
+// `env`: variables added to the environment; a BC20_PORT of the developer's
+// own is not passed on unless given here.
+export function runCli(args: string[], input?: Uint8Array, timeoutMs = 30000, allowViolations = false,
+	env: Record<string, string> = {}): Promise<CliRun> {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
-		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+		const { BC20_PORT: _own, ...inherited } = process.env;
+		const child = spawn(process.execPath, [...CLI, ...args], { stdio: ["pipe", "pipe", "pipe"], env: { ...inherited, ...env } });
 		const out: Buffer[] = [];
 		let stderr = "";
 		child.stdout.on("data", (d) => out.push(d));

@@ -52,11 +52,45 @@ test("both directions, timed from the start of the trace, one line per AT line",
 	assert.equal(received, ["\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n"]);
 });
 
-test("non-printable bytes as \\xNN, a backslash doubled, a partial line kept as sent", () => {
+test("non-printable bytes as \\xNN, a backslash doubled; a line without LF shown once the other side speaks", async () => {
 	const { inner, outer, lines } = setup();
 	outer.write(bytes("AB\x00\xff\x1a\t\\r\x7f"), 0, 9);
 	inner.onData!(bytes("> "));
-	assert.equal(lines, ["   0.000 > AB\\x00\\xFF\\x1A\\x09\\\\r\\x7F", "   0.000 < > "]);
+	assert.equal(lines, ["   0.000 > AB\\x00\\xFF\\x1A\\x09\\\\r\\x7F"]);
+	await outer.close();
+	assert.equal(lines.slice(1), ["   0.000 < > ", "   0.000 * closed"], "the prompt, at the close");
+});
+
+test("a line split over many chunks is one trace line, stamped at its first byte", () => {
+	const { inner, outer, lines, clock } = setup();
+	outer.onData = () => {};
+	for (const piece of ["\r", "\nO", "K\r", "\n\r\n+CEREG: ", "0,1\r\n"]) {
+		inner.onData!(bytes(piece));
+		clock.ms += 7;
+	}
+	outer.write(bytes("AT"), 0, 2);
+	clock.ms += 7;
+	outer.write(bytes("\r"), 0, 1);
+	outer.write(bytes("\rAT+CGMR\r"), 0, 9);
+	assert.equal(lines, [
+		"   0.000 < \\r\\n",
+		"   0.007 < OK\\r\\n",
+		"   0.021 < \\r\\n",
+		"   0.021 < +CEREG: 0,1\\r\\n",
+		"   0.035 > AT\\r",
+		"   0.042 > \\r",
+	], "the host's lines end with CR");
+	outer.write(bytes("AT\r\n"), 0, 4);
+	assert.equal(lines.slice(6), ["   0.042 > AT+CGMR\\r", "   0.042 > AT\\r\\n"], "or CR LF");
+});
+
+test("an unfinished line is shown after a moment of silence", async () => {
+	const { inner, outer, lines } = setup();
+	outer.onData = () => {};
+	inner.onData!(bytes("\r\n> "));
+	assert.equal(lines, ["   0.000 < \\r\\n"]);
+	await new Promise((resolve) => setTimeout(resolve, 300));
+	assert.equal(lines, ["   0.000 < \\r\\n", "   0.000 < > "]);
 });
 
 test("open failures and closes, with their reasons", async () => {
