@@ -235,7 +235,7 @@ export class BC20 {
 	#commandCapacity: number;
 	#observer: ModemObserver | undefined;
 	// Socket states last told to the observer.
-	#observed: number[] = [];
+	#observed: number[];
 
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
@@ -263,10 +263,9 @@ export class BC20 {
 		const clock = this.#clock = checked.clock;
 		this.#settings = checked.settings;
 		this.#trace = options.trace;
-		const bringUp = checked.bringUp;
-		this.#looking = bringUp !== "full";
-		this.#procedure = bringUp === "full" ? FULL_BRING_UP : bringUp === "look" ? LOOK : LOOK_ATTACHED;
-		this.#reattach = bringUp === "full" ? REATTACH : bringUp === "look" ? null : LOOK_REATTACH;
+		this.#looking = checked.bringUp !== "full";
+		this.#procedure = checked.bringUp === "full" ? FULL_BRING_UP : checked.bringUp === "look" ? LOOK : LOOK_ATTACHED;
+		this.#reattach = checked.bringUp === "full" ? REATTACH : checked.bringUp === "look" ? null : LOOK_REATTACH;
 		this.#observer = options.observer;
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
@@ -281,7 +280,7 @@ export class BC20 {
 		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize);
 		const table = new SocketTable(checked.sockets, checked.rxSize, checked.txSize, this.#slotHost(checked.baud, checked.textSend));
 		this.#slots = table.slots;
-		for (const slot of this.#slots) this.#observed.push(slot.state);
+		this.#observed = this.#slots.map((slot) => slot.state);
 		this.#inputBuffer = table.input;
 		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
