@@ -91,19 +91,19 @@ export class SensorApp {
 	// Timer callbacks made once: the device clock keeps one Timer per callback.
 	#ackTimeout = () => {
 		this.#timer = null;
-		this.#noAck();
+		return this.#noAck();
 	};
 	#nextCycle = () => {
 		this.#timer = null;
-		this.#wake();
+		return this.#wake();
 	};
 	#awake = () => {
 		this.#timer = null;
-		this.#cycle();
+		return this.#cycle();
 	};
 	#retry = () => {
 		this.#timer = null;
-		this.#try();
+		return this.#try();
 	};
 
 	constructor(config: SensorConfig, platform: SensorPlatform) {
@@ -126,7 +126,7 @@ export class SensorApp {
 		const setup: string[] = [];
 		if (sleep === "psm") setup.push(`AT+CPSMS=1,,,"${this.#config.psmTau ?? "00100001"}","${this.#config.psmActive ?? "00000000"}"`);
 		setup.push(sleep === "psm" ? "AT+QSCLK=1" : sleep === "light" ? "AT+QSCLK=2" : "AT+QSCLK=0");
-		this.#commands(setup, () => this.#cycle());
+		this.#commands(setup);
 	}
 
 	stop(): void {
@@ -152,7 +152,7 @@ export class SensorApp {
 			return;
 		}
 		this.#waiting = true;
-		this.#try();
+		return this.#try();
 	}
 
 	// One attempt: send over the open connection, or open one and send once it
@@ -161,8 +161,11 @@ export class SensorApp {
 	// reopens against a collector that refuses.
 	#try(): void {
 		this.#setTimer(this.#ackTimeout, this.#config.ackTimeoutMs * 2 ** this.#attempt);
-		if (this.#connected) this.#send();
-		else this.#open();
+		// A UDP socket is usable as soon as it exists (the UDP class queues
+		// until the module's socket is open): sent from here once #open
+		// returned, not from inside it (XS counts its stack in slots).
+		if (!this.#connected) this.#open();
+		if (this.#connected) return this.#send();
 	}
 
 	#open(): void {
@@ -182,7 +185,6 @@ export class SensorApp {
 					},
 				});
 				this.#connected = true;
-				this.#send(); // queued by the UDP class until the module socket is open
 			}
 			else {
 				this.#pending = "";
@@ -308,23 +310,22 @@ export class SensorApp {
 			this.#setTimer(this.#awake, this.#config.wakeMs ?? WAKE_MS);
 			return;
 		}
-		this.#cycle();
+		return this.#cycle();
 	}
 
 	// ---- helpers ----
 
-	#commands(lines: string[], then: () => void): void {
-		const next = (i: number) => {
-			if (i === lines.length) {
-				then();
-				return;
-			}
-			this.#platform.modem.command(lines[i], (error) => {
-				if (error) this.#platform.log(`${lines[i]}: ${error.message}`);
-				next(i + 1);
-			});
+	// Sends `lines` one after the other, then starts the first cycle. The
+	// cycle starts from the last command's callback itself, not through
+	// helpers: the deeper that callback, the deeper the first report's turn.
+	#commands(lines: string[]): void {
+		let i = 0;
+		const step = (error: BC20Error | null) => {
+			if (error) this.#platform.log(`${lines[i - 1]}: ${error.message}`);
+			if (i < lines.length) this.#platform.modem.command(lines[i++], step);
+			else return this.#cycle();
 		};
-		next(0);
+		step(null);
 	}
 
 	#setTimer(callback: () => void, ms: number): void {

@@ -4,12 +4,13 @@
 // taken for the next command's.
 //
 // The channel keeps no queue: when the wire is free it asks its owner for the
-// next command (ChannelEvents.nextCommand). Turns are shallow: a command's
-// completion is handed to it (onDone) from the top of the turn that saw its
-// final line (the reader stops after that line and resumes once onDone
-// returned), and whatever onDone starts goes on the wire when that turn ends,
-// never from inside the callback. So no synchronous chain runs from a serial
-// callback through a completion into the application and back to the wire.
+// next command (ChannelEvents.nextCommand). Turns are shallow: the reader
+// stops after every line without payload, which the channel then handles
+// from receive's own frame; a command's completion is handed to it (onDone)
+// from there too, before the reader resumes; and whatever onDone starts goes
+// on the wire when that turn ends, never from inside the callback. So no
+// synchronous chain runs from a serial callback through a completion into the
+// application and back to the wire.
 //
 // Resync (resync.ts): after a timeout, or a reboot with a command on the wire,
 // the next command is preceded by a probe; output before the probe's response
@@ -127,6 +128,8 @@ export class Channel implements ReaderEvents {
 	#rebootToTell = false;
 	// Inside a turn (receive, a timer, kick): the wire is served when it ends.
 	#inTurn = false;
+	// The reader stopped after a line that receive hands on (see onLine).
+	#held = false;
 
 	// Resync state.
 	#resync = new Resync();
@@ -225,7 +228,19 @@ export class Channel implements ReaderEvents {
 			let i = start;
 			do {
 				i = this.reader.receive(chunk, i, end);
-				this.#tell();
+				if (this.#held) {
+					this.#held = false;
+					this.#line(this.reader.line);
+				}
+				// The usual end of a line, one command completed, is told from
+				// here rather than through #tell: a frame less under the owner's
+				// handling (the next command, the application's callback).
+				const ended = this.#ended;
+				if (ended !== null && this.#endedWaiting === null && !this.#rebootToTell) {
+					this.#ended = null;
+					ended.onDone(this.#result);
+				}
+				else this.#tell();
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
@@ -259,7 +274,66 @@ export class Channel implements ReaderEvents {
 
 	// ---- ReaderEvents ----
 
+	// A call that ends a function is written `return f()`: XS makes such a
+	// call in strict code a tail call, which reuses the caller's frame (XS
+	// counts its stack in slots; README, Performance, section 6).
+
+	// A line without payload is handled once the reader returned (it stops
+	// after the line), from receive's own frame: the reader's frames, as deep
+	// as they are, never sit under a command's handlers, a completion or a URC's
+	// route into the sockets. A payload header is handled at once: its run
+	// starts right after it.
 	onLine(line: Line): void {
+		if (line.payloadLength > 0) return this.#line(line);
+		this.#held = true;
+		this.reader.pause();
+	}
+
+	isDirectPush(connectId: number): boolean {
+		return this.#events.isDirectPush(connectId);
+	}
+
+	onPayloadStart(connectId: number, length: number): void {
+		if (connectId >= 0) {
+			this.#payloadPush = true;
+			this.#pushId = connectId;
+			return this.#events.onPushStart(connectId, length);
+		}
+		this.#payloadPush = false;
+		const current = this.#current;
+		const owner = current !== null && this.#stage === STAGE_RESPONSE && current.onPayload ? current
+			: this.#late !== null && this.#late.onPayload ? this.#late : null;
+		this.#payloadTo = owner;
+		if (owner !== null) owner.onPayloadStart?.(length);
+		else this.stats.payloadBytesLost += length;
+	}
+
+	onPayload(bytes: Uint8Array, start: number, end: number): void {
+		if (this.#payloadPush) return this.#events.onPushData(bytes, start, end);
+		this.#payloadTo?.onPayload?.(bytes, start, end);
+	}
+
+	// The run that just ended was not followed by its CR LF. The routing of
+	// that run is still in place (the next run's start replaces it), so its
+	// owner is told.
+	onPayloadDamaged(atStake: number): void {
+		this.#events.onPayloadDamaged?.(this.#payloadPush ? this.#pushId : -1, this.#payloadPush ? null : this.#payloadTo,
+			atStake);
+	}
+
+	onLineDropped(): void {
+		this.#events.onLineDropped?.();
+	}
+
+	onPayloadEnd(missing: number, badDigits: number): void {
+		this.stats.payloadBytesLost += missing;
+		if (this.#payloadPush) return this.#events.onPushEnd(missing, badDigits);
+		this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
+	}
+
+	// ---- internals ----
+
+	#line(line: Line): void {
 		this.#events.onTraceLine?.(line);
 		const kind = line.kind;
 		if (kind === K.ECHO) {
@@ -272,14 +346,10 @@ export class Channel implements ReaderEvents {
 		}
 		if (kind === K.URC_RDY) {
 			this.#rebooted();
-			this.#events.onUrc(line);
-			return;
+			return this.#events.onUrc(line);
 		}
 		const current = this.#current;
-		if (K.isFinal(kind)) {
-			this.#final(line, kind, current);
-			return;
-		}
+		if (K.isFinal(kind)) return this.#final(line, kind, current);
 		if (kind === K.RESPONSE) {
 			if (current !== null && this.#stage === STAGE_RESPONSE) {
 				current.onResponse?.(line);
@@ -298,53 +368,8 @@ export class Channel implements ReaderEvents {
 		// A +QIRD header that no QIRD on the wire armed (its command timed out):
 		// its payload is still routed to the late command below.
 		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
-		this.#events.onUrc(line);
+		return this.#events.onUrc(line);
 	}
-
-	isDirectPush(connectId: number): boolean {
-		return this.#events.isDirectPush(connectId);
-	}
-
-	onPayloadStart(connectId: number, length: number): void {
-		if (connectId >= 0) {
-			this.#payloadPush = true;
-			this.#pushId = connectId;
-			this.#events.onPushStart(connectId, length);
-			return;
-		}
-		this.#payloadPush = false;
-		const current = this.#current;
-		const owner = current !== null && this.#stage === STAGE_RESPONSE && current.onPayload ? current
-			: this.#late !== null && this.#late.onPayload ? this.#late : null;
-		this.#payloadTo = owner;
-		if (owner !== null) owner.onPayloadStart?.(length);
-		else this.stats.payloadBytesLost += length;
-	}
-
-	onPayload(bytes: Uint8Array, start: number, end: number): void {
-		if (this.#payloadPush) this.#events.onPushData(bytes, start, end);
-		else this.#payloadTo?.onPayload?.(bytes, start, end);
-	}
-
-	// The run that just ended was not followed by its CR LF. The routing of
-	// that run is still in place (the next run's start replaces it), so its
-	// owner is told.
-	onPayloadDamaged(atStake: number): void {
-		this.#events.onPayloadDamaged?.(this.#payloadPush ? this.#pushId : -1, this.#payloadPush ? null : this.#payloadTo,
-			atStake);
-	}
-
-	onLineDropped(): void {
-		this.#events.onLineDropped?.();
-	}
-
-	onPayloadEnd(missing: number, badDigits: number): void {
-		this.stats.payloadBytesLost += missing;
-		if (this.#payloadPush) this.#events.onPushEnd(missing, badDigits);
-		else this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
-	}
-
-	// ---- internals ----
 
 	#final(line: Line, kind: number, current: Command | null): void {
 		// An owed line that has not come within another second-stage deadline never will.

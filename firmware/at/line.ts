@@ -165,7 +165,14 @@ export class Line {
 			const value = this.#ints[index];
 			return value === NOT_INT ? fallback : value;
 		}
-		const value = this.#parseInt(index);
+		// A tail call: XS runs it in this frame (the deepest receive turns end
+		// in a header's numbers).
+		return this.#parseInt(index, fallback);
+	}
+
+	// Parses field `index`, keeps the value for the line, and returns it or `fallback`.
+	#parseInt(index: number, fallback: number): number {
+		const value = this.#locate(index) ? this.#digits() : NOT_INT;
 		if (index < CACHED_FIELDS) {
 			this.#ints[index] = value;
 			this.#cached |= 1 << index;
@@ -173,8 +180,8 @@ export class Line {
 		return value === NOT_INT ? fallback : value;
 	}
 
-	#parseInt(index: number): number {
-		if (!this.#locate(index)) return NOT_INT;
+	// The integer in the field #locate found, or NOT_INT.
+	#digits(): number {
 		const bytes = this.#bytes, mask = this.#mask, base = this.#start;
 		let at = this.#fieldStart, end = this.#fieldEnd;
 		// Quotes around the number do not count (as #unquote, without the calls).

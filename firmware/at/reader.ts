@@ -19,7 +19,8 @@ import * as K from "./line-kind.js";
 import { kindOf, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
 export interface ReaderEvents {
-	// Every non-blank line. `line` is valid only during the call.
+	// Every non-blank line. `line` is valid during the call and, when the
+	// owner paused the reader in it, until receive() is called again.
 	onLine(line: Line): void;
 	// Whether socket `connectId` is in direct-push mode: decides if a
 	// `+QIURC: "recv",id,n` line (view mode 0) is followed by n payload bytes.
@@ -110,8 +111,9 @@ export class Reader {
 		return this.#hexRun ? Math.floor((this.#remaining + (this.#hexHigh >= 0 ? 1 : 0)) / 2) : this.#remaining;
 	}
 
-	// Asks receive() to return after the line being handed up (the owner
-	// finishes a command at the top of its turn, then feeds the rest).
+	// Asks receive() to return after the line being handed up: the owner
+	// handles that line from its own frame (the channel does for every line
+	// without payload), then feeds the rest.
 	pause(): void {
 		this.#paused = true;
 	}
@@ -229,7 +231,7 @@ export class Reader {
 		while (end > start && bytes[(end - 1) & mask] === CR) end--;
 		if (end > start) {
 			this.line.set(bytes, start, end - start, mask);
-			this.#emit(false);
+			return this.#emit(false);
 		}
 	}
 
@@ -346,7 +348,17 @@ export class Reader {
 		}
 		this.stats.lines++;
 		this.#events.onLine(line);
-		if (line.payloadLength > 0) this.#startPayload(connectId, line.payloadLength);
+		const length = line.payloadLength;
+		if (length === 0) return;
+		// The payload run starts (here, not in a helper: the owner's handlers
+		// of the run's start sit one frame less deep).
+		this.#mode = PAYLOAD_MODE;
+		this.#hexRun = this.receiveHex;
+		this.#remaining = this.#hexRun ? length * 2 : length;
+		this.#hexHigh = -1;
+		this.#badDigits = 0;
+		this.#runLength = length;
+		return this.#events.onPayloadStart(connectId, length);
 	}
 
 	#classify(): number {
@@ -359,16 +371,6 @@ export class Reader {
 		if ((first === 65 || first === 97) && (second === 84 || second === 116)) return K.ECHO;
 		if (first === 43 /* + */) return K.URC_OTHER;
 		return K.NOISE;
-	}
-
-	#startPayload(connectId: number, length: number): void {
-		this.#mode = PAYLOAD_MODE;
-		this.#hexRun = this.receiveHex;
-		this.#remaining = this.#hexRun ? length * 2 : length;
-		this.#hexHigh = -1;
-		this.#badDigits = 0;
-		this.#runLength = length;
-		this.#events.onPayloadStart(connectId, length);
 	}
 
 	#payload(chunk: Uint8Array, i: number, end: number): number {
@@ -426,7 +428,7 @@ export class Reader {
 		this.#trailer = missing === 0;
 		this.#remaining = 0;
 		this.#hexHigh = -1;
-		this.#events.onPayloadEnd(missing, this.#badDigits);
+		return this.#events.onPayloadEnd(missing, this.#badDigits);
 	}
 }
 

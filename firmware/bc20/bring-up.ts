@@ -207,7 +207,7 @@ class StepCommand implements Command {
 	}
 
 	onDone(result: Result): void {
-		this.#run.stepDone(this.#generation, this.#step, result);
+		return this.#run.stepDone(this.#generation, this.#step, result);
 	}
 }
 
@@ -292,18 +292,18 @@ export class BringUp {
 		}
 		this.#failure = 0;
 		switch (step.settle(result, this)) {
+			// The next step is issued by a tail call (`return`): XS runs it in
+			// this frame, so a completion does not nest the next command's
+			// issue, nor the end of bring-up, under it.
 			case NEXT:
 				this.#step++;
 				this.#pollMs = FIRST_POLL_MS;
-				this.#issue();
-				break;
+				return this.#issue();
 			case AGAIN:
-				this.#issue();
-				break;
+				return this.#issue();
 			case RESTART:
 				this.#step = 0;
-				this.#issue();
-				break;
+				return this.#issue();
 			case POLL:
 				if (this.#host.clock.now() + this.#pollMs > this.#deadline) this.#failed(new BC20Error(E_NOT_ATTACHED,
 					"still " + this.#progress() + " after " + this.#host.settings.attachTimeoutMs + " ms", step.spec.name));
@@ -339,7 +339,7 @@ export class BringUp {
 	#enter(): void {
 		const script = this.#procedure[this.#script];
 		if (script === ATTACH) this.#deadline = this.#host.clock.now() + this.#host.settings.attachTimeoutMs;
-		this.#host.phase(script.phase);
+		return this.#host.phase(script.phase);
 	}
 
 	#issue(): void {
@@ -350,8 +350,7 @@ export class BringUp {
 				this.#step = 0;
 				if (this.#script === this.#procedure.length) {
 					this.stop();
-					this.#host.ready({ address: this.address, registration: this.registration });
-					return;
+					return this.#host.ready({ address: this.address, registration: this.registration });
 				}
 				this.#enter();
 				continue;

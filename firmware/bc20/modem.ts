@@ -32,7 +32,7 @@ import { type NtpCallback, NtpCommand, type NtpOptions } from "./ntp.js";
 import { type PingCallback, PingCommand, type PingOptions } from "./ping.js";
 import { QUERY_ALL, QUERY_CONTEXT, QUERY_SOCKET, type StateCallback, StateCommand } from "./qistate.js";
 import { type CommandCallback, RawCommand } from "./raw-command.js";
-import { RebootCheck } from "./reboot-check.js";
+import { RebootCheck, type RebootCheckHost } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
 import type { Receiver } from "./socket-receiver.js";
@@ -164,6 +164,53 @@ function settingValue(setting: QicfgSetting, value: unknown): number {
 	return checkInt(value, 0, 1, setting.option, setting.fallback);
 }
 
+// What the constructor takes from its options, checked.
+interface CheckedOptions {
+	transport: Transport;
+	clock: Clock;
+	queueSize: number;
+	lineCapacity: number;
+	sockets: number;
+	rxSize: number;
+	txSize: number;
+	baud: number;
+	textSend: boolean;
+	settings: BringUpSettings;
+	bringUp: "full" | "look" | "look-attached";
+}
+
+function checkOptions(options: BC20Options): CheckedOptions {
+	if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
+	const { transport, clock } = options;
+	if (transport === null || typeof transport !== "object" || typeof transport.write !== "function")
+		throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
+	if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
+		throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
+	const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
+	const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
+	const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
+	const rxSize = powerOfTwo(options.rxBufferSize, 1024, 32768, "rxBufferSize", 2048);
+	const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
+	const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
+	const settings: BringUpSettings = {
+		receiveHex: false,
+		viewMode: 0,
+		showLength: false,
+		attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
+		syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
+	};
+	for (const setting of QICFG_SETTINGS) setting.set(settings, settingValue(setting, options[setting.option]));
+	const textSend = flag(options.textSend, "textSend", true);
+	if (options.trace !== undefined) checkCallback(options.trace, "trace");
+	const bringUp = options.bringUp ?? "full";
+	if (bringUp !== "full" && bringUp !== "look" && bringUp !== "look-attached")
+		throw new BC20Error(E_ARGUMENT, "bringUp must be \"full\", \"look\" or \"look-attached\"");
+	const observer = options.observer;
+	if (observer !== undefined && (observer === null || typeof observer !== "object"))
+		throw new BC20Error(E_ARGUMENT, "observer must be an object");
+	return { transport, clock, queueSize, lineCapacity, sockets, rxSize, txSize, baud, textSend, settings, bringUp };
+}
+
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
 const LONGEST_PLAIN_QIURC = 64;
 
@@ -189,7 +236,7 @@ export class BC20 {
 	#commandCapacity: number;
 	#observer: ModemObserver | undefined;
 	// Socket states last told to the observer.
-	#observed: number[] = [];
+	#observed: number[];
 
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
@@ -205,61 +252,63 @@ export class BC20 {
 		// does not strand the rest.
 		const run = this.#laterQueue.shift();
 		if (this.#laterQueue.length > 0) this.clock.set(this.#runLater, 0);
-		run?.();
+		if (run !== undefined) return run(); // a tail call: the callback gets this frame
 	};
 	#checking = false;
 
 	constructor(options: BC20Options) {
-		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
-		const { transport, clock } = options;
-		if (transport === null || typeof transport !== "object" || typeof transport.write !== "function")
-			throw new BC20Error(E_ARGUMENT, "transport must have write(bytes, start, end)");
-		if (clock === null || typeof clock !== "object" || typeof clock.set !== "function")
-			throw new BC20Error(E_ARGUMENT, "clock must have now(), set() and clear()");
-		this.#clock = clock;
-		const queueSize = checkInt(options.queueSize, 1, 64, "queueSize", 8);
-		const lineCapacity = powerOfTwo(options.lineCapacity, 128, 4096, "lineCapacity", 512);
-		const sockets = checkInt(options.sockets, 1, 5, "sockets", 5);
-		const rxSize = powerOfTwo(options.rxBufferSize, 1024, 32768, "rxBufferSize", 2048);
-		const txSize = powerOfTwo(options.txBufferSize, 256, 32768, "txBufferSize", 2048);
-		const baud = checkInt(options.baud, 300, 4000000, "baud", 115200);
-		this.#settings = {
-			receiveHex: false,
-			viewMode: 0,
-			showLength: false,
-			attachTimeoutMs: checkInt(options.attachTimeout, 1000, 3600000, "attachTimeout", 120000),
-			syncAttempts: checkInt(options.syncAttempts, 1, 100, "syncAttempts", 20),
-		};
-		for (const setting of QICFG_SETTINGS) setting.set(this.#settings, settingValue(setting, options[setting.option]));
-		const textSend = flag(options.textSend, "textSend", true);
-		if (options.trace !== undefined) checkCallback(options.trace, "trace");
+		// The options are checked by a function of its own: its locals are not
+		// slots of this frame, which lies under every part's construction (XS
+		// counts its stack in slots).
+		const checked = checkOptions(options);
+		const clock = this.#clock = checked.clock;
+		this.#settings = checked.settings;
 		this.#trace = options.trace;
-		const bringUp = options.bringUp ?? "full";
-		if (bringUp !== "full" && bringUp !== "look" && bringUp !== "look-attached")
-			throw new BC20Error(E_ARGUMENT, "bringUp must be \"full\", \"look\" or \"look-attached\"");
-		this.#looking = bringUp !== "full";
-		this.#procedure = bringUp === "full" ? FULL_BRING_UP : bringUp === "look" ? LOOK : LOOK_ATTACHED;
-		this.#reattach = bringUp === "full" ? REATTACH : bringUp === "look" ? null : LOOK_REATTACH;
-		const observer = this.#observer = options.observer;
-		if (observer !== undefined && (observer === null || typeof observer !== "object"))
-			throw new BC20Error(E_ARGUMENT, "observer must be an object");
+		this.#looking = checked.bringUp !== "full";
+		this.#procedure = checked.bringUp === "full" ? FULL_BRING_UP : checked.bringUp === "look" ? LOOK : LOOK_ATTACHED;
+		this.#reattach = checked.bringUp === "full" ? REATTACH : checked.bringUp === "look" ? null : LOOK_REATTACH;
+		this.#observer = options.observer;
 		// The longest line the driver writes: AT+QISENDEX with 512 bytes as hex.
 		this.#commandCapacity = 32 + MAX_SEND_HEX * 2;
 
-		const events: ChannelEvents = {
+		// The hosts the parts see are built by the methods below, not here:
+		// the closures and locals they take would all be slots of this frame,
+		// under every part's construction (XS counts its stack in slots).
+		this.#channel = new Channel({
+			transport: checked.transport, clock, events: this.#channelEvents(), lineCapacity: checked.lineCapacity,
+			commandCapacity: this.#commandCapacity, baud: checked.baud,
+		});
+		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize);
+		const table = new SocketTable(checked.sockets, checked.rxSize, checked.txSize, this.#slotHost(checked.baud, checked.textSend));
+		this.#slots = table.slots;
+		this.#observed = this.#slots.map((slot) => slot.state);
+		this.#inputBuffer = table.input;
+		this.#readBuffer = table.readBuffer;
+		dispatcher.setWorkers(this.#slots);
+		this.#bringUp = new BringUp(this.#bringUpHost());
+		this.#rebootCheck = new RebootCheck(this.#rebootCheckHost());
+	}
+
+	#channelEvents(): ChannelEvents {
+		const observer = this.#observer;
+		return {
 			// Asked after every turn that may have settled a socket, observed first.
 			nextCommand: observer === undefined ? () => this.#dispatcher.nextCommand() : () => {
 				this.#observeSockets();
 				return this.#dispatcher.nextCommand();
 			},
-			onUrc: (line) => this.#onUrc(line),
+			onUrc: this.#onUrc,
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
 			isDirectPush: (id) => {
 				const slot = this.#slots[id];
 				return slot !== undefined && slot.state !== INITIAL && slot.mode === PUSH_MODE;
 			},
-			onPushStart: (id, length) => this.#onPushStart(id, length),
+			onPushStart: (id, length) => {
+				const slot = this.#slots[id];
+				this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null;
+				this.#pushTo?.pushStart(length);
+			},
 			onPushData: (bytes, start, end) => {
 				const receiver = this.#pushTo;
 				if (receiver !== null) receiver.pushData(bytes, start, end);
@@ -270,7 +319,7 @@ export class BC20 {
 				this.#pushTo = null;
 				receiver?.pushEnd(missing, badDigits);
 			},
-			onTraceLine: (line) => this.#onTraceLine(line),
+			onTraceLine: this.#onTraceLine,
 			onTurnEnd: () => {
 				const slots = this.#slots;
 				for (let i = 0; i < slots.length; i++) slots[i].receiver.flushPushed();
@@ -292,13 +341,12 @@ export class BC20 {
 				this.#observeSockets();
 			},
 		};
-		this.#channel = new Channel({
-			transport, clock, events, lineCapacity, commandCapacity: this.#commandCapacity, baud,
-		});
-		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, queueSize);
+	}
+
+	#slotHost(baud: number, textSend: boolean): SlotHost {
 		const settings = this.#settings;
-		const slotHost: SlotHost = {
-			dispatcher,
+		return {
+			dispatcher: this.#dispatcher,
 			readSpec: qirdSpec(baud),
 			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
@@ -309,19 +357,16 @@ export class BC20 {
 				return settings.showLength;
 			},
 		};
-		const table = new SocketTable(sockets, rxSize, txSize, slotHost);
-		this.#slots = table.slots;
-		for (const slot of this.#slots) this.#observed.push(slot.state);
-		this.#inputBuffer = table.input;
-		this.#readBuffer = table.readBuffer;
-		dispatcher.setWorkers(this.#slots);
-		const bringUpHost: BringUpHost = {
-			dispatcher,
-			clock,
+	}
+
+	#bringUpHost(): BringUpHost {
+		return {
+			dispatcher: this.#dispatcher,
+			clock: this.#clock,
 			reader: this.#channel.reader,
-			settings,
+			settings: this.#settings,
 			isModuleOpen: (id) => this.#slots[id]?.moduleOpen ?? false,
-			phase: (state) => this.#setState(state),
+			phase: this.#setState,
 			ready: (info) => {
 				this.#info = info;
 				this.#setState("ready");
@@ -334,12 +379,14 @@ export class BC20 {
 				if (callbacks !== null) this.#later(() => callbacks.onError(error));
 			},
 		};
-		this.#bringUp = new BringUp(bringUpHost);
+	}
+
+	#rebootCheckHost(): RebootCheckHost {
 		const channel = this.#channel;
-		this.#rebootCheck = new RebootCheck({
+		return {
 			echoes: () => channel.stats.echoes,
 			verdict: (ok, echoed, listed) => this.#rebootVerdict(ok, echoed, listed),
-		});
+		};
 	}
 
 	get stats(): ModemStats {
@@ -611,14 +658,21 @@ export class BC20 {
 			throw new BC20Error(E_STATE, "the modem is not started (" + this.#state + ")");
 	}
 
-	#setState(state: ModemState): void {
+	// The events and hosts take these arrows themselves: a call through a
+	// forwarding arrow would add a frame to every receive turn that reaches them.
+	#setState = (state: ModemState): void => {
 		if (state === this.#state) return;
 		this.#state = state;
 		const callbacks = this.#callbacks;
-		if (callbacks?.onStateChange !== undefined) this.#later(() => callbacks.onStateChange?.(state));
-	}
+		if (callbacks?.onStateChange === undefined) return;
+		// #later's work, written out: a state changes at the end of a command's
+		// completion, as deep as a receive turn goes.
+		const queue = this.#laterQueue;
+		queue.push(() => callbacks.onStateChange?.(state));
+		if (queue.length === 1) this.#clock.set(this.#runLater, 0);
+	};
 
-	#onUrc(line: Line): void {
+	#onUrc = (line: Line): void => {
 		const kind = line.kind;
 		if (this.#observer !== undefined) {
 			this.#observer.urc?.(line.text());
@@ -643,7 +697,7 @@ export class BC20 {
 			// Longer than any +QIURC without data: a pushed header with its data.
 			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
 		}
-	}
+	};
 
 	#observeSockets(): void {
 		const told = this.#observed, slots = this.#slots, observer = this.#observer;
@@ -664,19 +718,13 @@ export class BC20 {
 		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.receiver.notice(-1);
 	}
 
-	#onPushStart(id: number, length: number): void {
-		const slot = this.#slots[id];
-		this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null;
-		this.#pushTo?.pushStart(length);
-	}
-
-	#onTraceLine(line: Line): void {
+	#onTraceLine = (line: Line): void => {
 		if (line.kind === NOISE) this.#damagedLine();
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
 		else if (line.kind === ECHO && !this.#looking) this.#suspectReboot();
 		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
 		if (this.#trace !== undefined) this.#trace(line.text(), line.kind);
-	}
+	};
 
 	// Every socket fails with 570 and the service attaches again.
 	#pdpDeactivated(): void {

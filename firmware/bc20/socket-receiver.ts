@@ -37,7 +37,7 @@ export interface ReceiverHost {
 
 export class Receiver {
 	readonly rx: ByteRing;
-	readonly rxLengths = new LengthQueue(DATAGRAMS);
+	readonly rxLengths: LengthQueue;
 	// The module holds data for this socket: read it (buffer mode).
 	needRead = false;
 
@@ -68,6 +68,9 @@ export class Receiver {
 	constructor(link: SocketLink, rx: ByteRing, host: ReceiverHost) {
 		this.#link = link;
 		this.rx = rx;
+		// Made here, not in a field initializer: XS holds a slot per private
+		// field while those run, under whatever they call.
+		this.rxLengths = new LengthQueue(DATAGRAMS);
 		this.#host = host;
 		this.#read = new ReadCommand(this, link.id, host.readSpec);
 	}

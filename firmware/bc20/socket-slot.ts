@@ -36,7 +36,7 @@ export class Slot implements Worker, SocketLink {
 	readonly dispatcher: Dispatcher;
 	readonly receiver: Receiver;
 	readonly transmitter: Transmitter;
-	stats: SocketStats = newStats();
+	stats: SocketStats;
 
 	owner: SocketHandle | null = null;
 	state = INITIAL;
@@ -66,6 +66,9 @@ export class Slot implements Worker, SocketLink {
 	#txDead = false; // the connection failed: nothing more is sent
 
 	constructor(id: number, rx: ByteRing, tx: ByteRing, host: SlotHost) {
+		// Made here, not in the field initializers: XS holds a slot per private
+		// field while those run, under whatever they call.
+		this.stats = newStats();
 		this.id = id;
 		this.#host = host;
 		this.dispatcher = host.dispatcher;

@@ -26,7 +26,7 @@ export interface TransmitterHost {
 
 export class Transmitter {
 	readonly tx: ByteRing;
-	readonly txLengths = new LengthQueue(DATAGRAMS);
+	readonly txLengths: LengthQueue;
 
 	#link: SocketLink;
 	#host: TransmitterHost;
@@ -39,6 +39,9 @@ export class Transmitter {
 	constructor(link: SocketLink, tx: ByteRing, host: TransmitterHost) {
 		this.#link = link;
 		this.tx = tx;
+		// Made here, not in a field initializer: XS holds a slot per private
+		// field while those run, under whatever they call.
+		this.txLengths = new LengthQueue(DATAGRAMS);
 		this.#host = host;
 		this.#send = new SendCommand(this, link.id, host.scratch);
 	}

@@ -28,14 +28,18 @@ export class TimerClock implements Clock {
 
 	set(callback: () => void, ms: number): unknown {
 		const index = this.#callbacks.indexOf(callback);
-		if (index >= 0) {
-			const timer = this.#timers[index];
-			Timer.schedule(timer, ms, KEEP);
-			return timer;
-		}
+		if (index < 0) return this.#create(callback, ms);
+		const timer = this.#timers[index];
+		Timer.schedule(timer, ms, KEEP);
+		return timer;
+	}
+
+	// A callback's first set. Apart from set: the closure would make set's
+	// frame, under which every later set calls Timer.schedule, larger.
+	#create(callback: () => void, ms: number): Timer {
 		const timer = Timer.set((id: Timer) => {
 			Timer.schedule(id);
-			callback();
+			return callback(); // a tail call: the callback runs in this frame
 		}, ms, KEEP);
 		this.#callbacks.push(callback);
 		this.#timers.push(timer);

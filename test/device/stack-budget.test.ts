@@ -1,0 +1,48 @@
+// The stack budget: firmware/main.ts must run every scenario below within
+// half the manifest's creation.stack, as the device would count it (the
+// runner's peak restated for Moddable's native loop; see device-runner.ts).
+// The other half is the margin for what these scenarios do not reach. Each
+// scenario boots the firmware and gets reports acknowledged, so loading
+// main.ts, bring-up, every command's completion, the application's turns and
+// the received acks all count; the worst turn decides.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { manifestCreation } from "./device-creation.js";
+import { type FirmwareRunOptions, runFirmware } from "./device-runner.js";
+
+const budget = manifestCreation().stack / 2;
+
+interface Scenario {
+	options: FirmwareRunOptions;
+	/** What the firmware's console must show for the scenario to have happened. */
+	shows?: RegExp;
+}
+
+const scenarios: Record<string, Scenario> = {
+	"UDP": { options: { protocol: "udp", reports: 3 } },
+	"TCP (direct push)": { options: { protocol: "tcp", reports: 3 } },
+	// URCs between a response's lines and output in 1-3 byte pieces: line
+	// ends and payload starts fall in turns of their own.
+	"UDP, URCs interleaved, output trickling": {
+		options: { protocol: "udp", reports: 3, emulator: { interleaveUrcs: 0.5, trickle: true, seed: 7 } },
+	},
+	// RDY after the first report (the module's 14th command line, during the
+	// second report's send): the cut send, the socket's end, a second
+	// bring-up, a reconnect, then the reports go on.
+	"TCP, the module reboots during a send": {
+		options: { protocol: "tcp", reports: 3, timeoutMs: 30000, emulator: { faults: { rebootAfterCommands: 14 } } },
+		shows: /bc20: ready,[\s\S]*bc20: starting[\s\S]*bc20: ready,/,
+	},
+};
+
+for (const [name, { options, shows }] of Object.entries(scenarios)) {
+	test(`${name}: peak stack within ${budget} slots (half the manifest's ${budget * 2})`, async () => {
+		const run = await runFirmware(options);
+		console.log(`  ${name}: peak ${run.deviceStack} slots on the device (${run.peakStack} in the runner), budget ${budget}`);
+		assert.ok(run.acknowledged >= options.reports, run.console);
+		if (shows) assert.match(run.console, shows);
+		assert.ok(run.deviceStack <= budget, `peak stack ${run.deviceStack} slots on the device (${run.peakStack} in the runner), above the budget of ${budget}`);
+	});
+}
+
+test.run();
