@@ -1,6 +1,6 @@
 // The sessions in this folder: bc20 commands recorded against the emulated
 // module (`npm run record-fixtures` makes them again), each replayed by
-// test/e2e/replay.test.ts with the command that made it. NAME.jsonl is the
+// test/record/replay.test.ts with the command that made it. NAME.jsonl is the
 // recording, NAME.stdout what the command printed then.
 import { type Peer, tcpEcho, udpEcho } from "../support/loopback-servers.js";
 

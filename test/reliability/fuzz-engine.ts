@@ -38,7 +38,7 @@ import { DONE_OK, type Result, statusName } from "../../firmware/at/result.js";
 import { BC20Error } from "../../firmware/bc20/errors.js";
 import { BC20, type BC20Options } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
-import { EventLog, feed, randomCuts } from "../core/reader-cases.js";
+import { EventLog, feed, randomCuts } from "../at/reader-cases.js";
 import { StepClock } from "../support/bc20-virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";

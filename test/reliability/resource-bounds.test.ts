@@ -9,7 +9,7 @@ import { Reader } from "../../firmware/at/reader.js";
 import { BC20Error, E_ARGUMENT, E_DATA_LOST, E_QUEUE_FULL, E_STATE } from "../../firmware/bc20/errors.js";
 import { BC20, type BC20Options } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
-import { EventLog } from "../core/reader-cases.js";
+import { EventLog } from "../at/reader-cases.js";
 import { StepClock } from "../support/bc20-virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";

@@ -1,4 +1,4 @@
-// The energy arithmetic on a hand-made recording (fixtures/two-reports.jsonl),
+// The energy arithmetic on a hand-made recording (test/timeline/fixtures/two-reports.jsonl),
 // with a model of round numbers so every figure can be checked by hand:
 // awake 50 mA, transmitting 150 mA, PSM 4 µA.
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
@@ -11,7 +11,7 @@ import { chargeBetween, currentProfile } from "../../host-sim/energy/current-pro
 import { energy, project } from "../../host-sim/energy/report-energy.js";
 import { parseRecording } from "../../host-sim/timeline/read-recording.js";
 
-const fixture = new URL("fixtures/two-reports.jsonl", import.meta.url);
+const fixture = new URL("../timeline/fixtures/two-reports.jsonl", import.meta.url);
 const recording = parseRecording(readFileSync(fixture, "utf8"), "two-reports.jsonl");
 const model = currentModel({ psm: 4, "light-sleep": 400, awake: 50000, tx: 150000 });
 const near = (actual: number, expected: number, what: string) =>
