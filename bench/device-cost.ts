@@ -18,7 +18,9 @@ const ROUNDS = 3;
 const PASS_CHUNKS = 300; // chunks measured one by one for the worst case
 // The naive parser's nearest workload (its streams are view mode 0 text).
 const NAIVE: Record<string, string> = {
-	"buffer-text": "buffer-read", "push-text": "direct-push", "line-mix": "line-mix",
+	"buffer-text": "buffer-read",
+	"push-text": "direct-push",
+	"line-mix": "line-mix",
 };
 // Targets for the default configuration (text receive).
 const FLOOR_FACTOR = 2;
@@ -36,8 +38,7 @@ interface Run {
 async function measure(xs: XS, create: string, budget: number): Promise<Run> {
 	try {
 		return await measureOnce(xs, create, budget);
-	}
-	catch (error) {
+	} catch (error) {
 		throw new Error(`XS: measuring ${create}: ${String(error)}`);
 	}
 }
@@ -48,7 +49,9 @@ async function measureOnce(xs: XS, create: string, budget: number): Promise<Run>
 		step: `if (i === 0) benchMoved = 0; benchMoved += benchSide.run(${budget});`,
 		iterations: ITERATIONS,
 	});
-	const { value: [bytes, errors] } = await xs.call<[number, number]>("[benchMoved, benchSide.errors ?? 0]");
+	const {
+		value: [bytes, errors],
+	} = await xs.call<[number, number]>("[benchMoved, benchSide.errors ?? 0]");
 	if (errors !== 0) throw new Error(`XS: ${create} reported ${errors} errors`);
 	return { bytes, compute: heap.compute, workloadMs: heap.workloadMs, growth: heap.growth };
 }
@@ -78,15 +81,14 @@ function figures(runs: Run[], worst: number): Figures {
 async function worstChunk(xs: XS, create: string): Promise<number> {
 	try {
 		return await worstChunkOnce(xs, create);
-	}
-	catch (error) {
+	} catch (error) {
 		throw new Error(`XS: chunk by chunk ${create}: ${String(error)}`);
 	}
 }
 
 async function worstChunkOnce(xs: XS, create: string): Promise<number> {
 	await xs.evaluate(`globalThis.benchOne = ${create}; benchOne.run(64 * 1024);`);
-	const empty = Math.min(...await Promise.all([0, 1, 2].map(async () => (await xs.call("0")).compute)));
+	const empty = Math.min(...(await Promise.all([0, 1, 2].map(async () => (await xs.call("0")).compute))));
 	let worst = 0;
 	for (let i = 0; i < PASS_CHUNKS; i++) {
 		const { compute } = await xs.call("benchOne.run(1)");
@@ -99,7 +101,8 @@ function nodeMBps(run: (budget: number) => number): number {
 	run(2 * MB);
 	const rates: number[] = [];
 	for (let r = 0; r < 5; r++) {
-		let moved = 0, elapsed = 0;
+		let moved = 0,
+			elapsed = 0;
 		const start = performance.now();
 		while (elapsed < 100) {
 			moved += run(MB / 4);
@@ -129,7 +132,9 @@ async function run(): Promise<SectionResult> {
 			const floor = `device.createDevice(${JSON.stringify(w.name)}, "floor")`;
 			const naiveName = NAIVE[w.name];
 			const naive = naiveName ? `device.createNaive(${JSON.stringify(naiveName)}, "naive")` : "";
-			const p: Run[] = [], f: Run[] = [], n: Run[] = [];
+			const p: Run[] = [],
+				f: Run[] = [],
+				n: Run[] = [];
 			for (let r = 0; r < ROUNDS; r++) {
 				p.push(await measure(xs, project, BUDGET));
 				f.push(await measure(xs, floor, BUDGET));
@@ -152,18 +157,42 @@ async function run(): Promise<SectionResult> {
 		const naiveTime = (f: DeviceFigures) => (f.naive ? f.naive.msPerMB / f.project.msPerMB : NaN);
 		return {
 			table: {
-				columns: ["workload", "ops/B", "floor", "x floor", "naive", "ms/MB", "floor", "naive", "slots/MB",
-					"worst chunk ops", "floor", "naive", "Node MB/s", "naive"],
-				rows: all.map((f) => [f.workload, fixed(f.project.opsPerByte), fixed(f.floor.opsPerByte),
-					ratio(f.project.opsPerByte / f.floor.opsPerByte), f.naive ? fixed(f.naive.opsPerByte) : "-",
-					fixed(f.project.msPerMB), fixed(f.floor.msPerMB), f.naive ? fixed(f.naive.msPerMB) : "-",
-					String(f.project.slotsPerMB), String(f.project.worstChunkOps), String(f.floor.worstChunkOps),
-					f.naive ? String(f.naive.worstChunkOps) : "-", fixed(f.nodeProjectMBps),
-					Number.isNaN(f.nodeNaiveMBps) ? "-" : fixed(f.nodeNaiveMBps)]),
+				columns: [
+					"workload",
+					"ops/B",
+					"floor",
+					"x floor",
+					"naive",
+					"ms/MB",
+					"floor",
+					"naive",
+					"slots/MB",
+					"worst chunk ops",
+					"floor",
+					"naive",
+					"Node MB/s",
+					"naive",
+				],
+				rows: all.map((f) => [
+					f.workload,
+					fixed(f.project.opsPerByte),
+					fixed(f.floor.opsPerByte),
+					ratio(f.project.opsPerByte / f.floor.opsPerByte),
+					f.naive ? fixed(f.naive.opsPerByte) : "-",
+					fixed(f.project.msPerMB),
+					fixed(f.floor.msPerMB),
+					f.naive ? fixed(f.naive.msPerMB) : "-",
+					String(f.project.slotsPerMB),
+					String(f.project.worstChunkOps),
+					String(f.floor.worstChunkOps),
+					f.naive ? String(f.naive.worstChunkOps) : "-",
+					fixed(f.nodeProjectMBps),
+					Number.isNaN(f.nodeNaiveMBps) ? "-" : fixed(f.nodeNaiveMBps),
+				]),
 			},
 			notes: [
 				`modem.receive(chunk) -> socket -> app read(buffer) in ${CHUNK}-byte chunks, view mode 1, showlength 1; ` +
-				`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB; worst chunk over ${PASS_CHUNKS} chunks`,
+					`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB; worst chunk over ${PASS_CHUNKS} chunks`,
 				"naive: bench/workloads.ts's naive parser on its nearest workload (buffer-read, direct-push, line-mix; view mode 0 text)",
 				"the default configuration is text receive: the targets below are for the text workloads and line-mix",
 			],
@@ -196,8 +225,7 @@ async function run(): Promise<SectionResult> {
 				},
 			],
 		};
-	}
-	finally {
+	} finally {
 		await xs.close();
 	}
 }

@@ -47,7 +47,6 @@ export const DEVICE_WORKLOADS: readonly DeviceWorkload[] = [
 	{ name: "line-mix", hex: false, mode: 1, payload: false },
 ];
 
-
 class CountingTransport implements Transport {
 	fake: FakeModule | null = null;
 	commands = 0; // command lines written once set up
@@ -79,7 +78,7 @@ class Script {
 	}
 }
 
-const HOSTILE = ascii("\r\nOK\r\n+QIURC: \"recv\",0,512\r\nSEND OK\r\n\x00\xff");
+const HOSTILE = ascii('\r\nOK\r\n+QIURC: "recv",0,512\r\nSEND OK\r\n\x00\xff');
 const HEX = ascii("0123456789ABCDEF");
 const REPORT = ascii("t=21.5;h=40;p=1013;v=3.3");
 
@@ -96,15 +95,15 @@ function payload(random: () => number, hex: boolean): Uint8Array {
 }
 
 function script(w: DeviceWorkload, socketId: number): Script {
-	const s = new Script(), random = prng(20);
+	const s = new Script(),
+		random = prng(20);
 	for (let i = 0; s.out.length < STREAM_BYTES; i++) {
 		if (w.name === "line-mix") {
 			s.appWrites();
 			s.gate();
 			s.text(OK + "\r\n+CSCON: 1\r\n\r\nSEND OK\r\n");
 			s.text(`\r\n+CEREG: ${i % 2 === 0 ? 1 : 5}\r\n\r\n+CSCON: 0\r\n`);
-		}
-		else if (w.mode === 0) {
+		} else if (w.mode === 0) {
 			s.text(`\r\n+QIURC: "recv",${socketId},${PAYLOAD}\r\n`);
 			s.gate();
 			s.text(`\r\n+QIRD: ${PAYLOAD},0,`);
@@ -112,8 +111,7 @@ function script(w: DeviceWorkload, socketId: number): Script {
 			s.text("\r\n" + OK);
 			s.gate();
 			s.text("\r\n+QIRD: 0\r\n" + OK);
-		}
-		else {
+		} else {
 			s.text(`\r\n+QIURC: "recv",${socketId},${PAYLOAD},`);
 			s.bytes(payload(random, w.hex));
 			s.text("\r\n");
@@ -125,14 +123,18 @@ function script(w: DeviceWorkload, socketId: number): Script {
 // The stream cut into chunk views once: at most CHUNK bytes, never across a gate.
 function cut(s: Script): { stream: Uint8Array; chunks: Uint8Array[]; need: number[]; write: boolean[] } {
 	const stream = new Uint8Array(s.out);
-	const chunks: Uint8Array[] = [], need: number[] = [], write: boolean[] = [];
-	let g = 0, w = 0, commands = 0;
+	const chunks: Uint8Array[] = [],
+		need: number[] = [],
+		write: boolean[] = [];
+	let g = 0,
+		w = 0,
+		commands = 0;
 	for (let at = 0; at < stream.length;) {
 		let end = Math.min(at + CHUNK, stream.length);
-		while (g < s.gates.length && s.gates[g] <= at) commands = s.gates[g + 1], g += 2;
+		while (g < s.gates.length && s.gates[g] <= at) ((commands = s.gates[g + 1]), (g += 2));
 		if (g < s.gates.length && s.gates[g] < end) end = s.gates[g];
 		let writes = false;
-		while (w < s.writes.length && s.writes[w] <= at) writes = true, w++;
+		while (w < s.writes.length && s.writes[w] <= at) ((writes = true), w++);
 		if (w < s.writes.length && s.writes[w] < end) end = s.writes[w];
 		chunks.push(stream.subarray(at, end));
 		need.push(commands);
@@ -165,25 +167,32 @@ export class DevicePath {
 	#commandsBase = 0; // commands written before the stream started (per pass)
 
 	constructor(name: string) {
-		const w = this.workload = DEVICE_WORKLOADS.find((x) => x.name === name) as DeviceWorkload;
+		const w = (this.workload = DEVICE_WORKLOADS.find((x) => x.name === name) as DeviceWorkload);
 		if (w === undefined) throw new Error(`no device workload ${name}`);
 		const fake = new FakeModule();
 		this.#transport.fake = fake;
-		const modem = this.#modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: w.hex });
+		const modem = (this.#modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: w.hex }));
 		fake.connect((chunk, start, end) => modem.receive(chunk, start, end));
 		expectBringUp(fake, { hex: w.hex ? 1 : 0, view: 1, show: 1 });
 		modem.start({ onReady() {}, onError() {} });
 		this.#spin(fake);
 		fake.expect(`AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,${w.mode}`, OK + "\r\n+QIOPEN: 0,0\r\n");
 		// The app reads into the modem's read buffer, as a device app should.
-		const self = this, into = modem.readBuffer;
+		const self = this,
+			into = modem.readBuffer;
 		this.#socket = modem.open({
-			host: "127.0.0.1", port: 9000, mode: w.mode,
+			host: "127.0.0.1",
+			port: 9000,
+			mode: w.mode,
 			onReadable() {
 				for (let n = this.read(into); n > 0; n = this.read(into)) self.read += n;
 			},
-			onWarning() { self.errors++; },
-			onError() { self.errors++; },
+			onWarning() {
+				self.errors++;
+			},
+			onError() {
+				self.errors++;
+			},
 		});
 		this.#spin(fake);
 		if (this.#socket.state !== 2 || fake.unexpected.length > 0) throw new Error(`device path ${name}: setup failed`);
@@ -204,7 +213,8 @@ export class DevicePath {
 
 	// One chunk, as the UART's onReadable would hand it; returns its length.
 	step(): number {
-		const i = this.#at, chunk = this.#chunks[i];
+		const i = this.#at,
+			chunk = this.#chunks[i];
 		if (this.#write[i] && this.#socket.write(REPORT) !== REPORT.length) this.errors++;
 		// Deferred turns (commands written at the end of a turn) run first.
 		this.#clock.run();
@@ -212,7 +222,8 @@ export class DevicePath {
 			this.#clock.run();
 			if (this.#transport.commands - this.#commandsBase < this.#need[i]) this.errors++;
 		}
-		const input = this.#input, n = chunk.length;
+		const input = this.#input,
+			n = chunk.length;
 		input.set(chunk); // the UART read (native on the device)
 		this.#modem.receive(input, 0, n);
 		if (++this.#at === this.#chunks.length) {
@@ -278,19 +289,23 @@ export class Floor {
 	}
 
 	step(): number {
-		const i = this.#at, chunk = this.#chunks[i], runs = this.#runs[i], arena = this.#arena;
+		const i = this.#at,
+			chunk = this.#chunks[i],
+			runs = this.#runs[i],
+			arena = this.#arena;
 		arena.set(chunk);
 		for (let r = 0; r < runs.length; r += 3) {
-			const start = runs[r], end = runs[r + 1], kind = runs[r + 2];
+			const start = runs[r],
+				end = runs[r + 1],
+				kind = runs[r + 2];
 			if (kind === 0) {
 				for (let at = arena.indexOf(LF, start); at >= 0 && at < end; at = arena.indexOf(LF, at + 1));
-			}
-			else if (kind === 1) {
+			} else if (kind === 1) {
 				arena.copyWithin(CHUNK, start, end);
 				this.read += end - start;
-			}
-			else {
-				let high = this.#high, out = CHUNK;
+			} else {
+				let high = this.#high,
+					out = CHUNK;
 				for (let k = start; k < end; k++) {
 					const v = HEX_VALUE[arena[k]];
 					if (high < 0) high = v;

@@ -21,26 +21,55 @@ async function run(): Promise<SectionResult> {
 	const runs: Record<string, FirmwareRun> = {};
 	for (const protocol of ["udp", "tcp"] as const) runs[protocol] = await runFirmware({ protocol, reports: REPORTS });
 	const rows = Object.entries(runs).map(([protocol, r]) => [
-		protocol.toUpperCase(), String(r.acknowledged), String(r.peakStack), String(r.callbackStack),
-		String(r.nativeCallbackStack), String(r.deviceStack), String(target),
+		protocol.toUpperCase(),
+		String(r.acknowledged),
+		String(r.peakStack),
+		String(r.callbackStack),
+		String(r.nativeCallbackStack),
+		String(r.deviceStack),
+		String(target),
 	]);
 	const worst = Math.max(...Object.values(runs).map((r) => r.deviceStack));
-	const data = Object.fromEntries(Object.entries(runs).map(([protocol, r]) => [protocol, {
-		acknowledged: r.acknowledged, peakStack: r.peakStack, callbackStack: r.callbackStack,
-		nativeCallbackStack: r.nativeCallbackStack, deviceStack: r.deviceStack, stackSize: r.stackSize,
-	}]));
+	const data = Object.fromEntries(
+		Object.entries(runs).map(([protocol, r]) => [
+			protocol,
+			{
+				acknowledged: r.acknowledged,
+				peakStack: r.peakStack,
+				callbackStack: r.callbackStack,
+				nativeCallbackStack: r.nativeCallbackStack,
+				deviceStack: r.deviceStack,
+				stackSize: r.stackSize,
+			},
+		]),
+	);
 	return {
-		table: { columns: ["main.ts over", "reports acked", "peak here", "callback here", "callback from C", "peak, device", "target"], rows },
+		table: {
+			columns: [
+				"main.ts over",
+				"reports acked",
+				"peak here",
+				"callback here",
+				"callback from C",
+				"peak, device",
+				"target",
+			],
+			rows,
+		},
 		notes: [
 			`stack slots of the manifest's ${stack}; ${REPORTS} reports per run, booting included`,
-			"\"device\" = peak here - callback here + callback from C (the native loop calls callbacks at rest)",
+			'"device" = peak here - callback here + callback from C (the native loop calls callbacks at rest)',
 		],
 		data: { stackSlots: stack, target, ...data },
-		targets: [{
-			name: `peak stack of main.ts <= ${target} slots (half the manifest's ${stack}), UDP and TCP`,
-			value: Object.entries(runs).map(([p, r]) => `${p} ${r.deviceStack} (${r.peakStack} in the runner)`).join(", "),
-			met: worst <= target,
-		}],
+		targets: [
+			{
+				name: `peak stack of main.ts <= ${target} slots (half the manifest's ${stack}), UDP and TCP`,
+				value: Object.entries(runs)
+					.map(([p, r]) => `${p} ${r.deviceStack} (${r.peakStack} in the runner)`)
+					.join(", "),
+				met: worst <= target,
+			},
+		],
 	};
 }
 

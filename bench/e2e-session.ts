@@ -96,11 +96,10 @@ class PacedModule implements EmulatedModule {
 			emulator.write(bytes);
 		});
 		if (pacing === "bench") {
-			const events = this.#events = new EventEmitter();
-			const output = this.output = new PacedLine(baud, (bytes) => events.emit("data", bytes));
+			const events = (this.#events = new EventEmitter());
+			const output = (this.output = new PacedLine(baud, (bytes) => events.emit("data", bytes)));
 			emulator.on("data", (chunk) => output.push(chunk));
-		}
-		else {
+		} else {
 			this.#events = emulator;
 			this.output = null;
 		}
@@ -157,16 +156,23 @@ export interface BenchSession {
 export async function openBenchSession(options: BenchSessionOptions): Promise<BenchSession> {
 	const { baud } = options;
 	const pacing = options.pacing ?? "emulator";
-	const emulator = new BC20Emulator({ bootDelayMs: 10, attachDelayMs: 20, ...options.emulator, baud: pacing === "emulator" ? baud : 0 });
+	const emulator = new BC20Emulator({
+		bootDelayMs: 10,
+		attachDelayMs: 20,
+		...options.emulator,
+		baud: pacing === "emulator" ? baud : 0,
+	});
 	const module = new PacedModule(emulator, baud, pacing, options.onModuleRead);
 	const transport = new PipeTransport(module);
 	const { onHostWrite, onDeliver } = options;
 	const modem = new BC20({
 		transport: onHostWrite
-			? { write: (bytes, start, end) => {
-				onHostWrite(bytes.subarray(start, end));
-				transport.write(bytes, start, end);
-			} }
+			? {
+					write: (bytes, start, end) => {
+						onHostWrite(bytes.subarray(start, end));
+						transport.write(bytes, start, end);
+					},
+				}
 			: transport,
 		clock: new NodeClock(),
 		baud,
@@ -174,9 +180,9 @@ export async function openBenchSession(options: BenchSessionOptions): Promise<Be
 	});
 	transport.onData = onDeliver
 		? (chunk) => {
-			onDeliver(chunk);
-			modem.receive(chunk, 0, chunk.length);
-		}
+				onDeliver(chunk);
+				modem.receive(chunk, 0, chunk.length);
+			}
 		: (chunk) => modem.receive(chunk, 0, chunk.length);
 	if (options.onEmit) module.on("data", options.onEmit);
 	await transport.open();
@@ -198,8 +204,7 @@ export async function openBenchSession(options: BenchSessionOptions): Promise<Be
 				},
 			});
 		});
-	}
-	catch (error) {
+	} catch (error) {
 		await close();
 		throw error;
 	}

@@ -28,12 +28,10 @@ function tracked<T>(fn: () => T): T {
 	tracker?.on();
 	try {
 		return fn();
-	}
-	finally {
+	} finally {
 		tracker?.off();
 	}
 }
-
 
 class SwitchTransport implements Transport {
 	fake: FakeModule | null = null;
@@ -60,7 +58,9 @@ export class Driver {
 
 	// Runs `script` against a fake module attached for the occasion.
 	#withFake(script: (fake: FakeModule) => void): void {
-		const fake = new FakeModule(), modem = this.modem, stubs = this.#stubs;
+		const fake = new FakeModule(),
+			modem = this.modem,
+			stubs = this.#stubs;
 		fake.connect((chunk, start, end) => tracked(() => modem.receive(chunk, start, end)));
 		stubs.transport.fake = fake;
 		script(fake);
@@ -70,7 +70,9 @@ export class Driver {
 		}
 		stubs.transport.fake = null;
 		if (fake.unexpected.length > 0 || fake.expectationsLeft > 0)
-			throw new Error("footprint: the fake module saw " + fake.unexpected.join(" | ") + "; " + fake.expectationsLeft + " left");
+			throw new Error(
+				"footprint: the fake module saw " + fake.unexpected.join(" | ") + "; " + fake.expectationsLeft + " left",
+			);
 	}
 
 	bringUp(): this {
@@ -85,11 +87,12 @@ export class Driver {
 	openSockets(): this {
 		this.#withFake((fake) => {
 			for (let id = 0; id < SOCKETS; id++) {
-				fake.expect("AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0,0", OK + "\r\n+QIOPEN: " + id + ",0\r\n");
+				fake.expect("AT+QIOPEN=1," + id + ',"TCP","127.0.0.1",9000,0,0', OK + "\r\n+QIOPEN: " + id + ",0\r\n");
 				this.sockets.push(tracked(() => this.modem.open({ host: "127.0.0.1", port: 9000 })));
 			}
 		});
-		for (const socket of this.sockets) if (socket.state !== 2) throw new Error("footprint: socket " + socket.id + " did not open");
+		for (const socket of this.sockets)
+			if (socket.state !== 2) throw new Error("footprint: socket " + socket.id + " did not open");
 		return this;
 	}
 
@@ -103,15 +106,17 @@ export class Driver {
 			// Each socket reads its marker, then +QIRD: 0 (in whatever order the driver reads them).
 			const served = [false, false, false, false, false];
 			fake.always(/^AT\+QIRD=\d,512$/, (line) => {
-				const id = line.charCodeAt(8) - 48, marker = rxMarker(id);
+				const id = line.charCodeAt(8) - 48,
+					marker = rxMarker(id);
 				if (served[id]) return "\r\n+QIRD: 0\r\n" + OK;
 				served[id] = true;
 				return "\r\n+QIRD: " + marker.length + ",0," + hexOf(marker) + "\r\n" + OK;
 			});
-			for (let id = 0; id < SOCKETS; id++) fake.send("\r\n+QIURC: \"recv\"," + id + "," + rxMarker(id).length + "\r\n");
+			for (let id = 0; id < SOCKETS; id++) fake.send('\r\n+QIURC: "recv",' + id + "," + rxMarker(id).length + "\r\n");
 		});
 		for (let id = 0; id < SOCKETS; id++) {
-			if (this.sockets[id].readable !== rxMarker(id).length) throw new Error("footprint: socket " + id + " did not receive its marker");
+			if (this.sockets[id].readable !== rxMarker(id).length)
+				throw new Error("footprint: socket " + id + " did not receive its marker");
 		}
 		this.#withFake((fake) => void fake.send(LINE_MARKER));
 		// No fake: the first send stays on the wire, waiting for an answer.

@@ -126,16 +126,20 @@ function owner(frames: string[]): string[] {
 function label(found: Found[]): HeldBuffer[] {
 	const perSlot = { ring: 0, rxLengths: 0, txLengths: 0 };
 	return found.map((f) => {
-		const chain = owner(f.frames), key = chain.join("<");
+		const chain = owner(f.frames),
+			key = chain.join("<");
 		let text: string;
 		if (key === "ByteRing<Reader<Channel<BC20") text = "reader: line ring";
 		else if (key === "(field)<Reader<Channel<BC20") text = "reader: hex-decode scratch";
 		else if (key === "CommandWriter<Channel<BC20") text = "channel: command writer";
 		else if (key === "BC20") text = "sockets' shared send scratch (hex rendering)";
-		else if (key === "SocketTable<BC20") text = "receive arena: UART input, app read buffer, every socket's receive ring";
+		else if (key === "SocketTable<BC20")
+			text = "receive arena: UART input, app read buffer, every socket's receive ring";
 		else if (key === "ByteRing<SocketTable<BC20") text = `socket ${perSlot.ring++}: transmit ring`;
-		else if (key === "LengthQueue<Receiver<Slot<SocketTable<BC20") text = `socket ${perSlot.rxLengths++}: receive datagram lengths (UDP)`;
-		else if (key === "LengthQueue<Transmitter<Slot<SocketTable<BC20") text = `socket ${perSlot.txLengths++}: transmit datagram lengths (UDP)`;
+		else if (key === "LengthQueue<Receiver<Slot<SocketTable<BC20")
+			text = `socket ${perSlot.rxLengths++}: receive datagram lengths (UDP)`;
+		else if (key === "LengthQueue<Transmitter<Slot<SocketTable<BC20")
+			text = `socket ${perSlot.txLengths++}: transmit datagram lengths (UDP)`;
 		else text = `unlabelled (${key || f.frames.slice(0, 4).join(" < ")})`;
 		return { label: text, owner: key, type: f.type, bytes: f.bytes, checked: null };
 	});
@@ -160,12 +164,18 @@ async function run(): Promise<SectionResult> {
 			h.push(await live());
 		}
 		const slots = {
-			baseline: h[1], stubs: (h[1] - h[0]) / 2, idleDriver: h[2] - h[1], sockets: h[3] - h[2], total: h[3] - h[1],
+			baseline: h[1],
+			stubs: (h[1] - h[0]) / 2,
+			idleDriver: h[2] - h[1],
+			sockets: h[3] - h[2],
+			total: h[3] - h[1],
 			secondInstance: h[4] - h[3],
 		};
 
 		// Buffers, with the recording constructors.
-		await xs.evaluate(`footprintTracker.install("driver"); globalThis.listed = footprint.buildListed(); footprintTracker.uninstall();`);
+		await xs.evaluate(
+			`footprintTracker.install("driver"); globalThis.listed = footprint.buildListed(); footprintTracker.uninstall();`,
+		);
 		const { value: found } = await xs.call<Found[]>(`(gc(), footprintTracker.alive("driver"))`);
 		const buffers = label(found);
 		// Content checks: markers through each socket, a half line to the reader.
@@ -179,8 +189,8 @@ async function run(): Promise<SectionResult> {
 			if (socket) {
 				const id = Number(socket[1]);
 				b.checked = has(i, markerNames[socket[2] === "receive" ? 2 + id : 7 + id]);
-			}
-			else if (b.label.startsWith("receive arena")) b.checked = [0, 1, 2, 3, 4].every((id) => has(i, markerNames[2 + id]));
+			} else if (b.label.startsWith("receive arena"))
+				b.checked = [0, 1, 2, 3, 4].every((id) => has(i, markerNames[2 + id]));
 			else if (b.label === "reader: line ring") b.checked = has(i, markerNames[0]);
 			else if (b.label === "channel: command writer") b.checked = has(i, "AT+QISENDEX=0,");
 			// The last payload decoded (hex) was socket 4's marker; the only hex send, socket 0's.
@@ -191,7 +201,9 @@ async function run(): Promise<SectionResult> {
 		const bufferBytes = buffers.reduce((sum, b) => sum + b.bytes, 0);
 		const makers = [...new Set(constants.map((c) => c.frames.find((f) => !isAnonymous(f)) ?? "?"))];
 		const figures: FootprintFigures = {
-			slots, buffers, bufferBytes,
+			slots,
+			buffers,
+			bufferBytes,
 			constants: { arrays: constants.length, bytes: constants.reduce((sum, c) => sum + c.bytes, 0), makers },
 		};
 
@@ -199,7 +211,12 @@ async function run(): Promise<SectionResult> {
 		const groups = new Map<string, { label: string; type: string; bytes: number; count: number }>();
 		for (const b of buffers) {
 			const key = b.label.replace(/^socket \d:/, "socket 0-4:") + "|" + b.type + "|" + b.bytes;
-			const g = groups.get(key) ?? { label: b.label.replace(/^socket \d:/, `socket 0-${SOCKETS - 1}:`), type: b.type, bytes: b.bytes, count: 0 };
+			const g = groups.get(key) ?? {
+				label: b.label.replace(/^socket \d:/, `socket 0-${SOCKETS - 1}:`),
+				type: b.type,
+				bytes: b.bytes,
+				count: 0,
+			};
 			g.count++;
 			groups.set(key, g);
 		}
@@ -208,17 +225,26 @@ async function run(): Promise<SectionResult> {
 			[`heap slots: + ${SOCKETS} open TCP sockets`, "", "", String(slots.sockets)],
 			["heap slots: total (first instance)", "", "", String(slots.total)],
 			["heap slots: total (second instance)", "", "", String(slots.secondInstance)],
-			...[...groups.values()].map((g) => [`buffer: ${g.label}`, g.type, g.count > 1 ? `${g.count} x ${g.bytes}` : String(g.bytes),
-				String(g.count * g.bytes)]),
+			...[...groups.values()].map((g) => [
+				`buffer: ${g.label}`,
+				g.type,
+				g.count > 1 ? `${g.count} x ${g.bytes}` : String(g.bytes),
+				String(g.count * g.bytes),
+			]),
 			[`buffers held: ${buffers.length} typed arrays`, "", "", String(bufferBytes)],
-			[`module constants (made at load by ${makers.join(", ")}): ${constants.length} arrays`, "", "", String(figures.constants.bytes)],
+			[
+				`module constants (made at load by ${makers.join(", ")}): ${constants.length} arrays`,
+				"",
+				"",
+				String(figures.constants.bytes),
+			],
 		];
 		const unchecked = buffers.filter((b) => b.checked === false);
 		const checked = buffers.filter((b) => b.checked === true);
 		const notes = [
 			`heap slots: live slots after gc() against the baseline in the same worker (${slots.baseline} slots with ` +
 				`the stub clocks and transports, ${slots.stubs} each); xsnap on this host; an XS slot is ` +
-				`${SLOT_BYTES_ESP32} bytes on the ESP32, so ${slots.total} slots ~ ${(slots.total * SLOT_BYTES_ESP32 / 1024).toFixed(1)} KiB ` +
+				`${SLOT_BYTES_ESP32} bytes on the ESP32, so ${slots.total} slots ~ ${((slots.total * SLOT_BYTES_ESP32) / 1024).toFixed(1)} KiB ` +
 				"there, besides the buffers' bytes (XS chunks)",
 			`second instance: a second driver with ${SOCKETS} sockets built beside the first; the difference ` +
 				`(${slots.total - slots.secondInstance}) is one-time costs such as property names and interned strings`,
@@ -229,15 +255,15 @@ async function run(): Promise<SectionResult> {
 				"the datagram-length queues (UDP only) are labelled by construction order",
 			"defaults: lineCapacity 512, rxBufferSize 2048, txBufferSize 2048, 5 sockets (BC20Options)",
 		];
-		if (unchecked.length > 0) throw new Error(`footprint: buffers not holding their markers: ${unchecked.map((b) => b.label).join(", ")}`);
+		if (unchecked.length > 0)
+			throw new Error(`footprint: buffers not holding their markers: ${unchecked.map((b) => b.label).join(", ")}`);
 		return {
 			table: { columns: ["item", "type", "bytes each", "total"], rows },
 			notes,
 			data: figures,
 			targets: [],
 		};
-	}
-	finally {
+	} finally {
 		await xs.close();
 	}
 }

@@ -31,7 +31,12 @@ export function sendFraming(id: number, hex: boolean, k = hex ? MAX_SEND_HEX : M
 	const head = `${hex ? "AT+QISENDEX" : "AT+QISEND"}=${id},${k},`;
 	const hostToModule = latin1Length(head) + (hex ? 2 * k : k) + latin1Length("\r");
 	const moduleToHost = latin1Length("\r\nOK\r\n") + latin1Length("\r\nSEND OK\r\n");
-	return { payload: k, hostToModule, moduleToHost, bottleneck: hostToModule >= moduleToHost ? "host → module" : "module → host" };
+	return {
+		payload: k,
+		hostToModule,
+		moduleToHost,
+		bottleneck: hostToModule >= moduleToHost ? "host → module" : "module → host",
+	};
 }
 
 export function pushUrcBytes(id: number, n: number, hex: boolean): number {

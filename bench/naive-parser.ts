@@ -84,15 +84,15 @@ export class NaiveParser {
 
 	line(line: string): void {
 		const kind = this.classify(line);
-		let length = 0, id = -1;
+		let length = 0,
+			id = -1;
 		if (kind === K.URC_RECV) {
 			const m = this.qiurc as RegExpExecArray;
 			if (m[3] !== undefined && this.events.isDirectPush(Number(m[2]))) {
 				id = Number(m[2]);
 				length = Number(m[3]);
 			}
-		}
-		else if (kind === K.RESPONSE || kind === K.URC_OTHER) {
+		} else if (kind === K.RESPONSE || kind === K.URC_OTHER) {
 			const m = QIRD.exec(line);
 			if (m !== null) length = Number(m[1]);
 		}
@@ -106,38 +106,59 @@ export class NaiveParser {
 	classify(line: string): number {
 		if (this.expect !== null && line.startsWith(this.expect)) return K.RESPONSE;
 		switch (line) {
-			case "OK": return K.OK;
-			case "ERROR": return K.ERROR;
-			case "SEND OK": return K.SEND_OK;
-			case "SEND FAIL": return K.SEND_FAIL;
-			case "CLOSE OK": return K.CLOSE_OK;
-			case "RDY": return K.URC_RDY;
+			case "OK":
+				return K.OK;
+			case "ERROR":
+				return K.ERROR;
+			case "SEND OK":
+				return K.SEND_OK;
+			case "SEND FAIL":
+				return K.SEND_FAIL;
+			case "CLOSE OK":
+				return K.CLOSE_OK;
+			case "RDY":
+				return K.URC_RDY;
 		}
 		if (line.startsWith("+CME ERROR:")) return K.CME_ERROR;
 		const urc = URC_NAME.exec(line);
 		if (urc !== null) {
 			switch (urc[1]) {
 				case "QIURC": {
-					const m = this.qiurc = QIURC.exec(line);
+					const m = (this.qiurc = QIURC.exec(line));
 					switch (m === null ? "" : m[1]) {
-						case "recv": return K.URC_RECV;
-						case "closed": return K.URC_CLOSED;
-						case "dnsgip": return K.URC_DNSGIP;
-						case "pdpdeact": return K.URC_PDPDEACT;
+						case "recv":
+							return K.URC_RECV;
+						case "closed":
+							return K.URC_CLOSED;
+						case "dnsgip":
+							return K.URC_DNSGIP;
+						case "pdpdeact":
+							return K.URC_PDPDEACT;
 					}
 					return K.URC_QIURC_OTHER;
 				}
-				case "QIOPEN": return K.URC_QIOPEN;
-				case "QPING": return K.URC_QPING;
-				case "QNTP": return K.URC_QNTP;
-				case "CPIN": return K.URC_CPIN;
-				case "CFUN": return K.URC_CFUN;
-				case "IP": return K.URC_IP;
-				case "CEREG": return K.URC_CEREG;
-				case "CSCON": return K.URC_CSCON;
-				case "QATWAKEUP": return K.URC_QATWAKEUP;
-				case "QATSLEEP": return K.URC_QATSLEEP;
-				case "QNBIOTEVENT": return K.URC_QNBIOTEVENT;
+				case "QIOPEN":
+					return K.URC_QIOPEN;
+				case "QPING":
+					return K.URC_QPING;
+				case "QNTP":
+					return K.URC_QNTP;
+				case "CPIN":
+					return K.URC_CPIN;
+				case "CFUN":
+					return K.URC_CFUN;
+				case "IP":
+					return K.URC_IP;
+				case "CEREG":
+					return K.URC_CEREG;
+				case "CSCON":
+					return K.URC_CSCON;
+				case "QATWAKEUP":
+					return K.URC_QATWAKEUP;
+				case "QATSLEEP":
+					return K.URC_QATSLEEP;
+				case "QNBIOTEVENT":
+					return K.URC_QNBIOTEVENT;
 			}
 		}
 		if (ECHO.test(line)) return K.ECHO;

@@ -10,9 +10,11 @@ import { CHUNK, compareSides, createDriver, type Driver, WORKLOADS } from "./wor
 // and Buffer.from(text, "latin1"). latin1Slice is what toString calls; used on
 // the stream directly it spares the benchmark a Buffer view per chunk, which
 // serialport would have made anyway.
-const latin1Slice = (Buffer.prototype as unknown as {
-	latin1Slice(this: Uint8Array, start: number, end: number): string;
-}).latin1Slice;
+const latin1Slice = (
+	Buffer.prototype as unknown as {
+		latin1Slice(this: Uint8Array, start: number, end: number): string;
+	}
+).latin1Slice;
 
 export const nodeLatin1: Latin1Codec = {
 	decode: (bytes, start, end) => latin1Slice.call(bytes, start, end),
@@ -58,26 +60,40 @@ async function run(): Promise<SectionResult> {
 	for (const w of WORKLOADS) {
 		const c = compareSides(w.name, 2, nodeLatin1);
 		if (!c.match) throw new Error(`Node: the two parsers disagree on ${w.name}: ${JSON.stringify(c)}`);
-		notes.push(`events match (Node) ${w.name}: ${c.project.lines} lines, ${c.project.payloadBytes} payload bytes, ` +
-			`payload hash ${c.project.payloadHash}, field hash ${c.project.fields}`);
+		notes.push(
+			`events match (Node) ${w.name}: ${c.project.lines} lines, ${c.project.payloadBytes} payload bytes, ` +
+				`payload hash ${c.project.payloadHash}, field hash ${c.project.fields}`,
+		);
 	}
 	const figures: NodeFigures[] = [];
 	for (const w of WORKLOADS) {
-		const project = createDriver(w.name, "project"), naive = createDriver(w.name, "naive", nodeLatin1);
+		const project = createDriver(w.name, "project"),
+			naive = createDriver(w.name, "naive", nodeLatin1);
 		project.run(WARMUP);
 		naive.run(WARMUP);
-		const p: number[] = [], n: number[] = [];
+		const p: number[] = [],
+			n: number[] = [];
 		for (let r = 0; r < ROUNDS; r++) {
 			p.push(round(project) / MB);
 			n.push(round(naive) / MB);
 		}
 		if (project.tally.errors !== 0 || naive.tally.errors !== 0)
 			throw new Error(`Node: ${w.name} reported errors (project ${project.tally.errors}, naive ${naive.tally.errors})`);
-		const projectMBps = median(p), naiveMBps = median(n);
-		figures.push({ workload: w.name, projectMBps, naiveMBps, ratio: projectMBps / naiveMBps, projectRounds: p, naiveRounds: n });
+		const projectMBps = median(p),
+			naiveMBps = median(n);
+		figures.push({
+			workload: w.name,
+			projectMBps,
+			naiveMBps,
+			ratio: projectMBps / naiveMBps,
+			projectRounds: p,
+			naiveRounds: n,
+		});
 	}
-	notes.push(`median of ${ROUNDS} alternating rounds of >= ${ROUND_MS} ms after ${WARMUP / MB} MB of warm-up; ` +
-		`${CHUNK}-byte chunks; MB = 2^20 bytes of module output`);
+	notes.push(
+		`median of ${ROUNDS} alternating rounds of >= ${ROUND_MS} ms after ${WARMUP / MB} MB of warm-up; ` +
+			`${CHUNK}-byte chunks; MB = 2^20 bytes of module output`,
+	);
 	const goal = 20;
 	return {
 		table: {
@@ -86,11 +102,13 @@ async function run(): Promise<SectionResult> {
 		},
 		notes,
 		data: { workloads: figures, rounds: ROUNDS, roundMs: ROUND_MS, warmupBytes: WARMUP },
-		targets: [{
-			name: `Node MB/s >= ${goal}x the naive baseline`,
-			value: figures.map((f) => `${f.workload} ${ratio(f.ratio)}`).join(", "),
-			met: figures.every((f) => f.ratio >= goal),
-		}],
+		targets: [
+			{
+				name: `Node MB/s >= ${goal}x the naive baseline`,
+				value: figures.map((f) => `${f.workload} ${ratio(f.ratio)}`).join(", "),
+				met: figures.every((f) => f.ratio >= goal),
+			},
+		],
 	};
 }
 

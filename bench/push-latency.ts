@@ -42,8 +42,10 @@ async function run(): Promise<SectionResult> {
 	const urcBytes = pushUrcBytes(0, PACKET, false);
 	const lastDataByte = urcBytes - 2; // position (1-based) of the last data byte in the URC
 	const peer = await source();
-	let emitted = 0, delivered = 0;
-	let tEmit = -1, tDeliver = -1;
+	let emitted = 0,
+		delivered = 0;
+	let tEmit = -1,
+		tDeliver = -1;
 	let onQuiet: (() => void) | null = null;
 	const session = await openBenchSession({
 		baud: BAUD,
@@ -59,17 +61,22 @@ async function run(): Promise<SectionResult> {
 			if (delivered === urcBytes && onQuiet) setImmediate(onQuiet);
 		},
 	});
-	const driver: number[] = [], pipe: number[] = [], endToEnd: number[] = [];
+	const driver: number[] = [],
+		pipe: number[] = [],
+		endToEnd: number[] = [];
 	try {
 		const packet = new Uint8Array(PACKET);
 		const into = new Uint8Array(2048);
 		await new Promise<void>((resolve, reject) => {
-			let sample = 0, read = false;
+			let sample = 0,
+				read = false;
 			const timer = setTimeout(() => reject(new Error(`push latency: stuck at sample ${sample}`)), 60_000);
 			const next = () => {
 				if (!read) return;
 				if (emitted !== urcBytes || delivered !== urcBytes) {
-					reject(new Error(`push latency: ${emitted} bytes emitted / ${delivered} delivered for a ${urcBytes}-byte URC`));
+					reject(
+						new Error(`push latency: ${emitted} bytes emitted / ${delivered} delivered for a ${urcBytes}-byte URC`),
+					);
 					return;
 				}
 				if (++sample === WARMUP + SAMPLES) {
@@ -85,7 +92,9 @@ async function run(): Promise<SectionResult> {
 			};
 			onQuiet = next;
 			session.modem.open({
-				host: "127.0.0.1", port: peer.port, mode: 1,
+				host: "127.0.0.1",
+				port: peer.port,
+				mode: 1,
 				onConnected() {
 					read = true;
 					emitted = delivered = urcBytes;
@@ -110,8 +119,7 @@ async function run(): Promise<SectionResult> {
 				onError: (error) => reject(error),
 			});
 		});
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 	}
@@ -140,6 +148,6 @@ async function run(): Promise<SectionResult> {
 
 export const pushLatency: Section = {
 	key: "pushLatency",
-	title: "5. Latency on Node: direct-push \"recv\" URC to onReadable (microseconds, lower is better)",
+	title: '5. Latency on Node: direct-push "recv" URC to onReadable (microseconds, lower is better)',
 	run,
 };

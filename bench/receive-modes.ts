@@ -31,12 +31,16 @@ async function receive(mode: 0 | 1, rxBufferSize = 2048): Promise<ModeFigures> {
 	try {
 		const body = hostilePayload(BYTES, 31);
 		const got = new Uint8Array(BYTES);
-		let at = 0, error = "";
+		let at = 0,
+			error = "";
 		let connected: () => void = () => {};
-		const ready = new Promise<void>((resolve) => connected = resolve);
+		const ready = new Promise<void>((resolve) => (connected = resolve));
 		const done = new Promise<void>((resolve) => {
 			const tcp: TCP = new TCP({
-				modem: session.modem, address: "127.0.0.1", port: peer.port, mode,
+				modem: session.modem,
+				address: "127.0.0.1",
+				port: peer.port,
+				mode,
 				onWritable: () => connected(),
 				onReadable(count: number) {
 					tcp.read(got.subarray(at, at + count));
@@ -62,8 +66,7 @@ async function receive(mode: 0 | 1, rxBufferSize = 2048): Promise<ModeFigures> {
 		const commands = session.modem.commandsSent - commandsBefore;
 		const byteExact = Buffer.compare(Buffer.from(got.subarray(0, at)), Buffer.from(body.subarray(0, at))) === 0;
 		return { received: at, commands, commandsPerKB: commands / Math.max(1, at / 1024), seconds, byteExact, error };
-	}
-	finally {
+	} finally {
 		await peer.close();
 		await session.close();
 	}
@@ -73,9 +76,24 @@ async function run(): Promise<SectionResult> {
 	const buffer = await receive(0);
 	const push = await receive(1);
 	const push8 = await receive(1, 8192);
-	const row = (name: string, f: ModeFigures) => [name, fixed(f.received / 1024), String(f.commands), fixed(f.commandsPerKB), fixed(f.seconds), f.byteExact ? "yes" : "NO"];
-	const ended = [["buffer", buffer], ["direct push", push], ["direct push, 8 KB buffer", push8]].filter(([, f]) => (f as ModeFigures).error)
-		.map(([name, f]) => `${name}: the stream ended after ${(f as ModeFigures).received} bytes (${(f as ModeFigures).error})`);
+	const row = (name: string, f: ModeFigures) => [
+		name,
+		fixed(f.received / 1024),
+		String(f.commands),
+		fixed(f.commandsPerKB),
+		fixed(f.seconds),
+		f.byteExact ? "yes" : "NO",
+	];
+	const ended = [
+		["buffer", buffer],
+		["direct push", push],
+		["direct push, 8 KB buffer", push8],
+	]
+		.filter(([, f]) => (f as ModeFigures).error)
+		.map(
+			([name, f]) =>
+				`${name}: the stream ended after ${(f as ModeFigures).received} bytes (${(f as ModeFigures).error})`,
+		);
 	return {
 		table: {
 			columns: ["access mode", "KB received", "AT commands", "per KB", "seconds", "byte-exact"],
@@ -85,10 +103,17 @@ async function run(): Promise<SectionResult> {
 				row("direct push, 8 KB receive buffer", push8),
 			],
 		},
-		notes: [`${BYTES / 1024} KB sent by a loopback peer at ${BAUD} baud, read at once in onReadable; commands counted by modem.commandsSent`, ...ended],
+		notes: [
+			`${BYTES / 1024} KB sent by a loopback peer at ${BAUD} baud, read at once in onReadable; commands counted by modem.commandsSent`,
+			...ended,
+		],
 		data: { baud: BAUD, bytes: BYTES, buffer, push, push8 },
 		targets: [],
 	};
 }
 
-export const receiveModes: Section = { key: "receiveModes", title: "AT commands per KB received: buffer access vs direct push", run };
+export const receiveModes: Section = {
+	key: "receiveModes",
+	title: "AT commands per KB received: buffer access vs direct push",
+	run,
+};

@@ -34,7 +34,10 @@ export const MB = 1024 * 1024;
 export function formatTable({ columns, rows }: Table): string {
 	const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
 	const line = (cells: string[]) =>
-		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
+		cells
+			.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+			.join("  ")
+			.trimEnd();
 	return [line(columns), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 

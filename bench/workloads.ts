@@ -36,7 +36,7 @@ const COMMA = 44;
 
 // Payload bytes: random values, with the sequences a line parser would trip
 // on planted every 128 bytes. Data, never lines.
-const HOSTILE = ascii("\r\nOK\r\n+QIURC: \"recv\",0,512\r\nSEND OK\r\n\x00\xff");
+const HOSTILE = ascii('\r\nOK\r\n+QIURC: "recv",0,512\r\nSEND OK\r\n\x00\xff');
 
 // A stream, and the offsets where the module waits for the host's next
 // command before it goes on (its answer follows). Chunks never run past one:
@@ -60,7 +60,8 @@ class StreamWriter {
 }
 
 function build(cycle: (out: StreamWriter, index: number, random: () => number) => void): Stream {
-	const out = new StreamWriter(), random = prng(20);
+	const out = new StreamWriter(),
+		random = prng(20);
 	for (let i = 0; out.out.length < STREAM_BYTES; i++) cycle(out, i, random);
 	return Object.assign(new Uint8Array(out.out), { gates: new Int32Array(out.gates) });
 }
@@ -95,7 +96,9 @@ function lineMixStream(): Stream {
 		out.text("\r\nOK\r\n\r\nSEND OK\r\n");
 		out.gate();
 		for (let id = 0; id < 3; id++)
-			out.text(`\r\n+QISTATE: ${id},"TCP","127.0.0.1",${8060 + id},${4000 + ((i + id) % 1000)},${(i + id) % 5},1,${id & 1}`);
+			out.text(
+				`\r\n+QISTATE: ${id},"TCP","127.0.0.1",${8060 + id},${4000 + ((i + id) % 1000)},${(i + id) % 5},1,${id & 1}`,
+			);
 		out.text("\r\n\r\nOK\r\n");
 		out.text(`\r\n+CEREG: ${i % 2 === 0 ? 1 : 5}\r\n\r\n+CSCON: 0\r\n`);
 	});
@@ -158,8 +161,12 @@ export abstract class Driver {
 
 	// Feeds whole chunks until at least `budget` bytes went in; returns how many.
 	run(budget: number): number {
-		const stream = this.stream, n = stream.length, gates = stream.gates;
-		let at = this.#at, moved = 0, gate = this.#gate;
+		const stream = this.stream,
+			n = stream.length,
+			gates = stream.gates;
+		let at = this.#at,
+			moved = 0,
+			gate = this.#gate;
 		while (moved < budget) {
 			let end = at + CHUNK < n ? at + CHUNK : n;
 			while (gate < gates.length && gates[gate] <= at) gate++;
@@ -176,7 +183,14 @@ export abstract class Driver {
 
 	summary(): Summary {
 		const t = this.tally;
-		return { lines: t.lines, kinds: t.kinds, fields: t.fields, payloadBytes: t.payloadBytes, payloadHash: t.payloadHash, errors: t.errors };
+		return {
+			lines: t.lines,
+			kinds: t.kinds,
+			fields: t.fields,
+			payloadBytes: t.payloadBytes,
+			payloadHash: t.payloadHash,
+			errors: t.errors,
+		};
 	}
 }
 
@@ -188,7 +202,9 @@ class StillClock implements Clock {
 	// channel writes a command submitted outside a turn from one) runs before
 	// the next chunk. Deadlines never come. One slot per such callback.
 	#due: ((() => void) | null)[] = [null, null, null, null];
-	now(): number { return 0; }
+	now(): number {
+		return 0;
+	}
 	set(callback: () => void, ms: number): unknown {
 		if (ms > 0) return -1;
 		for (let i = 0; i < 4; i++) {
@@ -326,7 +342,12 @@ class SendCommand implements Command {
 		this.#connectId = connectId;
 	}
 	render(out: CommandWriter): void {
-		out.literal(QISEND_PREFIX).int(this.#connectId).byte(COMMA).int(SEND_DATA.length).byte(COMMA)
+		out
+			.literal(QISEND_PREFIX)
+			.int(this.#connectId)
+			.byte(COMMA)
+			.int(SEND_DATA.length)
+			.byte(COMMA)
 			.raw(SEND_DATA, 0, SEND_DATA.length);
 	}
 	onDone(result: Result): void {
@@ -358,7 +379,7 @@ class ProjectLineMix extends ChannelDriver {
 
 	constructor(stream: Stream) {
 		super(stream);
-		this.#commands = MIX_SEQUENCE.map((id) => id >= 0 ? new SendCommand(this, id) : new StateCommand(this));
+		this.#commands = MIX_SEQUENCE.map((id) => (id >= 0 ? new SendCommand(this, id) : new StateCommand(this)));
 		this.submit(this.#commands[0]);
 	}
 
@@ -455,12 +476,10 @@ class NaiveBufferRead extends NaiveDriver {
 			this.write(`AT+QIRD=${id},${PAYLOAD}\r`);
 			this.parser.expect = "+QIRD:";
 			this.#reading = true;
-		}
-		else if (kind === K.OK && this.#reading) {
+		} else if (kind === K.OK && this.#reading) {
 			this.#reading = false;
 			this.parser.expect = null;
-		}
-		else if (kind !== K.RESPONSE) this.tally.errors++;
+		} else if (kind !== K.RESPONSE) this.tally.errors++;
 	}
 }
 
@@ -493,8 +512,7 @@ class NaiveLineMix extends NaiveDriver {
 		if (id >= 0) {
 			this.write(`AT+QISEND=${id},${SEND_TEXT.length},${SEND_TEXT}\r`);
 			this.parser.expect = null;
-		}
-		else {
+		} else {
 			this.write("AT+QISTATE=0,1\r");
 			this.parser.expect = "+QISTATE:";
 		}
@@ -589,12 +607,20 @@ export interface Comparison {
 // Runs both sides over `passes` whole passes of the stream (so both stop at a
 // cycle boundary, where every event has been emitted) with payload hashing on.
 export function compareSides(name: string, passes = 2, codec: Latin1Codec = portableLatin1): Comparison {
-	const project = createDriver(name, "project"), naive = createDriver(name, "naive", codec);
+	const project = createDriver(name, "project"),
+		naive = createDriver(name, "naive", codec);
 	project.tally.verify = naive.tally.verify = true;
 	const bytes = project.run(passes * project.stream.length);
 	naive.run(passes * naive.stream.length);
-	const p = project.summary(), n = naive.summary();
-	const match = p.errors === 0 && n.errors === 0 && p.lines === n.lines && p.kinds === n.kinds &&
-		p.fields === n.fields && p.payloadBytes === n.payloadBytes && p.payloadHash === n.payloadHash;
+	const p = project.summary(),
+		n = naive.summary();
+	const match =
+		p.errors === 0 &&
+		n.errors === 0 &&
+		p.lines === n.lines &&
+		p.kinds === n.kinds &&
+		p.fields === n.fields &&
+		p.payloadBytes === n.payloadBytes &&
+		p.payloadHash === n.payloadHash;
 	return { match, bytes, project: p, naive: n };
 }

@@ -36,7 +36,9 @@ async function measure(xs: XS, name: string, side: Side, budget: number, iterati
 		step: `if (i === 0) benchMoved = 0; benchMoved += benchDriver.run(${budget});`,
 		iterations,
 	});
-	const { value: [bytes, errors] } = await xs.call<[number, number]>("[benchMoved, benchDriver.tally.errors]");
+	const {
+		value: [bytes, errors],
+	} = await xs.call<[number, number]>("[benchMoved, benchDriver.tally.errors]");
 	if (errors !== 0) throw new Error(`XS: ${name} (${side}) reported ${errors} errors`);
 	return { bytes, compute: heap.compute, workloadMs: heap.workloadMs, growth: heap.growth };
 }
@@ -76,41 +78,75 @@ async function run(): Promise<SectionResult> {
 		await xs.evaluate(await bundleForXS("bench/workloads.ts", { globalName: "bench" }));
 		const notes: string[] = [];
 		for (const w of WORKLOADS) {
-			const { value: c } = await xs.call<{ match: boolean; project: { lines: number; payloadBytes: number; payloadHash: number } }>(
-				`bench.compareSides(${JSON.stringify(w.name)}, 2)`);
+			const { value: c } = await xs.call<{
+				match: boolean;
+				project: { lines: number; payloadBytes: number; payloadHash: number };
+			}>(`bench.compareSides(${JSON.stringify(w.name)}, 2)`);
 			if (!c.match) throw new Error(`XS: the two parsers disagree on ${w.name}: ${JSON.stringify(c)}`);
-			notes.push(`events match (XS) ${w.name}: ${c.project.lines} lines, ${c.project.payloadBytes} payload bytes, ` +
-				`payload hash ${c.project.payloadHash}`);
+			notes.push(
+				`events match (XS) ${w.name}: ${c.project.lines} lines, ${c.project.payloadBytes} payload bytes, ` +
+					`payload hash ${c.project.payloadHash}`,
+			);
 		}
 		const all: XSFigures[] = [];
 		for (const w of WORKLOADS) {
-			const p: Run[] = [], n: Run[] = [];
+			const p: Run[] = [],
+				n: Run[] = [];
 			for (let r = 0; r < ROUNDS; r++) {
 				p.push(await measure(xs, w.name, "project", BUDGET, ITERATIONS));
 				n.push(await measure(xs, w.name, "naive", BUDGET, ITERATIONS));
 			}
 			const spans = [await measure(xs, w.name, "naive", SPAN, 1), await measure(xs, w.name, "naive", SPAN, 2)];
 			const [short, long] = spans;
-			const spansLinear = Math.abs(long.growth / short.growth - long.bytes / short.bytes) < 0.1 * (long.bytes / short.bytes);
+			const spansLinear =
+				Math.abs(long.growth / short.growth - long.bytes / short.bytes) < 0.1 * (long.bytes / short.bytes);
 			// The project's slots: the largest growth of any round, each >= 1 MB.
 			const project = figures(p, Math.max(...p.map((r) => r.growth / (r.bytes / MB))));
 			const naive = { ...figures(n, long.growth / (long.bytes / MB)), spans, spansLinear };
-			all.push({ workload: w.name, project, naive, timeRatio: naive.msPerMB / project.msPerMB, opsRatio: naive.opsPerByte / project.opsPerByte });
+			all.push({
+				workload: w.name,
+				project,
+				naive,
+				timeRatio: naive.msPerMB / project.msPerMB,
+				opsRatio: naive.opsPerByte / project.opsPerByte,
+			});
 		}
-		notes.push(`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB per workload and side, ` +
-			`each after one warm-up iteration; ${CHUNK}-byte chunks; ` +
-			"x = naive cost / project cost (above 1: the project is cheaper)");
+		notes.push(
+			`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB per workload and side, ` +
+				`each after one warm-up iteration; ${CHUNK}-byte chunks; ` +
+				"x = naive cost / project cost (above 1: the project is cheaper)",
+		);
 		for (const f of all) {
 			if (!f.naive.spansLinear)
-				notes.push(`${f.workload}: the naive slot spans were not linear (XS collected mid-span?): its slots/MB is a lower bound`);
+				notes.push(
+					`${f.workload}: the naive slot spans were not linear (XS collected mid-span?): its slots/MB is a lower bound`,
+				);
 		}
 		const goal = 20;
 		return {
 			table: {
-				columns: ["workload", "ms/MB project", "naive", "x", "ops/B project", "naive", "x", "slots/MB project", "naive"],
-				rows: all.map((f) => [f.workload, fixed(f.project.msPerMB), fixed(f.naive.msPerMB), ratio(f.timeRatio),
-					fixed(f.project.opsPerByte), fixed(f.naive.opsPerByte), ratio(f.opsRatio),
-					String(f.project.slotsPerMB), fixed(f.naive.slotsPerMB)]),
+				columns: [
+					"workload",
+					"ms/MB project",
+					"naive",
+					"x",
+					"ops/B project",
+					"naive",
+					"x",
+					"slots/MB project",
+					"naive",
+				],
+				rows: all.map((f) => [
+					f.workload,
+					fixed(f.project.msPerMB),
+					fixed(f.naive.msPerMB),
+					ratio(f.timeRatio),
+					fixed(f.project.opsPerByte),
+					fixed(f.naive.opsPerByte),
+					ratio(f.opsRatio),
+					String(f.project.slotsPerMB),
+					fixed(f.naive.slotsPerMB),
+				]),
 			},
 			notes,
 			data: { workloads: all, budget: BUDGET, iterations: ITERATIONS, rounds: ROUNDS, span: SPAN },
@@ -127,8 +163,7 @@ async function run(): Promise<SectionResult> {
 				},
 			],
 		};
-	}
-	finally {
+	} finally {
 		await xs.close();
 	}
 }

@@ -63,16 +63,20 @@ function powerOn(then: () => void): void {
 }
 
 const host = text("collector_host");
-if (host === "") throw new Error("set the collector: mcconfig ... collector_host=<address or name> collector_port=<port>");
+if (host === "")
+	throw new Error("set the collector: mcconfig ... collector_host=<address or name> collector_port=<port>");
 
 // modem_device (the lin platform's config) is a tty on a Linux host; without it, the ESP32's UART.
 const device = text("modem_device");
-const transport = device !== "" ? new LinuxSerialTransport({ device, baud: number("modem_baud") }) : new SerialTransport({
-	port: number("modem_port"),
-	receive: number("modem_rx"),
-	transmit: number("modem_tx"),
-	baud: number("modem_baud"),
-});
+const transport =
+	device !== ""
+		? new LinuxSerialTransport({ device, baud: number("modem_baud") })
+		: new SerialTransport({
+				port: number("modem_port"),
+				receive: number("modem_rx"),
+				transmit: number("modem_tx"),
+				baud: number("modem_baud"),
+			});
 const clock = new TimerClock();
 const modem = new BC20({ transport, clock, baud: number("modem_baud") });
 transport.attach(modem);
@@ -80,25 +84,29 @@ transport.attach(modem);
 const psmEint = number("modem_psm_eint");
 const started = Time.ticks;
 let sample = 0;
-const app = new SensorApp({
-	device: text("device"),
-	host,
-	port: number("collector_port"),
-	protocol: text("collector_protocol") === "tcp" ? "tcp" : "udp",
-	intervalMs: number("interval_ms"),
-	ackTimeoutMs: number("ack_timeout_ms"),
-	retries: number("retries"),
-	reports: 0,
-	// "psm" without modem_psm_eint falls back to light sleep (the app logs it).
-	sleep: (["psm", "light", "none"].includes(text("sleep")) ? text("sleep") : "light") as "psm" | "light" | "none",
-}, {
-	modem, clock,
-	// A stand-in reading: replace with the sensor of your board.
-	sample: () => sample = (sample + 1) % 100,
-	uptimeMs: () => Time.ticks - started,
-	log: (line) => trace(`bc20 sensor: ${line}\n`),
-	pulseWakePin: psmEint >= 0 ? () => pulse(psmEint, 100) : undefined,
-});
+const app = new SensorApp(
+	{
+		device: text("device"),
+		host,
+		port: number("collector_port"),
+		protocol: text("collector_protocol") === "tcp" ? "tcp" : "udp",
+		intervalMs: number("interval_ms"),
+		ackTimeoutMs: number("ack_timeout_ms"),
+		retries: number("retries"),
+		reports: 0,
+		// "psm" without modem_psm_eint falls back to light sleep (the app logs it).
+		sleep: (["psm", "light", "none"].includes(text("sleep")) ? text("sleep") : "light") as "psm" | "light" | "none",
+	},
+	{
+		modem,
+		clock,
+		// A stand-in reading: replace with the sensor of your board.
+		sample: () => (sample = (sample + 1) % 100),
+		uptimeMs: () => Time.ticks - started,
+		log: (line) => trace(`bc20 sensor: ${line}\n`),
+		pulseWakePin: psmEint >= 0 ? () => pulse(psmEint, 100) : undefined,
+	},
+);
 
 let running = false;
 function start(): void {

@@ -29,23 +29,40 @@ function run(args: ParsedArgs): Promise<number> {
 	if (args.flags.has("--json") && !JSON_COMMANDS.has(args.command))
 		throw new UsageError(`--json is for ${[...JSON_COMMANDS].join(", ")}, not ${args.command || "no command"}`);
 	switch (args.command) {
-		case "at": return at(args, out);
-		case "nc": return nc(args, { stdin: process.stdin, stdout: process.stdout, status });
-		case "ping": return ping(args, out);
-		case "dns": return dns(args, out);
-		case "ntp": return ntp(args, out);
-		case "state": return state(args, out);
-		case "info": return info(args, out);
-		case "monitor": return monitor(args, out);
-		case "sim": return sim(args, out);
-		case "timeline": return timelineCommand(args, out);
-		case "demo": return demo({
-			log: out, trace: traceTo(args, status), record: recorderFor(args, "sim", DEMO_RECORDING),
-			reports: intOption(args, "--reports", 3, 1, 1000), intervalMs: intOption(args, "--interval", 400, 0, 3600000),
-			timelinePath: args.options.get("-o"), energy: energyOptions(args),
-		});
-		case "": throw new UsageError("no command given (see bc20 --help)");
-		default: throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);
+		case "at":
+			return at(args, out);
+		case "nc":
+			return nc(args, { stdin: process.stdin, stdout: process.stdout, status });
+		case "ping":
+			return ping(args, out);
+		case "dns":
+			return dns(args, out);
+		case "ntp":
+			return ntp(args, out);
+		case "state":
+			return state(args, out);
+		case "info":
+			return info(args, out);
+		case "monitor":
+			return monitor(args, out);
+		case "sim":
+			return sim(args, out);
+		case "timeline":
+			return timelineCommand(args, out);
+		case "demo":
+			return demo({
+				log: out,
+				trace: traceTo(args, status),
+				record: recorderFor(args, "sim", DEMO_RECORDING),
+				reports: intOption(args, "--reports", 3, 1, 1000),
+				intervalMs: intOption(args, "--interval", 400, 0, 3600000),
+				timelinePath: args.options.get("-o"),
+				energy: energyOptions(args),
+			});
+		case "":
+			throw new UsageError("no command given (see bc20 --help)");
+		default:
+			throw new UsageError(`unknown command ${JSON.stringify(args.command)} (see bc20 --help)`);
 	}
 }
 
@@ -55,13 +72,12 @@ async function main(): Promise<number> {
 		args = parseArgs(process.argv.slice(2));
 		if (args.flags.has("--help") || args.flags.has("-h") || args.command === "help") {
 			// `bc20 COMMAND --help`, `bc20 help COMMAND`: that command's own text.
-			const topic = args.command === "help" ? args.positional[0] ?? "" : args.command;
+			const topic = args.command === "help" ? (args.positional[0] ?? "") : args.command;
 			out(Object.hasOwn(COMMAND_HELP, topic) ? COMMAND_HELP[topic] : HELP);
 			return 0;
 		}
 		return await Promise.race([run(args), linkLoss]);
-	}
-	catch (error) {
+	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		status?.clear();
 		process.stderr.write(`bc20: ${message}\n`);

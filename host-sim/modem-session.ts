@@ -45,7 +45,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 	let transport = createTransport(options.port ?? "sim", {
 		baud,
 		emulator: ({ baud }) => {
-			const created = emulator = new BC20Emulator({ baud, ...options.emulator });
+			const created = (emulator = new BC20Emulator({ baud, ...options.emulator }));
 			options.record?.followModule(created);
 			options.onEmulator?.(created);
 			return created;
@@ -53,7 +53,13 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 	});
 	if (options.trace) transport = traced(transport, options.trace);
 	if (options.record) transport = recorded(transport, options.record);
-	const modem = new BC20({ transport, clock: new NodeClock(), baud, observer: options.record?.observer, ...options.modem });
+	const modem = new BC20({
+		transport,
+		clock: new NodeClock(),
+		baud,
+		observer: options.record?.observer,
+		...options.modem,
+	});
 	transport.onData = (chunk) => modem.receive(chunk, 0, chunk.length);
 	transport.onClose = (error) => {
 		if (error) options.onLinkLost?.(error);
@@ -67,7 +73,13 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 		const ready = await new Promise<ReadyInfo>((resolve, reject) => {
 			let timer: ReturnType<typeof setTimeout> | undefined;
 			if (options.readyTimeoutMs) {
-				timer = setTimeout(() => reject(new Error(`the module on ${transport.description} did not become ready in ${options.readyTimeoutMs} ms`)), options.readyTimeoutMs);
+				timer = setTimeout(
+					() =>
+						reject(
+							new Error(`the module on ${transport.description} did not become ready in ${options.readyTimeoutMs} ms`),
+						),
+					options.readyTimeoutMs,
+				);
 			}
 			modem.start({
 				onReady(info) {
@@ -81,8 +93,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 			});
 		});
 		return { modem, transport, emulator, ready, close };
-	}
-	catch (error) {
+	} catch (error) {
 		await close();
 		throw error;
 	}

@@ -17,7 +17,16 @@ import { xsCost } from "../bench/xs-cost.js";
 
 // BENCH_ONLY=key,key runs only those sections.
 const ONLY = process.env.BENCH_ONLY?.split(",");
-const SECTIONS: Section[] = [deviceCost, nodeThroughput, xsCost, footprint, e2eThroughput, pushLatency, deviceStack, receiveModes];
+const SECTIONS: Section[] = [
+	deviceCost,
+	nodeThroughput,
+	xsCost,
+	footprint,
+	e2eThroughput,
+	pushLatency,
+	deviceStack,
+	receiveModes,
+];
 
 const RESULTS = new URL("../bench/results.json", import.meta.url);
 
@@ -27,7 +36,8 @@ function xsnapVersion(): string {
 }
 
 async function main(): Promise<void> {
-	if (!(globalThis as { gc?: unknown }).gc) console.warn("no global gc(): run with --expose-gc (npm run bench does) for steadier figures");
+	if (!(globalThis as { gc?: unknown }).gc)
+		console.warn("no global gc(): run with --expose-gc (npm run bench does) for steadier figures");
 	const started = performance.now();
 	const sections: Record<string, unknown> = {};
 	const targets: Target[] = [];
@@ -46,7 +56,12 @@ async function main(): Promise<void> {
 	const cpu = cpus()[0];
 	const results = {
 		date: new Date().toISOString(),
-		machine: { cpu: cpu?.model ?? "unknown", cores: cpus().length, os: `${type()} ${release()} ${arch()}`, memoryBytes: totalmem() },
+		machine: {
+			cpu: cpu?.model ?? "unknown",
+			cores: cpus().length,
+			os: `${type()} ${release()} ${arch()}`,
+			memoryBytes: totalmem(),
+		},
 		node: process.version,
 		xsnap: xsnapVersion(),
 		durationSeconds: (performance.now() - started) / 1000,
@@ -58,6 +73,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	console.error(error instanceof Error ? error.stack ?? error.message : error);
+	console.error(error instanceof Error ? (error.stack ?? error.message) : error);
 	process.exitCode = 1;
 });

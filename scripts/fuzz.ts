@@ -10,14 +10,33 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
-	type Failure, iterate, iterationSeed, MEMORY_CASES, modemRetainedBytes, reproduction, type Target, TARGETS,
+	type Failure,
+	iterate,
+	iterationSeed,
+	MEMORY_CASES,
+	modemRetainedBytes,
+	reproduction,
+	type Target,
+	TARGETS,
 } from "../test/reliability/fuzz-engine.js";
 
-function parse(argv: string[]): { seconds: number; seed: number; targets: Target[]; replay: number | null; verbose: boolean } {
-	const options = { seconds: 10, seed: (Date.now() ^ (process.pid << 16)) >>> 0, targets: [...TARGETS] as Target[],
-		replay: null as number | null, verbose: false };
+function parse(argv: string[]): {
+	seconds: number;
+	seed: number;
+	targets: Target[];
+	replay: number | null;
+	verbose: boolean;
+} {
+	const options = {
+		seconds: 10,
+		seed: (Date.now() ^ (process.pid << 16)) >>> 0,
+		targets: [...TARGETS] as Target[],
+		replay: null as number | null,
+		verbose: false,
+	};
 	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i], value = argv[i + 1];
+		const arg = argv[i],
+			value = argv[i + 1];
 		const number = (what: string) => {
 			const n = Number(value);
 			if (value === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${arg} needs a number (${what})`);
@@ -31,13 +50,13 @@ function parse(argv: string[]): { seconds: number; seed: number; targets: Target
 			if (!TARGETS.includes(value as Target)) throw new Error(`--target must be one of ${TARGETS.join(", ")}`);
 			options.targets = [value as Target];
 			i++;
-		}
-		else if (arg === "--verbose") options.verbose = true;
+		} else if (arg === "--verbose") options.verbose = true;
 		else if (arg === "--help" || arg === "-h") {
-			console.log("npm run fuzz -- [--seconds N] [--seed S] [--target reader|channel|modem] [--replay SEED [--verbose]]");
+			console.log(
+				"npm run fuzz -- [--seconds N] [--seed S] [--target reader|channel|modem] [--replay SEED [--verbose]]",
+			);
 			process.exit(0);
-		}
-		else throw new Error(`unknown option ${arg} (try --help)`);
+		} else throw new Error(`unknown option ${arg} (try --help)`);
 	}
 	return options;
 }
@@ -51,8 +70,7 @@ function heapProbe(): (() => number) | null {
 			gc();
 			return process.memoryUsage().heapUsed;
 		};
-	}
-	catch {
+	} catch {
 		return null;
 	}
 }
@@ -61,8 +79,7 @@ function main(): number {
 	let options;
 	try {
 		options = parse(process.argv.slice(2));
-	}
-	catch (error) {
+	} catch (error) {
 		console.error(`fuzz: ${(error as Error).message}`);
 		return 2;
 	}
@@ -96,7 +113,9 @@ function main(): number {
 			const key = outcome.failure.target + outcome.failure.property;
 			if (!reported.has(key)) {
 				reported.add(key);
-				console.log(`FAIL ${outcome.failure.target}: ${outcome.failure.property}\n  ${outcome.failure.detail.split("\n")[0].slice(0, 400)}\n  reproduce: ${reproduction(outcome.failure)}`);
+				console.log(
+					`FAIL ${outcome.failure.target}: ${outcome.failure.property}\n  ${outcome.failure.detail.split("\n")[0].slice(0, 400)}\n  reproduce: ${reproduction(outcome.failure)}`,
+				);
 			}
 		}
 	}
@@ -111,19 +130,26 @@ function main(): number {
 			const large = modemRetainedBytes(options.seed + 2, 4 * n, heap, what);
 			const ok = large - small < 256 * 1024;
 			if (!ok) memoryFailures++;
-			console.log(`memory ${ok ? "ok  " : "FAIL"} (${what}): retained ${small} bytes after ${n / 1024} KB of garbage, ${large} after ${4 * n / 1024} KB`);
+			console.log(
+				`memory ${ok ? "ok  " : "FAIL"} (${what}): retained ${small} bytes after ${n / 1024} KB of garbage, ${large} after ${(4 * n) / 1024} KB`,
+			);
 		}
 	}
 	console.log("");
-	let iterations = 0, bytes = 0;
+	let iterations = 0,
+		bytes = 0;
 	for (const [target, row] of perTarget) {
 		iterations += row.iterations;
 		bytes += row.bytes;
-		console.log(`${target.padEnd(8)} ${String(row.iterations).padStart(8)} iterations ${(row.bytes / 1e6).toFixed(2).padStart(9)} MB  ${row.failures} failures`);
+		console.log(
+			`${target.padEnd(8)} ${String(row.iterations).padStart(8)} iterations ${(row.bytes / 1e6).toFixed(2).padStart(9)} MB  ${row.failures} failures`,
+		);
 	}
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);
-	console.log(`\nseed ${options.seed}: ${iterations} iterations, ${(bytes / 1e6).toFixed(2)} MB in ${seconds} s, ` +
-		`${failures.length} failures${memoryFailures ? `, ${memoryFailures} memory failures` : ""}`);
+	console.log(
+		`\nseed ${options.seed}: ${iterations} iterations, ${(bytes / 1e6).toFixed(2)} MB in ${seconds} s, ` +
+			`${failures.length} failures${memoryFailures ? `, ${memoryFailures} memory failures` : ""}`,
+	);
 	return failures.length + memoryFailures > 0 ? 1 : 0;
 }
 

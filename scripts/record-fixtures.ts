@@ -11,13 +11,14 @@ for (const fixture of FIXTURES) {
 	const peer = await fixture.peer?.();
 	try {
 		const file = `${folder}/${fixture.name}.jsonl`;
-		const run = await runCli(["--port", "sim", "--record", file, ...fixture.args(peer?.port ?? 0)],
-			fixture.stdin === undefined ? undefined : Buffer.from(fixture.stdin));
+		const run = await runCli(
+			["--port", "sim", "--record", file, ...fixture.args(peer?.port ?? 0)],
+			fixture.stdin === undefined ? undefined : Buffer.from(fixture.stdin),
+		);
 		if (run.code !== 0) throw new Error(`${fixture.name}: exit ${run.code}: ${run.stderr}`);
 		writeFileSync(`${folder}/${fixture.name}.stdout`, run.stdout);
 		console.log(`${file}: ${run.stdout.length} bytes printed`);
-	}
-	finally {
+	} finally {
 		await peer?.close();
 	}
 }

@@ -13,8 +13,7 @@ const root = new URL("..", import.meta.url).pathname;
 function collect(path, out) {
 	if (statSync(path).isDirectory()) {
 		for (const name of readdirSync(path).sort()) collect(join(path, name), out);
-	}
-	else if (path.endsWith(".test.ts")) out.push(path);
+	} else if (path.endsWith(".test.ts")) out.push(path);
 	return out;
 }
 
@@ -22,21 +21,27 @@ const args = process.argv.slice(2);
 const files = (args.length ? args : ["test"]).flatMap((p) => collect(join(root, p), []));
 const parallel = Math.max(1, Math.min(2, cpus().length));
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+	failed = 0,
+	skipped = 0;
 const failures = [];
 
 function runFile(file) {
 	return new Promise((resolve) => {
 		const started = Date.now();
 		const child = spawn(process.execPath, ["--import", "tsx", "--expose-gc", file], {
-			cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" },
+			cwd: root,
+			stdio: ["ignore", "pipe", "pipe"],
+			env: { ...process.env, FORCE_COLOR: "0" },
 		});
 		let output = "";
-		child.stdout.on("data", (d) => output += d);
-		child.stderr.on("data", (d) => output += d);
+		child.stdout.on("data", (d) => (output += d));
+		child.stderr.on("data", (d) => (output += d));
 		child.on("close", (code) => {
 			const num = (label) => Number((output.match(new RegExp(`${label}:\\s+(\\d+)`)) ?? [])[1] ?? 0);
-			const total = num("Total"), ok = num("Passed"), skip = num("Skipped");
+			const total = num("Total"),
+				ok = num("Passed"),
+				skip = num("Skipped");
 			let bad = total - ok - skip;
 			if (code !== 0 && bad === 0) bad = 1; // crashed outside a test
 			passed += ok;
@@ -52,9 +57,11 @@ function runFile(file) {
 }
 
 const queue = files.slice();
-await Promise.all(Array.from({ length: parallel }, async () => {
-	while (queue.length) await runFile(queue.shift());
-}));
+await Promise.all(
+	Array.from({ length: parallel }, async () => {
+		while (queue.length) await runFile(queue.shift());
+	}),
+);
 
 for (const f of failures) {
 	console.log(`\n---- ${f.name} ----\n${f.output.trim()}`);

@@ -14,7 +14,8 @@ export interface Reading {
 const DEVICE = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function checkDevice(device: string): string {
-	if (!DEVICE.test(device)) throw new RangeError(`device name must be 1-32 of A-Z a-z 0-9 _ -: ${JSON.stringify(device)}`);
+	if (!DEVICE.test(device))
+		throw new RangeError(`device name must be 1-32 of A-Z a-z 0-9 _ -: ${JSON.stringify(device)}`);
 	return device;
 }
 
@@ -34,8 +35,10 @@ export function decodeAcks(bytes: Uint8Array, start = 0, end = bytes.length): nu
 		let lineEnd = i;
 		while (lineEnd < end && bytes[lineEnd] !== 10) lineEnd++;
 		if (lineEnd - i >= 3 && bytes[i] === 65 /* A */ && bytes[i + 1] === 44 /* , */) {
-			let seq = 0, digits = 0;
-			for (let k = i + 2; k < lineEnd && bytes[k] >= 48 && bytes[k] <= 57; k++, digits++) seq = seq * 10 + bytes[k] - 48;
+			let seq = 0,
+				digits = 0;
+			for (let k = i + 2; k < lineEnd && bytes[k] >= 48 && bytes[k] <= 57; k++, digits++)
+				seq = seq * 10 + bytes[k] - 48;
 			if (digits > 0) acks.push(seq);
 		}
 		i = lineEnd + 1;

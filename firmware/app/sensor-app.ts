@@ -109,8 +109,12 @@ export class SensorApp {
 	constructor(config: SensorConfig, platform: SensorPlatform) {
 		checkDevice(config.device);
 		if (config.protocol !== "udp" && config.protocol !== "tcp") throw new RangeError("protocol must be udp or tcp");
-		for (const [name, value] of [["psmTau", config.psmTau], ["psmActive", config.psmActive]] as const)
-			if (value !== undefined && !TIMER_BITS.test(value)) throw new RangeError(`${name} must be 8 bits, e.g. "00100001"`);
+		for (const [name, value] of [
+			["psmTau", config.psmTau],
+			["psmActive", config.psmActive],
+		] as const)
+			if (value !== undefined && !TIMER_BITS.test(value))
+				throw new RangeError(`${name} must be 8 bits, e.g. "00100001"`);
 		this.#config = config;
 		this.#platform = platform;
 		this.#sleep = config.sleep === "psm" && !platform.pulseWakePin ? "light" : config.sleep;
@@ -122,9 +126,12 @@ export class SensorApp {
 		this.#onDone = onDone ?? null;
 		const sleep = this.#sleep;
 		if (sleep !== this.#config.sleep)
-			this.#platform.log("sleep psm needs a PSM_EINT pin to wake the module (in PSM it ignores the UART); using light sleep (AT+QSCLK=2) instead");
+			this.#platform.log(
+				"sleep psm needs a PSM_EINT pin to wake the module (in PSM it ignores the UART); using light sleep (AT+QSCLK=2) instead",
+			);
 		const setup: string[] = [];
-		if (sleep === "psm") setup.push(`AT+CPSMS=1,,,"${this.#config.psmTau ?? "00100001"}","${this.#config.psmActive ?? "00000000"}"`);
+		if (sleep === "psm")
+			setup.push(`AT+CPSMS=1,,,"${this.#config.psmTau ?? "00100001"}","${this.#config.psmActive ?? "00000000"}"`);
 		setup.push(sleep === "psm" ? "AT+QSCLK=1" : sleep === "light" ? "AT+QSCLK=2" : "AT+QSCLK=0");
 		this.#commands(setup);
 	}
@@ -144,7 +151,12 @@ export class SensorApp {
 		this.#seq++;
 		this.#attempt = 0;
 		const { modem, sample, uptimeMs } = this.#platform;
-		this.#report = encodeReport({ device: this.#config.device, seq: this.#seq, uptimeMs: uptimeMs(), sample: sample() });
+		this.#report = encodeReport({
+			device: this.#config.device,
+			seq: this.#seq,
+			uptimeMs: uptimeMs(),
+			sample: sample(),
+		});
 		this.summary.reports++;
 		if (modem.state !== "ready") {
 			this.#platform.log(`report ${this.#seq}: the modem is ${modem.state}; skipped`);
@@ -185,13 +197,15 @@ export class SensorApp {
 					},
 				});
 				this.#connected = true;
-			}
-			else {
+			} else {
 				this.#pending = "";
 				// Direct push: the acks are a few bytes, read as soon as they come,
 				// with no AT+QIRD round trip per report.
 				this.#tcp = new TCP({
-					modem, host, port, mode: PUSH_MODE,
+					modem,
+					host,
+					port,
+					mode: PUSH_MODE,
 					onWritable() {
 						if (this === app.#tcp && !app.#connected) {
 							app.#connected = true;
@@ -208,8 +222,7 @@ export class SensorApp {
 					},
 				});
 			}
-		}
-		catch (error) {
+		} catch (error) {
 			// E.g. every connectID taken: the attempt fails when its window ends.
 			this.#platform.log(`report ${this.#seq}: cannot open ${protocol} ${host}:${port}: ${(error as Error).message}`);
 			this.#disconnect();
@@ -221,8 +234,7 @@ export class SensorApp {
 		try {
 			if (this.#udp) this.#udp.write(this.#report, host, port);
 			else this.#tcp?.write(this.#report);
-		}
-		catch (error) {
+		} catch (error) {
 			this.#platform.log(`report ${this.#seq}: ${(error as Error).message}`);
 		}
 	}
@@ -234,14 +246,15 @@ export class SensorApp {
 		if (this.#attempt < this.#config.retries) {
 			this.#attempt++;
 			this.summary.resends++;
-			this.#platform.log(`report ${this.#seq}: no ack, ${this.#connected ? "resending" : "reconnecting and resending"} (${this.#attempt}/${this.#config.retries})`);
+			this.#platform.log(
+				`report ${this.#seq}: no ack, ${this.#connected ? "resending" : "reconnecting and resending"} (${this.#attempt}/${this.#config.retries})`,
+			);
 			// In PSM the module may have gone back to deep sleep while the app
 			// waited for the ack: its UART is deaf until PSM_EINT falls again.
 			if (this.#sleep === "psm" && this.#platform.pulseWakePin) {
 				this.#platform.pulseWakePin();
 				this.#setTimer(this.#retry, this.#config.wakeMs ?? WAKE_MS);
-			}
-			else this.#try();
+			} else this.#try();
 			return;
 		}
 		this.#platform.log(`report ${this.#seq}: lost after ${this.#config.retries} resends`);
@@ -260,8 +273,7 @@ export class SensorApp {
 			const text = new Uint8Array(lines.length);
 			for (let i = 0; i < lines.length; i++) text[i] = lines.charCodeAt(i);
 			acks = decodeAcks(text);
-		}
-		else acks = decodeAcks(bytes);
+		} else acks = decodeAcks(bytes);
 		if (this.#waiting && acks.indexOf(this.#seq) >= 0) this.#finish(true);
 	}
 
@@ -288,7 +300,9 @@ export class SensorApp {
 		const used = this.#platform.modem.commandsSent - this.#commandsAtStart;
 		this.summary.atCommands += used;
 		this.summary.atPerReport = this.summary.atCommands / this.summary.reports;
-		this.#platform.log(`report ${this.#seq}: ${acked ? "acknowledged" : "not acknowledged"} after ${this.#attempt} resends, ${used} AT commands`);
+		this.#platform.log(
+			`report ${this.#seq}: ${acked ? "acknowledged" : "not acknowledged"} after ${this.#attempt} resends, ${used} AT commands`,
+		);
 		this.#platform.onReport?.(this.#seq, acked, used);
 		if (this.#config.reports > 0 && this.summary.reports >= this.#config.reports) {
 			this.stop();

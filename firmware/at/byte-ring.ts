@@ -32,9 +32,13 @@ export class ByteRing {
 			this.bytes = new Uint8Array(capacity);
 			this.#arena = null;
 			this.#base = 0;
-		}
-		else {
-			if (arena.byteOffset !== 0 || arena.length !== arena.buffer.byteLength || offset < 0 || offset + capacity > arena.length)
+		} else {
+			if (
+				arena.byteOffset !== 0 ||
+				arena.length !== arena.buffer.byteLength ||
+				offset < 0 ||
+				offset + capacity > arena.length
+			)
 				throw new RangeError("ByteRing arena must be a view of a whole buffer that holds the ring");
 			this.bytes = arena.subarray(offset, offset + capacity);
 			this.#arena = arena;
@@ -74,7 +78,8 @@ export class ByteRing {
 		const first = n < this.capacity - at ? n : this.capacity - at;
 		const arena = this.#arena;
 		if (arena !== null && src.buffer === arena.buffer) {
-			const from = src.byteOffset + start, to = this.#base;
+			const from = src.byteOffset + start,
+				to = this.#base;
 			arena.copyWithin(to + at, from, from + first);
 			if (n > first) arena.copyWithin(to, from + first, from + n);
 		}
@@ -99,9 +104,10 @@ export class ByteRing {
 	// Offset of the first `value` in [from, to), or -1.
 	indexOf(value: number, from: number, to: number = this.#count): number {
 		if (to > this.#count) to = this.#count;
-		const bytes = this.bytes, mask = this.#mask, head = this.#head;
-		for (let i = from < 0 ? 0 : from; i < to; i++)
-			if (bytes[(head + i) & mask] === value) return i;
+		const bytes = this.bytes,
+			mask = this.#mask,
+			head = this.#head;
+		for (let i = from < 0 ? 0 : from; i < to; i++) if (bytes[(head + i) & mask] === value) return i;
 		return -1;
 	}
 
@@ -116,11 +122,11 @@ export class ByteRing {
 		const first = n < this.capacity - at ? n : this.capacity - at;
 		const arena = this.#arena;
 		if (arena !== null && dst.buffer === arena.buffer) {
-			const to = dst.byteOffset + dstStart, from = this.#base;
+			const to = dst.byteOffset + dstStart,
+				from = this.#base;
 			arena.copyWithin(to, from + at, from + at + first);
 			if (n > first) arena.copyWithin(to + first, from, from + n - first);
-		}
-		else {
+		} else {
 			const bytes = this.bytes;
 			for (let i = 0; i < first; i++) dst[dstStart + i] = bytes[at + i];
 			for (let i = first; i < n; i++) dst[dstStart + i] = bytes[i - first];

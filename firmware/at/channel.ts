@@ -19,14 +19,30 @@
 // is expected once and consumed as late, with the timed-out command told what
 // it was.
 import {
-	type Command, CommandWriter, THEN_CLOSE_OK, THEN_NOTHING, THEN_SEND_RESULT, THEN_URC, URC_COMPLETES, URC_NOT_MINE,
+	type Command,
+	CommandWriter,
+	THEN_CLOSE_OK,
+	THEN_NOTHING,
+	THEN_SEND_RESULT,
+	THEN_URC,
+	URC_COMPLETES,
+	URC_NOT_MINE,
 } from "./command.js";
 import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import { Reader, type ReaderEvents } from "./reader.js";
 import { Resync } from "./resync.js";
 import {
-	DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, NO_LINES,
+	DONE_CME_ERROR,
+	DONE_ERROR,
+	DONE_NOT_SENT,
+	DONE_OK,
+	DONE_REBOOT,
+	DONE_SEND_FAIL,
+	DONE_TIMEOUT,
+	DONE_UNSENT,
+	DONE_WITHDRAWN,
+	NO_LINES,
 	Result,
 } from "./result.js";
 import type { Clock, Transport } from "./seams.js";
@@ -103,8 +119,15 @@ const STAGE_THEN = 2; // OK seen, waiting for SEND OK / CLOSE OK / a URC
 export class Channel implements ReaderEvents {
 	readonly reader: Reader;
 	readonly stats: ChannelStats = {
-		commands: 0, timeouts: 0, lateFinals: 0, strayFinals: 0, echoes: 0, noiseLines: 0,
-		payloadBytesLost: 0, reboots: 0, probes: 0,
+		commands: 0,
+		timeouts: 0,
+		lateFinals: 0,
+		strayFinals: 0,
+		echoes: 0,
+		noiseLines: 0,
+		payloadBytesLost: 0,
+		reboots: 0,
+		probes: 0,
 	};
 
 	#transport: Transport;
@@ -180,8 +203,7 @@ export class Channel implements ReaderEvents {
 			this.#inTurn = true;
 			try {
 				this.#serveWire();
-			}
-			finally {
+			} finally {
 				this.#inTurn = false;
 			}
 		};
@@ -239,16 +261,14 @@ export class Channel implements ReaderEvents {
 				if (ended !== null && this.#endedWaiting === null && !this.#rebootToTell) {
 					this.#ended = null;
 					ended.onDone(this.#result);
-				}
-				else this.#tell();
+				} else this.#tell();
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
 				this.#events.onTurnEnd?.();
 				this.#serveWire();
 			}
-		}
-		finally {
+		} finally {
 			if (outer) this.#inTurn = false;
 		}
 	}
@@ -266,8 +286,7 @@ export class Channel implements ReaderEvents {
 			this.#failWaiting(status);
 			this.#tell();
 			if (outer) this.#serveWire();
-		}
-		finally {
+		} finally {
 			if (outer) this.#inTurn = false;
 		}
 	}
@@ -301,8 +320,12 @@ export class Channel implements ReaderEvents {
 		}
 		this.#payloadPush = false;
 		const current = this.#current;
-		const owner = current !== null && this.#stage === STAGE_RESPONSE && current.onPayload ? current
-			: this.#late !== null && this.#late.onPayload ? this.#late : null;
+		const owner =
+			current !== null && this.#stage === STAGE_RESPONSE && current.onPayload
+				? current
+				: this.#late !== null && this.#late.onPayload
+					? this.#late
+					: null;
 		this.#payloadTo = owner;
 		if (owner !== null) owner.onPayloadStart?.(length);
 		else this.stats.payloadBytesLost += length;
@@ -317,8 +340,11 @@ export class Channel implements ReaderEvents {
 	// that run is still in place (the next run's start replaces it), so its
 	// owner is told.
 	onPayloadDamaged(atStake: number): void {
-		this.#events.onPayloadDamaged?.(this.#payloadPush ? this.#pushId : -1, this.#payloadPush ? null : this.#payloadTo,
-			atStake);
+		this.#events.onPayloadDamaged?.(
+			this.#payloadPush ? this.#pushId : -1,
+			this.#payloadPush ? null : this.#payloadTo,
+			atStake,
+		);
 	}
 
 	onLineDropped(): void {
@@ -375,8 +401,12 @@ export class Channel implements ReaderEvents {
 		// An owed line that has not come within another second-stage deadline never will.
 		if (this.#lateThen !== 0 && this.#clock.now() > this.#lateUntil) this.#lateThen = 0;
 		// A second-stage line owed by a timed-out command is consumed as late.
-		if (this.#lateThen !== 0 && (kind === K.SEND_OK || kind === K.SEND_FAIL ? this.#lateThen === THEN_SEND_RESULT
-			: kind === K.CLOSE_OK && this.#lateThen === THEN_CLOSE_OK)) {
+		if (
+			this.#lateThen !== 0 &&
+			(kind === K.SEND_OK || kind === K.SEND_FAIL
+				? this.#lateThen === THEN_SEND_RESULT
+				: kind === K.CLOSE_OK && this.#lateThen === THEN_CLOSE_OK)
+		) {
 			this.#lateThen = 0;
 			this.stats.lateFinals++;
 			this.#late?.onLate?.(kind);
@@ -423,8 +453,7 @@ export class Channel implements ReaderEvents {
 				this.#end(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
 				return;
 			}
-		}
-		else if (this.#stage === STAGE_THEN) {
+		} else if (this.#stage === STAGE_THEN) {
 			const then = current.spec.then;
 			if (then === THEN_SEND_RESULT && (kind === K.SEND_OK || kind === K.SEND_FAIL)) {
 				this.#end(kind === K.SEND_OK ? DONE_OK : DONE_SEND_FAIL, 0);
@@ -472,16 +501,14 @@ export class Channel implements ReaderEvents {
 				}
 				command = resync.prepare(this.#late?.spec.response ?? null);
 				this.stats.probes++;
-			}
-			else this.#waiting = null;
+			} else this.#waiting = null;
 			const writer = this.#writer;
 			writer.reset();
 			try {
 				if (this.#wakeAfterIdleMs > 0 && now - this.#lastTrafficAt >= this.#wakeAfterIdleMs) writer.byte(13);
 				command.render(writer);
 				writer.byte(13);
-			}
-			catch {
+			} catch {
 				// A command that cannot be rendered never reaches the wire.
 				this.#current = command;
 				this.#stage = STAGE_RESPONSE;
@@ -573,8 +600,7 @@ export class Channel implements ReaderEvents {
 			if (current !== this.#resync.probe) this.#late = current;
 			this.#disarm();
 			this.#end(DONE_REBOOT, 0);
-		}
-		else this.reader.armed = null;
+		} else this.reader.armed = null;
 		// It was taken before the reboot and never written.
 		this.#failWaiting(DONE_REBOOT);
 		this.#events.onReboot();
@@ -624,8 +650,7 @@ export class Channel implements ReaderEvents {
 				else this.#arm(this.#deadline);
 			}
 			if (outer) this.#serveWire();
-		}
-		finally {
+		} finally {
 			if (outer) this.#inTurn = false;
 		}
 	}

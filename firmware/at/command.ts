@@ -50,8 +50,14 @@ export const URC_NOT_MINE = 0;
 export const URC_TAKEN = 1;
 export const URC_COMPLETES = 2;
 
-export function spec(name: string, response: Uint8Array | null, timeoutMs: number,
-	then = THEN_NOTHING, thenTimeoutMs = 0, collect = false): CommandSpec {
+export function spec(
+	name: string,
+	response: Uint8Array | null,
+	timeoutMs: number,
+	then = THEN_NOTHING,
+	thenTimeoutMs = 0,
+	collect = false,
+): CommandSpec {
 	return Object.freeze({ name, response, timeoutMs, then, thenTimeoutMs, collect });
 }
 

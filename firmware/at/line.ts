@@ -64,7 +64,8 @@ export class Line {
 		this.#cached = 0;
 		// One pass over the head: its first bytes packed, and the colon that
 		// ends a "+NAME:" head, after which the parameters start.
-		let key = 0, at = 0;
+		let key = 0,
+			at = 0;
 		if (length > 0 && bytes[start & mask] === PLUS) {
 			for (; at < length; at++) {
 				const c = bytes[(start + at) & mask];
@@ -75,11 +76,9 @@ export class Line {
 				at++;
 				this.headLength = at;
 				while (at < length && bytes[(start + at) & mask] === SPACE) at++;
-			}
-			else this.headLength = length;
+			} else this.headLength = length;
 			this.paramsAt = at;
-		}
-		else {
+		} else {
 			this.headLength = length;
 			const n = length < HEAD_BYTES ? length : HEAD_BYTES;
 			for (; at < n; at++) key = (key << 8) | bytes[(start + at) & mask];
@@ -103,7 +102,9 @@ export class Line {
 	startsWith(prefix: Uint8Array, at = 0): boolean {
 		const n = prefix.length;
 		if (at + n > this.length) return false;
-		const bytes = this.#bytes, mask = this.#mask, start = this.#start + at;
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			start = this.#start + at;
 		for (let i = 0; i < n; i++) if (bytes[(start + i) & mask] !== prefix[i]) return false;
 		return true;
 	}
@@ -113,7 +114,9 @@ export class Line {
 	matchesFrom(prefix: Uint8Array, from: number): boolean {
 		const n = prefix.length;
 		if (n > this.length) return false;
-		const bytes = this.#bytes, mask = this.#mask, start = this.#start;
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			start = this.#start;
 		for (let i = from; i < n; i++) if (bytes[(start + i) & mask] !== prefix[i]) return false;
 		return true;
 	}
@@ -121,10 +124,15 @@ export class Line {
 	// Finds parameter `index` (0-based, comma separated, commas inside quotes
 	// do not count); sets the raw bounds, quotes included.
 	#locate(index: number): boolean {
-		const bytes = this.#bytes, mask = this.#mask, base = this.#start, length = this.length;
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			base = this.#start,
+			length = this.length;
 		let at = this.paramsAt;
 		if (at >= length) return false;
-		let field = 0, quoted = false, start = at;
+		let field = 0,
+			quoted = false,
+			start = at;
 		if (this.#lastIndex >= 0 && this.#lastIndex <= index) {
 			field = this.#lastIndex;
 			at = start = this.#lastStart; // a field starts outside quotes
@@ -148,8 +156,11 @@ export class Line {
 
 	// Field content bounds with surrounding quotes removed.
 	#unquote(): void {
-		if (this.#fieldEnd - this.#fieldStart >= 2 && this.byteAt(this.#fieldStart) === QUOTE &&
-			this.byteAt(this.#fieldEnd - 1) === QUOTE) {
+		if (
+			this.#fieldEnd - this.#fieldStart >= 2 &&
+			this.byteAt(this.#fieldStart) === QUOTE &&
+			this.byteAt(this.#fieldEnd - 1) === QUOTE
+		) {
 			this.#fieldStart++;
 			this.#fieldEnd--;
 		}
@@ -182,8 +193,11 @@ export class Line {
 
 	// The integer in the field #locate found, or NOT_INT.
 	#digits(): number {
-		const bytes = this.#bytes, mask = this.#mask, base = this.#start;
-		let at = this.#fieldStart, end = this.#fieldEnd;
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			base = this.#start;
+		let at = this.#fieldStart,
+			end = this.#fieldEnd;
 		// Quotes around the number do not count (as #unquote, without the calls).
 		if (end - at >= 2 && bytes[(base + at) & mask] === QUOTE && bytes[(base + end - 1) & mask] === QUOTE) {
 			at++;
@@ -216,7 +230,9 @@ export class Line {
 		this.#unquote();
 		const n = this.#fieldEnd - this.#fieldStart;
 		if (n !== expected.length) return false;
-		const bytes = this.#bytes, mask = this.#mask, base = this.#start + this.#fieldStart;
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			base = this.#start + this.#fieldStart;
 		for (let i = 0; i < n; i++) if (bytes[(base + i) & mask] !== expected[i]) return false;
 		return true;
 	}
@@ -228,7 +244,9 @@ export class Line {
 		this.#unquote();
 		let n = this.#fieldEnd - this.#fieldStart;
 		if (n > dst.length - dstStart) n = dst.length - dstStart;
-		const bytes = this.#bytes, mask = this.#mask, base = this.#start + this.#fieldStart;
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			base = this.#start + this.#fieldStart;
 		for (let i = 0; i < n; i++) dst[dstStart + i] = bytes[(base + i) & mask];
 		return n;
 	}

@@ -26,10 +26,10 @@ export const FINAL_RESULTS: readonly Prefix[] = Object.freeze([
 ]);
 
 export const URCS: readonly Prefix[] = Object.freeze([
-	prefix("+QIURC: \"recv\"", K.URC_RECV),
-	prefix("+QIURC: \"closed\"", K.URC_CLOSED),
-	prefix("+QIURC: \"dnsgip\"", K.URC_DNSGIP),
-	prefix("+QIURC: \"pdpdeact\"", K.URC_PDPDEACT),
+	prefix('+QIURC: "recv"', K.URC_RECV),
+	prefix('+QIURC: "closed"', K.URC_CLOSED),
+	prefix('+QIURC: "dnsgip"', K.URC_DNSGIP),
+	prefix('+QIURC: "pdpdeact"', K.URC_PDPDEACT),
 	prefix("+QIURC:", K.URC_QIURC_OTHER),
 	prefix("+QIOPEN:", K.URC_QIOPEN),
 	prefix("+QPING:", K.URC_QPING),
@@ -58,7 +58,8 @@ const probe = new Line();
 for (const row of [...FINAL_RESULTS, ...URCS]) {
 	const b = row.bytes;
 	probe.set(b, 0, b.length, -1);
-	if (probe.headLength !== b.length) QIURC_TYPES.push(row); // +QIURC: "<type>"
+	if (probe.headLength !== b.length)
+		QIURC_TYPES.push(row); // +QIURC: "<type>"
 	else if (BY_HEAD.has(probe.head)) throw new Error("prefix table: two rows share a head");
 	else BY_HEAD.set(probe.head, row);
 }

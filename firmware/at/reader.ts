@@ -73,8 +73,13 @@ export class Reader {
 	readonly ring: ByteRing;
 	readonly line = new Line();
 	readonly stats: ReaderStats = {
-		lines: 0, noiseBytes: 0, linesDiscarded: 0, bytesDiscarded: 0,
-		payloadBytes: 0, payloadsAborted: 0, hexErrors: 0,
+		lines: 0,
+		noiseBytes: 0,
+		linesDiscarded: 0,
+		bytesDiscarded: 0,
+		payloadBytes: 0,
+		payloadsAborted: 0,
+		hexErrors: 0,
 	};
 	// Receive-side settings of the module (AT+QICFG), kept in step by the owner.
 	viewMode = 0;
@@ -170,8 +175,7 @@ export class Reader {
 					if (lf - i > ring.capacity) this.#tooLong(lf - i);
 					else this.#line(chunk, i, lf, NO_WRAP);
 				}
-			}
-			else {
+			} else {
 				if (ring.free < lf - i) this.#tooLong(lf - i);
 				else {
 					ring.push(chunk, i, lf);
@@ -225,8 +229,7 @@ export class Reader {
 			else if (c === 0) {
 				this.stats.noiseBytes++;
 				start++;
-			}
-			else break;
+			} else break;
 		}
 		while (end > start && bytes[(end - 1) & mask] === CR) end--;
 		if (end > start) {
@@ -316,7 +319,8 @@ export class Reader {
 
 	// Whether the line made of the ring's bytes and chunk[i, end) starts with `prefix`.
 	#startsLine(prefix: Uint8Array, chunk: Uint8Array, i: number, end: number): boolean {
-		const ring = this.ring, kept = ring.count;
+		const ring = this.ring,
+			kept = ring.count;
 		for (let k = 0; k < prefix.length; k++) {
 			const c = k < kept ? ring.peek(k) : i + k - kept < end ? chunk[i + k - kept] : -1;
 			if (c !== prefix[k]) return false;
@@ -335,13 +339,17 @@ export class Reader {
 				const n = line.int(0, 0);
 				if (n > 0 && n <= MAX_READ_PAYLOAD) line.payloadLength = n;
 			}
-		}
-		else if (line.kind === K.URC_RECV) {
+		} else if (line.kind === K.URC_RECV) {
 			const id = line.int(1);
 			const n = line.int(2, 0);
 			// At a line end in view mode 1, "recv",id,n is a buffer-mode notice
 			// (a pushed one would have had its data after a third comma).
-			if (id >= 0 && n > 0 && n <= MAX_PUSH_PAYLOAD && (inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))) {
+			if (
+				id >= 0 &&
+				n > 0 &&
+				n <= MAX_PUSH_PAYLOAD &&
+				(inline || (this.viewMode === 0 && this.#events.isDirectPush(id)))
+			) {
 				line.payloadLength = n;
 				connectId = id;
 			}
@@ -367,7 +375,8 @@ export class Reader {
 		if (armed !== null && line.startsWith(armed)) return K.RESPONSE;
 		const kind = kindOf(line);
 		if (kind >= 0) return kind;
-		const first = line.byteAt(0), second = line.byteAt(1);
+		const first = line.byteAt(0),
+			second = line.byteAt(1);
 		if ((first === 65 || first === 97) && (second === 84 || second === 116)) return K.ECHO;
 		if (first === 43 /* + */) return K.URC_OTHER;
 		return K.NOISE;
@@ -379,12 +388,13 @@ export class Reader {
 		if (!this.#hexRun) {
 			this.#events.onPayload(chunk, i, i + n);
 			this.stats.payloadBytes += n;
-		}
-		else {
+		} else {
 			// One pass, one table read per digit; the state lives in locals and
 			// goes back to the fields once.
 			const scratch = this.#scratch;
-			let high = this.#hexHigh, count = this.#scratchCount, bad = 0;
+			let high = this.#hexHigh,
+				count = this.#scratchCount,
+				bad = 0;
 			const stop = i + n;
 			for (let k = i; k < stop; k++) {
 				let v = HEX_VALUE[chunk[k]];

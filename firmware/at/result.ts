@@ -11,7 +11,18 @@ export const DONE_NOT_SENT = 7; // could not be rendered (too long for the comma
 export const DONE_UNSENT = 8; // never written: the resync probe before it went unanswered (module silent)
 export const DONE_WITHDRAWN = 9; // never written: after the probe it still owed a line (channel.owes); issue it again later
 
-const names = Object.freeze(["OK", "ERROR", "+CME ERROR", "SEND FAIL", "timeout", "module rebooted", "cancelled", "not sent", "not sent (module silent)", "withdrawn"]);
+const names = Object.freeze([
+	"OK",
+	"ERROR",
+	"+CME ERROR",
+	"SEND FAIL",
+	"timeout",
+	"module rebooted",
+	"cancelled",
+	"not sent",
+	"not sent (module silent)",
+	"withdrawn",
+]);
 
 export function statusName(status: number): string {
 	return names[status] ?? "unknown";
@@ -40,5 +51,4 @@ export class Result {
 		this.elapsedMs = elapsedMs;
 		return this;
 	}
-
 }

@@ -14,8 +14,10 @@ import { type Command, type CommandSpec, CommandWriter, spec } from "./command.j
 
 // Read commands whose answer lines only they produce (none is a URC).
 const PROBE_SPECS: readonly CommandSpec[] = Object.freeze([
-	spec("AT+CGATT?", ascii("+CGATT:"), 300), spec("AT+CGSN=1", ascii("+CGSN:"), 300),
-	spec("AT+CPSMS?", ascii("+CPSMS:"), 300), spec("AT+CCLK?", ascii("+CCLK:"), 300),
+	spec("AT+CGATT?", ascii("+CGATT:"), 300),
+	spec("AT+CGSN=1", ascii("+CGSN:"), 300),
+	spec("AT+CPSMS?", ascii("+CPSMS:"), 300),
+	spec("AT+CCLK?", ascii("+CCLK:"), 300),
 ]);
 
 // After a probe went unanswered, the next waits for a byte from the module or
@@ -49,8 +51,12 @@ export class Resync {
 	// the first prefix neither owed nor the late command's.
 	prepare(late: Uint8Array | null): Probe {
 		let index = 0;
-		while (index < PROBE_SPECS.length - 1 && ((this.#owed & (1 << index)) !== 0 ||
-			(late !== null && sameBytes(late, PROBE_SPECS[index].response as Uint8Array)))) index++;
+		while (
+			index < PROBE_SPECS.length - 1 &&
+			((this.#owed & (1 << index)) !== 0 ||
+				(late !== null && sameBytes(late, PROBE_SPECS[index].response as Uint8Array)))
+		)
+			index++;
 		this.#index = index;
 		this.probe.spec = PROBE_SPECS[index];
 		this.probe.seen = false;
@@ -72,7 +78,8 @@ export class Resync {
 	unanswered(now: number, silent: boolean): void {
 		this.#owed |= 1 << this.#index;
 		if (!silent) return;
-		this.#quietMs = this.#quietMs === 0 ? QUIET_MS : this.#quietMs * 2 > QUIET_MAX_MS ? QUIET_MAX_MS : this.#quietMs * 2;
+		this.#quietMs =
+			this.#quietMs === 0 ? QUIET_MS : this.#quietMs * 2 > QUIET_MAX_MS ? QUIET_MAX_MS : this.#quietMs * 2;
 		this.#quietUntil = now + this.#quietMs;
 	}
 

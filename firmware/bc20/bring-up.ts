@@ -71,7 +71,7 @@ interface Script {
 const ANSWERS: Step = {
 	spec: AT,
 	render: (out) => void out.name(AT),
-	settle: (result, run) => result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER),
+	settle: (result, run) => (result.ok ? NEXT : run.attempt() ? AGAIN : run.fail(E_NO_ANSWER)),
 };
 
 // The module answers; its echo setting is left as it is.
@@ -85,7 +85,7 @@ const SYNCHRONISE: Script = {
 		{
 			spec: ATE0,
 			render: (out) => void out.name(ATE0),
-			settle: (result, run) => result.ok ? NEXT : run.attempt() ? RESTART : run.fail(E_NO_ANSWER),
+			settle: (result, run) => (result.ok ? NEXT : run.attempt() ? RESTART : run.fail(E_NO_ANSWER)),
 		},
 	],
 };
@@ -99,13 +99,13 @@ const ATTACH: Script = {
 			render: (out) => void out.name(CEREG_READ),
 			// +CEREG: <n>,<stat>[,...]
 			response: (line, run) => void (run.registration = line.int(1)),
-			settle: (result, run) => result.ok && (run.registration === 1 || run.registration === 5) ? NEXT : POLL,
+			settle: (result, run) => (result.ok && (run.registration === 1 || run.registration === 5) ? NEXT : POLL),
 		},
 		{
 			spec: CGATT_READ,
 			render: (out) => void out.name(CGATT_READ),
 			response: (line, run) => void (run.attached = line.int(0) === 1),
-			settle: (result, run) => result.ok && run.attached ? NEXT : POLL,
+			settle: (result, run) => (result.ok && run.attached ? NEXT : POLL),
 		},
 		{
 			spec: CGPADDR,
@@ -114,7 +114,7 @@ const ATTACH: Script = {
 			response: (line, run) => {
 				if (line.int(0) === 1) run.address = line.fieldText(1);
 			},
-			settle: (result, run) => result.ok && run.address !== "" ? NEXT : POLL,
+			settle: (result, run) => (result.ok && run.address !== "" ? NEXT : POLL),
 		},
 	],
 };
@@ -286,7 +286,8 @@ export class BringUp {
 	}
 
 	stepDone(generation: number, step: Step, result: Result): void {
-		const dispatcher = this.#host.dispatcher, status = result.status;
+		const dispatcher = this.#host.dispatcher,
+			status = result.status;
 		if (generation !== this.#generation || status === DONE_REBOOT || status === DONE_CANCELLED) {
 			return;
 		}
@@ -305,28 +306,34 @@ export class BringUp {
 				this.#step = 0;
 				return this.#issue();
 			case POLL:
-				if (this.#host.clock.now() + this.#pollMs > this.#deadline) this.#failed(new BC20Error(E_NOT_ATTACHED,
-					"still " + this.#progress() + " after " + this.#host.settings.attachTimeoutMs + " ms", step.spec.name));
+				if (this.#host.clock.now() + this.#pollMs > this.#deadline)
+					this.#failed(
+						new BC20Error(
+							E_NOT_ATTACHED,
+							"still " + this.#progress() + " after " + this.#host.settings.attachTimeoutMs + " ms",
+							step.spec.name,
+						),
+					);
 				else {
 					this.#timer = this.#host.clock.set(this.#onTimer, this.#pollMs);
 					this.#pollMs = this.#pollMs * 2 > POLL_MS ? POLL_MS : this.#pollMs * 2;
 				}
 				break;
 			default:
-				if (this.#failure !== 0) this.#failed(new BC20Error(this.#failure,
-					"after " + this.#attempts + " attempts", step.spec.name));
+				if (this.#failure !== 0)
+					this.#failed(new BC20Error(this.#failure, "after " + this.#attempts + " attempts", step.spec.name));
 				else if (status === DONE_ERROR && step.spec === QICFG) {
 					const generation = this.#generation;
 					explain(dispatcher, result, step.spec.name, -1, (error) => {
 						if (generation === this.#generation) this.#failed(error);
 					});
-				}
-				else this.#failed(resultError(status, result.code, step.spec.name));
+				} else this.#failed(resultError(status, result.code, step.spec.name));
 		}
 	}
 
 	#progress(): string {
-		if (this.registration !== 1 && this.registration !== 5) return "not registered (+CEREG stat " + this.registration + ")";
+		if (this.registration !== 1 && this.registration !== 5)
+			return "not registered (+CEREG stat " + this.registration + ")";
 		if (!this.attached) return "not attached (+CGATT: 0)";
 		return "without an address (+CGPADDR)";
 	}

@@ -53,7 +53,7 @@ export const MAX_SEND_HEX = 512;
 // modem from its baud rate.
 export function qirdSpec(baud: number): CommandSpec {
 	const responseBytes = MAX_READ * 2 + 32;
-	return spec(QIRD_NAME, QIRD_HEADER, RESPONSE_MS + Math.ceil(responseBytes * 10000 / baud));
+	return spec(QIRD_NAME, QIRD_HEADER, RESPONSE_MS + Math.ceil((responseBytes * 10000) / baud));
 }
 
 // AT+QPING: the summary comes after every request had its answer or timeout.

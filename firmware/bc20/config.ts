@@ -32,8 +32,13 @@ export class ConfigCommand implements Command {
 	#heard: QicfgSetting | null = null; // the item of the last +QICFG line
 
 	// `apply` runs when the module said OK to a write.
-	constructor(dispatcher: Dispatcher, items: readonly QicfgSetting[], values: readonly number[],
-		apply: (setting: QicfgSetting, value: number) => void, callback: ConfigCallback) {
+	constructor(
+		dispatcher: Dispatcher,
+		items: readonly QicfgSetting[],
+		values: readonly number[],
+		apply: (setting: QicfgSetting, value: number) => void,
+		callback: ConfigCallback,
+	) {
 		this.#dispatcher = dispatcher;
 		this.#items = items;
 		this.#values = values;
@@ -61,13 +66,11 @@ export class ConfigCommand implements Command {
 			const item = this.#items[this.#at];
 			if (result.ok && this.#heard === item) this.#apply(item, item.get(this.#config));
 			callback(this.#timedOut, null);
-		}
-		else if (result.status === DONE_TIMEOUT && this.#values[this.#at] >= 0) {
+		} else if (result.status === DONE_TIMEOUT && this.#values[this.#at] >= 0) {
 			this.#readBack = true;
 			this.#timedOut = resultError(DONE_TIMEOUT, 0, QICFG.name);
 			this.#dispatcher.urgent(this);
-		}
-		else if (!result.ok) explain(this.#dispatcher, result, QICFG.name, -1, (error) => callback(error, null));
+		} else if (!result.ok) explain(this.#dispatcher, result, QICFG.name, -1, (error) => callback(error, null));
 		else {
 			const value = this.#values[this.#at];
 			if (value >= 0) this.#apply(this.#items[this.#at], value);

@@ -64,7 +64,8 @@ export class Dispatcher {
 	enqueue(command: Command): void {
 		// `queueSize` wait behind the command on the wire; with the wire free,
 		// the first queued is on its way to it.
-		const size = this.#cold.length, limit = this.channel.busy ? size - 1 : size;
+		const size = this.#cold.length,
+			limit = this.channel.busy ? size - 1 : size;
 		if (this.#coldCount >= limit)
 			throw new BC20Error(E_QUEUE_FULL, limit + " operations already waiting", command.spec.name);
 		this.#cold[(this.#coldHead + this.#coldCount) % size] = command;
@@ -131,7 +132,8 @@ export class Dispatcher {
 			this.#coldTurn = false;
 			return this.#takeCold();
 		}
-		const workers = this.#workers, n = workers.length;
+		const workers = this.#workers,
+			n = workers.length;
 		for (let i = 0; i < n; i++) {
 			const at = (this.#turn + i) % n;
 			const command = workers[at].next();

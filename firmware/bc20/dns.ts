@@ -37,7 +37,7 @@ export class DnsCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.assign(QIDNSGIP).int(CONTEXT_ID).text(",\"").text(this.#host).text("\"");
+		out.assign(QIDNSGIP).int(CONTEXT_ID).text(',"').text(this.#host).text('"');
 	}
 
 	onUrc(line: Line): number {

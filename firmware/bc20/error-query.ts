@@ -31,8 +31,7 @@ export class ErrorQuery implements Command {
 	}
 
 	onDone(result: Result): void {
-		const failure = result.ok && this.#code >= 0 ? null
-			: resultError(result.status, result.code, QIGETERROR.name);
+		const failure = result.ok && this.#code >= 0 ? null : resultError(result.status, result.code, QIGETERROR.name);
 		this.#report(this.#code, this.#text, failure);
 	}
 }
@@ -41,15 +40,22 @@ export class ErrorQuery implements Command {
 // ERROR from a TCP/IP command is explained by AT+QIGETERROR, queued first in
 // line so that no other TCP/IP command runs in between; anything else is
 // reported at once (synchronously).
-export function explain(dispatcher: Dispatcher, result: Result, command: string, socket: number,
-	then: (error: BC20Error) => void): void {
+export function explain(
+	dispatcher: Dispatcher,
+	result: Result,
+	command: string,
+	socket: number,
+	then: (error: BC20Error) => void,
+): void {
 	if (result.status !== DONE_ERROR) {
 		then(resultError(result.status, result.code, command, socket));
 		return;
 	}
-	dispatcher.urgent(new ErrorQuery((code, text) => {
-		if (code >= 550 && code <= 574) then(new BC20Error(code, "", command, socket));
-		else if (code > 0) then(new BC20Error(code, text !== "" && text !== describe(code) ? text : "", command, socket));
-		else then(new BC20Error(E_ERROR, "", command, socket));
-	}));
+	dispatcher.urgent(
+		new ErrorQuery((code, text) => {
+			if (code >= 550 && code <= 574) then(new BC20Error(code, "", command, socket));
+			else if (code > 0) then(new BC20Error(code, text !== "" && text !== describe(code) ? text : "", command, socket));
+			else then(new BC20Error(E_ERROR, "", command, socket));
+		}),
+	);
 }

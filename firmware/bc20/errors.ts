@@ -4,7 +4,14 @@
 // start at 1001 so they collide neither with 550-574 nor with the 3GPP
 // +CME ERROR codes, which a BC20Error carries separately in `cme`.
 import {
-	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_UNSENT, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT,
+	DONE_CANCELLED,
+	DONE_CME_ERROR,
+	DONE_ERROR,
+	DONE_NOT_SENT,
+	DONE_UNSENT,
+	DONE_REBOOT,
+	DONE_SEND_FAIL,
+	DONE_TIMEOUT,
 } from "../at/result.js";
 
 export const E_TIMEOUT = 1001;
@@ -26,12 +33,31 @@ export const E_BAD_RESPONSE = 1016;
 
 // Chapter 3, verbatim, for codes 550..574.
 const MANUAL: readonly string[] = Object.freeze([
-	"Unknown error", "Operation blocked", "Invalid parameters", "Memory not enough", "Create socket failed",
-	"Operation not supported", "Socket bind failed", "Socket listen failed", "Socket write failed",
-	"Socket read failed", "Socket accept failed", "Open PDP context failed", "Close PDP context failed",
-	"Socket identity has been used", "DNS busy", "DNS parse failed", "Socket connect failed",
-	"Socket has been closed", "Operation busy", "Operation timeout", "PDP context broken down", "Cancel send",
-	"Operation not allowed", "APN not configured", "Port busy",
+	"Unknown error",
+	"Operation blocked",
+	"Invalid parameters",
+	"Memory not enough",
+	"Create socket failed",
+	"Operation not supported",
+	"Socket bind failed",
+	"Socket listen failed",
+	"Socket write failed",
+	"Socket read failed",
+	"Socket accept failed",
+	"Open PDP context failed",
+	"Close PDP context failed",
+	"Socket identity has been used",
+	"DNS busy",
+	"DNS parse failed",
+	"Socket connect failed",
+	"Socket has been closed",
+	"Operation busy",
+	"Operation timeout",
+	"PDP context broken down",
+	"Cancel send",
+	"Operation not allowed",
+	"APN not configured",
+	"Port busy",
 ]);
 
 const DRIVER: readonly string[] = Object.freeze([
@@ -99,16 +125,28 @@ export class BC20Error extends Error {
 // command belongs to the TCP/IP stack.
 export function resultError(status: number, code: number, command: string, socket = -1, detail = ""): BC20Error {
 	switch (status) {
-		case DONE_TIMEOUT: return new BC20Error(E_TIMEOUT, detail, command, socket);
-		case DONE_REBOOT: return new BC20Error(E_REBOOTED, detail, command, socket);
-		case DONE_CANCELLED: return new BC20Error(E_CANCELLED, detail, command, socket);
-		case DONE_SEND_FAIL: return new BC20Error(E_SEND_FAILED, detail, command, socket);
+		case DONE_TIMEOUT:
+			return new BC20Error(E_TIMEOUT, detail, command, socket);
+		case DONE_REBOOT:
+			return new BC20Error(E_REBOOTED, detail, command, socket);
+		case DONE_CANCELLED:
+			return new BC20Error(E_CANCELLED, detail, command, socket);
+		case DONE_SEND_FAIL:
+			return new BC20Error(E_SEND_FAILED, detail, command, socket);
 		case DONE_UNSENT:
-			return new BC20Error(E_TIMEOUT, detail === "" ? "not sent: the module did not answer the resync probe before it" : detail,
-				command, socket);
+			return new BC20Error(
+				E_TIMEOUT,
+				detail === "" ? "not sent: the module did not answer the resync probe before it" : detail,
+				command,
+				socket,
+			);
 		case DONE_NOT_SENT:
-			return new BC20Error(E_ARGUMENT, detail === "" ? "the command line does not fit the command buffer: nothing was sent" : detail,
-				command, socket);
+			return new BC20Error(
+				E_ARGUMENT,
+				detail === "" ? "the command line does not fit the command buffer: nothing was sent" : detail,
+				command,
+				socket,
+			);
 		case DONE_CME_ERROR: {
 			const error = new BC20Error(E_CME, detail === "" ? "code " + code : detail, command, socket);
 			error.cme = code;

@@ -14,12 +14,30 @@
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { ECHO, NOISE, URC_CFUN, URC_CLOSED, URC_CPIN, URC_PDPDEACT, URC_QIURC_OTHER, URC_RECV } from "../at/line-kind.js";
+import {
+	ECHO,
+	NOISE,
+	URC_CFUN,
+	URC_CLOSED,
+	URC_CPIN,
+	URC_PDPDEACT,
+	URC_QIURC_OTHER,
+	URC_RECV,
+} from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
-	BringUp, type BringUpHost, type BringUpSettings, FULL_BRING_UP, LOOK, LOOK_ATTACHED, LOOK_REATTACH, type ModemState,
-	type Procedure, REATTACH, type ReadyInfo,
+	BringUp,
+	type BringUpHost,
+	type BringUpSettings,
+	FULL_BRING_UP,
+	LOOK,
+	LOOK_ATTACHED,
+	LOOK_REATTACH,
+	type ModemState,
+	type Procedure,
+	REATTACH,
+	type ReadyInfo,
 } from "./bring-up.js";
 import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
 import { type ConfigCallback, ConfigCommand } from "./config.js";
@@ -204,7 +222,7 @@ function checkOptions(options: BC20Options): CheckedOptions {
 	if (options.trace !== undefined) checkCallback(options.trace, "trace");
 	const bringUp = options.bringUp ?? "full";
 	if (bringUp !== "full" && bringUp !== "look" && bringUp !== "look-attached")
-		throw new BC20Error(E_ARGUMENT, "bringUp must be \"full\", \"look\" or \"look-attached\"");
+		throw new BC20Error(E_ARGUMENT, 'bringUp must be "full", "look" or "look-attached"');
 	const observer = options.observer;
 	if (observer !== undefined && (observer === null || typeof observer !== "object"))
 		throw new BC20Error(E_ARGUMENT, "observer must be an object");
@@ -261,7 +279,7 @@ export class BC20 {
 		// slots of this frame, which lies under every part's construction (XS
 		// counts its stack in slots).
 		const checked = checkOptions(options);
-		const clock = this.#clock = checked.clock;
+		const clock = (this.#clock = checked.clock);
 		this.#settings = checked.settings;
 		this.#trace = options.trace;
 		this.#looking = checked.bringUp !== "full";
@@ -275,11 +293,20 @@ export class BC20 {
 		// the closures and locals they take would all be slots of this frame,
 		// under every part's construction (XS counts its stack in slots).
 		this.#channel = new Channel({
-			transport: checked.transport, clock, events: this.#channelEvents(), lineCapacity: checked.lineCapacity,
-			commandCapacity: this.#commandCapacity, baud: checked.baud,
+			transport: checked.transport,
+			clock,
+			events: this.#channelEvents(),
+			lineCapacity: checked.lineCapacity,
+			commandCapacity: this.#commandCapacity,
+			baud: checked.baud,
 		});
-		const dispatcher = this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize);
-		const table = new SocketTable(checked.sockets, checked.rxSize, checked.txSize, this.#slotHost(checked.baud, checked.textSend));
+		const dispatcher = (this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize));
+		const table = new SocketTable(
+			checked.sockets,
+			checked.rxSize,
+			checked.txSize,
+			this.#slotHost(checked.baud, checked.textSend),
+		);
 		this.#slots = table.slots;
 		this.#observed = this.#slots.map((slot) => slot.state);
 		this.#inputBuffer = table.input;
@@ -293,10 +320,13 @@ export class BC20 {
 		const observer = this.#observer;
 		return {
 			// Asked after every turn that may have settled a socket, observed first.
-			nextCommand: observer === undefined ? () => this.#dispatcher.nextCommand() : () => {
-				this.#observeSockets();
-				return this.#dispatcher.nextCommand();
-			},
+			nextCommand:
+				observer === undefined
+					? () => this.#dispatcher.nextCommand()
+					: () => {
+							this.#observeSockets();
+							return this.#dispatcher.nextCommand();
+						},
 			onUrc: this.#onUrc,
 			onReboot: () => void (this.#cutByReboot = this.#dispatcher.takeAll([])),
 			onRebooted: () => this.#onRebooted(),
@@ -330,16 +360,23 @@ export class BC20 {
 			onLineDropped: () => this.#pushMayBeLost(),
 			onPayloadDamaged: (id, command, atStake) => {
 				if (id >= 0) this.#slots[id]?.receiver.payloadDamaged(atStake);
-				else for (const slot of this.#slots) if (slot.receiver.readsWith(command)) slot.receiver.payloadDamaged(atStake);
+				else
+					for (const slot of this.#slots) if (slot.receiver.readsWith(command)) slot.receiver.payloadDamaged(atStake);
 			},
-			onWritten: observer === undefined ? undefined : (bytes, start, end) => {
-				this.#observeSockets();
-				observer.command?.(bytes, start, end);
-			},
-			onEnded: observer === undefined ? undefined : (status, code, elapsedMs) => {
-				observer.done?.(status, code, elapsedMs);
-				this.#observeSockets();
-			},
+			onWritten:
+				observer === undefined
+					? undefined
+					: (bytes, start, end) => {
+							this.#observeSockets();
+							observer.command?.(bytes, start, end);
+						},
+			onEnded:
+				observer === undefined
+					? undefined
+					: (status, code, elapsedMs) => {
+							observer.done?.(status, code, elapsedMs);
+							this.#observeSockets();
+						},
 		};
 	}
 
@@ -428,7 +465,8 @@ export class BC20 {
 	start(callbacks: StartCallbacks): void {
 		if (this.#state !== "idle" && this.#state !== "failed" && this.#state !== "closed")
 			throw new BC20Error(E_STATE, "already started (" + this.#state + ")");
-		if (callbacks === null || typeof callbacks !== "object") throw new BC20Error(E_ARGUMENT, "callbacks must be an object");
+		if (callbacks === null || typeof callbacks !== "object")
+			throw new BC20Error(E_ARGUMENT, "callbacks must be an object");
 		checkCallback(callbacks.onReady, "onReady");
 		checkCallback(callbacks.onError, "onError");
 		if (callbacks.onStateChange !== undefined) checkCallback(callbacks.onStateChange, "onStateChange");
@@ -480,31 +518,33 @@ export class BC20 {
 	#claim(options: OpenOptions): Socket {
 		this.#requireReady();
 		// The receive settings of a module the driver only looks at are not its own.
-		if (this.#looking) throw new BC20Error(E_STATE, "sockets need the full bring-up (bringUp \"full\")");
+		if (this.#looking) throw new BC20Error(E_STATE, 'sockets need the full bring-up (bringUp "full")');
 		if (options === null || typeof options !== "object") throw new BC20Error(E_ARGUMENT, "options must be an object");
 		const type = options.type ?? "tcp";
-		if (type !== "tcp" && type !== "udp") throw new BC20Error(E_ARGUMENT, "type must be \"tcp\" or \"udp\"");
+		if (type !== "tcp" && type !== "udp") throw new BC20Error(E_ARGUMENT, 'type must be "tcp" or "udp"');
 		const host = checkHost(options.host);
 		const port = checkInt(options.port, 1, 65535, "port");
 		const localPort = checkInt(options.localPort, 0, 65535, "localPort", 0);
 		const mode = checkInt(options.mode, BUFFER_MODE, PUSH_MODE, "mode", BUFFER_MODE);
-		if (options.contextId !== undefined && options.contextId !== 1)
-			throw new BC20Error(E_ARGUMENT, CONTEXT_ONLY_1);
+		if (options.contextId !== undefined && options.contextId !== 1) throw new BC20Error(E_ARGUMENT, CONTEXT_ONLY_1);
 		for (const name of ["onConnected", "onReadable", "onWritable", "onWarning", "onError", "onClose"] as const)
 			if (options[name] !== undefined) checkCallback(options[name], name);
 		let slot: Slot | undefined;
 		if (options.connectId === undefined) {
 			slot = this.#slots.find((s) => s.state === INITIAL);
 			if (slot === undefined) throw new BC20Error(E_STATE, "all " + this.#slots.length + " sockets are in use");
-		}
-		else {
+		} else {
 			slot = this.#slots[checkInt(options.connectId, 0, this.#slots.length - 1, "connectId")];
 			if (slot.state !== INITIAL) throw new BC20Error(E_STATE, "connectID " + slot.id + " is in use", "", slot.id);
 		}
 		const socket = new Socket(slot, type, host, port, localPort);
 		const callbacks: SocketCallbacks = {
-			onConnected: options.onConnected, onReadable: options.onReadable, onWritable: options.onWritable,
-			onWarning: options.onWarning, onError: options.onError, onClose: options.onClose,
+			onConnected: options.onConnected,
+			onReadable: options.onReadable,
+			onWritable: options.onWritable,
+			onWarning: options.onWarning,
+			onError: options.onError,
+			onClose: options.onClose,
 		};
 		slot.begin(socket, callbacks, type === "udp", host, port, localPort, mode);
 		return socket;
@@ -528,8 +568,17 @@ export class BC20 {
 		const size = checkInt(o.size, 32, 200, "size", 32);
 		if (o.onReply !== undefined) checkCallback(o.onReply, "onReply");
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new PingCommand(this.#dispatcher, host, timeout, count, size,
-			o.onReply === undefined ? undefined : this.#deferred(o.onReply), this.#deferred(callback)));
+		this.#dispatcher.enqueue(
+			new PingCommand(
+				this.#dispatcher,
+				host,
+				timeout,
+				count,
+				size,
+				o.onReply === undefined ? undefined : this.#deferred(o.onReply),
+				this.#deferred(callback),
+			),
+		);
 	}
 
 	// AT+QNTP.
@@ -555,8 +604,15 @@ export class BC20 {
 	config(callback: ConfigCallback): void {
 		this.#requireReady();
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, QICFG_SETTINGS, QICFG_SETTINGS.map(() => -1),
-			() => {}, this.#deferred(callback)));
+		this.#dispatcher.enqueue(
+			new ConfigCommand(
+				this.#dispatcher,
+				QICFG_SETTINGS,
+				QICFG_SETTINGS.map(() => -1),
+				() => {},
+				this.#deferred(callback),
+			),
+		);
 	}
 
 	// Writes AT+QICFG settings. Each takes effect for the driver when the module
@@ -564,8 +620,10 @@ export class BC20 {
 	// data already on its way is framed the old way.
 	configure(settings: ConfigSettings, callback: (error: BC20Error | null) => void): void {
 		this.#requireReady();
-		if (settings === null || typeof settings !== "object") throw new BC20Error(E_ARGUMENT, "settings must be an object");
-		const items: QicfgSetting[] = [], values: number[] = [];
+		if (settings === null || typeof settings !== "object")
+			throw new BC20Error(E_ARGUMENT, "settings must be an object");
+		const items: QicfgSetting[] = [],
+			values: number[] = [];
 		for (const setting of QICFG_SETTINGS) {
 			const value = settings[setting.option];
 			if (value === undefined) continue;
@@ -574,38 +632,53 @@ export class BC20 {
 		}
 		if (items.length === 0) throw new BC20Error(E_ARGUMENT, "no setting given");
 		checkCallback(callback);
-		const reader = this.#channel.reader, own = this.#settings;
-		this.#dispatcher.enqueue(new ConfigCommand(this.#dispatcher, items, values, (setting, value) => {
-			setting.set(reader, value);
-			setting.set(own, value);
-		}, this.#deferred((error) => callback(error))));
+		const reader = this.#channel.reader,
+			own = this.#settings;
+		this.#dispatcher.enqueue(
+			new ConfigCommand(
+				this.#dispatcher,
+				items,
+				values,
+				(setting, value) => {
+					setting.set(reader, value);
+					setting.set(own, value);
+				},
+				this.#deferred((error) => callback(error)),
+			),
+		);
 	}
 
 	// AT+QISTATE: every socket (no options), by context ({contextId: 1}) or one
 	// socket ({connectId}).
 	queryState(options: { contextId?: number; connectId?: number } | null, callback: StateCallback): void {
 		this.#requireReady();
-		let type = QUERY_ALL, target = 0;
+		let type = QUERY_ALL,
+			target = 0;
 		if (options?.contextId !== undefined && options?.connectId !== undefined)
 			throw new BC20Error(E_ARGUMENT, "give contextId or connectId, not both");
 		if (options?.contextId !== undefined) {
 			if (options.contextId !== 1) throw new BC20Error(E_ARGUMENT, CONTEXT_ONLY_1);
 			type = QUERY_CONTEXT;
 			target = 1;
-		}
-		else if (options?.connectId !== undefined) {
+		} else if (options?.connectId !== undefined) {
 			type = QUERY_SOCKET;
 			target = checkInt(options.connectId, 0, 4, "connectId");
 		}
 		checkCallback(callback);
 		const deferred = this.#deferred(callback);
-		this.#dispatcher.enqueue(new StateCommand(this.#dispatcher, type, target, (error, records) => {
-			// A listing of every socket that lacks one the driver holds open
-			// disagrees with the socket table: has the module rebooted?
-			if (records !== null && type === QUERY_ALL && this.#slots.some((slot) =>
-				slot.moduleOpen && !records.some((r) => r.connectId === slot.id))) this.#suspectReboot();
-			deferred(error, records);
-		}));
+		this.#dispatcher.enqueue(
+			new StateCommand(this.#dispatcher, type, target, (error, records) => {
+				// A listing of every socket that lacks one the driver holds open
+				// disagrees with the socket table: has the module rebooted?
+				if (
+					records !== null &&
+					type === QUERY_ALL &&
+					this.#slots.some((slot) => slot.moduleOpen && !records.some((r) => r.connectId === slot.id))
+				)
+					this.#suspectReboot();
+				deferred(error, records);
+			}),
+		);
 	}
 
 	// AT+QIGETERROR: the last TCP/IP error (code 0: none).
@@ -629,8 +702,14 @@ export class BC20 {
 		const line = checkCommandLine(text, this.#commandCapacity - 1);
 		const timeout = checkInt(options?.timeout, 100, 600000, "timeout", RAW_TIMEOUT_MS);
 		checkCallback(callback);
-		this.#dispatcher.enqueue(new RawCommand(line, timeout, this.#deferred(callback as CommandCallback),
-			(command) => void (this.#raw = command)));
+		this.#dispatcher.enqueue(
+			new RawCommand(
+				line,
+				timeout,
+				this.#deferred(callback as CommandCallback),
+				(command) => void (this.#raw = command),
+			),
+		);
 	}
 
 	// ---- internals ----
@@ -688,8 +767,7 @@ export class BC20 {
 			}
 			if (line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
 			else slot.receiver.notice(line.int(2, -1));
-		}
-		else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
+		} else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
 		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
 		else if (kind === URC_CPIN || kind === URC_CFUN) this.#suspectReboot();
 		else if (kind === URC_QIURC_OTHER) {
@@ -700,7 +778,9 @@ export class BC20 {
 	};
 
 	#observeSockets(): void {
-		const told = this.#observed, slots = this.#slots, observer = this.#observer;
+		const told = this.#observed,
+			slots = this.#slots,
+			observer = this.#observer;
 		for (let i = 0; i < slots.length; i++) {
 			if (slots[i].state === told[i]) continue;
 			told[i] = slots[i].state;
@@ -729,7 +809,10 @@ export class BC20 {
 	// Every socket fails with 570 and the service attaches again.
 	#pdpDeactivated(): void {
 		for (const slot of this.#slots) slot.pdpDeactivated();
-		if (this.#reattach !== null && (this.#state === "ready" || this.#state === "attaching" || this.#state === "configuring")) {
+		if (
+			this.#reattach !== null &&
+			(this.#state === "ready" || this.#state === "attaching" || this.#state === "configuring")
+		) {
 			this.#info = null;
 			this.#bringUp.run(this.#reattach);
 		}

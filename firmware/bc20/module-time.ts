@@ -48,8 +48,18 @@ export function parseModuleTime(text: string): ModuleTime | null {
 	const [, month, day, hour, minute, second] = groups;
 	if (year < 100) year += 2000;
 	const zone = zoneSign === 0 ? 0 : zoneSign * groups[groups.length - 1];
-	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 ||
-		zone < -96 || zone > 96) return null;
+	if (
+		month < 1 ||
+		month > 12 ||
+		day < 1 ||
+		day > 31 ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 60 ||
+		zone < -96 ||
+		zone > 96
+	)
+		return null;
 	const local = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60 + second;
 	return { utc: (local - zone * 900) * 1000, zone };
 }

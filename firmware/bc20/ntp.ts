@@ -51,7 +51,7 @@ export class NtpCommand implements Command {
 
 	// AT+QNTP=<contextID>,"<server>"[,<port>[,<autosettime>]]
 	render(out: CommandWriter): void {
-		out.assign(QNTP).int(CONTEXT_ID).text(",\"").text(this.#server).text("\"");
+		out.assign(QNTP).int(CONTEXT_ID).text(',"').text(this.#server).text('"');
 		if (this.#port > 0 || this.#autoSet >= 0) out.byte(COMMA).int(this.#port > 0 ? this.#port : DEFAULT_NTP_PORT);
 		if (this.#autoSet >= 0) out.byte(COMMA).int(this.#autoSet);
 	}
@@ -69,7 +69,8 @@ export class NtpCommand implements Command {
 		else if (this.#code !== 0) callback(new BC20Error(this.#code, "", QNTP.name), null);
 		else {
 			const time = parseModuleTime(this.#text);
-			if (time === null) callback(new BC20Error(E_BAD_RESPONSE, "unreadable time \"" + this.#text + "\"", QNTP.name), null);
+			if (time === null)
+				callback(new BC20Error(E_BAD_RESPONSE, 'unreadable time "' + this.#text + '"', QNTP.name), null);
 			else callback(null, { utc: time.utc, zone: time.zone, text: this.#text });
 		}
 	}

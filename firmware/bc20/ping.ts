@@ -5,7 +5,14 @@
 // still due is one request that got no reply; anything else ends the ping
 // (DNS failure, no PDP context...).
 import { COMMA } from "../at/ascii.js";
-import { type Command, type CommandSpec, type CommandWriter, URC_COMPLETES, URC_NOT_MINE, URC_TAKEN } from "../at/command.js";
+import {
+	type Command,
+	type CommandSpec,
+	type CommandWriter,
+	URC_COMPLETES,
+	URC_NOT_MINE,
+	URC_TAKEN,
+} from "../at/command.js";
 import type { Line } from "../at/line.js";
 import { URC_QPING } from "../at/line-kind.js";
 import type { Result } from "../at/result.js";
@@ -63,8 +70,15 @@ export class PingCommand implements Command {
 	#summary: PingSummary | null = null;
 
 	// Arguments are checked by the caller.
-	constructor(dispatcher: Dispatcher, host: string, timeout: number, count: number, size: number,
-		onReply: ((reply: PingReply) => void) | undefined, callback: PingCallback) {
+	constructor(
+		dispatcher: Dispatcher,
+		host: string,
+		timeout: number,
+		count: number,
+		size: number,
+		onReply: ((reply: PingReply) => void) | undefined,
+		callback: PingCallback,
+	) {
 		this.#dispatcher = dispatcher;
 		this.#host = host;
 		this.#timeout = timeout;
@@ -76,8 +90,17 @@ export class PingCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		out.assign(this.spec).int(CONTEXT_ID).text(",\"").text(this.#host).text("\",").int(this.#timeout).byte(COMMA)
-			.int(this.#count).byte(COMMA).int(this.#size);
+		out
+			.assign(this.spec)
+			.int(CONTEXT_ID)
+			.text(',"')
+			.text(this.#host)
+			.text('",')
+			.int(this.#timeout)
+			.byte(COMMA)
+			.int(this.#count)
+			.byte(COMMA)
+			.int(this.#size);
 	}
 
 	onUrc(line: Line): number {
@@ -86,14 +109,23 @@ export class PingCommand implements Command {
 		if (line.isQuoted(1) || (!line.hasField(1) && code === TIMEOUT_CODE && this.#replies < this.#count)) {
 			this.#replies++;
 			const reply: PingReply = {
-				result: code, address: line.fieldText(1), bytes: line.int(2, 0), time: line.int(3, 0), ttl: line.int(4, 0),
+				result: code,
+				address: line.fieldText(1),
+				bytes: line.int(2, 0),
+				time: line.int(3, 0),
+				ttl: line.int(4, 0),
 			};
 			this.#onReply?.(reply);
 			return URC_TAKEN;
 		}
 		this.#summary = {
-			result: code, sent: line.int(1, 0), received: line.int(2, 0), lost: line.int(3, 0), min: line.int(4, 0),
-			max: line.int(5, 0), avg: line.int(6, 0),
+			result: code,
+			sent: line.int(1, 0),
+			received: line.int(2, 0),
+			lost: line.int(3, 0),
+			min: line.int(4, 0),
+			max: line.int(5, 0),
+			avg: line.int(6, 0),
 		};
 		return URC_COMPLETES;
 	}
@@ -101,7 +133,8 @@ export class PingCommand implements Command {
 	onDone(result: Result): void {
 		const summary = this.#summary;
 		if (!result.ok) explain(this.#dispatcher, result, this.spec.name, -1, (error) => this.#callback(error, null));
-		else if (summary !== null && summary.result !== 0) this.#callback(new BC20Error(summary.result, "", this.spec.name), summary);
+		else if (summary !== null && summary.result !== 0)
+			this.#callback(new BC20Error(summary.result, "", this.spec.name), summary);
 		else this.#callback(null, summary);
 	}
 }

@@ -43,8 +43,12 @@ function row(setting: Omit<QicfgSetting, "nameBytes">): QicfgSetting {
 export const QICFG_SETTINGS: readonly QicfgSetting[] = Object.freeze([
 	// "dataformat",<send>,<recv>: the send format is fixed at text (0).
 	row({
-		name: "dataformat", option: "receiveHex", flag: true, fallback: 0, separator: ",0,",
-		get: (s) => s.receiveHex ? 1 : 0,
+		name: "dataformat",
+		option: "receiveHex",
+		flag: true,
+		fallback: 0,
+		separator: ",0,",
+		get: (s) => (s.receiveHex ? 1 : 0),
 		set: (s, value) => void (s.receiveHex = value === 1),
 		heard: (line, config) => {
 			config.sendHex = line.int(1) === 1;
@@ -53,15 +57,23 @@ export const QICFG_SETTINGS: readonly QicfgSetting[] = Object.freeze([
 	}),
 	// "viewmode",<mode>: 0 header CR LF data, 1 header comma data.
 	row({
-		name: "viewmode", option: "viewMode", flag: false, fallback: 1, separator: ",",
+		name: "viewmode",
+		option: "viewMode",
+		flag: false,
+		fallback: 1,
+		separator: ",",
 		get: (s) => s.viewMode,
 		set: (s, value) => void (s.viewMode = value),
 		heard: (line, config) => void (config.viewMode = line.int(1, 0)),
 	}),
 	// "showlength",<mode>: <remaining> in +QIRD and the length in the "recv" URC.
 	row({
-		name: "showlength", option: "showLength", flag: true, fallback: 1, separator: ",",
-		get: (s) => s.showLength ? 1 : 0,
+		name: "showlength",
+		option: "showLength",
+		flag: true,
+		fallback: 1,
+		separator: ",",
+		get: (s) => (s.showLength ? 1 : 0),
 		set: (s, value) => void (s.showLength = value === 1),
 		heard: (line, config) => void (config.showLength = line.int(1) === 1),
 	}),

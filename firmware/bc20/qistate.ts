@@ -32,8 +32,14 @@ export const QUERY_SOCKET = 1;
 
 function parseStateLine(line: Line): SocketRecord {
 	return {
-		connectId: line.int(0), serviceType: line.fieldText(1), address: line.fieldText(2), remotePort: line.int(3),
-		localPort: line.int(4), state: line.int(5), contextId: line.int(6), accessMode: line.int(7),
+		connectId: line.int(0),
+		serviceType: line.fieldText(1),
+		address: line.fieldText(2),
+		remotePort: line.int(3),
+		localPort: line.int(4),
+		state: line.int(5),
+		contextId: line.int(6),
+		accessMode: line.int(7),
 	};
 }
 

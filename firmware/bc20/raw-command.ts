@@ -33,8 +33,12 @@ export class RawCommand implements Command {
 
 	// `text` is checked by the caller; `onWire` tells the modem which raw command
 	// is on the wire, for the text lines only its trace hook sees.
-	constructor(text: string, timeoutMs: number, callback: CommandCallback,
-		onWire: (command: RawCommand | null) => void) {
+	constructor(
+		text: string,
+		timeoutMs: number,
+		callback: CommandCallback,
+		onWire: (command: RawCommand | null) => void,
+	) {
 		this.#text = text;
 		this.#callback = callback;
 		this.#onWire = onWire;
@@ -58,7 +62,17 @@ export class RawCommand implements Command {
 
 	onDone(result: Result): void {
 		this.#onWire(null);
-		this.#callback(result.ok ? null : resultError(result.status, result.code, this.spec.name, -1,
-			this.lines.length > 0 ? this.lines.join(" | ") : ""), this.lines);
+		this.#callback(
+			result.ok
+				? null
+				: resultError(
+						result.status,
+						result.code,
+						this.spec.name,
+						-1,
+						this.lines.length > 0 ? this.lines.join(" | ") : "",
+					),
+			this.lines,
+		);
 	}
 }

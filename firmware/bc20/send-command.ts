@@ -100,8 +100,12 @@ export class SendCommand implements Command {
 	}
 
 	render(out: CommandWriter): void {
-		const count = this.count, tx = this.#transmitter.tx;
-		out.literal(this.hex ? this.#hexStart : this.#textStart).int(count).byte(COMMA);
+		const count = this.count,
+			tx = this.#transmitter.tx;
+		out
+			.literal(this.hex ? this.#hexStart : this.#textStart)
+			.int(count)
+			.byte(COMMA);
 		if (!this.hex) {
 			if (out.free < count) throw new RangeError("send longer than the command line");
 			out.length += tx.copyOut(0, out.bytes, out.length, count);

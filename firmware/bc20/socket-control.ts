@@ -42,8 +42,20 @@ export class OpenCommand implements Command {
 
 	// AT+QIOPEN=<contextID>,<connectID>,"<service_type>","<host>",<remote_port>,<local_port>,<access_mode>
 	render(out: CommandWriter): void {
-		out.assign(QIOPEN).int(CONTEXT_ID).byte(COMMA).int(this.#slot.id).text(",\"").text(this.#service)
-			.text("\",\"").text(this.#host).text("\",").int(this.#port).byte(COMMA).int(this.#localPort).byte(COMMA)
+		out
+			.assign(QIOPEN)
+			.int(CONTEXT_ID)
+			.byte(COMMA)
+			.int(this.#slot.id)
+			.text(',"')
+			.text(this.#service)
+			.text('","')
+			.text(this.#host)
+			.text('",')
+			.int(this.#port)
+			.byte(COMMA)
+			.int(this.#localPort)
+			.byte(COMMA)
 			.int(this.#mode);
 	}
 

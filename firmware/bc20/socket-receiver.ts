@@ -16,13 +16,29 @@
 // datagram (true for datagrams up to 512 bytes read with room for 512).
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
-import { DONE_CANCELLED, DONE_NOT_SENT, DONE_OK, DONE_REBOOT, DONE_TIMEOUT, DONE_UNSENT, type Result } from "../at/result.js";
+import {
+	DONE_CANCELLED,
+	DONE_NOT_SENT,
+	DONE_OK,
+	DONE_REBOOT,
+	DONE_TIMEOUT,
+	DONE_UNSENT,
+	type Result,
+} from "../at/result.js";
 import { MAX_READ } from "./commands.js";
 import { BC20Error, E_ARGUMENT, E_BUFFER_FULL, E_DATA_LOST, E_TIMEOUT } from "./errors.js";
 import { LengthQueue } from "./length-queue.js";
 import { ReadCommand } from "./read-command.js";
 import {
-	BUFFER_MODE, CLOSING, CONNECTED, DATAGRAMS, INITIAL, MAX_PUSH, OPENING, PUSH_MODE, READ_ATTEMPTS,
+	BUFFER_MODE,
+	CLOSING,
+	CONNECTED,
+	DATAGRAMS,
+	INITIAL,
+	MAX_PUSH,
+	OPENING,
+	PUSH_MODE,
+	READ_ATTEMPTS,
 } from "./socket-constants.js";
 import type { SocketLink } from "./socket-link.js";
 
@@ -153,9 +169,16 @@ export class Receiver {
 			// A socket in direct push mode gets no notices: this was a push header
 			// whose length was damaged (too large to be one) or whose data was cut
 			// from it, or payload taken for lines after a run was cut off.
-			if (length > 0 && !link.switching) this.#gap(length > MAX_PUSH
-				? "a pushed header announced " + length + " bytes, more than a push carries (" + MAX_PUSH + "): it was damaged"
-				: "a pushed header came without its data (damaged, or payload taken for a line)");
+			if (length > 0 && !link.switching)
+				this.#gap(
+					length > MAX_PUSH
+						? "a pushed header announced " +
+								length +
+								" bytes, more than a push carries (" +
+								MAX_PUSH +
+								"): it was damaged"
+						: "a pushed header came without its data (damaged, or payload taken for a line)",
+				);
 			return;
 		}
 		if (!this.needRead) this.#moduleHolds = 0;
@@ -176,9 +199,15 @@ export class Receiver {
 		}
 		if (!this.#fullReported && !link.appClosed) {
 			this.#fullReported = true;
-			link.warn(E_BUFFER_FULL, this.rx.free === 0
-				? "this socket's receive buffer is full too: read it so the driver can drain the module"
-				: "draining it", -1, 0, 0);
+			link.warn(
+				E_BUFFER_FULL,
+				this.rx.free === 0
+					? "this socket's receive buffer is full too: read it so the driver can drain the module"
+					: "draining it",
+				-1,
+				0,
+				0,
+			);
 		}
 		link.dispatcher.pump();
 	}
@@ -195,8 +224,13 @@ export class Receiver {
 		}
 		if (this.#runReported) return; // its bad hex digits already put it all at stake
 		link.stats.lost += atStake;
-		link.warn(E_DATA_LOST, atStake + " bytes just delivered may be wrong: a byte of them was dropped on the line", -1,
-			0, atStake);
+		link.warn(
+			E_DATA_LOST,
+			atStake + " bytes just delivered may be wrong: a byte of them was dropped on the line",
+			-1,
+			0,
+			atStake,
+		);
 	}
 
 	// A line that may have been a pushed header (and its data) was damaged.
@@ -212,8 +246,13 @@ export class Receiver {
 	#gap(detail: string): void {
 		const link = this.#link;
 		if (link.state === INITIAL || link.appClosed || this.#broken) return;
-		link.warn(E_DATA_LOST, detail + ": received bytes lost (count unknown)" + (link.udp ? "" : "; the stream ends here"),
-			-1, 0, -1);
+		link.warn(
+			E_DATA_LOST,
+			detail + ": received bytes lost (count unknown)" + (link.udp ? "" : "; the stream ends here"),
+			-1,
+			0,
+			-1,
+		);
 		if (link.udp) return;
 		this.#broken = true;
 		link.streamBroken(detail);
@@ -315,7 +354,7 @@ export class Receiver {
 			else n = this.rxLengths.full || free < MAX_READ ? 0 : free;
 		}
 		// TCP: no dribbling reads; wait for room for a useful amount.
-		else n = free >= (this.rx.capacity >> 2) || free >= MAX_READ ? free : 0;
+		else n = free >= this.rx.capacity >> 2 || free >= MAX_READ ? free : 0;
 		return n < MAX_READ ? n : MAX_READ;
 	}
 
@@ -386,13 +425,17 @@ export class Receiver {
 			return;
 		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			const stored = this.#readStored, lost = this.#readLost, bad = this.#readBad;
+			const stored = this.#readStored,
+				lost = this.#readLost,
+				bad = this.#readBad;
 			this.#readStored = this.#readLost = this.#readBad = 0;
 			this.#readActual = -1;
 			if (status === DONE_REBOOT && link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);
 			return;
 		}
-		const stored = this.#readStored, bad = this.#readBad, damaged = this.#readDamaged;
+		const stored = this.#readStored,
+			bad = this.#readBad,
+			damaged = this.#readDamaged;
 		let lost = this.#readLost;
 		// A read that completed must have delivered what its header announced
 		// (one that timed out may still get its payload, late).
@@ -400,8 +443,19 @@ export class Receiver {
 		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
 		if (damaged > 0 && link.state !== INITIAL && !link.appClosed) {
 			link.stats.lost += lost;
-			link.warn(E_DATA_LOST, "a +QIRD header announced " + damaged + " bytes, more than the " + lost +
-				" asked: it was damaged, and up to " + lost + " bytes were lost", -1, 0, lost);
+			link.warn(
+				E_DATA_LOST,
+				"a +QIRD header announced " +
+					damaged +
+					" bytes, more than the " +
+					lost +
+					" asked: it was damaged, and up to " +
+					lost +
+					" bytes were lost",
+				-1,
+				0,
+				lost,
+			);
 			lost = 0;
 		}
 		if (status === DONE_OK) {
@@ -411,20 +465,22 @@ export class Receiver {
 				this.needRead = false;
 				this.#moduleHolds = 0;
 				this.#fullReported = false;
-			}
-			else if (this.#moduleHolds > 0) {
+			} else if (this.#moduleHolds > 0) {
 				const left = this.#moduleHolds - stored - lost;
 				this.#moduleHolds = left > 0 ? left : 0;
 			}
-		}
-		else if (status === DONE_TIMEOUT) {
+		} else if (status === DONE_TIMEOUT) {
 			if (++this.#readFailures >= READ_ATTEMPTS) {
 				this.needRead = false;
-				link.warn(E_TIMEOUT, "AT+QIRD timed out " + READ_ATTEMPTS + " times: reading stops until the next \"recv\"",
-					-1, 0, 0);
+				link.warn(
+					E_TIMEOUT,
+					"AT+QIRD timed out " + READ_ATTEMPTS + ' times: reading stops until the next "recv"',
+					-1,
+					0,
+					0,
+				);
 			}
-		}
-		else {
+		} else {
 			// The module refuses to read (socket gone, or in direct push mode).
 			this.needRead = false;
 			link.explainWarning(result, "AT+QIRD", -1, 0);
@@ -444,8 +500,10 @@ export class Receiver {
 				// A digit that is not hex may be a damaged one, or the first after a
 				// dropped one (every later byte of the run is shifted): all the
 				// run's bytes are at stake.
-				detail = join(detail, badDigits + " hex digits were not hex: the " + stored +
-					" bytes delivered from this run may be wrong");
+				detail = join(
+					detail,
+					badDigits + " hex digits were not hex: the " + stored + " bytes delivered from this run may be wrong",
+				);
 				lost += stored;
 				this.#runReported = true;
 			}
@@ -474,13 +532,16 @@ export class Receiver {
 			n = this.rxLengths.peek();
 			if (n < 0) return 0;
 			if (n > end - start)
-				throw new BC20Error(E_ARGUMENT, "the next datagram has " + n + " bytes; the buffer holds " + (end - start), "",
-					link.id);
+				throw new BC20Error(
+					E_ARGUMENT,
+					"the next datagram has " + n + " bytes; the buffer holds " + (end - start),
+					"",
+					link.id,
+				);
 			this.rx.copyOut(0, into, start, n);
 			this.rx.discard(n);
 			this.rxLengths.shift();
-		}
-		else {
+		} else {
 			n = this.rx.copyOut(0, into, start, end - start);
 			this.rx.discard(n);
 		}

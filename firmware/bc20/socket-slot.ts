@@ -13,9 +13,27 @@ import type { Command } from "../at/command.js";
 import { DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_TIMEOUT, type Result } from "../at/result.js";
 import { QIOPEN } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
-import { BC20Error, E_ARGUMENT, E_CANCELLED, E_DATA_LOST, E_PEER_CLOSED, E_REBOOTED, E_STATE, E_TIMEOUT } from "./errors.js";
+import {
+	BC20Error,
+	E_ARGUMENT,
+	E_CANCELLED,
+	E_DATA_LOST,
+	E_PEER_CLOSED,
+	E_REBOOTED,
+	E_STATE,
+	E_TIMEOUT,
+} from "./errors.js";
 import { explain } from "./error-query.js";
-import { BUFFER_MODE, CLOSING, CONNECTED, INITIAL, newStats, OPENING, type SocketStats, stateName } from "./socket-constants.js";
+import {
+	BUFFER_MODE,
+	CLOSING,
+	CONNECTED,
+	INITIAL,
+	newStats,
+	OPENING,
+	type SocketStats,
+	stateName,
+} from "./socket-constants.js";
 import { CloseCommand, OpenCommand, SwitchCommand } from "./socket-control.js";
 import type { SocketCallbacksOf, SocketHandle, SocketLink } from "./socket-link.js";
 import { Receiver, type ReceiverHost } from "./socket-receiver.js";
@@ -79,8 +97,15 @@ export class Slot implements Worker, SocketLink {
 
 	// ---- lifetime ----
 
-	begin(owner: SocketHandle, callbacks: SocketCallbacksOf<SocketHandle>, udp: boolean, host: string, port: number, localPort: number,
-		mode: number): void {
+	begin(
+		owner: SocketHandle,
+		callbacks: SocketCallbacksOf<SocketHandle>,
+		udp: boolean,
+		host: string,
+		port: number,
+		localPort: number,
+		mode: number,
+	): void {
 		// Nothing of an earlier connection on this connectID stays.
 		this.#reset();
 		this.owner = owner;
@@ -165,7 +190,8 @@ export class Slot implements Worker, SocketLink {
 
 	#release(): void {
 		this.#dropSwitch(E_CANCELLED);
-		const owner = this.owner as SocketHandle, callbacks = this.callbacks;
+		const owner = this.owner as SocketHandle,
+			callbacks = this.callbacks;
 		let error: BC20Error | null = null;
 		if (!this.appClosed || this.#closeFailed) error = this.#endError();
 		this.stats.failed += this.transmitter.unsent;
@@ -181,11 +207,17 @@ export class Slot implements Worker, SocketLink {
 	// written bytes never sent (their stream offsets).
 	#endError(): BC20Error {
 		let detail = this.#reasonDetail;
-		const lost = this.#lostAtEnd, unsent = this.transmitter.unsent;
-		if (lost !== 0) detail = join(detail, lost > 0 ? lost + " received bytes lost" : "received bytes lost (count unknown)");
+		const lost = this.#lostAtEnd,
+			unsent = this.transmitter.unsent;
+		if (lost !== 0)
+			detail = join(detail, lost > 0 ? lost + " received bytes lost" : "received bytes lost (count unknown)");
 		if (unsent > 0) detail = join(detail, unsent + " written bytes not sent");
-		const error = new BC20Error(this.#reasonCode === 0 ? E_STATE : this.#reasonCode, detail, this.#reasonCommand,
-			this.id);
+		const error = new BC20Error(
+			this.#reasonCode === 0 ? E_STATE : this.#reasonCode,
+			detail,
+			this.#reasonCommand,
+			this.id,
+		);
 		error.cme = this.#reasonCme;
 		error.lost = lost;
 		if (unsent > 0) {
@@ -293,15 +325,13 @@ export class Slot implements Worker, SocketLink {
 			if (this.appClosed || this.#reasonCode !== 0) {
 				this.#closePending = true;
 				this.state = CLOSING;
-			}
-			else {
+			} else {
 				this.state = CONNECTED;
 				const owner = this.owner as SocketHandle;
 				this.callbacks.onConnected?.call(owner);
 				if (this.state === CONNECTED) this.callbacks.onWritable?.call(owner, this.writable);
 			}
-		}
-		else {
+		} else {
 			this.state = CLOSING;
 			if (status === DONE_OK || status === DONE_TIMEOUT) {
 				// "If connection failed, the host must execute AT+QICLOSE" (and after a
@@ -316,8 +346,7 @@ export class Slot implements Worker, SocketLink {
 					}
 					this.#reasonCommand = "AT+QIOPEN";
 				}
-			}
-			else this.#explainEnd(result, "AT+QIOPEN");
+			} else this.#explainEnd(result, "AT+QIOPEN");
 			this.dispatcher.soon();
 		}
 	}
@@ -349,9 +378,8 @@ export class Slot implements Worker, SocketLink {
 			// driver could tell apart: read once to be sure.
 			if (command.mode === BUFFER_MODE && this.#moduleOpen) this.receiver.needRead = true;
 			command.callback?.(null);
-		}
-		else if (status === DONE_REBOOT || status === DONE_CANCELLED) command.callback?.(new BC20Error(
-			status === DONE_REBOOT ? E_REBOOTED : E_STATE, "", command.spec.name, this.id));
+		} else if (status === DONE_REBOOT || status === DONE_CANCELLED)
+			command.callback?.(new BC20Error(status === DONE_REBOOT ? E_REBOOTED : E_STATE, "", command.spec.name, this.id));
 		else {
 			this.#reports++;
 			explain(this.dispatcher, result, command.spec.name, this.id, (error) => {
@@ -380,7 +408,8 @@ export class Slot implements Worker, SocketLink {
 		this.#lostAtEnd = 0;
 		// What the app did not read is dropped: it asked to close.
 		this.receiver.dropUnread();
-		if (this.state === OPENING && this.#open !== null) this.#open = null; // never sent
+		if (this.state === OPENING && this.#open !== null)
+			this.#open = null; // never sent
 		else if (this.#moduleOpen) this.#closePending = true;
 		if (this.state !== OPENING || !this.#busy) this.state = CLOSING;
 		this.dispatcher.pump();
@@ -389,8 +418,14 @@ export class Slot implements Worker, SocketLink {
 
 	setMode(mode: number, callback: ((error: BC20Error | null) => void) | undefined): void {
 		if (this.state !== CONNECTED || this.appClosed || this.#switching)
-			throw new BC20Error(E_STATE, this.#switching ? "a mode switch is already waiting"
-				: "cannot switch mode while " + stateName(this.state, this.appClosed), "AT+QISWTMD", this.id);
+			throw new BC20Error(
+				E_STATE,
+				this.#switching
+					? "a mode switch is already waiting"
+					: "cannot switch mode while " + stateName(this.state, this.appClosed),
+				"AT+QISWTMD",
+				this.id,
+			);
 		this.#switch = new SwitchCommand(this, mode, callback);
 		this.#switching = true;
 		this.dispatcher.pump();
@@ -430,11 +465,16 @@ export class Slot implements Worker, SocketLink {
 
 	tellReadable(): void {
 		if (this.state !== INITIAL)
-			this.callbacks.onReadable?.call(this.owner as SocketHandle, this.receiver.readable, this.receiver.rxLengths.count);
+			this.callbacks.onReadable?.call(
+				this.owner as SocketHandle,
+				this.receiver.readable,
+				this.receiver.rxLengths.count,
+			);
 	}
 
 	tellWritable(): void {
-		if (this.state === CONNECTED && !this.appClosed) this.callbacks.onWritable?.call(this.owner as SocketHandle, this.writable);
+		if (this.state === CONNECTED && !this.appClosed)
+			this.callbacks.onWritable?.call(this.owner as SocketHandle, this.writable);
 	}
 
 	// A warning for a command that failed, explained by AT+QIGETERROR if need be.
@@ -447,7 +487,11 @@ export class Slot implements Worker, SocketLink {
 				error.count = count;
 			}
 			// The module says it does not know this socket: has it rebooted?
-			if (this.state === CONNECTED && this.#moduleOpen && (error.code === 552 || error.code === 567 || error.code === 572))
+			if (
+				this.state === CONNECTED &&
+				this.#moduleOpen &&
+				(error.code === 552 || error.code === 567 || error.code === 572)
+			)
 				this.#host.suspect();
 			if (this.state !== INITIAL) this.callbacks.onWarning?.call(this.owner as SocketHandle, error);
 			this.dispatcher.soon();

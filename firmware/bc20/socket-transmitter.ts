@@ -6,7 +6,14 @@ import type { ByteRing } from "../at/byte-ring.js";
 import type { Command } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
 import {
-	DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT, DONE_UNSENT, DONE_WITHDRAWN, type Result,
+	DONE_CANCELLED,
+	DONE_OK,
+	DONE_REBOOT,
+	DONE_SEND_FAIL,
+	DONE_TIMEOUT,
+	DONE_UNSENT,
+	DONE_WITHDRAWN,
+	type Result,
 } from "../at/result.js";
 import { MAX_SEND_HEX } from "./commands.js";
 import { BC20Error, E_ARGUMENT, E_SEND_FAILED, E_SEND_UNKNOWN, E_TIMEOUT } from "./errors.js";
@@ -95,8 +102,7 @@ export class Transmitter {
 			this.tx.push(bytes, start, end);
 			this.txLengths.push(length);
 			n = length;
-		}
-		else n = this.tx.push(bytes, start, end);
+		} else n = this.tx.push(bytes, start, end);
 		link.stats.written += n;
 		if (n > 0) link.dispatcher.pump();
 		return n;
@@ -132,24 +138,22 @@ export class Transmitter {
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
 			return;
 		}
-		const n = this.#take(), offset = this.#offset - n;
+		const n = this.#take(),
+			offset = this.#offset - n;
 		if (status === DONE_OK) link.stats.sent += n;
 		else if (status === DONE_SEND_FAIL) {
 			link.stats.failed += n;
 			link.warn(E_SEND_FAILED, "", offset, n, 0);
-		}
-		else if (status === DONE_UNSENT) {
+		} else if (status === DONE_UNSENT) {
 			// Never written: the module was silent.
 			link.stats.failed += n;
 			link.warn(E_TIMEOUT, "not sent: the module did not answer", offset, n, 0);
-		}
-		else if (status === DONE_TIMEOUT) {
+		} else if (status === DONE_TIMEOUT) {
 			link.stats.unknown += n;
 			this.#lateOffset = offset;
 			this.#lateCount = n;
 			link.warn(E_SEND_UNKNOWN, "no SEND OK / SEND FAIL in time", offset, n, 0);
-		}
-		else {
+		} else {
 			link.stats.failed += n;
 			link.explainWarning(result, this.#send.spec.name, offset, n);
 		}

@@ -85,7 +85,8 @@ export class Socket {
 	// still delivered: buffer mode is read out before switching to push.
 	setMode(mode: number, callback?: (error: BC20Error | null) => void): void {
 		const slot = this.#live();
-		if (mode !== 0 && mode !== 1) throw new BC20Error(E_ARGUMENT, "mode must be 0 (buffer) or 1 (direct push)", "", this.id);
+		if (mode !== 0 && mode !== 1)
+			throw new BC20Error(E_ARGUMENT, "mode must be 0 (buffer) or 1 (direct push)", "", this.id);
 		slot.setMode(mode, callback);
 	}
 

@@ -18,7 +18,8 @@ export function checkHost(host: unknown, what = "host"): string {
 	const length = host.length;
 	if (length === 0) refuse(what, "is empty");
 	if (length > MAX_HOST_LENGTH) refuse(what, "is longer than " + MAX_HOST_LENGTH + " characters");
-	let label = 0, digitsAndDots = true;
+	let label = 0,
+		digitsAndDots = true;
 	for (let i = 0; i < length; i++) {
 		const c = host.charCodeAt(i);
 		if (c === 46 /* . */) {
@@ -71,8 +72,7 @@ export function checkCommandLine(text: unknown, maxLength: number): string {
 	if (text.length > maxLength) refuse("command", "is longer than " + maxLength + " characters");
 	for (let i = 0; i < text.length; i++) {
 		const c = text.charCodeAt(i);
-		if (c < 32 || c > 126)
-			refuse("command", "must be one line of printable ASCII (code " + c + " at " + i + ")");
+		if (c < 32 || c > 126) refuse("command", "must be one line of printable ASCII (code " + c + " at " + i + ")");
 	}
 	// ';' would chain a second command behind the first.
 	if (text.indexOf(";") >= 0) refuse("command", "must be a single command (no ';')");
@@ -92,7 +92,10 @@ export function checkCommandLine(text: unknown, maxLength: number): string {
 		// "+QISEND" must not catch "+QISENDEX": the name ends at '=', '?' or the line end.
 		if (tail !== "" && tail[0] !== "=" && tail[0] !== "?") continue;
 		if (tail !== "?" && tail !== "=?")
-			refuse("command", "AT" + name + " is driven by the modem's API; only its test (=?) and read (?) forms are allowed raw");
+			refuse(
+				"command",
+				"AT" + name + " is driven by the modem's API; only its test (=?) and read (?) forms are allowed raw",
+			);
 	}
 	return text;
 }

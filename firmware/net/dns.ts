@@ -43,8 +43,7 @@ export class Resolver {
 				if (error !== null || result === null || result.addresses.length === 0) onError?.(host, error ?? undefined);
 				else onResolved?.(host, result.addresses[0]);
 			});
-		}
-		catch (error) {
+		} catch (error) {
 			// Refused before anything was sent (a hostile name, a full queue).
 			later(() => onError?.(host, error as BC20Error));
 		}

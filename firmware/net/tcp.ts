@@ -142,8 +142,7 @@ export class TCP {
 						self.#notifier.request();
 					},
 				});
-			}
-			catch (error) {
+			} catch (error) {
 				// Not ready, or every connectID taken: the connection failed.
 				this.#error = error as BC20Error;
 				this.#ended = true;
@@ -188,12 +187,14 @@ export class TCP {
 		if (typeof count === "object") {
 			const into = byteView(count);
 			const n = into.length;
-			if (n <= 0 || n > available) throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
+			if (n <= 0 || n > available)
+				throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
 			return this.#take(into, n);
 		}
 		// Written to narrow the same with and without strictNullChecks (mcconfig compiles without).
 		const n = typeof count === "number" ? count : available;
-		if (!(n > 0 && n <= available)) throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
+		if (!(n > 0 && n <= available))
+			throw new Error("TCP: invalid read: " + n + " bytes asked, " + available + " buffered");
 		const result = new ArrayBuffer(n);
 		this.#take(new Uint8Array(result), n);
 		return result;
@@ -207,9 +208,9 @@ export class TCP {
 		if (typeof data === "number") {
 			this.#one[0] = data;
 			bytes = this.#one;
-		}
-		else bytes = byteView(data);
-		if (bytes.length > socket.writable) throw new Error("TCP: output full: " + bytes.length + " bytes do not fit in " + socket.writable);
+		} else bytes = byteView(data);
+		if (bytes.length > socket.writable)
+			throw new Error("TCP: output full: " + bytes.length + " bytes do not fit in " + socket.writable);
 		socket.write(bytes, 0, bytes.length);
 		return socket.writable;
 	}

@@ -58,7 +58,10 @@ class Peer {
 	// Stream offset of the last send warning counted: a send that timed out
 	// and then failed is one datagram, reported twice.
 	reported = -1;
-	constructor(readonly address: string, readonly port: number) {
+	constructor(
+		readonly address: string,
+		readonly port: number,
+	) {
 		this.socket = null;
 	}
 }
@@ -80,7 +83,8 @@ export class UDP {
 
 	constructor(options: UDPOptions) {
 		if (!options.modem) throw new TypeError("UDP: options.modem (a BC20) is required");
-		if (options.format !== undefined && options.format !== "buffer") throw new RangeError("UDP: only the buffer format exists");
+		if (options.format !== undefined && options.format !== "buffer")
+			throw new RangeError("UDP: only the buffer format exists");
 		this.#modem = options.modem;
 		this.#options = options;
 		if (options.target !== undefined) this.target = options.target;
@@ -157,7 +161,9 @@ export class UDP {
 		if (problem !== "") throw new RangeError("UDP: " + problem);
 		let peer = this.#peers.find((p) => p.address === address && p.port === port);
 		if (peer === undefined) peer = this.#addPeer(address, port);
-		const socket = peer.socket, waiting = peer.waiting, state = socket === null ? OPENING : socket.state;
+		const socket = peer.socket,
+			waiting = peer.waiting,
+			state = socket === null ? OPENING : socket.state;
 		if (socket !== null && state === CONNECTED && waiting.length === 0) {
 			if (socket.write(bytes, 0, length) === 0)
 				throw new Error(`UDP: output full: a ${length}-byte datagram does not fit (${socket.writable} free)`);
@@ -200,14 +206,16 @@ export class UDP {
 
 	#room(): number {
 		let room = 0;
-		for (const peer of this.#peers) if (peer.socket !== null && peer.socket.writable > room) room = peer.socket.writable;
+		for (const peer of this.#peers)
+			if (peer.socket !== null && peer.socket.writable > room) room = peer.socket.writable;
 		return room || MAX_SEND_HEX;
 	}
 
 	// Hands waiting datagrams to the module socket, oldest first, while its
 	// transmit buffer takes them; the rest wait for the next onWritable.
 	#feed(peer: Peer): void {
-		const socket = peer.socket as Socket, waiting = peer.waiting;
+		const socket = peer.socket as Socket,
+			waiting = peer.waiting;
 		while (waiting.length > 0 && socket.state === CONNECTED) {
 			const bytes = waiting[0];
 			let refused: BC20Error | null = null;
@@ -216,8 +224,7 @@ export class UDP {
 					waiting.shift();
 					continue;
 				}
-			}
-			catch (error) {
+			} catch (error) {
 				refused = error as BC20Error;
 			}
 			const stats = socket.stats;
@@ -227,8 +234,9 @@ export class UDP {
 			// never takes it, which write() could not know before the socket opened.
 			waiting.shift();
 			this.#unsent++;
-			this.#warning = refused ?? new BC20Error(E_ARGUMENT, `a ${bytes.length}-byte datagram is larger than the transmit buffer`,
-				"", socket.id);
+			this.#warning =
+				refused ??
+				new BC20Error(E_ARGUMENT, `a ${bytes.length}-byte datagram is larger than the transmit buffer`, "", socket.id);
 		}
 	}
 
@@ -244,7 +252,8 @@ export class UDP {
 
 	// From the notifier's turn: the peer's module socket.
 	#open(peer: Peer): void {
-		const self = this, options = this.#options;
+		const self = this,
+			options = this.#options;
 		try {
 			peer.socket = this.#modem.open({
 				type: "udp",
@@ -272,15 +281,13 @@ export class UDP {
 							peer.reported = error.offset;
 							self.#unsent++;
 						}
-					}
-					else if (error.lost !== 0 || error.code === E_DATA_LOST || error.code === E_BUFFER_FULL) self.#lost++;
+					} else if (error.lost !== 0 || error.code === E_DATA_LOST || error.code === E_BUFFER_FULL) self.#lost++;
 				},
 				onError(error) {
 					self.#drop(peer, error);
 				},
 			});
-		}
-		catch (error) {
+		} catch (error) {
 			// E.g. every connectID taken.
 			this.#drop(peer, error as BC20Error);
 		}

@@ -100,7 +100,7 @@ export class LinuxSerialTransport implements Transport {
 		const n = tx.count < LARGEST_PIECE ? tx.count : LARGEST_PIECE;
 		// Largest power of two not above n.
 		let k = 0;
-		while ((2 << k) <= n) k++;
+		while (2 << k <= n) k++;
 		const size = 1 << k;
 		tx.copyOut(0, this.#views[k], 0, size);
 		this.#writable = false;

@@ -56,7 +56,8 @@ export class SerialTransport implements Transport {
 			// The drain is the callback itself: one frame less under every
 			// receive turn (XS counts its stack in slots).
 			onReadable: () => {
-				const rx = this.#rx, serial = this.#serial;
+				const rx = this.#rx,
+					serial = this.#serial;
 				for (;;) {
 					const n = serial.read(rx) as number | undefined;
 					if (!n) return;
@@ -90,13 +91,15 @@ export class SerialTransport implements Transport {
 	}
 
 	#feed(): void {
-		const tx = this.#tx, views = this.#views, scratch = this.#txScratch;
+		const tx = this.#tx,
+			views = this.#views,
+			scratch = this.#txScratch;
 		while (tx.count > 0 && this.#writable > 0) {
 			let n = tx.count < this.#writable ? tx.count : this.#writable;
 			if (n > LARGEST_VIEW) n = LARGEST_VIEW;
 			// Largest power of two not above n.
 			let k = 0;
-			while ((2 << k) <= n) k++;
+			while (2 << k <= n) k++;
 			const size = 1 << k;
 			tx.copyOut(0, scratch, 0, size);
 			this.#serial.write(views[k]);

@@ -37,10 +37,14 @@ export class TimerClock implements Clock {
 	// A callback's first set. Apart from set: the closure would make set's
 	// frame, under which every later set calls Timer.schedule, larger.
 	#create(callback: () => void, ms: number): Timer {
-		const timer = Timer.set((id: Timer) => {
-			Timer.schedule(id);
-			return callback(); // a tail call: the callback runs in this frame
-		}, ms, KEEP);
+		const timer = Timer.set(
+			(id: Timer) => {
+				Timer.schedule(id);
+				return callback(); // a tail call: the callback runs in this frame
+			},
+			ms,
+			KEEP,
+		);
 		this.#callbacks.push(callback);
 		this.#timers.push(timer);
 		return timer;

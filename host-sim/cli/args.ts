@@ -8,18 +8,62 @@ export class UsageError extends Error {
 
 // Options that take a value; everything else starting with "-" is a flag.
 const VALUED = new Set([
-	"--port", "--baud", "--listen", "--nvram", "--wait", "--count", "--timeout", "--size", "--seconds",
-	"--drop-rate", "--corrupt-rate", "--chunk-size", "--attach-delay", "--seed", "--ntp-port", "--sync",
-	"--reports", "--interval", "--reboot-after-commands", "--cut-response", "--reboot-after", "--pdpdeact-after",
-	"--interleave-urcs", "--boot-answer", "--nat-timeout", "--record", "--replay", "--replay-speed",
-	"-o", "--current-model", "--report-interval", "--capacity",
-	"--attach-timeout", "--trace-file",
+	"--port",
+	"--baud",
+	"--listen",
+	"--nvram",
+	"--wait",
+	"--count",
+	"--timeout",
+	"--size",
+	"--seconds",
+	"--drop-rate",
+	"--corrupt-rate",
+	"--chunk-size",
+	"--attach-delay",
+	"--seed",
+	"--ntp-port",
+	"--sync",
+	"--reports",
+	"--interval",
+	"--reboot-after-commands",
+	"--cut-response",
+	"--reboot-after",
+	"--pdpdeact-after",
+	"--interleave-urcs",
+	"--boot-answer",
+	"--nat-timeout",
+	"--record",
+	"--replay",
+	"--replay-speed",
+	"-o",
+	"--current-model",
+	"--report-interval",
+	"--capacity",
+	"--attach-timeout",
+	"--trace-file",
 ]);
 // Options that may be given more than once; every value is kept.
-const REPEATED = new Set(["--host", "--reboot-on", "--withhold", "--delay", "--urc-in-response", "--fail-send", "--urc-after", "--damage-line"]);
+const REPEATED = new Set([
+	"--host",
+	"--reboot-on",
+	"--withhold",
+	"--delay",
+	"--urc-in-response",
+	"--fail-send",
+	"--urc-after",
+	"--damage-line",
+]);
 const FLAGS = new Set([
-	"--trace", "-u", "--help", "-h", "--no-echo", "--boot-garbage", "--trickle",
-	"--json", "--quiet",
+	"--trace",
+	"-u",
+	"--help",
+	"-h",
+	"--no-echo",
+	"--boot-garbage",
+	"--trickle",
+	"--json",
+	"--quiet",
 ]);
 
 export interface ParsedArgs {
@@ -50,8 +94,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 				if (value === undefined) throw new UsageError(`${name} needs a value`);
 				if (REPEATED.has(name)) lists.set(name, [...(lists.get(name) ?? []), value]);
 				else options.set(name, value);
-			}
-			else if (FLAGS.has(name) && eq < 0) flags.add(name);
+			} else if (FLAGS.has(name) && eq < 0) flags.add(name);
 			else throw new UsageError(`unknown option ${arg} (see bc20 --help)`);
 			continue;
 		}
@@ -65,7 +108,8 @@ export function intOption(args: ParsedArgs, name: string, fallback: number, min:
 	const text = args.options.get(name);
 	if (text === undefined) return fallback;
 	const value = Number(text);
-	if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
+	if (!/^\d+$/.test(text) || value < min || value > max)
+		throw new UsageError(`${name} must be an integer from ${min} to ${max}, not ${JSON.stringify(text)}`);
 	return value;
 }
 
@@ -73,7 +117,8 @@ export function rateOption(args: ParsedArgs, name: string): number {
 	const text = args.options.get(name);
 	if (text === undefined) return 0;
 	const value = Number(text);
-	if (!(value >= 0 && value <= 1)) throw new UsageError(`${name} must be a number from 0 to 1, not ${JSON.stringify(text)}`);
+	if (!(value >= 0 && value <= 1))
+		throw new UsageError(`${name} must be a number from 0 to 1, not ${JSON.stringify(text)}`);
 	return value;
 }
 
@@ -87,7 +132,8 @@ export function hostPort(text: string, what: string): { host: string; port: numb
 
 export function portNumber(text: string | undefined, what: string): number {
 	const port = Number(text);
-	if (text === undefined || !/^\d{1,5}$/.test(text) || port < 1 || port > 65535) throw new UsageError(`${what} must be a port number from 1 to 65535`);
+	if (text === undefined || !/^\d{1,5}$/.test(text) || port < 1 || port > 65535)
+		throw new UsageError(`${what} must be a port number from 1 to 65535`);
 	return port;
 }
 
@@ -96,8 +142,7 @@ export function portNumber(text: string | undefined, what: string): number {
 export function hostArgument(text: string, what: string): string {
 	try {
 		return checkHost(text, what);
-	}
-	catch (error) {
+	} catch (error) {
 		const detail = /\(\d+\): (.*)$/s.exec((error as Error).message);
 		throw new UsageError(detail ? detail[1] : (error as Error).message);
 	}

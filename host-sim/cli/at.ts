@@ -7,7 +7,8 @@ import { connect } from "./connect.js";
 
 export async function at(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	const text = args.positional[0];
-	if (text === undefined || args.positional.length > 1) throw new UsageError("usage: bc20 at 'AT+COMMAND' (one command, quoted)");
+	if (text === undefined || args.positional.length > 1)
+		throw new UsageError("usage: bc20 at 'AT+COMMAND' (one command, quoted)");
 	const timeout = intOption(args, "--timeout", 5000, 100, 600000);
 	const session = await connect(args, "look");
 	try {
@@ -23,8 +24,7 @@ export async function at(args: ParsedArgs, out: (line: string) => void): Promise
 		else if (error.code === E_CME) out(`+CME ERROR: ${error.cme}`);
 		else throw error;
 		return 1;
-	}
-	finally {
+	} finally {
 		await session.close();
 	}
 }

@@ -6,7 +6,12 @@ import type { StatusLine } from "./status-line.js";
 
 // <stat> of +CEREG (3GPP TS 27.007).
 const REGISTRATION = [
-	"not registered, not searching", "registered (home)", "searching", "registration denied", "unknown", "registered (roaming)",
+	"not registered, not searching",
+	"registered (home)",
+	"searching",
+	"registration denied",
+	"unknown",
+	"registered (roaming)",
 ];
 
 export class AttachProgress {
@@ -34,7 +39,9 @@ export class AttachProgress {
 	// Nothing in the first second: a module already attached shows no flicker.
 	render(): void {
 		if (this.#now() - this.#started < 1000) return;
-		this.#status.show(`bc20: waiting for the network: ${this.#what}, ${Math.floor((this.#now() - this.#started) / 1000)} s`);
+		this.#status.show(
+			`bc20: waiting for the network: ${this.#what}, ${Math.floor((this.#now() - this.#started) / 1000)} s`,
+		);
 	}
 
 	done(): void {

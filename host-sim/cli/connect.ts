@@ -24,8 +24,14 @@ function hostsTable(args: ParsedArgs): HostsTable {
 	for (const entry of args.lists.get("--host") ?? []) {
 		const eq = entry.indexOf("=");
 		const name = eq > 0 ? entry.slice(0, eq) : "";
-		if (name === "") throw new UsageError(`--host must be NAME=ADDRESS[,ADDRESS...] (or NAME= for no address), not ${JSON.stringify(entry)}`);
-		const addresses = entry.slice(eq + 1).split(",").filter((a) => a !== "");
+		if (name === "")
+			throw new UsageError(
+				`--host must be NAME=ADDRESS[,ADDRESS...] (or NAME= for no address), not ${JSON.stringify(entry)}`,
+			);
+		const addresses = entry
+			.slice(eq + 1)
+			.split(",")
+			.filter((a) => a !== "");
 		for (const address of addresses)
 			if (isIP(address) === 0) throw new UsageError(`--host ${name}: ${JSON.stringify(address)} is not an IP address`);
 		table[name] = addresses;
@@ -47,7 +53,9 @@ export function emulatorOptions(args: ParsedArgs): BC20EmulatorOptions {
 		faults: {
 			dropRate: rateOption(args, "--drop-rate"),
 			corruptRate: rateOption(args, "--corrupt-rate"),
-			rebootAfterCommands: args.options.has("--reboot-after-commands") ? intOption(args, "--reboot-after-commands", 0, 1, 1000000) : undefined,
+			rebootAfterCommands: args.options.has("--reboot-after-commands")
+				? intOption(args, "--reboot-after-commands", 0, 1, 1000000)
+				: undefined,
 			damageLines,
 		},
 	};
@@ -66,13 +74,15 @@ export function portSpec(args: ParsedArgs): string {
 // The progress line, on stderr when it is a terminal.
 export const status = StatusLine.on(process.stderr);
 
-export async function connect(args: ParsedArgs, bringUp: BringUp,
-	onLine?: (line: string, kind: number) => void): Promise<Session> {
+export async function connect(
+	args: ParsedArgs,
+	bringUp: BringUp,
+	onLine?: (line: string, kind: number) => void,
+): Promise<Session> {
 	const port = portSpec(args);
 	try {
 		parseTransportSpec(port);
-	}
-	catch (error) {
+	} catch (error) {
 		throw new UsageError(`--port: ${(error as Error).message}`);
 	}
 	const baud = intOption(args, "--baud", 115200, 300, 4000000);
@@ -80,7 +90,9 @@ export async function connect(args: ParsedArgs, bringUp: BringUp,
 	const trace = traceTo(args, status);
 	const progress = status && bringUp !== "look" ? new AttachProgress(status, () => performance.now()) : null;
 	const modem = {
-		syncAttempts: intOption(args, "--sync", 20, 1, 100), attachTimeout, bringUp,
+		syncAttempts: intOption(args, "--sync", 20, 1, 100),
+		attachTimeout,
+		bringUp,
 		trace(line: string, kind: number) {
 			heard(kind === NOISE ? line : "");
 			progress?.line(line);
@@ -90,12 +102,13 @@ export async function connect(args: ParsedArgs, bringUp: BringUp,
 	let options: SessionOptions = { port, baud, trace, modem, onLinkLost: linkLost };
 	if (port !== "sim") {
 		const given = emulatorOptionsGiven(args);
-		if (given.length > 0) throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
-	}
-	else {
+		if (given.length > 0)
+			throw new UsageError(`${given[0]} is for the emulated module only (bc20 sim, or --port sim), not --port ${port}`);
+	} else {
 		const plan = faultPlan(args);
 		options = {
-			...options, emulator: emulatorOptions(args),
+			...options,
+			emulator: emulatorOptions(args),
 			onEmulator: armsAnything(plan) ? (emulator) => armFaults(emulator, plan) : undefined,
 		};
 	}
@@ -104,8 +117,7 @@ export async function connect(args: ParsedArgs, bringUp: BringUp,
 	try {
 		const session = await recording(record, openSession({ ...options, record }));
 		return port === "sim" ? reportingViolations(session) : session;
-	}
-	finally {
+	} finally {
 		clearInterval(ticks);
 		progress?.done();
 	}
@@ -119,8 +131,10 @@ function reportingViolations(session: Session): Session {
 	session.close = async () => {
 		const violations = session.emulator?.violations ?? [];
 		if (violations.length > 0) {
-			process.stderr.write(`bc20: protocol violations by the host: ${violations.length}\n` +
-				violations.map((v) => `  ${describeViolation(v)}\n`).join(""));
+			process.stderr.write(
+				`bc20: protocol violations by the host: ${violations.length}\n` +
+					violations.map((v) => `  ${describeViolation(v)}\n`).join(""),
+			);
 		}
 		await close();
 	};

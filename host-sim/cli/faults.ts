@@ -38,10 +38,30 @@ export interface FaultPlan {
 
 // Every option that only means something to the emulated module.
 export const EMULATOR_OPTIONS = [
-	"--attach-delay", "--chunk-size", "--nvram", "--drop-rate", "--corrupt-rate", "--seed", "--host",
-	"--reboot-after-commands", "--reboot-on", "--cut-response", "--withhold", "--delay", "--urc-in-response",
-	"--fail-send", "--reboot-after", "--pdpdeact-after", "--urc-after", "--no-echo", "--boot-garbage",
-	"--trickle", "--interleave-urcs", "--damage-line", "--boot-answer", "--nat-timeout",
+	"--attach-delay",
+	"--chunk-size",
+	"--nvram",
+	"--drop-rate",
+	"--corrupt-rate",
+	"--seed",
+	"--host",
+	"--reboot-after-commands",
+	"--reboot-on",
+	"--cut-response",
+	"--withhold",
+	"--delay",
+	"--urc-in-response",
+	"--fail-send",
+	"--reboot-after",
+	"--pdpdeact-after",
+	"--urc-after",
+	"--no-echo",
+	"--boot-garbage",
+	"--trickle",
+	"--interleave-urcs",
+	"--damage-line",
+	"--boot-answer",
+	"--nat-timeout",
 ];
 
 const BOOT_ANSWERS: readonly BootAnswer[] = ["ignore", "after-banner", "never"];
@@ -53,7 +73,9 @@ function lineDamage(text: string): LineDamage {
 	const prefix = match ? match[1] : text;
 	const occurrence = match ? Number(match[2]) : 1;
 	if (prefix === "" || /[\r\n]/.test(prefix) || occurrence < 1 || occurrence > 1000000)
-		throw new UsageError(`--damage-line must be PREFIX[:N] (the start of a line the module sends, N from 1), not ${JSON.stringify(text)}`);
+		throw new UsageError(
+			`--damage-line must be PREFIX[:N] (the start of a line the module sends, N from 1), not ${JSON.stringify(text)}`,
+		);
 	return { prefix, occurrence };
 }
 
@@ -88,12 +110,14 @@ function prefixOf(name: string, text: string, allowEmpty = false): string {
 
 function milliseconds(name: string, text: string, whole: string): number {
 	const ms = Number(text);
-	if (!/^\d+$/.test(text) || ms > MAX_MS) throw new UsageError(`${name}: MS must be an integer from 0 to ${MAX_MS}, not ${JSON.stringify(whole)}`);
+	if (!/^\d+$/.test(text) || ms > MAX_MS)
+		throw new UsageError(`${name}: MS must be an integer from 0 to ${MAX_MS}, not ${JSON.stringify(whole)}`);
 	return ms;
 }
 
 function urcLine(name: string, line: string, whole: string): string {
-	if (line === "" || /[\r\n]/.test(line)) throw new UsageError(`${name}: the URC must be one non-empty line, not ${JSON.stringify(whole)}`);
+	if (line === "" || /[\r\n]/.test(line))
+		throw new UsageError(`${name}: the URC must be one non-empty line, not ${JSON.stringify(whole)}`);
 	return line;
 }
 
@@ -107,7 +131,8 @@ function splitLast(name: string, text: string, shape: string): [string, string] 
 export function faultPlan(args: ParsedArgs): FaultPlan {
 	const rebootOn = list(args, "--reboot-on").map((text) => prefixOf("--reboot-on", text));
 	const cutResponse = args.options.has("--cut-response") ? intOption(args, "--cut-response", 0, 0, 65536) : undefined;
-	if (cutResponse !== undefined && rebootOn.length === 0) throw new UsageError("--cut-response needs --reboot-on PREFIX (the response it cuts)");
+	if (cutResponse !== undefined && rebootOn.length === 0)
+		throw new UsageError("--cut-response needs --reboot-on PREFIX (the response it cuts)");
 	return {
 		rebootOn,
 		cutResponse,
@@ -122,24 +147,41 @@ export function faultPlan(args: ParsedArgs): FaultPlan {
 		}),
 		failSend: list(args, "--fail-send").map((text) => {
 			const n = Number(text);
-			if (!/^\d+$/.test(text) || n < 1 || n > 1000000) throw new UsageError(`--fail-send must be an integer from 1 to 1000000 (which send fails), not ${JSON.stringify(text)}`);
+			if (!/^\d+$/.test(text) || n < 1 || n > 1000000)
+				throw new UsageError(
+					`--fail-send must be an integer from 1 to 1000000 (which send fails), not ${JSON.stringify(text)}`,
+				);
 			return n;
 		}),
 		rebootAfterMs: args.options.has("--reboot-after") ? intOption(args, "--reboot-after", 0, 0, MAX_MS) : undefined,
-		pdpdeactAfterMs: args.options.has("--pdpdeact-after") ? intOption(args, "--pdpdeact-after", 0, 0, MAX_MS) : undefined,
+		pdpdeactAfterMs: args.options.has("--pdpdeact-after")
+			? intOption(args, "--pdpdeact-after", 0, 0, MAX_MS)
+			: undefined,
 		urcAfter: list(args, "--urc-after").map((text) => {
 			// MS=LINE, split at the first "=": MS has none.
 			const eq = text.indexOf("=");
 			if (eq < 0) throw new UsageError(`--urc-after must be MS=LINE, not ${JSON.stringify(text)}`);
-			return { ms: milliseconds("--urc-after", text.slice(0, eq), text), line: urcLine("--urc-after", text.slice(eq + 1), text) };
+			return {
+				ms: milliseconds("--urc-after", text.slice(0, eq), text),
+				line: urcLine("--urc-after", text.slice(eq + 1), text),
+			};
 		}),
 	};
 }
 
 // Whether the plan needs the emulator itself (not just its constructor options).
 export function armsAnything(plan: FaultPlan): boolean {
-	return plan.rebootOn.length + plan.withhold.length + plan.delay.length + plan.urcInResponse.length +
-		plan.failSend.length + plan.urcAfter.length > 0 || plan.rebootAfterMs !== undefined || plan.pdpdeactAfterMs !== undefined;
+	return (
+		plan.rebootOn.length +
+			plan.withhold.length +
+			plan.delay.length +
+			plan.urcInResponse.length +
+			plan.failSend.length +
+			plan.urcAfter.length >
+			0 ||
+		plan.rebootAfterMs !== undefined ||
+		plan.pdpdeactAfterMs !== undefined
+	);
 }
 
 // Arms the plan on an emulator that has not started yet.

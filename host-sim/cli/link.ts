@@ -11,7 +11,7 @@ let taker: ((error: Error) => void) | null = null;
 let rejectLoss: (error: Error) => void = () => {};
 
 // Rejects when the link is lost and no command took the loss itself.
-export const linkLoss = new Promise<never>((_, reject) => rejectLoss = reject);
+export const linkLoss = new Promise<never>((_, reject) => (rejectLoss = reject));
 linkLoss.catch(() => {}); // a command that ends first leaves it pending
 
 // A line of text the far end sent that is not the module's protocol: a

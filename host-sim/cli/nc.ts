@@ -99,14 +99,24 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				}
 				const perhaps = unknown > 0 ? `, ${unknown} of unknown fate (no SEND OK / SEND FAIL came)` : "";
 				const counts = `${notSent} of the ${stdinBytes} bytes ${stdinEnded ? "from" : "read from"} stdin not sent${perhaps}`;
-				finish(code, new ExitStatus((ended !== "" ? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
-					: !stdinEnded ? `the peer closed the connection before the end of stdin: ${counts}, the rest not read`
-					: peerClosed ? `the peer closed the connection: ${counts}`
-					: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`) + (lossy ? "; " + receivedLoss() : ""), code));
+				finish(
+					code,
+					new ExitStatus(
+						(ended !== ""
+							? `${ended}: ${counts}${stdinEnded ? "" : ", the rest not read"}`
+							: !stdinEnded
+								? `the peer closed the connection before the end of stdin: ${counts}, the rest not read`
+								: peerClosed
+									? `the peer closed the connection: ${counts}`
+									: `${counts}${sendProblem ? ` (first: ${sendProblem})` : ""}`) + (lossy ? "; " + receivedLoss() : ""),
+						code,
+					),
+				);
 			};
-			const receivedLoss = () => receivedGap
-				? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
-				: `${receivedLost} received bytes lost or damaged on the line`;
+			const receivedLoss = () =>
+				receivedGap
+					? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
+					: `${receivedLost} received bytes lost or damaged on the line`;
 			// Ends once the module has closed the socket (AT+QICLOSE), so the
 			// module is left with no socket of ours open.
 			const finish = (code: number, error?: Error) => {
@@ -116,7 +126,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				progress?.done();
 				process.removeListener("SIGINT", onInterrupt);
 				streams.stdin.removeListener("data", onStdin);
-				afterClose = () => error ? reject(error) : resolve(code);
+				afterClose = () => (error ? reject(error) : resolve(code));
 				if (socket.state !== 0 && !linkIsLost()) socket.close();
 				else afterClose();
 			};
@@ -151,21 +161,26 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			const onStdin = (chunk: Buffer) => {
 				const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength).slice();
 				stdinBytes += bytes.length;
-				if (udp) for (let at = 0; at < bytes.length; at += DATAGRAM_MAX) pending.push(bytes.subarray(at, at + DATAGRAM_MAX));
+				if (udp)
+					for (let at = 0; at < bytes.length; at += DATAGRAM_MAX) pending.push(bytes.subarray(at, at + DATAGRAM_MAX));
 				else pending.push(bytes);
 				if (socket.state === 2) pump();
 				else streams.stdin.pause();
 			};
 			socket = session.modem.open({
 				type: udp ? "udp" : "tcp",
-				host, port,
+				host,
+				port,
 				mode: PUSH_MODE,
 				onWritable() {
 					pump();
 				},
 				onReadable() {
-					for (let n = socket.read(into, 0, into.length); n > 0; n = socket.readable > 0 ? socket.read(into, 0, into.length) : 0)
-					{
+					for (
+						let n = socket.read(into, 0, into.length);
+						n > 0;
+						n = socket.readable > 0 ? socket.read(into, 0, into.length) : 0
+					) {
 						received += n;
 						streams.stdout.write(Buffer.from(into.subarray(0, n)));
 					}
@@ -196,11 +211,10 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					if (error.code === E_PEER_CLOSED) {
 						peerClosed = true;
 						finishSent("");
-					}
-					else finishSent(error.message);
+					} else finishSent(error.message);
 				},
 			});
-			onLinkLost((error) => afterClose ? afterClose() : finishSent(error.message));
+			onLinkLost((error) => (afterClose ? afterClose() : finishSent(error.message)));
 			if (progress) ticks = setInterval(() => progress.show(socket.stats.sent, received), 1000);
 			process.once("SIGINT", onInterrupt);
 			streams.stdin.on("data", onStdin);
@@ -209,8 +223,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				if (socket.state === 2) pump();
 			});
 		});
-	}
-	finally {
+	} finally {
 		await session.close();
 	}
 }

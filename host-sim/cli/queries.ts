@@ -8,15 +8,14 @@ import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from
 import { type BringUp, connect } from "./connect.js";
 
 function call<T>(start: (done: (error: Error | null, value: T | null) => void) => void): Promise<T> {
-	return new Promise((resolve, reject) => start((error, value) => error ? reject(error) : resolve(value as T)));
+	return new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value as T))));
 }
 
 async function withModem(args: ParsedArgs, bringUp: BringUp, work: (modem: BC20) => Promise<number>): Promise<number> {
 	const session = await connect(args, bringUp);
 	try {
 		return await work(session.modem);
-	}
-	finally {
+	} finally {
 		await session.close();
 	}
 }
@@ -35,20 +34,34 @@ export function ping(args: ParsedArgs, out: (line: string) => void): Promise<num
 	return withModem(args, "look-attached", async (modem) => {
 		const replies: { result: number; address: string; bytes: number; time: number; ttl: number }[] = [];
 		const summary = await call<{ sent: number; received: number; lost: number; min: number; max: number; avg: number }>(
-			(done) => modem.ping(host, {
-				count, timeout, size,
-				onReply(reply) {
-					const { result, address, bytes, time, ttl } = reply;
-					if (json) replies.push({ result, address, bytes, time, ttl });
-					else out(result === 0
-						? `reply from ${address}: bytes=${bytes} time=${time}ms ttl=${ttl}`
-						: `request failed: error ${result}`);
-				},
-			}, done));
+			(done) =>
+				modem.ping(
+					host,
+					{
+						count,
+						timeout,
+						size,
+						onReply(reply) {
+							const { result, address, bytes, time, ttl } = reply;
+							if (json) replies.push({ result, address, bytes, time, ttl });
+							else
+								out(
+									result === 0
+										? `reply from ${address}: bytes=${bytes} time=${time}ms ttl=${ttl}`
+										: `request failed: error ${result}`,
+								);
+						},
+					},
+					done,
+				),
+		);
 		const { sent, received, lost, min, avg, max } = summary;
 		if (json) out(JSON.stringify({ host, replies, sent, received, lost, ...(received ? { min, avg, max } : {}) }));
-		else out(`${host}: ${sent} sent, ${received} received, ${lost} lost` +
-			(received ? `, time min/avg/max ${min}/${avg}/${max} ms` : ""));
+		else
+			out(
+				`${host}: ${sent} sent, ${received} received, ${lost} lost` +
+					(received ? `, time min/avg/max ${min}/${avg}/${max} ms` : ""),
+			);
 		return received > 0 ? 0 : 1;
 	});
 }
@@ -80,20 +93,38 @@ const STATES = ["initial", "opening", "connected", "closing"];
 export function state(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	if (args.positional.length !== 0) throw new UsageError("usage: bc20 state");
 	return withModem(args, "look", async (modem) => {
-		const records = await call<{ connectId: number; serviceType: string; address: string; remotePort: number; localPort: number; state: number; accessMode: number }[]>(
-			(done) => modem.queryState(null, done));
+		const records = await call<
+			{
+				connectId: number;
+				serviceType: string;
+				address: string;
+				remotePort: number;
+				localPort: number;
+				state: number;
+				accessMode: number;
+			}[]
+		>((done) => modem.queryState(null, done));
 		if (args.flags.has("--json")) {
-			out(JSON.stringify({
-				sockets: records.map((r) => ({
-					connectId: r.connectId, type: r.serviceType, address: r.address, remotePort: r.remotePort, localPort: r.localPort,
-					state: STATES[r.state] ?? r.state, accessMode: r.accessMode ? "direct push" : "buffer",
-				})),
-			}));
+			out(
+				JSON.stringify({
+					sockets: records.map((r) => ({
+						connectId: r.connectId,
+						type: r.serviceType,
+						address: r.address,
+						remotePort: r.remotePort,
+						localPort: r.localPort,
+						state: STATES[r.state] ?? r.state,
+						accessMode: r.accessMode ? "direct push" : "buffer",
+					})),
+				}),
+			);
 			return 0;
 		}
 		if (records.length === 0) out("no sockets open");
 		for (const r of records) {
-			out(`${r.connectId}  ${r.serviceType}  ${r.address}:${r.remotePort}  local ${r.localPort}  ${STATES[r.state] ?? r.state}  ${r.accessMode ? "direct push" : "buffer"}`);
+			out(
+				`${r.connectId}  ${r.serviceType}  ${r.address}:${r.remotePort}  local ${r.localPort}  ${STATES[r.state] ?? r.state}  ${r.accessMode ? "direct push" : "buffer"}`,
+			);
 		}
 		return 0;
 	});

@@ -15,7 +15,8 @@ import { replay } from "../record/replay-sim.js";
 export async function sim(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	if (args.options.has("--replay")) return replay(args, out);
 	const listen = args.options.get("--listen");
-	if (listen === undefined || args.positional.length !== 0) throw new UsageError("usage: bc20 sim --listen HOST:PORT [--quiet] [--baud N] [--nvram FILE] [fault options]");
+	if (listen === undefined || args.positional.length !== 0)
+		throw new UsageError("usage: bc20 sim --listen HOST:PORT [--quiet] [--baud N] [--nvram FILE] [fault options]");
 	const { host, port } = hostPort(listen, "--listen");
 	const options = { ...emulatorOptions(args), baud: intOption(args, "--baud", 115200, 300, 4000000) };
 	const plan = faultPlan(args);
@@ -24,10 +25,16 @@ export async function sim(args: ParsedArgs, out: (line: string) => void): Promis
 	const quiet = args.flags.has("--quiet");
 	const record = recorderFor(args, "sim");
 	const server = await serveEmulatorUart(record ? recordedUart(emulator, record) : emulator, {
-		host, port,
-		onClient: quiet ? undefined : (event, client) => out(event === "refused"
-			? `client ${client} refused: another client has the module`
-			: `client ${client} ${event}`),
+		host,
+		port,
+		onClient: quiet
+			? undefined
+			: (event, client) =>
+					out(
+						event === "refused"
+							? `client ${client} refused: another client has the module`
+							: `client ${client} ${event}`,
+					),
 	});
 	emulator.start();
 	out(`listening ${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`);

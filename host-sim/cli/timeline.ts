@@ -19,12 +19,12 @@ export function energyOptions(args: ParsedArgs) {
 
 export async function timelineCommand(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	const file = args.positional[0];
-	if (file === undefined || args.positional.length > 1) throw new UsageError("usage: bc20 timeline RECORDING [-o timeline.html]");
+	if (file === undefined || args.positional.length > 1)
+		throw new UsageError("usage: bc20 timeline RECORDING [-o timeline.html]");
 	let text: string;
 	try {
 		text = readFileSync(file, "utf8");
-	}
-	catch (error) {
+	} catch (error) {
 		throw new Error(`cannot read ${file}: ${(error as Error).message}`);
 	}
 	const output = args.options.get("-o") ?? file.replace(/(\.jsonl?)?$/, ".html");

@@ -13,9 +13,10 @@ export function traceTo(args: ParsedArgs, status: StatusLine | null): ((line: st
 	if (path !== undefined) {
 		try {
 			file = openSync(path, "a");
-		}
-		catch (error) {
-			throw new Error(`cannot write the trace to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		} catch (error) {
+			throw new Error(
+				`cannot write the trace to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+			);
 		}
 		writeSync(file, `# bc20 ${process.argv.slice(2).join(" ")}, started ${new Date().toISOString()}\n`);
 		process.once("exit", () => closeSync(file));

@@ -26,11 +26,14 @@ export class TransferProgress {
 	show(sent: number, received: number): void {
 		const now = this.#now();
 		const seconds = Math.max(0.001, (now - this.#at) / 1000);
-		const up = (sent - this.#sent) / seconds, down = (received - this.#received) / seconds;
+		const up = (sent - this.#sent) / seconds,
+			down = (received - this.#received) / seconds;
 		this.#at = now;
 		this.#sent = sent;
 		this.#received = received;
-		this.#status.show(`bc20 nc: sent ${size(sent)} (${size(Math.round(up))}/s), received ${size(received)} (${size(Math.round(down))}/s)`);
+		this.#status.show(
+			`bc20 nc: sent ${size(sent)} (${size(Math.round(up))}/s), received ${size(received)} (${size(Math.round(down))}/s)`,
+		);
 	}
 
 	done(): void {

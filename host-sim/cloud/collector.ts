@@ -78,7 +78,7 @@ export class Collector {
 	async close(): Promise<void> {
 		this.#udp?.close();
 		for (const socket of this.#clients) socket.destroy();
-		await new Promise<void>((resolve) => this.#tcp ? this.#tcp.close(() => resolve()) : resolve());
+		await new Promise<void>((resolve) => (this.#tcp ? this.#tcp.close(() => resolve()) : resolve()));
 	}
 
 	#accept(text: string, transport: "udp" | "tcp"): string | null {
@@ -88,8 +88,12 @@ export class Collector {
 			return null;
 		}
 		const reading: Reading = {
-			transport, device: match[1], seq: Number(match[2]), uptimeMs: Number(match[3]),
-			sample: Number(match[4]), receivedAt: Date.now(),
+			transport,
+			device: match[1],
+			seq: Number(match[2]),
+			uptimeMs: Number(match[3]),
+			sample: Number(match[4]),
+			receivedAt: Date.now(),
 		};
 		if (this.#toDrop > 0) {
 			this.#toDrop--;

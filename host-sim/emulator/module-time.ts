@@ -4,12 +4,12 @@
  * so zz is always 00.
  */
 function twoDigits(value: number): string {
-  return String(value).padStart(2, "0");
+	return String(value).padStart(2, "0");
 }
 
 export function formatModuleTime(unixMs: number): string {
-  const t = new Date(unixMs);
-  const date = [t.getUTCFullYear() % 100, t.getUTCMonth() + 1, t.getUTCDate()].map(twoDigits).join("/");
-  const time = [t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()].map(twoDigits).join(":");
-  return `${date},${time}+00`;
+	const t = new Date(unixMs);
+	const date = [t.getUTCFullYear() % 100, t.getUTCMonth() + 1, t.getUTCDate()].map(twoDigits).join("/");
+	const time = [t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds()].map(twoDigits).join(":");
+	return `${date},${time}+00`;
 }

@@ -10,20 +10,25 @@ import { connect } from "node:net";
 import { performance } from "node:perf_hooks";
 
 /** Round-trip time in whole milliseconds, or undefined when the request was lost. */
-export function tcpPing(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const socket = connect({ host: address, port });
-    const finish = (answered: boolean): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", lose);
-      socket.destroy();
-      resolve(answered ? Math.round(performance.now() - started) : undefined);
-    };
-    const lose = (): void => finish(false);
-    const timer = setTimeout(lose, timeoutMs);
-    signal.addEventListener("abort", lose);
-    socket.once("connect", () => finish(true));
-    socket.once("error", (error: NodeJS.ErrnoException) => finish(error.code === "ECONNREFUSED"));
-  });
+export function tcpPing(
+	address: string,
+	port: number,
+	timeoutMs: number,
+	signal: AbortSignal,
+): Promise<number | undefined> {
+	return new Promise((resolve) => {
+		const started = performance.now();
+		const socket = connect({ host: address, port });
+		const finish = (answered: boolean): void => {
+			clearTimeout(timer);
+			signal.removeEventListener("abort", lose);
+			socket.destroy();
+			resolve(answered ? Math.round(performance.now() - started) : undefined);
+		};
+		const lose = (): void => finish(false);
+		const timer = setTimeout(lose, timeoutMs);
+		signal.addEventListener("abort", lose);
+		socket.once("connect", () => finish(true));
+		socket.once("error", (error: NodeJS.ErrnoException) => finish(error.code === "ECONNREFUSED"));
+	});
 }

@@ -25,11 +25,14 @@ const KEYS = Object.keys(DEFAULT_CURRENT_MODEL) as (keyof CurrentModel)[];
 // The defaults overridden by `json`; anything else in it is an error, since a
 // misspelt key would silently leave a default in place.
 export function currentModel(json: unknown, name = "current model"): CurrentModel {
-	if (!json || typeof json !== "object" || Array.isArray(json)) throw new UsageError(`${name}: a JSON object of currents in µA, e.g. {"psm": 3.5}`);
+	if (!json || typeof json !== "object" || Array.isArray(json))
+		throw new UsageError(`${name}: a JSON object of currents in µA, e.g. {"psm": 3.5}`);
 	const model: CurrentModel = { ...DEFAULT_CURRENT_MODEL };
 	for (const [key, value] of Object.entries(json)) {
-		if (!(KEYS as string[]).includes(key)) throw new UsageError(`${name}: unknown state ${JSON.stringify(key)} (the states: ${KEYS.join(", ")})`);
-		if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value)) throw new UsageError(`${name}: ${key} must be a current in µA (a number from 0), not ${JSON.stringify(value)}`);
+		if (!(KEYS as string[]).includes(key))
+			throw new UsageError(`${name}: unknown state ${JSON.stringify(key)} (the states: ${KEYS.join(", ")})`);
+		if (typeof value !== "number" || !(value >= 0) || !Number.isFinite(value))
+			throw new UsageError(`${name}: ${key} must be a current in µA (a number from 0), not ${JSON.stringify(value)}`);
 		model[key as keyof CurrentModel] = value;
 	}
 	return model;
@@ -40,8 +43,7 @@ export function loadCurrentModel(path: string | undefined): CurrentModel {
 	let json: unknown;
 	try {
 		json = JSON.parse(readFileSync(path, "utf8"));
-	}
-	catch (error) {
+	} catch (error) {
 		throw new UsageError(`--current-model ${path}: ${(error as Error).message}`);
 	}
 	return currentModel(json, `--current-model ${path}`);

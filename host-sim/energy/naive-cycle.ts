@@ -39,7 +39,8 @@ export function naiveCycle(options: NaiveCycleOptions): Promise<NaiveSummary> {
 	return new Promise((resolve) => {
 		const report = (seq: number) => {
 			const before = modem.commandsSent;
-			let done = false, sent = false;
+			let done = false,
+				sent = false;
 			let timer: unknown = null;
 			const finish = (acked: boolean) => {
 				if (done) return;
@@ -58,9 +59,17 @@ export function naiveCycle(options: NaiveCycleOptions): Promise<NaiveSummary> {
 				if (seq >= options.reports) clock.set(() => resolve(summary), options.intervalMs);
 				else clock.set(() => wake(seq + 1), options.intervalMs);
 			};
-			const data = encodeReport({ device: options.device, seq, uptimeMs: options.uptimeMs(), sample: options.sample() });
+			const data = encodeReport({
+				device: options.device,
+				seq,
+				uptimeMs: options.uptimeMs(),
+				sample: options.sample(),
+			});
 			const socket = new TCP({
-				modem, host: options.host, port: options.port, mode: PUSH_MODE,
+				modem,
+				host: options.host,
+				port: options.port,
+				mode: PUSH_MODE,
 				onWritable() {
 					if (!done && !sent) {
 						sent = true;

@@ -64,7 +64,9 @@ export function energy(recording: Recording, model: CurrentModel): EnergyReport 
 	const firstPower = (after: number, until: number, asleep: boolean) =>
 		powers.find((p) => p.t > after && p.t <= until && (p.state !== "awake") === asleep);
 	const reports: ReportCost[] = [];
-	let from = 0, lastEnd = 0, lastSlept = false;
+	let from = 0,
+		lastEnd = 0,
+		lastSlept = false;
 	const events = recording.events;
 	for (let i = 0; i < events.length; i++) {
 		const e = events[i];
@@ -75,7 +77,13 @@ export function energy(recording: Recording, model: CurrentModel): EnergyReport 
 		const sleep = firstPower(e.t, next, true);
 		const to = sleep?.t ?? e.t;
 		reports.push({
-			n: e.n, ok: e.ok, commands: e.commands, at: e.t, from, to, ms: to - from,
+			n: e.n,
+			ok: e.ok,
+			commands: e.commands,
+			at: e.t,
+			from,
+			to,
+			ms: to - from,
 			awakeMs: timeIn(profile, from, to).awake,
 			uAh: chargeBetween(profile, from, to) / MICROAMP_MS_PER_UAH,
 			sleptIn: sleep?.k === "power" ? sleep.state : "awake",
@@ -85,7 +93,10 @@ export function energy(recording: Recording, model: CurrentModel): EnergyReport 
 	}
 	const total = chargeBetween(profile, 0, recording.endMs);
 	return {
-		model, profile, reports, runs: runs(recording, reports),
+		model,
+		profile,
+		reports,
+		runs: runs(recording, reports),
 		totalUAh: total / MICROAMP_MS_PER_UAH,
 		averageUA: recording.endMs > 0 ? total / recording.endMs : 0,
 		time: timeIn(profile, 0, recording.endMs),
@@ -107,7 +118,9 @@ function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 		if (current.length === 0) return;
 		const first = current[0];
 		// The run's name: the last note from the previous run's end to its first report.
-		const note = recording.events.filter((e) => e.k === "note" && e.t > previous && e.t <= first.at && !NOT_A_HEADING.test(e.text)).pop();
+		const note = recording.events
+			.filter((e) => e.k === "note" && e.t > previous && e.t <= first.at && !NOT_A_HEADING.test(e.text))
+			.pop();
 		// A report whose window was cut short by the next one (the next run
 		// started before the module slept) did not show its whole cost.
 		const rest = current.length > 1 ? current.slice(1) : current;
@@ -115,11 +128,21 @@ function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 		const steady = whole.length > 0 ? whole : rest;
 		const mean = (f: (r: ReportCost) => number) => steady.reduce((s, r) => s + f(r), 0) / steady.length;
 		const count = (state: PowerState) => current.filter((r) => r.sleptIn === state).length;
-		const sleep = count("psm") + count("light-sleep") === 0 ? "awake" : count("psm") >= count("light-sleep") ? "psm" : "light-sleep";
+		const sleep =
+			count("psm") + count("light-sleep") === 0
+				? "awake"
+				: count("psm") >= count("light-sleep")
+					? "psm"
+					: "light-sleep";
 		out.push({
 			label: note?.k === "note" ? heading(note.text) : `run ${out.length + 1}`,
-			reports: current, steady, sleep,
-			uAh: mean((r) => r.uAh), ms: mean((r) => r.ms), awakeMs: mean((r) => r.awakeMs), commands: mean((r) => r.commands),
+			reports: current,
+			steady,
+			sleep,
+			uAh: mean((r) => r.uAh),
+			ms: mean((r) => r.ms),
+			awakeMs: mean((r) => r.awakeMs),
+			commands: mean((r) => r.commands),
 		});
 		previous = current[current.length - 1].at;
 		current = [];
@@ -134,9 +157,14 @@ function runs(recording: Recording, reports: ReportCost[]): RunCost[] {
 
 // The average current and battery life of a sensor that makes one such
 // report every `intervalS` and sleeps in between.
-export function project(run: Pick<RunCost, "uAh" | "ms" | "sleep">, model: CurrentModel, intervalS: number, capacityMAh: number): Projection {
+export function project(
+	run: Pick<RunCost, "uAh" | "ms" | "sleep">,
+	model: CurrentModel,
+	intervalS: number,
+	capacityMAh: number,
+): Projection {
 	const intervalMs = Math.max(intervalS * 1000, run.ms);
 	const charge = run.uAh * MICROAMP_MS_PER_UAH + model[run.sleep] * (intervalMs - run.ms);
 	const averageUA = charge / intervalMs;
-	return { intervalS, capacityMAh, averageUA, lifeDays: capacityMAh * 1000 / averageUA / 24 };
+	return { intervalS, capacityMAh, averageUA, lifeDays: (capacityMAh * 1000) / averageUA / 24 };
 }

@@ -8,7 +8,9 @@ import { Recorder } from "./recorder.js";
 
 // The argv as one line a shell reads back into the same argv.
 export function commandLine(argv: readonly string[]): string {
-	return ["bc20", ...argv].map((arg) => /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
+	return ["bc20", ...argv]
+		.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`))
+		.join(" ");
 }
 
 // Where `bc20 demo` (npm start) records its session without --record.
@@ -20,8 +22,7 @@ export function recorderFor(args: ParsedArgs, port: string, fallback?: string): 
 	if (path === undefined) return undefined;
 	try {
 		return new Recorder(path, { port, command: commandLine(process.argv.slice(2)) });
-	}
-	catch (error) {
+	} catch (error) {
 		throw new UsageError(`--record: cannot write ${path}: ${(error as Error).message}`);
 	}
 }
@@ -33,8 +34,7 @@ export async function recording(recorder: Recorder | undefined, opening: Promise
 	let session: Session;
 	try {
 		session = await opening;
-	}
-	catch (error) {
+	} catch (error) {
 		recorder.note(`failed: ${(error as Error).message}`);
 		recorder.close();
 		throw error;
@@ -43,8 +43,7 @@ export async function recording(recorder: Recorder | undefined, opening: Promise
 	session.close = async () => {
 		try {
 			await close();
-		}
-		finally {
+		} finally {
 			recorder.close();
 		}
 	};

@@ -49,7 +49,10 @@ class RecordedTransport implements HostTransport {
 
 // `bc20 sim --record FILE`: the bytes the served module receives ("tx") and
 // sends ("rx"), and its own power state.
-export function recordedUart(module: UartModule & Parameters<Recorder["followModule"]>[0], recorder: Recorder): UartModule {
+export function recordedUart(
+	module: UartModule & Parameters<Recorder["followModule"]>[0],
+	recorder: Recorder,
+): UartModule {
 	recorder.followModule(module);
 	module.on("data", (chunk) => recorder.rx(chunk));
 	return {

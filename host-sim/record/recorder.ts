@@ -15,7 +15,7 @@ export interface RecorderOptions {
 	now?: () => number; // ms, default performance.now
 }
 
-type Event = RecordedEvent extends infer E ? E extends { t: number } ? Omit<E, "t"> : never : never;
+type Event = RecordedEvent extends infer E ? (E extends { t: number } ? Omit<E, "t"> : never) : never;
 
 export class Recorder {
 	readonly path: string;
@@ -32,7 +32,13 @@ export class Recorder {
 		this.#fd = openSync(path, "w");
 		this.#now = options.now ?? (() => performance.now());
 		this.#start = this.#now();
-		this.#line({ format: FORMAT, version: VERSION, started: new Date().toISOString(), port: options.port, command: options.command });
+		this.#line({
+			format: FORMAT,
+			version: VERSION,
+			started: new Date().toISOString(),
+			port: options.port,
+			command: options.command,
+		});
 		this.#driverPower = new DriverPower((state) => this.power(state, "driver"));
 	}
 
@@ -74,7 +80,9 @@ export class Recorder {
 	// one), not from what the driver infers.
 	followModule(module: { on(event: "power", listener: (state: "awake" | "light" | "deep") => void): unknown }): void {
 		this.#driverPower = null;
-		module.on("power", (state) => this.power(state === "deep" ? "psm" : state === "light" ? "light-sleep" : "awake", "module"));
+		module.on("power", (state) =>
+			this.power(state === "deep" ? "psm" : state === "light" ? "light-sleep" : "awake", "module"),
+		);
 	}
 
 	power(state: PowerState, by: "module" | "driver"): void {

@@ -22,9 +22,11 @@ export class ReplayMatcher {
 	// Whether `got` is the host's form of `expected`; binds a connectID on a match.
 	match(expected: string, got: string): boolean {
 		if (expected === got && !SOCKET_COMMAND.test(expected)) return true;
-		const e = SOCKET_COMMAND.exec(expected), g = SOCKET_COMMAND.exec(got);
+		const e = SOCKET_COMMAND.exec(expected),
+			g = SOCKET_COMMAND.exec(got);
 		if (e === null || g === null || e[1] !== g[1]) return false;
-		const recorded = Number(e[2]), actual = Number(g[2]);
+		const recorded = Number(e[2]),
+			actual = Number(g[2]);
 		const bound = this.#ids.get(recorded);
 		if (bound === undefined ? [...this.#ids.values()].includes(actual) : bound !== actual) return false;
 		if (!SEND.test(e[1]) && e[3] !== g[3]) return false;
@@ -36,7 +38,10 @@ export class ReplayMatcher {
 	answer(bytes: Buffer): Buffer {
 		if (this.#ids.size === 0) return bytes;
 		const text = bytes.toString("latin1");
-		const mapped = text.replace(MODULE_ID, (_all, prefix: string, id: string) => prefix + (this.#ids.get(Number(id)) ?? id));
+		const mapped = text.replace(
+			MODULE_ID,
+			(_all, prefix: string, id: string) => prefix + (this.#ids.get(Number(id)) ?? id),
+		);
 		return mapped === text ? bytes : Buffer.from(mapped, "latin1");
 	}
 }

@@ -11,9 +11,7 @@ import { HostLines, type ReplayScript, type Step } from "./replay-script.js";
 
 type Expect = Extract<Step, { kind: "expect" }>;
 
-export type ReplayOutcome =
-	| { ok: true; commands: number }
-	| { ok: false; message: string };
+export type ReplayOutcome = { ok: true; commands: number } | { ok: false; message: string };
 
 // Consecutive recorded chunks closer than this (after scaling) go out as one.
 const SAME_MOMENT_MS = 1;
@@ -32,7 +30,10 @@ export class ReplayModule extends EventEmitter {
 	#running = false;
 	#over = false;
 
-	constructor(script: ReplayScript, options: { path: string; speed: number; finished: (outcome: ReplayOutcome) => void }) {
+	constructor(
+		script: ReplayScript,
+		options: { path: string; speed: number; finished: (outcome: ReplayOutcome) => void },
+	) {
 		super();
 		this.#script = script;
 		this.#path = options.path;
@@ -64,7 +65,10 @@ export class ReplayModule extends EventEmitter {
 			// Only a line or the end can be next: #flush() sent the bytes before it.
 			const step = this.#script.steps[this.#next] as Expect | undefined;
 			if (step === undefined) {
-				this.#end({ ok: false, message: `replay diverged after the end of ${this.#path} (line ${this.#script.steps.length === 0 ? 1 : this.#script.steps.at(-1)!.line}): the host wrote ${JSON.stringify(text)}` });
+				this.#end({
+					ok: false,
+					message: `replay diverged after the end of ${this.#path} (line ${this.#script.steps.length === 0 ? 1 : this.#script.steps.at(-1)!.line}): the host wrote ${JSON.stringify(text)}`,
+				});
 				return;
 			}
 			if (!this.#matcher.match(step.text, text)) {
@@ -84,7 +88,10 @@ export class ReplayModule extends EventEmitter {
 	}
 
 	#diverged(step: Expect, what: string): void {
-		this.#end({ ok: false, message: `replay diverged at line ${step.line} of ${this.#path} (recorded at ${step.t} ms): expected ${JSON.stringify(step.text)}, ${what}` });
+		this.#end({
+			ok: false,
+			message: `replay diverged at line ${step.line} of ${this.#path} (recorded at ${step.t} ms): expected ${JSON.stringify(step.text)}, ${what}`,
+		});
 	}
 
 	#end(outcome: ReplayOutcome): void {
@@ -97,15 +104,19 @@ export class ReplayModule extends EventEmitter {
 		clearTimeout(this.#timer);
 		const step = this.#script.steps[this.#next];
 		if (!this.#running || this.#over || step?.kind !== "send") return;
-		this.#timer = setTimeout(() => {
-			this.#sendDue();
-			this.#schedule();
-		}, Math.max(0, (step.t - this.#lastT) / this.#speed));
+		this.#timer = setTimeout(
+			() => {
+				this.#sendDue();
+				this.#schedule();
+			},
+			Math.max(0, (step.t - this.#lastT) / this.#speed),
+		);
 	}
 
 	// The due chunk, and those right behind it.
 	#sendDue(): void {
-		const steps = this.#script.steps, chunks: Buffer[] = [];
+		const steps = this.#script.steps,
+			chunks: Buffer[] = [];
 		let step = steps[this.#next];
 		do {
 			chunks.push(this.#matcher.answer((step as { bytes: Buffer }).bytes));

@@ -36,15 +36,21 @@ export function parseRecording(text: string, path: string): ReplayScript {
 	const lines = text.split("\n");
 	if (lines.at(-1) === "") lines.pop();
 	const header = parseLine(lines[0] ?? "", path, 1) as Partial<RecordingHeader>;
-	if (header.format !== FORMAT) throw new RecordingError(`${path}:1: not a bc20 recording (no "format":"${FORMAT}" header)`);
-	if (header.version !== VERSION) throw new RecordingError(`${path}:1: recording format version ${header.version}; this bc20 reads version ${VERSION}`);
+	if (header.format !== FORMAT)
+		throw new RecordingError(`${path}:1: not a bc20 recording (no "format":"${FORMAT}" header)`);
+	if (header.version !== VERSION)
+		throw new RecordingError(
+			`${path}:1: recording format version ${header.version}; this bc20 reads version ${VERSION}`,
+		);
 	const steps: Step[] = [];
 	const host = new HostLines();
 	for (let i = 1; i < lines.length; i++) {
 		const event = parseLine(lines[i], path, i + 1) as { t?: unknown; k?: unknown; data?: unknown };
-		if (typeof event.t !== "number" || typeof event.k !== "string") throw new RecordingError(`${path}:${i + 1}: an event needs a number "t" and a string "k"`);
+		if (typeof event.t !== "number" || typeof event.k !== "string")
+			throw new RecordingError(`${path}:${i + 1}: an event needs a number "t" and a string "k"`);
 		if (event.k !== "tx" && event.k !== "rx") continue;
-		if (typeof event.data !== "string") throw new RecordingError(`${path}:${i + 1}: a "${event.k}" event needs a string "data"`);
+		if (typeof event.data !== "string")
+			throw new RecordingError(`${path}:${i + 1}: a "${event.k}" event needs a string "data"`);
 		if (event.k === "rx") steps.push({ kind: "send", bytes: dataToBytes(event.data), line: i + 1, t: event.t });
 		else for (const text of host.push(event.data)) steps.push({ kind: "expect", text, line: i + 1, t: event.t });
 	}
@@ -55,8 +61,7 @@ function parseLine(text: string, path: string, line: number): object {
 	try {
 		const value: unknown = JSON.parse(text);
 		if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
-	}
-	catch {
+	} catch {
 		// reported below
 	}
 	throw new RecordingError(`${path}:${line}: not a JSON object`);

@@ -12,7 +12,8 @@ import { parseRecording, RecordingError } from "./replay-script.js";
 export async function replay(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	const path = args.options.get("--replay") as string;
 	const listen = args.options.get("--listen");
-	if (listen === undefined || args.positional.length !== 0) throw new UsageError("usage: bc20 sim --replay FILE --listen HOST:PORT [--replay-speed X]");
+	if (listen === undefined || args.positional.length !== 0)
+		throw new UsageError("usage: bc20 sim --replay FILE --listen HOST:PORT [--replay-speed X]");
 	const { host, port } = hostPort(listen, "--listen");
 	// The recording is the module: nothing of the emulator's applies.
 	const other = [...emulatorOptionsGiven(args), ...["--record", "--baud"].filter((name) => args.options.has(name))];
@@ -21,16 +22,18 @@ export async function replay(args: ParsedArgs, out: (line: string) => void): Pro
 	let script;
 	try {
 		script = parseRecording(readFileSync(path, "latin1"), path);
-	}
-	catch (error) {
-		throw new Error(error instanceof RecordingError ? error.message : `--replay: cannot read ${path}: ${(error as Error).message}`);
+	} catch (error) {
+		throw new Error(
+			error instanceof RecordingError ? error.message : `--replay: cannot read ${path}: ${(error as Error).message}`,
+		);
 	}
 	let finished!: (outcome: ReplayOutcome) => void;
-	const outcome = new Promise<ReplayOutcome>((resolve) => finished = resolve);
+	const outcome = new Promise<ReplayOutcome>((resolve) => (finished = resolve));
 	const module = new ReplayModule(script, { path, speed, finished });
 	const server = await serveEmulatorUart(module, {
-		host, port,
-		onClient: (event) => event === "connected" ? module.start() : event === "left" ? module.hostGone() : undefined,
+		host,
+		port,
+		onClient: (event) => (event === "connected" ? module.start() : event === "left" ? module.hostGone() : undefined),
 	});
 	out(`listening ${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`);
 	const stop = () => finished({ ok: false, message: "replay stopped before the host did all the recording expected" });
@@ -48,6 +51,7 @@ function speedOption(args: ParsedArgs): number {
 	const text = args.options.get("--replay-speed");
 	if (text === undefined) return 1;
 	const speed = Number(text);
-	if (!(speed >= 0.01 && speed <= 10000)) throw new UsageError(`--replay-speed must be a number from 0.01 to 10000, not ${JSON.stringify(text)}`);
+	if (!(speed >= 0.01 && speed <= 10000))
+		throw new UsageError(`--replay-speed must be a number from 0.01 to 10000, not ${JSON.stringify(text)}`);
 	return speed;
 }

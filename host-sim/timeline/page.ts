@@ -4,32 +4,46 @@
 import { PAGE_SCRIPT } from "./page-script.js";
 import type { TimelineData } from "./timeline-data.js";
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const escape = (s: string) =>
+	s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 // JSON inside <script>: no "</script>" or "<!--" can end or bend it.
 const embed = (data: unknown) => JSON.stringify(data).replace(/</g, "\\u003c");
 
-const current = (uA: number) => uA >= 1000 ? `${(uA / 1000).toFixed(uA >= 10000 ? 1 : 2)} mA` : `${uA.toFixed(uA < 10 ? 2 : 1)} µA`;
-const duration = (ms: number) => ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`;
-const every = (s: number) => s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`;
-const life = (days: number) => days >= 730 ? `${(days / 365.25).toFixed(1)} years` : `${days.toFixed(0)} days`;
+const current = (uA: number) =>
+	uA >= 1000 ? `${(uA / 1000).toFixed(uA >= 10000 ? 1 : 2)} mA` : `${uA.toFixed(uA < 10 ? 2 : 1)} µA`;
+const duration = (ms: number) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const every = (s: number) => (s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`);
+const life = (days: number) => (days >= 730 ? `${(days / 365.25).toFixed(1)} years` : `${days.toFixed(0)} days`);
 
 function summary(d: TimelineData): string {
 	const e = d.energy;
 	const total = e.time.awake + e.time["light-sleep"] + e.time.psm;
-	const share = (ms: number) => total > 0 ? `${duration(ms)} (${(ms / total * 100).toFixed(1)}%)` : "0";
-	const rows = e.runs.map((r) => `<tr><td>${escape(r.label)}</td><td>${r.reports}</td><td><b>${r.uAh.toFixed(2)}</b></td><td>${duration(r.awakeMs)}</td>
+	const share = (ms: number) => (total > 0 ? `${duration(ms)} (${((ms / total) * 100).toFixed(1)}%)` : "0");
+	const rows = e.runs
+		.map(
+			(
+				r,
+			) => `<tr><td>${escape(r.label)}</td><td>${r.reports}</td><td><b>${r.uAh.toFixed(2)}</b></td><td>${duration(r.awakeMs)}</td>
 		<td>${Math.round(r.split.beforeFirstCommand)} · ${Math.round(r.split.inFlight)} · ${Math.round(r.split.untilReport)} · ${Math.round(r.split.untilSleep)}</td>
-		<td>${r.commands.toFixed(1)}</td><td>${r.sleep}</td><td>${current(r.projection.averageUA)}</td><td><b>${life(r.projection.lifeDays)}</b></td></tr>`).join("\n");
+		<td>${r.commands.toFixed(1)}</td><td>${r.sleep}</td><td>${current(r.projection.averageUA)}</td><td><b>${life(r.projection.lifeDays)}</b></td></tr>`,
+		)
+		.join("\n");
 	const p = e.runs[0]?.projection;
-	const model = Object.entries(e.model).map(([k, v]) => `${k} ${current(v)}`).join(", ");
+	const model = Object.entries(e.model)
+		.map(([k, v]) => `${k} ${current(v)}`)
+		.join(", ");
 	return `<p>Recorded ${escape(d.started)} on <code>${escape(d.port)}</code> by <code>${escape(d.command)}</code>: ${duration(d.endMs)},
 ${d.commands.length} AT commands, ${d.urcs.length} URCs, ${d.reports.length} reports. Module awake ${share(e.time.awake)}, light sleep ${share(e.time["light-sleep"])},
 PSM ${share(e.time.psm)}; charge ${e.totalUAh.toFixed(2)} µAh, average ${current(e.averageUA)} over the recording.</p>
-${rows ? `<table id="runs"><thead><tr><th>run</th><th>reports</th><th>charge per report (µAh)</th><th>awake per report</th><th title="to the first command (waking) · commands in flight · until the report (the answer on its way) · after it until the module slept">window: wake · commands · answer · tail (ms)</th><th>AT commands per report</th>
+${
+	rows
+		? `<table id="runs"><thead><tr><th>run</th><th>reports</th><th>charge per report (µAh)</th><th>awake per report</th><th title="to the first command (waking) · commands in flight · until the report (the answer on its way) · after it until the module slept">window: wake · commands · answer · tail (ms)</th><th>AT commands per report</th>
 <th>sleeps in</th><th>average at one report every ${p ? every(p.intervalS) : ""}</th><th>battery life (${p?.capacityMAh ?? ""} mAh)</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <p class="small">Per report: the awake window from the wake to the next sleep, leaving out the run's first report (it carries the set-up before it).
-The projection charges the rest of each interval at the sleep current. The radio's own timers (RRC tail, T3324) are not on the UART and not counted.</p>` : "<p>No reports in this recording.</p>"}
+The projection charges the rest of each interval at the sleep current. The radio's own timers (RRC tail, T3324) are not on the UART and not counted.</p>`
+		: "<p>No reports in this recording.</p>"
+}
 <p class="small">Current model (µA): ${escape(model)}. Transmitting: while AT+QIOPEN, QISEND, QISENDEX, QICLOSE, QPING, QNTP or QIDNSGIP is in flight.</p>`;
 }
 

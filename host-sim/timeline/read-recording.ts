@@ -56,26 +56,33 @@ export function parseRecording(text: string, name = "recording"): Recording {
 		try {
 			const value: unknown = JSON.parse(lines[i]);
 			if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+		} catch {
+			/* reported below */
 		}
-		catch { /* reported below */ }
 		throw fail(i + 1, "not a JSON object");
 	};
 	if (lines[0].trim() === "") throw fail(1, "empty: no header line");
 	const header = parse(0);
-	if (header.format !== "bc20-recording") throw fail(1, `not a bc20 recording (format ${JSON.stringify(header.format)})`);
-	if (header.version !== 1) throw fail(1, `recording version ${JSON.stringify(header.version)}; this bc20 reads version 1`);
+	if (header.format !== "bc20-recording")
+		throw fail(1, `not a bc20 recording (format ${JSON.stringify(header.format)})`);
+	if (header.version !== 1)
+		throw fail(1, `recording version ${JSON.stringify(header.version)}; this bc20 reads version 1`);
 	const events: RecordingEvent[] = [];
 	let last = 0;
 	for (let i = 1; i < lines.length; i++) {
 		if (lines[i].trim() === "") continue;
 		const event = parse(i);
 		const kind = event.k as RecordingEvent["k"];
-		if (typeof kind !== "string" || !Object.hasOwn(FIELDS, kind)) throw fail(i + 1, `unknown event kind ${JSON.stringify(event.k)}`);
-		if (typeof event.t !== "number" || !(event.t >= 0)) throw fail(i + 1, `"t" must be a time in ms, not ${JSON.stringify(event.t)}`);
+		if (typeof kind !== "string" || !Object.hasOwn(FIELDS, kind))
+			throw fail(i + 1, `unknown event kind ${JSON.stringify(event.k)}`);
+		if (typeof event.t !== "number" || !(event.t >= 0))
+			throw fail(i + 1, `"t" must be a time in ms, not ${JSON.stringify(event.t)}`);
 		for (const [field, type] of Object.entries(FIELDS[kind]))
 			if (typeof event[field] !== type) throw fail(i + 1, `a "${kind}" event needs "${field}" (${type})`);
-		if (kind === "power" && !(POWER_STATES as readonly unknown[]).includes(event.state)) throw fail(i + 1, `unknown power state ${JSON.stringify(event.state)}`);
-		if (kind === "socket" && !SOCKET_STATES.has(event.state as string)) throw fail(i + 1, `unknown socket state ${JSON.stringify(event.state)}`);
+		if (kind === "power" && !(POWER_STATES as readonly unknown[]).includes(event.state))
+			throw fail(i + 1, `unknown power state ${JSON.stringify(event.state)}`);
+		if (kind === "socket" && !SOCKET_STATES.has(event.state as string))
+			throw fail(i + 1, `unknown socket state ${JSON.stringify(event.state)}`);
 		// Events are written as they happen; a clock that went back would draw a lie.
 		if (event.t < last) throw fail(i + 1, `time goes back (${event.t} ms after ${last} ms)`);
 		last = event.t;

@@ -8,7 +8,12 @@ import type { Recording, SocketState, PowerState } from "./read-recording.js";
 // Where a report's window went (ms): to its first command (e.g. the wait
 // after a PSM_EINT pulse), commands in flight, the rest until the report
 // (the answer on its way), and the tail until the module slept.
-export interface Split { beforeFirstCommand: number; inFlight: number; untilReport: number; untilSleep: number }
+export interface Split {
+	beforeFirstCommand: number;
+	inFlight: number;
+	untilReport: number;
+	untilSleep: number;
+}
 
 export interface TimelineData {
 	title: string;
@@ -19,22 +24,51 @@ export interface TimelineData {
 	commands: { t: number; end: number; text: string; status: string; lines: string[] }[];
 	urcs: { t: number; line: string }[];
 	// A connectID may carry a UDP socket, then a TCP one: each segment has its own type.
-	sockets: { id: number; types: string[]; segments: { from: number; to: number; state: SocketState; type: string }[] }[];
+	sockets: {
+		id: number;
+		types: string[];
+		segments: { from: number; to: number; state: SocketState; type: string }[];
+	}[];
 	power: { from: number; to: number; state: PowerState }[];
 	current: { t: number; uA: number; tx: boolean }[];
 	bytes: { t: number; dir: "tx" | "rx"; data: string }[];
-	reports: { n: number; ok: boolean; commands: number; at: number; from: number; to: number; uAh: number; awakeMs: number; split: Split }[];
+	reports: {
+		n: number;
+		ok: boolean;
+		commands: number;
+		at: number;
+		from: number;
+		to: number;
+		uAh: number;
+		awakeMs: number;
+		split: Split;
+	}[];
 	notes: { t: number; text: string }[];
 	energy: {
 		model: Record<string, number>;
 		totalUAh: number;
 		averageUA: number;
 		time: Record<PowerState, number>;
-		runs: { label: string; reports: number; uAh: number; ms: number; awakeMs: number; commands: number; sleep: PowerState; projection: Projection; split: Split }[];
+		runs: {
+			label: string;
+			reports: number;
+			uAh: number;
+			ms: number;
+			awakeMs: number;
+			commands: number;
+			sleep: PowerState;
+			projection: Projection;
+			split: Split;
+		}[];
 	};
 }
 
-export function timelineData(recording: Recording, energy: EnergyReport, projections: Projection[], title: string): TimelineData {
+export function timelineData(
+	recording: Recording,
+	energy: EnergyReport,
+	projections: Projection[],
+	title: string,
+): TimelineData {
 	const { events, endMs, header } = recording;
 	const commands: TimelineData["commands"] = [];
 	const open = new Map<number, TimelineData["commands"][number]>();
@@ -72,7 +106,7 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 			}
 			case "socket": {
 				let s = sockets.get(e.id);
-				if (!s) sockets.set(e.id, s = { id: e.id, types: [], segments: [] });
+				if (!s) sockets.set(e.id, (s = { id: e.id, types: [], segments: [] }));
 				const last = s.segments[s.segments.length - 1];
 				if (last) last.to = e.t;
 				if (!s.types.includes(e.type)) s.types.push(e.type);
@@ -94,27 +128,51 @@ export function timelineData(recording: Recording, energy: EnergyReport, project
 		const mine = commands.filter((c) => c.end > from && c.t < at);
 		const beforeFirstCommand = Math.max(0, (mine[0]?.t ?? at) - from);
 		const inFlight = mine.reduce((sum, c) => sum + Math.min(c.end, at) - Math.max(c.t, from), 0);
-		return { beforeFirstCommand, inFlight, untilReport: Math.max(0, at - from - beforeFirstCommand - inFlight), untilSleep: to - at };
+		return {
+			beforeFirstCommand,
+			inFlight,
+			untilReport: Math.max(0, at - from - beforeFirstCommand - inFlight),
+			untilSleep: to - at,
+		};
 	};
 	return {
 		title,
-		started: header.started, command: header.command, port: header.port, endMs,
+		started: header.started,
+		command: header.command,
+		port: header.port,
+		endMs,
 		commands,
-		urcs: events.flatMap((e) => e.k === "urc" ? [{ t: e.t, line: e.line }] : []),
+		urcs: events.flatMap((e) => (e.k === "urc" ? [{ t: e.t, line: e.line }] : [])),
 		sockets: [...sockets.values()].sort((a, b) => a.id - b.id),
 		power: power.filter((p) => p.to > p.from || p.to === endMs),
 		current: energy.profile.steps.map((s) => ({ t: s.t, uA: s.uA, tx: s.tx })),
-		bytes: events.flatMap((e) => e.k === "tx" || e.k === "rx" ? [{ t: e.t, dir: e.k, data: e.data }] : []),
-		reports: energy.reports.map(({ n, ok, commands: count, at, from, to, uAh, awakeMs }) => ({ n, ok, commands: count, at, from, to, uAh, awakeMs, split: split(at, from, to) })),
-		notes: events.flatMap((e) => e.k === "note" ? [{ t: e.t, text: e.text }] : []),
+		bytes: events.flatMap((e) => (e.k === "tx" || e.k === "rx" ? [{ t: e.t, dir: e.k, data: e.data }] : [])),
+		reports: energy.reports.map(({ n, ok, commands: count, at, from, to, uAh, awakeMs }) => ({
+			n,
+			ok,
+			commands: count,
+			at,
+			from,
+			to,
+			uAh,
+			awakeMs,
+			split: split(at, from, to),
+		})),
+		notes: events.flatMap((e) => (e.k === "note" ? [{ t: e.t, text: e.text }] : [])),
 		energy: {
 			model: { ...energy.model },
 			totalUAh: energy.totalUAh,
 			averageUA: energy.averageUA,
 			time: energy.time,
 			runs: energy.runs.map((r, i) => ({
-				label: r.label, reports: r.reports.length, uAh: r.uAh, ms: r.ms, awakeMs: r.awakeMs,
-				commands: r.commands, sleep: r.sleep, projection: projections[i],
+				label: r.label,
+				reports: r.reports.length,
+				uAh: r.uAh,
+				ms: r.ms,
+				awakeMs: r.awakeMs,
+				commands: r.commands,
+				sleep: r.sleep,
+				projection: projections[i],
 				split: mean(r.steady.map((s) => split(s.at, s.from, s.to))),
 			})),
 		},

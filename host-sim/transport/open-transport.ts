@@ -62,7 +62,11 @@ export function createTransport(spec: string, options: TransportOptions): HostTr
 		case "serial":
 			return new SerialTransport({ path: parsed.path, baud });
 		case "tcp":
-			return new TcpBridgeTransport({ host: parsed.host, port: parsed.port, connectTimeoutMs: options.connectTimeoutMs });
+			return new TcpBridgeTransport({
+				host: parsed.host,
+				port: parsed.port,
+				connectTimeoutMs: options.connectTimeoutMs,
+			});
 		case "sim":
 			if (!options.emulator) throw new TransportError(`"sim" needs an emulator, and none was given`);
 			return new PipeTransport(options.emulator({ baud }));

@@ -103,7 +103,10 @@ export function serialOpenError(path: string, baud: number, error: unknown): Tra
 		return new TransportError(`no such port ${path}`, options);
 	}
 	if (/Permission denied|Access denied|Access is denied/i.test(detail)) {
-		return new TransportError(`permission denied opening ${path} (on Linux, add your user to the dialout group)`, options);
+		return new TransportError(
+			`permission denied opening ${path} (on Linux, add your user to the dialout group)`,
+			options,
+		);
 	}
 	if (/lock|busy|Resource temporarily unavailable/i.test(detail)) {
 		return new TransportError(`${path} is in use by another program`, options);

@@ -37,7 +37,9 @@ export class TcpBridgeTransport implements HostTransport {
 			await new Promise<void>((resolve, reject) => {
 				const timer = setTimeout(() => {
 					socket.destroy();
-					reject(new TransportError(`cannot connect to ${this.description}: no answer after ${this.#connectTimeoutMs} ms`));
+					reject(
+						new TransportError(`cannot connect to ${this.description}: no answer after ${this.#connectTimeoutMs} ms`),
+					);
 				}, this.#connectTimeoutMs);
 				socket.once("error", (error) => {
 					clearTimeout(timer);
@@ -99,13 +101,22 @@ export class TcpBridgeTransport implements HostTransport {
 
 function reason(error: Error): string {
 	switch ((error as NodeJS.ErrnoException).code) {
-		case "ECONNREFUSED": return "connection refused (is the bridge running on that port?)";
-		case "ECONNRESET": return "connection reset by the bridge";
-		case "ETIMEDOUT": return "timed out";
-		case "ENOTFOUND": case "EAI_AGAIN": return "unknown host";
-		case "EHOSTUNREACH": return "host unreachable";
-		case "ENETUNREACH": return "network unreachable";
-		case "EPIPE": return "broken (the bridge went away)";
-		default: return error.message;
+		case "ECONNREFUSED":
+			return "connection refused (is the bridge running on that port?)";
+		case "ECONNRESET":
+			return "connection reset by the bridge";
+		case "ETIMEDOUT":
+			return "timed out";
+		case "ENOTFOUND":
+		case "EAI_AGAIN":
+			return "unknown host";
+		case "EHOSTUNREACH":
+			return "host unreachable";
+		case "ENETUNREACH":
+			return "network unreachable";
+		case "EPIPE":
+			return "broken (the bridge went away)";
+		default:
+			return error.message;
 	}
 }

@@ -22,12 +22,16 @@ for (const protocol of ["udp", "tcp"] as const) {
 			assert.ok(log.includes("report 1: acknowledged after 1 resends, 3 AT commands"), log.join("\n"));
 			assert.ok(log.includes("report 2: acknowledged after 0 resends, 1 AT commands"), log.join("\n"));
 			assert.ok(log.includes("report 3: acknowledged after 0 resends, 1 AT commands"), log.join("\n"));
-			assert.equal({ ...summary, atPerReport: Math.round(summary.atPerReport * 10) / 10 },
-				{ reports: 3, acked: 3, lost: 0, resends: 1, atCommands: 5, atPerReport: 1.7 });
+			assert.equal(
+				{ ...summary, atPerReport: Math.round(summary.atPerReport * 10) / 10 },
+				{ reports: 3, acked: 3, lost: 0, resends: 1, atCommands: 5, atPerReport: 1.7 },
+			);
 			assert.is(commands.filter((c) => c.startsWith("AT+QIOPEN")).length, 1, "opened once");
-			assert.equal(collector.readings.map((r) => r.seq), [1, 2, 3]);
-		}
-		finally {
+			assert.equal(
+				collector.readings.map((r) => r.seq),
+				[1, 2, 3],
+			);
+		} finally {
 			await session.close();
 			await collector.close();
 		}
@@ -49,15 +53,16 @@ test("a collector that never answers: resends after 1x, 2x the ack timeout, then
 			stallMs: 8000,
 		});
 		assert.ok(log.includes("report 1: lost after 2 resends"), log.join("\n"));
-		assert.equal({ reports: summary.reports, acked: summary.acked, lost: summary.lost, resends: summary.resends },
-			{ reports: 2, acked: 0, lost: 2, resends: 4 });
+		assert.equal(
+			{ reports: summary.reports, acked: summary.acked, lost: summary.lost, resends: summary.resends },
+			{ reports: 2, acked: 0, lost: 2, resends: 4 },
+		);
 		assert.is(arrivals[1]?.length, 3, "report 1 sent three times");
 		assert.is(arrivals[2]?.length, 3, "report 2 sent three times: the cycle went on");
 		const [first, second, third] = arrivals[1];
 		assert.ok(second - first >= 150 && second - first < 350, `first resend after ~200 ms, not ${second - first}`);
 		assert.ok(third - second >= 350 && third - second < 600, `second resend after ~400 ms, not ${third - second}`);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await new Promise<void>((resolve) => sink.close(() => resolve()));
 	}
@@ -71,13 +76,21 @@ test("sleep psm without a PSM_EINT pin falls back to light sleep, says so, and t
 			config: { protocol: "udp", port: collector.udpPort, reports: 3, sleep: "psm", intervalMs: 250 },
 			stallMs: 8000,
 		});
-		assert.ok(log.some((l) => /sleep psm needs a PSM_EINT pin.*using light sleep \(AT\+QSCLK=2\)/.test(l)), log.join("\n"));
+		assert.ok(
+			log.some((l) => /sleep psm needs a PSM_EINT pin.*using light sleep \(AT\+QSCLK=2\)/.test(l)),
+			log.join("\n"),
+		);
 		assert.ok(commands.includes("AT+QSCLK=2"), commands.join(" "));
-		assert.not.ok(commands.some((c) => c.startsWith("AT+CPSMS=1")), "PSM not requested");
+		assert.not.ok(
+			commands.some((c) => c.startsWith("AT+CPSMS=1")),
+			"PSM not requested",
+		);
 		assert.is(summary.acked, 3, log.join("\n"));
-		assert.ok(session.emulator!.stats.bytesIgnored > 0, "the module did sleep between reports (a wake-up byte was lost)");
-	}
-	finally {
+		assert.ok(
+			session.emulator!.stats.bytesIgnored > 0,
+			"the module did sleep between reports (a wake-up byte was lost)",
+		);
+	} finally {
 		await session.close();
 		await collector.close();
 	}
@@ -99,8 +112,7 @@ test("sleep psm with a PSM_EINT pin: the module is in deep sleep at each wake-up
 		assert.ok(commands.includes("AT+QSCLK=1") && commands.some((c) => c.startsWith("AT+CPSMS=1")), commands.join(" "));
 		assert.equal(statesAtPulse, ["deep", "deep"], "pulsed before reports 2 and 3, each time from deep sleep");
 		assert.is(summary.acked, 3, log.join("\n"));
-	}
-	finally {
+	} finally {
 		await session.close();
 		await collector.close();
 	}

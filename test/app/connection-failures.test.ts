@@ -35,15 +35,23 @@ test("TCP collector refusing connections: report 1 fails, the app goes on, later
 			},
 		});
 		const { summary, log } = run;
-		assert.ok(log.some((l) => /Socket connect failed \(566\)/.test(l)), `the refusal is logged:\n${log.join("\n")}`);
+		assert.ok(
+			log.some((l) => /Socket connect failed \(566\)/.test(l)),
+			`the refusal is logged:\n${log.join("\n")}`,
+		);
 		assert.ok(log.includes("report 1: no ack, reconnecting and resending (1/1)"), "the retry reopens");
-		assert.ok(log.some((l) => l.startsWith("report 1: not acknowledged after 1 resends")), "report 1 is given up");
+		assert.ok(
+			log.some((l) => l.startsWith("report 1: not acknowledged after 1 resends")),
+			"report 1 is given up",
+		);
 		assert.is(summary.reports, 3);
 		assert.is(summary.lost, 1);
 		assert.is(summary.acked, 2);
-		assert.equal(collector!.readings.map((r) => r.seq), [2, 3]);
-	}
-	finally {
+		assert.equal(
+			collector!.readings.map((r) => r.seq),
+			[2, 3],
+		);
+	} finally {
 		await (collector as Collector | null)?.close();
 	}
 });
@@ -63,7 +71,8 @@ test("TCP collector that hangs up on the first report: the retry reconnects and 
 				const line = pending.slice(0, end);
 				pending = pending.slice(end + 1);
 				seen.push(line);
-				if (first) socket.destroy(); // reads the report, never answers
+				if (first)
+					socket.destroy(); // reads the report, never answers
 				else socket.write(`A,${line.split(",")[2]}\n`);
 			}
 		});
@@ -75,15 +84,21 @@ test("TCP collector that hangs up on the first report: the retry reconnects and 
 			config: { protocol: "tcp", port, reports: 2, retries: 2, ackTimeoutMs: 250 },
 			stallMs: 8000,
 		});
-		assert.ok(log.some((l) => l.startsWith("connection to the collector ended")), "the hang-up is noticed");
+		assert.ok(
+			log.some((l) => l.startsWith("connection to the collector ended")),
+			"the hang-up is noticed",
+		);
 		assert.ok(log.includes("report 1: no ack, reconnecting and resending (1/2)"), log.join("\n"));
 		assert.is(summary.acked, 2, log.join("\n"));
 		assert.is(summary.lost, 0);
 		assert.is(summary.resends, 1);
 		assert.is(connections, 2, "one reconnection");
-		assert.equal(seen.map((l) => l.split(",")[2]), ["1", "1", "2"], "report 1 went twice, report 2 once");
-	}
-	finally {
+		assert.equal(
+			seen.map((l) => l.split(",")[2]),
+			["1", "1", "2"],
+			"report 1 went twice, report 2 once",
+		);
+	} finally {
 		for (const s of sockets) s.destroy();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	}

@@ -39,10 +39,20 @@ test("TCP open that never completes: bounded by each attempt's window, reopened 
 	const modem = new NeverOpeningModem();
 	const log: string[] = [];
 	const clock = modem.clock;
-	const app = new SensorApp({
-		device: "test-sensor", host: "127.0.0.1", port: 9, protocol: "tcp", intervalMs: 50,
-		ackTimeoutMs: 50, retries: 1, reports: 2, sleep: "none",
-	}, { modem: modem as unknown as BC20, clock, sample: () => 1, uptimeMs: () => clock.now(), log: (l) => log.push(l) });
+	const app = new SensorApp(
+		{
+			device: "test-sensor",
+			host: "127.0.0.1",
+			port: 9,
+			protocol: "tcp",
+			intervalMs: 50,
+			ackTimeoutMs: 50,
+			retries: 1,
+			reports: 2,
+			sleep: "none",
+		},
+		{ modem: modem as unknown as BC20, clock, sample: () => 1, uptimeMs: () => clock.now(), log: (l) => log.push(l) },
+	);
 	const summary = await new Promise<SensorSummary | null>((resolve) => {
 		const stalled = setTimeout(() => {
 			app.stop();

@@ -2,7 +2,12 @@
 // `bc20 demo` does, and turns "the app stalled" into a test failure instead of
 // a hang: every run must end (onDone) within its bound.
 import { createServer } from "node:net";
-import { type SensorConfig, type SensorPlatform, SensorApp, type SensorSummary } from "../../firmware/app/sensor-app.js";
+import {
+	type SensorConfig,
+	type SensorPlatform,
+	SensorApp,
+	type SensorSummary,
+} from "../../firmware/app/sensor-app.js";
 import { openSession, type Session } from "../../host-sim/modem-session.js";
 import { NodeClock } from "../../host-sim/node-clock.js";
 import type { BC20EmulatorOptions } from "../../host-sim/emulator/bc20-emulator.js";
@@ -28,19 +33,29 @@ export function runApp(session: Session, options: RunOptions): Promise<Run> {
 	const clock = new NodeClock();
 	const log: string[] = [];
 	const firstCommand = session.emulator!.commands.length;
-	const app = new SensorApp({
-		device: "test-sensor", host: "127.0.0.1", intervalMs: 100, ackTimeoutMs: 150, retries: 2,
-		reports: 3, sleep: "none", ...options.config,
-	}, {
-		modem: session.modem, clock,
-		sample: () => 20,
-		uptimeMs: () => clock.now(),
-		log: (line) => {
-			log.push(line);
-			options.onLog?.(line);
+	const app = new SensorApp(
+		{
+			device: "test-sensor",
+			host: "127.0.0.1",
+			intervalMs: 100,
+			ackTimeoutMs: 150,
+			retries: 2,
+			reports: 3,
+			sleep: "none",
+			...options.config,
 		},
-		pulseWakePin: options.pulseWakePin,
-	});
+		{
+			modem: session.modem,
+			clock,
+			sample: () => 20,
+			uptimeMs: () => clock.now(),
+			log: (line) => {
+				log.push(line);
+				options.onLog?.(line);
+			},
+			pulseWakePin: options.pulseWakePin,
+		},
+	);
 	return new Promise((resolve, reject) => {
 		const stalled = setTimeout(() => {
 			app.stop();

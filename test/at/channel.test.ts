@@ -5,7 +5,14 @@ import * as assert from "uvu/assert";
 import { ascii } from "../../firmware/at/ascii.js";
 import { Channel, type ChannelEvents } from "../../firmware/at/channel.js";
 import {
-	type Command, type CommandSpec, type CommandWriter, spec, THEN_CLOSE_OK, THEN_SEND_RESULT, THEN_URC, URC_COMPLETES,
+	type Command,
+	type CommandSpec,
+	type CommandWriter,
+	spec,
+	THEN_CLOSE_OK,
+	THEN_SEND_RESULT,
+	THEN_URC,
+	URC_COMPLETES,
 	URC_NOT_MINE,
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
@@ -20,7 +27,11 @@ class TextCommand implements Command {
 	responses: string[] = [];
 	late: string[] = [];
 	data = "";
-	constructor(readonly spec: CommandSpec, readonly line: string, readonly urcId = -1) {}
+	constructor(
+		readonly spec: CommandSpec,
+		readonly line: string,
+		readonly urcId = -1,
+	) {}
 	render(out: CommandWriter): void {
 		out.text(this.line);
 	}
@@ -39,8 +50,11 @@ class TextCommand implements Command {
 		if (missing) this.data += `|missing ${missing}`;
 	}
 	onDone(result: Result): void {
-		this.results.push(statusName(result.status) + (result.code ? ` ${result.code}` : "") +
-			(result.lines.length ? ` ${JSON.stringify(result.lines)}` : ""));
+		this.results.push(
+			statusName(result.status) +
+				(result.code ? ` ${result.code}` : "") +
+				(result.lines.length ? ` ${JSON.stringify(result.lines)}` : ""),
+		);
 	}
 	onLate(kind: number): void {
 		this.late.push(K.kindName(kind));
@@ -66,10 +80,15 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 		onReboot: () => reboots++,
 		onRebooted() {},
 		isDirectPush: () => false,
-		onPushStart() {}, onPushData() {}, onPushEnd() {},
+		onPushStart() {},
+		onPushData() {},
+		onPushEnd() {},
 	};
 	const channel = new Channel({
-		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) }, clock, events, graceMs: 0,
+		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) },
+		clock,
+		events,
+		graceMs: 0,
 		wakeAfterIdleMs,
 	});
 	queue.channel = channel;
@@ -85,7 +104,8 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 
 test("one command on the wire; the next is written only after the first ends", () => {
 	const { queue, written, feed } = setup();
-	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
+	const a = new TextCommand(PLAIN, "AT"),
+		b = new TextCommand(PLAIN, "ATE0");
 	queue.submit(a);
 	queue.submit(b);
 	assert.equal(written, ["AT\r"]);
@@ -98,12 +118,17 @@ test("one command on the wire; the next is written only after the first ends", (
 
 test("response lines are collected; +CME ERROR carries its code", () => {
 	const { queue, feed } = setup();
-	const a = new TextCommand(STATE, "AT+QISTATE?"), b = new TextCommand(STATE, "AT+QISTATE?");
+	const a = new TextCommand(STATE, "AT+QISTATE?"),
+		b = new TextCommand(STATE, "AT+QISTATE?");
 	queue.submit(a);
 	queue.submit(b);
-	feed("\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n\r\n+QISTATE: 1,\"UDP\",\"127.0.0.1\",9,0,2,1,1\r\n\r\nOK\r\n");
+	feed(
+		'\r\n+QISTATE: 0,"TCP","127.0.0.1",8062,1234,2,1,0\r\n\r\n+QISTATE: 1,"UDP","127.0.0.1",9,0,2,1,1\r\n\r\nOK\r\n',
+	);
 	feed("\r\n+CME ERROR: 552\r\n");
-	assert.equal(a.results, ['OK ["+QISTATE: 0,\\"TCP\\",\\"127.0.0.1\\",8062,1234,2,1,0","+QISTATE: 1,\\"UDP\\",\\"127.0.0.1\\",9,0,2,1,1"]']);
+	assert.equal(a.results, [
+		'OK ["+QISTATE: 0,\\"TCP\\",\\"127.0.0.1\\",8062,1234,2,1,0","+QISTATE: 1,\\"UDP\\",\\"127.0.0.1\\",9,0,2,1,1"]',
+	]);
 	assert.equal(b.results, ["+CME ERROR 552"]);
 });
 
@@ -111,22 +136,23 @@ test("URCs between any two lines go to the URC handler and never complete the co
 	const { queue, feed, urcs } = setup();
 	const a = new TextCommand(STATE, "AT+QISTATE?");
 	queue.submit(a);
-	feed("\r\n+QIURC: \"recv\",1\r\n\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0\r\n\r\n+QIURC: \"closed\",2\r\n\r\nOK\r\n");
-	assert.equal(urcs, ["+QIURC: \"recv\",1", "+QIURC: \"closed\",2"]);
-	assert.equal(a.responses, ["+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0"]);
+	feed('\r\n+QIURC: "recv",1\r\n\r\n+QISTATE: 0,"TCP","127.0.0.1",1,2,2,1,0\r\n\r\n+QIURC: "closed",2\r\n\r\nOK\r\n');
+	assert.equal(urcs, ['+QIURC: "recv",1', '+QIURC: "closed",2']);
+	assert.equal(a.responses, ['+QISTATE: 0,"TCP","127.0.0.1",1,2,2,1,0']);
 	assert.equal(a.results.length, 1);
 	const send = new TextCommand(SEND, "AT+QISEND=0,2,hi");
 	queue.submit(send);
-	feed("\r\nOK\r\n\r\n+QIURC: \"recv\",0\r\n");
+	feed('\r\nOK\r\n\r\n+QIURC: "recv",0\r\n');
 	assert.equal(send.results, [], "OK alone does not end a send");
 	feed("\r\n+CEREG: 1\r\n\r\nSEND OK\r\n");
 	assert.equal(send.results, ["OK"]);
-	assert.equal(urcs.slice(2), ["+QIURC: \"recv\",0", "+CEREG: 1"]);
+	assert.equal(urcs.slice(2), ['+QIURC: "recv",0', "+CEREG: 1"]);
 });
 
 test("SEND FAIL and CLOSE OK end their second stage", () => {
 	const { queue, feed } = setup();
-	const send = new TextCommand(SEND, "AT+QISEND=0,1,x"), close = new TextCommand(CLOSE, "AT+QICLOSE=0");
+	const send = new TextCommand(SEND, "AT+QISEND=0,1,x"),
+		close = new TextCommand(CLOSE, "AT+QICLOSE=0");
 	queue.submit(send);
 	queue.submit(close);
 	feed("\r\nOK\r\n\r\nSEND FAIL\r\n");
@@ -139,15 +165,15 @@ test("SEND FAIL and CLOSE OK end their second stage", () => {
 
 test("+QIOPEN for another socket does not complete an open; its own does", () => {
 	const { queue, feed, urcs, clock } = setup();
-	const open = new TextCommand(OPEN, "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9,0,0", 0);
+	const open = new TextCommand(OPEN, 'AT+QIOPEN=1,0,"TCP","127.0.0.1",9,0,0', 0);
 	queue.submit(open);
 	feed("\r\nOK\r\n");
 	clock.advance(30000);
-	feed("\r\n+QIOPEN: 3,566\r\n\r\n+QIURC: \"recv\",1\r\n");
+	feed('\r\n+QIOPEN: 3,566\r\n\r\n+QIURC: "recv",1\r\n');
 	assert.equal(open.results, []);
 	feed("\r\n+QIOPEN: 0,0\r\n");
 	assert.equal(open.results, ["OK"]);
-	assert.equal(urcs, ["+QIOPEN: 3,566", "+QIURC: \"recv\",1"]);
+	assert.equal(urcs, ["+QIOPEN: 3,566", '+QIURC: "recv",1']);
 });
 
 test("every stage has a deadline", () => {
@@ -174,15 +200,15 @@ test("a late answer is never taken for the next command's: the probe resyncs", (
 	queue.submit(a);
 	clock.advance(400);
 	assert.equal(a.results, ["timeout"]);
-	const b = new TextCommand(PLAIN, "AT+QICFG=\"viewmode\",1");
+	const b = new TextCommand(PLAIN, 'AT+QICFG="viewmode",1');
 	queue.submit(b);
 	assert.equal(written.slice(1), ["AT+CGATT?\r"], "the probe is written before the next command");
 	// The timed-out command's answer arrives late, then the probe's.
-	feed("\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",1,2,2,1,0\r\n\r\nERROR\r\n");
+	feed('\r\n+QISTATE: 0,"TCP","127.0.0.1",1,2,2,1,0\r\n\r\nERROR\r\n');
 	assert.equal(b.results, []);
 	assert.equal(a.late, ["ERROR"]);
 	feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
-	assert.equal(written.slice(2), ["AT+QICFG=\"viewmode\",1\r"]);
+	assert.equal(written.slice(2), ['AT+QICFG="viewmode",1\r']);
 	feed("\r\nOK\r\n");
 	assert.equal(b.results, ["OK"]);
 	assert.equal(channel.stats.lateFinals, 1);
@@ -248,7 +274,8 @@ test("after a probe went unanswered the next probe waits until the module speaks
 
 test("RDY with a command on the wire: it fails as rebooted, and its answer after the banner is not taken for the next command's", () => {
 	const s = setup();
-	const a = new TextCommand(SEND, "AT+QISEND=0,1,a"), b = new TextCommand(PLAIN, "AT");
+	const a = new TextCommand(SEND, "AT+QISEND=0,1,a"),
+		b = new TextCommand(PLAIN, "AT");
 	s.queue.submit(a);
 	s.queue.submit(b);
 	s.feed("\r\n\x00\xff\r\nRDY\r\n");
@@ -293,7 +320,8 @@ test("RDY with nothing on the wire needs no probe", () => {
 
 test("cancelAll fails the command on the wire; the owner decides what goes next", () => {
 	const { channel, queue, written } = setup();
-	const a = new TextCommand(PLAIN, "AT"), b = new TextCommand(PLAIN, "ATE0");
+	const a = new TextCommand(PLAIN, "AT"),
+		b = new TextCommand(PLAIN, "ATE0");
 	queue.submit(a);
 	queue.submit(b);
 	channel.cancelAll(DONE_CANCELLED);
@@ -324,7 +352,8 @@ test("a completion is told from the top of the turn: the reader stops after the 
 	const s = setup();
 	const next = new TextCommand(PLAIN, "ATE0");
 	const first = new TextCommand(PLAIN, "AT");
-	let urcsAtDone = -1, writesAtDone = -1;
+	let urcsAtDone = -1,
+		writesAtDone = -1;
 	first.onDone = (result) => {
 		first.results.push(statusName(result.status));
 		urcsAtDone = s.urcs.length;
@@ -332,9 +361,9 @@ test("a completion is told from the top of the turn: the reader stops after the 
 		writesAtDone = s.written.length;
 	};
 	s.queue.submit(first);
-	s.feed("\r\nOK\r\n\r\n+QIURC: \"closed\",0\r\n");
+	s.feed('\r\nOK\r\n\r\n+QIURC: "closed",0\r\n');
 	assert.is(urcsAtDone, 0, "the URC after the OK is handed up after the command was told");
-	assert.equal(s.urcs, ["+QIURC: \"closed\",0"]);
+	assert.equal(s.urcs, ['+QIURC: "closed",0']);
 	assert.is(writesAtDone, 1, "nothing is written from inside onDone");
 	assert.equal(s.written, ["AT\r", "ATE0\r"]);
 });
@@ -425,7 +454,6 @@ test("a long +QIRD payload still arriving is not cut off by the command deadline
 	assert.equal(read.results, ["OK"]);
 	assert.is(read.data.length, 60);
 });
-
 
 test("a send that timed out before its OK: a late OK makes its SEND FAIL owed, so a later read never takes it", () => {
 	const { channel, queue, feed, clock, written } = setup();

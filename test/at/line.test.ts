@@ -12,7 +12,7 @@ function line(text: string): Line {
 }
 
 test("a field read twice gives the same number, and a field that is none gives each caller's fallback", () => {
-	const l = line("+QIURC: \"recv\",3,512");
+	const l = line('+QIURC: "recv",3,512');
 	assert.is(l.int(2), 512);
 	assert.is(l.int(2, 0), 512);
 	assert.is(l.int(1), 3);

@@ -61,14 +61,21 @@ export function makeReader(c: ReaderCase, log: EventLog): Reader {
 	return reader;
 }
 
-const HOSTILE = "\r\nOK\r\n+QIURC: \"recv\",0\r\nSEND OK\x00\x1a\xff\"," + "\r\n";
+const HOSTILE = '\r\nOK\r\n+QIURC: "recv",0\r\nSEND OK\x00\x1a\xff",' + "\r\n";
 const hostileHex = hex(bytes(HOSTILE));
 
 export const READER_CASES: ReaderCase[] = [
 	{
 		name: "final results",
 		input: "\r\nOK\r\n\r\nERROR\r\n\r\n+CME ERROR: 552\r\n\r\nSEND OK\r\n\r\nSEND FAIL\r\n\r\nCLOSE OK\r\n",
-		expect: ["OK|OK", "ERROR|ERROR", "+CME ERROR|+CME ERROR: 552", "SEND OK|SEND OK", "SEND FAIL|SEND FAIL", "CLOSE OK|CLOSE OK"],
+		expect: [
+			"OK|OK",
+			"ERROR|ERROR",
+			"+CME ERROR|+CME ERROR: 552",
+			"SEND OK|SEND OK",
+			"SEND FAIL|SEND FAIL",
+			"CLOSE OK|CLOSE OK",
+		],
 	},
 	{
 		name: "a final result must match whole",
@@ -78,28 +85,52 @@ export const READER_CASES: ReaderCase[] = [
 	{
 		// A line is looked up by its first bytes and its head's length: the rest must match too.
 		name: "lines that start like a table row but differ further on",
-		input: "\r\nSEND OX\r\n\r\nCLOSE OKAY\r\n\r\n+CME ERRXR: 1\r\n\r\n+QIOPEX: 0,0\r\n\r\n+QIURC:\"recv\",0\r\n" +
-			"\r\n+QIURC: \"recx\",0\r\n\r\n+CEREG 1\r\n",
-		expect: ["noise|SEND OX", "noise|CLOSE OKAY", "urc|+CME ERRXR: 1", "urc|+QIOPEX: 0,0", "+QIURC|+QIURC:\"recv\",0",
-			"+QIURC|+QIURC: \"recx\",0", "urc|+CEREG 1"],
+		input:
+			'\r\nSEND OX\r\n\r\nCLOSE OKAY\r\n\r\n+CME ERRXR: 1\r\n\r\n+QIOPEX: 0,0\r\n\r\n+QIURC:"recv",0\r\n' +
+			'\r\n+QIURC: "recx",0\r\n\r\n+CEREG 1\r\n',
+		expect: [
+			"noise|SEND OX",
+			"noise|CLOSE OKAY",
+			"urc|+CME ERRXR: 1",
+			"urc|+QIOPEX: 0,0",
+			'+QIURC|+QIURC:"recv",0',
+			'+QIURC|+QIURC: "recx",0',
+			"urc|+CEREG 1",
+		],
 	},
 	{
 		name: "every URC kind",
-		input: "\r\n+QIURC: \"recv\",0\r\n\r\n+QIURC: \"closed\",1\r\n\r\n+QIURC: \"dnsgip\",0,1,600\r\n" +
-			"\r\n+QIURC: \"pdpdeact\",1\r\n\r\n+QIURC: \"other\",3\r\n\r\n+QIOPEN: 0,0\r\n\r\n+QPING: 0,4,4,0,1,2,1\r\n" +
-			"\r\n+QNTP: 0,\"18/04/20,11:08:20+32\"\r\n\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+CFUN: 1\r\n\r\n+IP: 127.0.0.1\r\n" +
-			"\r\n+CEREG: 1\r\n\r\n+CSCON: 0\r\n\r\n+QATWAKEUP\r\n\r\n+QATSLEEP\r\n\r\n+QNBIOTEVENT: \"ENTER PSM\"\r\n\r\n+XYZ: 1\r\n",
-		expect: ["recv|+QIURC: \"recv\",0", "closed|+QIURC: \"closed\",1", "dnsgip|+QIURC: \"dnsgip\",0,1,600",
-			"pdpdeact|+QIURC: \"pdpdeact\",1", "+QIURC|+QIURC: \"other\",3", "+QIOPEN|+QIOPEN: 0,0",
-			"+QPING|+QPING: 0,4,4,0,1,2,1", "+QNTP|+QNTP: 0,\"18/04/20,11:08:20+32\"", "RDY|RDY", "+CPIN|+CPIN: READY",
-			"+CFUN|+CFUN: 1", "+IP|+IP: 127.0.0.1", "+CEREG|+CEREG: 1", "+CSCON|+CSCON: 0", "+QATWAKEUP|+QATWAKEUP",
-			"+QATSLEEP|+QATSLEEP", "+QNBIOTEVENT|+QNBIOTEVENT: \"ENTER PSM\"", "urc|+XYZ: 1"],
+		input:
+			'\r\n+QIURC: "recv",0\r\n\r\n+QIURC: "closed",1\r\n\r\n+QIURC: "dnsgip",0,1,600\r\n' +
+			'\r\n+QIURC: "pdpdeact",1\r\n\r\n+QIURC: "other",3\r\n\r\n+QIOPEN: 0,0\r\n\r\n+QPING: 0,4,4,0,1,2,1\r\n' +
+			'\r\n+QNTP: 0,"18/04/20,11:08:20+32"\r\n\r\nRDY\r\n\r\n+CPIN: READY\r\n\r\n+CFUN: 1\r\n\r\n+IP: 127.0.0.1\r\n' +
+			'\r\n+CEREG: 1\r\n\r\n+CSCON: 0\r\n\r\n+QATWAKEUP\r\n\r\n+QATSLEEP\r\n\r\n+QNBIOTEVENT: "ENTER PSM"\r\n\r\n+XYZ: 1\r\n',
+		expect: [
+			'recv|+QIURC: "recv",0',
+			'closed|+QIURC: "closed",1',
+			'dnsgip|+QIURC: "dnsgip",0,1,600',
+			'pdpdeact|+QIURC: "pdpdeact",1',
+			'+QIURC|+QIURC: "other",3',
+			"+QIOPEN|+QIOPEN: 0,0",
+			"+QPING|+QPING: 0,4,4,0,1,2,1",
+			'+QNTP|+QNTP: 0,"18/04/20,11:08:20+32"',
+			"RDY|RDY",
+			"+CPIN|+CPIN: READY",
+			"+CFUN|+CFUN: 1",
+			"+IP|+IP: 127.0.0.1",
+			"+CEREG|+CEREG: 1",
+			"+CSCON|+CSCON: 0",
+			"+QATWAKEUP|+QATWAKEUP",
+			"+QATSLEEP|+QATSLEEP",
+			'+QNBIOTEVENT|+QNBIOTEVENT: "ENTER PSM"',
+			"urc|+XYZ: 1",
+		],
 	},
 	{
 		name: "echo on: the command comes back, then its response",
 		armed: "+QISTATE:",
-		input: "AT+QISTATE=1,0\r\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n\r\nOK\r\n",
-		expect: ["echo|AT+QISTATE=1,0", "response|+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0", "OK|OK"],
+		input: 'AT+QISTATE=1,0\r\r\n+QISTATE: 0,"TCP","127.0.0.1",8062,1234,2,1,0\r\n\r\nOK\r\n',
+		expect: ["echo|AT+QISTATE=1,0", 'response|+QISTATE: 0,"TCP","127.0.0.1",8062,1234,2,1,0', "OK|OK"],
 	},
 	{
 		name: "the armed prefix wins over a URC table entry",
@@ -111,8 +142,15 @@ export const READER_CASES: ReaderCase[] = [
 		name: "QIRD view mode 0 (manual 4.1.3)",
 		armed: "+QIRD:",
 		input: "\r\n+QIRD: 10\r\n1234567890\r\nOK\r\n\r\n+QIRD: 0\r\n\r\nOK\r\n",
-		expect: ["response|+QIRD: 10|n=10", "start -1 10", "data 31323334353637383930", "end 0 0", "OK|OK",
-			"response|+QIRD: 0", "OK|OK"],
+		expect: [
+			"response|+QIRD: 10|n=10",
+			"start -1 10",
+			"data 31323334353637383930",
+			"end 0 0",
+			"OK|OK",
+			"response|+QIRD: 0",
+			"OK|OK",
+		],
 	},
 	{
 		name: "QIRD view mode 0 with showlength",
@@ -146,30 +184,30 @@ export const READER_CASES: ReaderCase[] = [
 	{
 		name: "direct push view mode 0 (manual 4.2.3)",
 		push: [0],
-		input: "\r\n+QIURC: \"recv\",0,5\r\n12345\r\n",
-		expect: ["recv|+QIURC: \"recv\",0,5|n=5", "start 0 5", "data 3132333435", "end 0 0"],
+		input: '\r\n+QIURC: "recv",0,5\r\n12345\r\n',
+		expect: ['recv|+QIURC: "recv",0,5|n=5', "start 0 5", "data 3132333435", "end 0 0"],
 	},
 	{
 		name: "direct push view mode 1 (manual 4.2.3)",
 		push: [0],
 		viewMode: 1,
-		input: "\r\n+QIURC: \"recv\",0,12,012345678901\r\n",
-		expect: ["recv|+QIURC: \"recv\",0,12|n=12", "start 0 12", "data 303132333435363738393031", "end 0 0"],
+		input: '\r\n+QIURC: "recv",0,12,012345678901\r\n',
+		expect: ['recv|+QIURC: "recv",0,12|n=12', "start 0 12", "data 303132333435363738393031", "end 0 0"],
 	},
 	{
 		name: "buffer-mode recv with length is a notice, not a payload header",
 		push: [1],
 		showLength: true,
-		input: "\r\n+QIURC: \"recv\",0,12\r\n\r\n+QIURC: \"recv\",0,\"buff full\"\r\n",
-		expect: ["recv|+QIURC: \"recv\",0,12", "recv|+QIURC: \"recv\",0,\"buff full\""],
+		input: '\r\n+QIURC: "recv",0,12\r\n\r\n+QIURC: "recv",0,"buff full"\r\n',
+		expect: ['recv|+QIURC: "recv",0,12', 'recv|+QIURC: "recv",0,"buff full"'],
 	},
 	{
 		name: "in view mode 1 a recv notice at a line end carries no payload even for a push socket",
 		push: [0],
 		viewMode: 1,
 		showLength: true,
-		input: "\r\n+QIURC: \"recv\",0,12\r\n",
-		expect: ["recv|+QIURC: \"recv\",0,12"],
+		input: '\r\n+QIURC: "recv",0,12\r\n',
+		expect: ['recv|+QIURC: "recv",0,12'],
 	},
 	{
 		name: "hex receive format decodes 2n digits",
@@ -182,29 +220,45 @@ export const READER_CASES: ReaderCase[] = [
 		name: "hex receive format counts bad digits",
 		push: [2],
 		hexReceive: true,
-		input: "\r\n+QIURC: \"recv\",2,2\r\n4G0z\r\n",
-		expect: ["recv|+QIURC: \"recv\",2,2|n=2", "start 2 2", "data 4000", "end 0 2"],
+		input: '\r\n+QIURC: "recv",2,2\r\n4G0z\r\n',
+		expect: ['recv|+QIURC: "recv",2,2|n=2', "start 2 2", "data 4000", "end 0 2"],
 	},
 	{
 		name: "hostile payload bytes are data, never lines (QIRD)",
 		armed: "+QIRD:",
 		input: `\r\n+QIRD: ${HOSTILE.length}\r\n${HOSTILE}\r\nOK\r\n`,
-		expect: [`response|+QIRD: ${HOSTILE.length}|n=${HOSTILE.length}`, `start -1 ${HOSTILE.length}`, `data ${hostileHex}`, "end 0 0", "OK|OK"],
+		expect: [
+			`response|+QIRD: ${HOSTILE.length}|n=${HOSTILE.length}`,
+			`start -1 ${HOSTILE.length}`,
+			`data ${hostileHex}`,
+			"end 0 0",
+			"OK|OK",
+		],
 	},
 	{
 		name: "hostile payload bytes are data, never lines (push, view mode 1)",
 		push: [4],
 		viewMode: 1,
 		input: `\r\n+QIURC: "recv",4,${HOSTILE.length},${HOSTILE}\r\n\r\n+QIURC: "closed",4\r\n`,
-		expect: [`recv|+QIURC: "recv",4,${HOSTILE.length}|n=${HOSTILE.length}`, `start 4 ${HOSTILE.length}`, `data ${hostileHex}`,
-			"end 0 0", "closed|+QIURC: \"closed\",4"],
+		expect: [
+			`recv|+QIURC: "recv",4,${HOSTILE.length}|n=${HOSTILE.length}`,
+			`start 4 ${HOSTILE.length}`,
+			`data ${hostileHex}`,
+			"end 0 0",
+			'closed|+QIURC: "closed",4',
+		],
 	},
 	{
 		name: "hostile payload in hex receive format",
 		push: [3],
 		hexReceive: true,
 		input: `\r\n+QIURC: "recv",3,${HOSTILE.length}\r\n${hostileHex.toUpperCase()}\r\n`,
-		expect: [`recv|+QIURC: "recv",3,${HOSTILE.length}|n=${HOSTILE.length}`, `start 3 ${HOSTILE.length}`, `data ${hostileHex}`, "end 0 0"],
+		expect: [
+			`recv|+QIURC: "recv",3,${HOSTILE.length}|n=${HOSTILE.length}`,
+			`start 3 ${HOSTILE.length}`,
+			`data ${hostileHex}`,
+			"end 0 0",
+		],
 	},
 	{
 		name: "NUL bytes and boot-ROM garbage before RDY",
@@ -214,7 +268,7 @@ export const READER_CASES: ReaderCase[] = [
 	{
 		name: "a line longer than the ring is dropped and the next line survives",
 		capacity: 16,
-		input: "\r\n+QIURC: \"dnsgip\",\"this-line-is-far-too-long\"\r\n\r\nOK\r\n",
+		input: '\r\n+QIURC: "dnsgip","this-line-is-far-too-long"\r\n\r\nOK\r\n',
 		expect: ["OK|OK"],
 	},
 	{
@@ -250,10 +304,15 @@ export function everyByte(length: number): number[] {
 	return cuts;
 }
 
-export interface CaseOutcome { name: string; ok: boolean; detail: string }
+export interface CaseOutcome {
+	name: string;
+	ok: boolean;
+	detail: string;
+}
 
 function compare(name: string, how: string, got: string[], want: string[]): CaseOutcome {
-	const a = JSON.stringify(got), b = JSON.stringify(want);
+	const a = JSON.stringify(got),
+		b = JSON.stringify(want);
 	return { name: `${name} [${how}]`, ok: a === b, detail: a === b ? "" : `got  ${a}\nwant ${b}` };
 }
 
@@ -278,8 +337,11 @@ export function checkCase(c: ReaderCase, seed: number, randomRuns: number): Case
 	for (let offset = 1; offset < capacity; offset++) run(`ring offset ${offset}, 1-byte chunks`, bytewise, offset);
 	const random = prng(seed);
 	for (let i = 0; i < randomRuns; i++) {
-		run(`random chunks #${i} seed ${seed}`, randomCuts(input.length, random, 1 + Math.floor(random() * 40)),
-			Math.floor(random() * capacity));
+		run(
+			`random chunks #${i} seed ${seed}`,
+			randomCuts(input.length, random, 1 + Math.floor(random() * 40)),
+			Math.floor(random() * capacity),
+		);
 	}
 	return outcomes;
 }
@@ -292,7 +354,11 @@ export function randomStream(seed: number, elements: number): ReaderCase {
 	const payload = () => {
 		const n = 1 + Math.floor(random() * 80);
 		let s = "";
-		for (let i = 0; i < n; i++) s += random() < 0.3 ? pick(["\r", "\n", "O", "K", "+", "\x00", "\x1a", "\xff", ","]) : String.fromCharCode(Math.floor(random() * 256));
+		for (let i = 0; i < n; i++)
+			s +=
+				random() < 0.3
+					? pick(["\r", "\n", "O", "K", "+", "\x00", "\x1a", "\xff", ","])
+					: String.fromCharCode(Math.floor(random() * 256));
 		return s;
 	};
 	const viewMode = random() < 0.5 ? 0 : 1;
@@ -300,23 +366,47 @@ export function randomStream(seed: number, elements: number): ReaderCase {
 	let input = "";
 	for (let i = 0; i < elements; i++) {
 		switch (Math.floor(random() * 8)) {
-		case 0: input += pick(["\r\nOK\r\n", "\r\nERROR\r\n", "\r\nSEND OK\r\n", "\r\nCLOSE OK\r\n", "\r\n+CME ERROR: 569\r\n"]); break;
-		case 1: input += pick(["\r\n+QIURC: \"recv\",1\r\n", "\r\n+QIURC: \"closed\",2\r\n", "\r\n+QIOPEN: 3,566\r\n", "\r\n+CEREG: 5\r\n"]); break;
-		case 2: {
-			const p = payload();
-			const header = showLength ? `+QIRD: ${p.length},0` : `+QIRD: ${p.length}`;
-			input += viewMode === 1 ? `\r\n${header},${p}\r\nOK\r\n` : `\r\n${header}\r\n${p}\r\nOK\r\n`;
-			break;
-		}
-		case 3: {
-			const p = payload();
-			input += viewMode === 1 ? `\r\n+QIURC: "recv",0,${p.length},${p}\r\n` : `\r\n+QIURC: "recv",0,${p.length}\r\n${p}\r\n`;
-			break;
-		}
-		case 4: input += "\x00\xff\xfe garbage"; break;
-		case 5: input += "AT+QIRD=0,512\r"; break;
-		case 6: input += `\r\n+QISTATE: ${Math.floor(random() * 5)},"UDP","127.0.0.1",9000,0,2,1,1\r\n`; break;
-		default: input += "\r\nRDY\r\n"; break;
+			case 0:
+				input += pick([
+					"\r\nOK\r\n",
+					"\r\nERROR\r\n",
+					"\r\nSEND OK\r\n",
+					"\r\nCLOSE OK\r\n",
+					"\r\n+CME ERROR: 569\r\n",
+				]);
+				break;
+			case 1:
+				input += pick([
+					'\r\n+QIURC: "recv",1\r\n',
+					'\r\n+QIURC: "closed",2\r\n',
+					"\r\n+QIOPEN: 3,566\r\n",
+					"\r\n+CEREG: 5\r\n",
+				]);
+				break;
+			case 2: {
+				const p = payload();
+				const header = showLength ? `+QIRD: ${p.length},0` : `+QIRD: ${p.length}`;
+				input += viewMode === 1 ? `\r\n${header},${p}\r\nOK\r\n` : `\r\n${header}\r\n${p}\r\nOK\r\n`;
+				break;
+			}
+			case 3: {
+				const p = payload();
+				input +=
+					viewMode === 1 ? `\r\n+QIURC: "recv",0,${p.length},${p}\r\n` : `\r\n+QIURC: "recv",0,${p.length}\r\n${p}\r\n`;
+				break;
+			}
+			case 4:
+				input += "\x00\xff\xfe garbage";
+				break;
+			case 5:
+				input += "AT+QIRD=0,512\r";
+				break;
+			case 6:
+				input += `\r\n+QISTATE: ${Math.floor(random() * 5)},"UDP","127.0.0.1",9000,0,2,1,1\r\n`;
+				break;
+			default:
+				input += "\r\nRDY\r\n";
+				break;
 		}
 	}
 	return { name: `random stream seed ${seed}`, input, expect: [], viewMode, showLength, armed: "+QIRD:", push: [0] };

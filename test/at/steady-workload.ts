@@ -18,8 +18,12 @@ const PAYLOAD = 512;
 // A clock that never fires: the workload completes every command long before
 // any deadline, so timers are only armed, never run.
 class StillClock implements Clock {
-	now(): number { return 0; }
-	set(): unknown { return 1; }
+	now(): number {
+		return 0;
+	}
+	set(): unknown {
+		return 1;
+	}
 	clear(): void {}
 }
 
@@ -46,7 +50,8 @@ class ReadCommand implements Command {
 	}
 	onPayload(bytes: Uint8Array, start: number, end: number): void {
 		const sink = this.sink;
-		let at = this.received, sum = this.checksum;
+		let at = this.received,
+			sum = this.checksum;
 		for (let i = start; i < end; i++) {
 			sink[at++] = bytes[i];
 			sum = (sum + bytes[i]) | 0;
@@ -100,7 +105,7 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 			payload += c;
 		}
 		payload = payload.slice(0, PAYLOAD);
-		this.#recvUrc = ascii("\r\n+QIURC: \"recv\",0\r\n");
+		this.#recvUrc = ascii('\r\n+QIURC: "recv",0\r\n');
 		this.#qirdResponse = ascii(`\r\n+QIRD: ${PAYLOAD}\r\n${payload}\r\nOK\r\n`);
 		this.#sendOk = ascii("\r\nOK\r\n\r\nSEND OK\r\n");
 		this.#read = new ReadCommand(this);
@@ -131,7 +136,8 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 	}
 
 	#deliver(bytes: Uint8Array): void {
-		const n = bytes.length, step = this.chunkSize;
+		const n = bytes.length,
+			step = this.chunkSize;
 		for (let at = 0; at < n; at += step) this.channel.receive(bytes, at, at + step < n ? at + step : n);
 		this.bytesIn += n;
 	}

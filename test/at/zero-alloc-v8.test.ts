@@ -12,7 +12,7 @@ const MB = 1024 * 1024;
 function gcEntriesDuring(work: () => void): Promise<number> {
 	return new Promise((resolve) => {
 		let count = 0;
-		const observer = new PerformanceObserver((list) => count += list.getEntries().length);
+		const observer = new PerformanceObserver((list) => (count += list.getEntries().length));
 		observer.observe({ entryTypes: ["gc"] });
 		work();
 		// GC entries are delivered asynchronously: let them arrive.
@@ -37,7 +37,7 @@ test("50 MB of recv/QIRD/QISEND traffic causes no garbage collection", async () 
 	workload.run(2 * MB); // warm up: JIT, inline caches, lazily made objects
 	(globalThis as { gc?: () => void }).gc?.();
 	let moved = 0;
-	const gcs = await gcEntriesDuring(() => moved = workload.run(50 * MB));
+	const gcs = await gcEntriesDuring(() => (moved = workload.run(50 * MB)));
 	assert.ok(moved >= 50 * MB, `moved ${moved} bytes`);
 	assert.is(workload.errors, 0, "every command completed OK with the full payload");
 	assert.is(gcs, 0, `${gcs} garbage collections during ${(moved / MB).toFixed(1)} MB`);

@@ -6,11 +6,20 @@ import * as assert from "uvu/assert";
 import { Harness, OK } from "../support/bc20-harness.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
-function setup(settings: { hex: number; view: number; show: number }, mode: number, type: "tcp" | "udp" = "tcp",
-	chunking: object = {}) {
-	const h = new Harness({ receiveHex: settings.hex === 1, viewMode: settings.view, showLength: settings.show === 1, ...chunking });
+function setup(
+	settings: { hex: number; view: number; show: number },
+	mode: number,
+	type: "tcp" | "udp" = "tcp",
+	chunking: object = {},
+) {
+	const h = new Harness({
+		receiveHex: settings.hex === 1,
+		viewMode: settings.view,
+		showLength: settings.show === 1,
+		...chunking,
+	});
 	h.bringUp(settings);
-	h.fake.expect("AT+QIOPEN=1,0,\"" + type.toUpperCase() + "\",\"127.0.0.1\",9000,0," + mode);
+	h.fake.expect('AT+QIOPEN=1,0,"' + type.toUpperCase() + '","127.0.0.1",9000,0,' + mode);
 	const socket = h.open({ type, mode });
 	h.takeLog();
 	return { h, socket };
@@ -26,9 +35,12 @@ for (const announced of [600, 4096, 99999]) {
 			const data = "x".repeat(40);
 			const header = "+QIRD: " + announced + (s.show ? ",0" : "");
 			h.fake.expect("AT+QIRD=0,512", "\r\n" + header + (s.view ? "," : "\r\n") + data + "\r\n" + OK);
-			h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 5" + (s.show ? ",0" : "") + (s.view ? "," : "\r\n") + "after\r\n" + OK);
+			h.fake.expect(
+				"AT+QIRD=0,512",
+				"\r\n+QIRD: 5" + (s.show ? ",0" : "") + (s.view ? "," : "\r\n") + "after\r\n" + OK,
+			);
 			h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-			h.fake.send("\r\n+QIURC: \"recv\",0" + (s.show ? ",45" : "") + "\r\n");
+			h.fake.send('\r\n+QIURC: "recv",0' + (s.show ? ",45" : "") + "\r\n");
 			h.settle();
 			const log = h.takeLog();
 			assert.ok(log.includes("0 warning 1008 lost 512"), JSON.stringify(log));
@@ -44,17 +56,23 @@ for (const announced of [1461, 4096, 99999]) {
 	test(`a push header announcing ${announced} bytes (more than a segment) is damaged: reported, the TCP stream ends at the gap`, () => {
 		for (const s of [TEXT_VIEW0, TEXT_VIEW1]) {
 			const { h, socket } = setup(s, 1);
-			h.fake.send("\r\n+QIURC: \"recv\",0,3" + (s.view ? "," : "\r\n") + "abc\r\n");
-			h.fake.send("\r\n+QIURC: \"recv\",0," + announced + (s.view ? "," : "\r\n") + "lost bytes\r\n");
-			h.fake.send("\r\n+QIURC: \"recv\",0,5" + (s.view ? "," : "\r\n") + "later\r\n");
+			h.fake.send('\r\n+QIURC: "recv",0,3' + (s.view ? "," : "\r\n") + "abc\r\n");
+			h.fake.send('\r\n+QIURC: "recv",0,' + announced + (s.view ? "," : "\r\n") + "lost bytes\r\n");
+			h.fake.send('\r\n+QIURC: "recv",0,5' + (s.view ? "," : "\r\n") + "later\r\n");
 			h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
 			h.settle();
 			// What came before the gap is read; nothing after it is delivered.
 			assert.is(h.readAll(socket), "abc", JSON.stringify(s));
 			h.advance(100);
 			const log = h.takeLog();
-			assert.ok(log.some((l) => l.startsWith("0 warning 1008 lost -1")), JSON.stringify(log));
-			assert.ok(log.some((l) => l.startsWith("0 error 1008")), JSON.stringify(log));
+			assert.ok(
+				log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+				JSON.stringify(log),
+			);
+			assert.ok(
+				log.some((l) => l.startsWith("0 error 1008")),
+				JSON.stringify(log),
+			);
 			assert.is(socket.state, INITIAL);
 		}
 	});
@@ -63,22 +81,28 @@ for (const announced of [1461, 4096, 99999]) {
 test("a pushed header damaged beyond recognition (its data taken for a line too long to keep): the TCP stream ends at the gap", () => {
 	const { h, socket } = setup({ hex: 1, view: 1, show: 1 }, 1);
 	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
-	h.fake.send("\r\n+QIURC: \"recv\",0,2,4142\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,2,4142\r\n');
 	// "recv" lost a byte: 512 bytes as 1024 hex digits are one long line.
-	h.fake.send("\r\n+QIURC: \"rcv\",0,512," + "41".repeat(512) + "\r\n");
-	h.fake.send("\r\n+QIURC: \"recv\",0,2,4344\r\n");
+	h.fake.send('\r\n+QIURC: "rcv",0,512,' + "41".repeat(512) + "\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,2,4344\r\n');
 	h.settle();
 	assert.is(h.readAll(socket), "AB");
 	h.advance(100);
 	const log = h.takeLog();
-	assert.ok(log.some((l) => l.startsWith("0 warning 1008 lost -1")), JSON.stringify(log));
-	assert.ok(log.some((l) => l.startsWith("0 error 1008")), JSON.stringify(log));
+	assert.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+		JSON.stringify(log),
+	);
+	assert.ok(
+		log.some((l) => l.startsWith("0 error 1008")),
+		JSON.stringify(log),
+	);
 });
 
 test("a UDP push header announcing more than a datagram can carry is reported; the socket stays open", () => {
 	const { h, socket } = setup(TEXT_VIEW1, 1, "udp");
-	h.fake.send("\r\n+QIURC: \"recv\",0,2000,lost bytes\r\n");
-	h.fake.send("\r\n+QIURC: \"recv\",0,5,later\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,2000,lost bytes\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
 	h.settle();
 	assert.equal(h.takeLog(), ["0 warning 1008 lost -1", "0 readable 5/1"]);
 	assert.is(h.readAll(socket), "later|");
@@ -88,8 +112,8 @@ test("a UDP push header announcing more than a datagram can carry is reported; t
 test("a run one byte short (it ate the CR) is damage confined to that run: its bytes are reported at stake", () => {
 	const { h, socket } = setup(TEXT_VIEW1, 1);
 	// "abcdef" lost its "c": the run of 6 takes the CR.
-	h.fake.send("\r\n+QIURC: \"recv\",0,6,abdef\r\n");
-	h.fake.send("\r\n+QIURC: \"recv\",0,5,later\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,6,abdef\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
 	h.settle();
 	const log = h.takeLog();
 	assert.ok(log.includes("0 warning 1008 lost 6"), JSON.stringify(log));
@@ -100,7 +124,7 @@ test("a run one byte short (it ate the CR) is damage confined to that run: its b
 test("a dropped hex digit: the whole run is at stake, not just the one bad digit", () => {
 	const { h, socket } = setup({ hex: 1, view: 1, show: 1 }, 1);
 	// 0x41 0x42 0x43 0x44 with one digit dropped: every byte after it is shifted.
-	h.fake.send("\r\n+QIURC: \"recv\",0,4,4142434\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,4,4142434\r\n');
 	h.settle();
 	const log = h.takeLog();
 	assert.ok(log.includes("0 warning 1008 lost 4"), JSON.stringify(log));
@@ -111,7 +135,7 @@ test("a read that delivers less than its header announced reports the difference
 	const { h, socket } = setup(TEXT_VIEW0, 0);
 	// The header says 10; the payload run is cut by a stall after 4 bytes.
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 10\r\nabcd");
-	h.fake.send("\r\n+QIURC: \"recv\",0\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0\r\n');
 	h.advance(2000);
 	const log = h.takeLog();
 	assert.ok(log.includes("0 warning 1008 lost 6"), JSON.stringify(log));
@@ -123,7 +147,7 @@ test("push data for a socket the app closed is dropped and counted, never stored
 	h.fake.expect("AT+QICLOSE=0", OK);
 	socket.close();
 	h.settle();
-	h.fake.send("\r\n+QIURC: \"recv\",0,7,ghost!!\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,7,ghost!!\r\n');
 	h.settle();
 	assert.is(h.modem.stats.pushBytesDropped, 7);
 });
@@ -131,11 +155,11 @@ test("push data for a socket the app closed is dropped and counted, never stored
 test("a socket's buffers are empty when it opens: push bytes that outlive a closed socket are not the next one's", () => {
 	const { h, socket } = setup(TEXT_VIEW0, 1, "tcp", { chunks: [1000] });
 	h.fake.expect("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
-	h.fake.send("\r\n+QIURC: \"recv\",0,3\r\nxyz\r\n\r\n+QIURC: \"closed\",0\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,3\r\nxyz\r\n\r\n+QIURC: "closed",0\r\n');
 	h.settle();
 	// The socket ends once the app read its data; a push run begins before
 	// that, and ends after it was let go.
-	h.fake.send("\r\n+QIURC: \"recv\",0,10\r\nabcde");
+	h.fake.send('\r\n+QIURC: "recv",0,10\r\nabcde');
 	h.settle();
 	assert.is(h.readAll(socket), "xyzabcde");
 	h.advance(10);
@@ -143,11 +167,11 @@ test("a socket's buffers are empty when it opens: push bytes that outlive a clos
 	h.fake.send("fghij\r\n");
 	h.settle();
 	assert.is(h.modem.stats.pushBytesDropped, 5);
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,1");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,1');
 	const next = h.open({ type: "tcp", mode: 1 });
 	assert.is(next.state, CONNECTED);
 	assert.is(next.readable, 0);
-	h.fake.send("\r\n+QIURC: \"recv\",0,3\r\nnew\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,3\r\nnew\r\n');
 	h.settle();
 	assert.is(h.readAll(next), "new");
 });
@@ -155,17 +179,17 @@ test("a socket's buffers are empty when it opens: push bytes that outlive a clos
 test("push data for a socket still opening is not its data: dropped and counted, and the socket connects empty", () => {
 	const h = new Harness({ receiveHex: false, viewMode: 1, showLength: true });
 	h.bringUp(TEXT_VIEW1);
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,1");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,1');
 	const socket = h.open({ type: "tcp", mode: 1 }, "");
 	h.settle();
-	h.fake.send("\r\n+QIURC: \"recv\",0,5,early\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,5,early\r\n');
 	h.settle();
 	h.fake.send("\r\n+QIOPEN: 0,0\r\n");
 	h.settle();
 	assert.is(socket.state, CONNECTED);
 	assert.is(socket.readable, 0);
 	assert.is(h.modem.stats.pushBytesDropped, 5);
-	h.fake.send("\r\n+QIURC: \"recv\",0,3,new\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,3,new\r\n');
 	h.settle();
 	assert.is(h.readAll(socket), "new");
 });

@@ -17,8 +17,15 @@ test("the usual bring-up, in order, reports ready with the address", () => {
 	const h = new Harness();
 	h.bringUp();
 	assert.equal(h.fake.written, [
-		"AT", "ATE0", "AT+CEREG?", "AT+CGATT?", "AT+CGPADDR=1", "AT+QICFG=\"dataformat\",0,1",
-		"AT+QICFG=\"viewmode\",1", "AT+QICFG=\"showlength\",1", "AT+QISTATE?",
+		"AT",
+		"ATE0",
+		"AT+CEREG?",
+		"AT+CGATT?",
+		"AT+CGPADDR=1",
+		'AT+QICFG="dataformat",0,1',
+		'AT+QICFG="viewmode",1',
+		'AT+QICFG="showlength",1',
+		"AT+QISTATE?",
 	]);
 	assert.equal(h.ready, [{ address: "127.0.0.2", registration: 1 }]);
 	assert.equal(h.states, ["starting", "attaching", "configuring", "ready"]);
@@ -73,7 +80,9 @@ test("a module that never answers fails bring-up after syncAttempts", () => {
 
 test("registration, attach and address are polled until they come", () => {
 	const h = new Harness();
-	h.fake.expect("AT").expect("ATE0")
+	h.fake
+		.expect("AT")
+		.expect("ATE0")
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK)
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,0\r\n" + OK)
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,5\r\n" + OK)
@@ -81,7 +90,9 @@ test("registration, attach and address are polled until they come", () => {
 		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
 		.expect("AT+CGPADDR=1", OK)
 		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,10.0.0.9\r\n" + OK)
-		.expect("AT+QICFG=\"dataformat\",0,1").expect("AT+QICFG=\"viewmode\",1").expect("AT+QICFG=\"showlength\",1")
+		.expect('AT+QICFG="dataformat",0,1')
+		.expect('AT+QICFG="viewmode",1')
+		.expect('AT+QICFG="showlength",1')
 		.expect("AT+QISTATE?");
 	h.start();
 	assert.is(h.modem.state, "attaching");
@@ -93,7 +104,10 @@ test("registration, attach and address are polled until they come", () => {
 
 test("no registration within attachTimeout fails with E_NOT_ATTACHED", () => {
 	const h = new Harness({ attachTimeout: 5000 });
-	h.fake.expect("AT").expect("ATE0").always("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK);
+	h.fake
+		.expect("AT")
+		.expect("ATE0")
+		.always("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK);
 	h.start();
 	h.advance(4000);
 	assert.is(h.modem.state, "attaching");
@@ -110,11 +124,13 @@ test("no registration within attachTimeout fails with E_NOT_ATTACHED", () => {
 
 test("a QICFG ERROR is explained by AT+QIGETERROR and fails bring-up", () => {
 	const h = new Harness();
-	h.fake.expect("AT").expect("ATE0")
+	h.fake
+		.expect("AT")
+		.expect("ATE0")
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
 		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"127.0.0.2\"\r\n" + OK)
-		.expect("AT+QICFG=\"dataformat\",0,1", "\r\nERROR\r\n")
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK)
+		.expect('AT+QICFG="dataformat",0,1', "\r\nERROR\r\n")
 		.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 552,invalid parameters\r\n" + OK);
 	h.start();
 	assert.is(h.modem.state, "failed");
@@ -131,8 +147,8 @@ test("settings from the options are applied", () => {
 
 test("sockets left open before a host reset are closed", () => {
 	const h = new Harness();
-	const states = "\r\n+QISTATE: 1,\"TCP\",\"127.0.0.1\",9000,1234,2,1,0\r\n" +
-		"\r\n+QISTATE: 3,\"UDP\",\"127.0.0.1\",9001,0,3,1,1\r\n";
+	const states =
+		'\r\n+QISTATE: 1,"TCP","127.0.0.1",9000,1234,2,1,0\r\n' + '\r\n+QISTATE: 3,"UDP","127.0.0.1",9001,0,3,1,1\r\n';
 	expectBringUp(h.fake, undefined, states);
 	h.fake.expect("AT+QICLOSE=1", OK + "\r\nCLOSE OK\r\n").expect("AT+QICLOSE=3", OK + "\r\nCLOSE OK\r\n");
 	h.start();
@@ -155,22 +171,23 @@ test("a reboot during bring-up starts it over", () => {
 test("a reboot while ready: sockets end with E_REBOOTED, settings are applied again", () => {
 	const h = new Harness();
 	h.bringUp();
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
 	const a = h.open({});
-	h.fake.expect("AT+QIOPEN=1,1,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,1,"TCP","127.0.0.1",9000,0,0');
 	const b = h.open({}, "1,0");
 	// Socket 0 has 6 bytes waiting in the module; socket 1 has 3 bytes read
 	// into its buffer that the app has not read yet.
-	h.fake.expect("AT+QIRD=1,512", "\r\n+QIRD: 3,0," + hexOf("abc") + "\r\n" + OK)
+	h.fake
+		.expect("AT+QIRD=1,512", "\r\n+QIRD: 3,0," + hexOf("abc") + "\r\n" + OK)
 		.expect("AT+QIRD=1,512", "\r\n+QIRD: 0\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"recv\",1,3\r\n");
+	h.fake.send('\r\n+QIURC: "recv",1,3\r\n');
 	h.settle();
 	h.takeLog();
 	// The read of socket 0 never completes: the module reboots.
 	h.fake.expect("AT+QIRD=0,512", "\r\n\x00\xff\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n");
 	expectProbe(h.fake);
 	expectBringUp(h.fake);
-	h.fake.send("\r\n+QIURC: \"recv\",0,6\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,6\r\n');
 	h.settle();
 	assert.is(h.modem.state, "ready");
 	assert.equal(h.ready.length, 2);
@@ -190,10 +207,17 @@ test("a reboot while ready: sockets end with E_REBOOTED, settings are applied ag
 test("a reboot after the module took a send (OK, no SEND OK yet): those bytes are reported of unknown fate", () => {
 	const h = new Harness();
 	h.bringUp();
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
 	const errors: BC20Error[] = [];
 	const warnings: BC20Error[] = [];
-	const s = h.open({ onError(error) { errors.push(error); }, onWarning(warning) { warnings.push(warning); } });
+	const s = h.open({
+		onError(error) {
+			errors.push(error);
+		},
+		onWarning(warning) {
+			warnings.push(warning);
+		},
+	});
 	h.fake.expect("AT+QISEND=0,5,hello", OK);
 	s.write(new TextEncoder().encode("hello"));
 	h.settle();
@@ -215,16 +239,27 @@ test("a reboot after the module took a send (OK, no SEND OK yet): those bytes ar
 test("options are checked; buffer sizes round up to a power of two", () => {
 	const clock = { now: () => 0, set: () => 0, clear: () => {} };
 	const transport = { write() {} };
-	for (const bad of [{ queueSize: 0 }, { rxBufferSize: 512 }, { txBufferSize: 65536 }, { sockets: 6 }, { viewMode: 2 },
-		{ receiveHex: 1 }, { baud: 0 }, { attachTimeout: 10 }, { syncAttempts: 0 }, { lineCapacity: 64 }, { trace: 1 }]) {
+	for (const bad of [
+		{ queueSize: 0 },
+		{ rxBufferSize: 512 },
+		{ txBufferSize: 65536 },
+		{ sockets: 6 },
+		{ viewMode: 2 },
+		{ receiveHex: 1 },
+		{ baud: 0 },
+		{ attachTimeout: 10 },
+		{ syncAttempts: 0 },
+		{ lineCapacity: 64 },
+		{ trace: 1 },
+	]) {
 		assert.throws(() => new BC20({ transport, clock, ...bad } as never), /Invalid argument/, JSON.stringify(bad));
 	}
 	assert.throws(() => new BC20({ clock } as never), /transport/);
 	const h = new Harness({ txBufferSize: 300, sockets: 2 });
 	h.bringUp();
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
 	assert.is(h.open({}).writable, 512);
-	h.fake.expect("AT+QIOPEN=1,1,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,1,"TCP","127.0.0.1",9000,0,0');
 	h.open({}, "1,0");
 	assert.throws(() => h.modem.open({ host: "127.0.0.1", port: 1 }), /all 2 sockets are in use/);
 });

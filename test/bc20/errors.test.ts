@@ -1,20 +1,54 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-	DONE_CANCELLED, DONE_CME_ERROR, DONE_ERROR, DONE_NOT_SENT, DONE_REBOOT, DONE_SEND_FAIL, DONE_TIMEOUT,
+	DONE_CANCELLED,
+	DONE_CME_ERROR,
+	DONE_ERROR,
+	DONE_NOT_SENT,
+	DONE_REBOOT,
+	DONE_SEND_FAIL,
+	DONE_TIMEOUT,
 } from "../../firmware/at/result.js";
 import {
-	BC20Error, describe, E_ARGUMENT, E_CANCELLED, E_CME, E_ERROR, E_REBOOTED, E_SEND_FAILED, E_TIMEOUT, resultError,
+	BC20Error,
+	describe,
+	E_ARGUMENT,
+	E_CANCELLED,
+	E_CME,
+	E_ERROR,
+	E_REBOOTED,
+	E_SEND_FAILED,
+	E_TIMEOUT,
+	resultError,
 } from "../../firmware/bc20/errors.js";
 
 test("the manual's descriptions for 0 and 550-574", () => {
 	const manual = [
-		"Unknown error", "Operation blocked", "Invalid parameters", "Memory not enough", "Create socket failed",
-		"Operation not supported", "Socket bind failed", "Socket listen failed", "Socket write failed",
-		"Socket read failed", "Socket accept failed", "Open PDP context failed", "Close PDP context failed",
-		"Socket identity has been used", "DNS busy", "DNS parse failed", "Socket connect failed",
-		"Socket has been closed", "Operation busy", "Operation timeout", "PDP context broken down", "Cancel send",
-		"Operation not allowed", "APN not configured", "Port busy",
+		"Unknown error",
+		"Operation blocked",
+		"Invalid parameters",
+		"Memory not enough",
+		"Create socket failed",
+		"Operation not supported",
+		"Socket bind failed",
+		"Socket listen failed",
+		"Socket write failed",
+		"Socket read failed",
+		"Socket accept failed",
+		"Open PDP context failed",
+		"Close PDP context failed",
+		"Socket identity has been used",
+		"DNS busy",
+		"DNS parse failed",
+		"Socket connect failed",
+		"Socket has been closed",
+		"Operation busy",
+		"Operation timeout",
+		"PDP context broken down",
+		"Cancel send",
+		"Operation not allowed",
+		"APN not configured",
+		"Port busy",
 	];
 	assert.is(describe(0), "Operation successful");
 	for (let code = 550; code <= 574; code++) assert.is(describe(code), manual[code - 550]);

@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { hexOf, OK, ready } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 
-const OPEN0 = "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0";
+const OPEN0 = 'AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0';
 
 test("a send answered OK after its deadline: the next send of that socket waits for the owed SEND OK", () => {
 	const h = ready();
@@ -51,7 +51,11 @@ test("a module silent for 12 s mid-transfer: every byte has one fate, and those 
 	const h = ready();
 	h.fake.expect(OPEN0);
 	const warnings: string[] = [];
-	const socket = h.open({ onWarning(w) { warnings.push(w.code + " " + w.count + " " + w.message); } });
+	const socket = h.open({
+		onWarning(w) {
+			warnings.push(w.code + " " + w.count + " " + w.message);
+		},
+	});
 	h.fake.expect("AT+QISEND=0,5,part1", OK + "\r\nSEND OK\r\n");
 	socket.write(bytes("part1"));
 	h.settle();
@@ -64,30 +68,46 @@ test("a module silent for 12 s mid-transfer: every byte has one fate, and those 
 	h.fake.clearStanding();
 	// It speaks again: the probe is answered, and what is written now goes out.
 	// Whichever probe comes (each one left unanswered rotates to another prefix).
-	h.fake.always(/^AT\+(CGATT\?|CGSN=1|CPSMS\?|CCLK\?)$/, (line) => "\r\n+" + line.slice(3).replace(/[?=].*/, "") + ": 1\r\n" + OK);
+	h.fake.always(
+		/^AT\+(CGATT\?|CGSN=1|CPSMS\?|CCLK\?)$/,
+		(line) => "\r\n+" + line.slice(3).replace(/[?=].*/, "") + ": 1\r\n" + OK,
+	);
 	h.fake.always(/^AT\+QISEND=0,/, OK + "\r\nSEND OK\r\n");
 	h.fake.send("\r\n+CEREG: 1\r\n");
 	socket.write(bytes("part4"));
 	h.advance(20000);
 	assert.equal(socket.stats, { written: 20, sent: 10, failed: 5, unknown: 5, received: 0, lost: 0 });
-	assert.ok(h.fake.written.every((line) => !line.includes("part3")), "part3 was never written");
-	assert.ok(warnings.some((w) => w.startsWith("1007 5 ")), "part2: unknown: " + warnings.join(" | "));
-	assert.ok(warnings.some((w) => /^1001 5 .*not sent/.test(w)), "part3: not sent: " + warnings.join(" | "));
+	assert.ok(
+		h.fake.written.every((line) => !line.includes("part3")),
+		"part3 was never written",
+	);
+	assert.ok(
+		warnings.some((w) => w.startsWith("1007 5 ")),
+		"part2: unknown: " + warnings.join(" | "),
+	);
+	assert.ok(
+		warnings.some((w) => /^1001 5 .*not sent/.test(w)),
+		"part3: not sent: " + warnings.join(" | "),
+	);
 });
 
 test("a read that timed out and whose payload came late: the next read asks only for the room left, so nothing is lost", () => {
 	const h = ready({ rxBufferSize: 1024 });
 	h.fake.expect(OPEN0);
 	const socket = h.open({});
-	const first = "a".repeat(300), late = "b".repeat(512);
+	const first = "a".repeat(300),
+		late = "b".repeat(512);
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 300,0," + hexOf(first) + "\r\n" + OK);
 	h.fake.expect("AT+QIRD=0,512", ""); // no answer in time
 	// The probe before the next read: the late read's payload and OK come first.
 	h.fake.expect("AT+CGATT?", "\r\n+QIRD: 512,0," + hexOf(late) + "\r\n" + OK + "\r\n+CGATT: 1\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"recv\",0,812\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,812\r\n');
 	h.advance(2000);
 	assert.equal(socket.stats.lost, 0, "nothing was read that did not fit");
-	assert.ok(h.fake.written.filter((l) => l.startsWith("AT+QIRD")).length === 2, "no read while the ring has less room than a useful read: " + h.fake.written.join(" | "));
+	assert.ok(
+		h.fake.written.filter((l) => l.startsWith("AT+QIRD")).length === 2,
+		"no read while the ring has less room than a useful read: " + h.fake.written.join(" | "),
+	);
 	// The app reads; the module still holds nothing (it sent all 812): +QIRD: 0 ends the drain.
 	h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
 	assert.is(h.readAll(socket), first + late);

@@ -9,7 +9,7 @@ import { Harness, OK } from "../support/bc20-harness.js";
 const ATTACHED = [
 	["AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK],
 	["AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK],
-	["AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"127.0.0.2\"\r\n" + OK],
+	["AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK],
 ] as const;
 
 test("look: AT only, ready once the module answers; its echo stays on and is no sign of a reboot", () => {
@@ -39,8 +39,7 @@ test("look: sockets are refused (the receive settings are not the driver's)", ()
 	try {
 		h.modem.open({ host: "127.0.0.1", port: 9000 });
 		assert.unreachable("open() was taken");
-	}
-	catch (error) {
+	} catch (error) {
 		assert.is((error as { code: number }).code, E_STATE);
 	}
 	assert.equal(h.fake.written, ["AT"]);
@@ -56,7 +55,7 @@ test("look-attached: AT, then registration, attach and address read; nothing wri
 	assert.equal(h.fake.written, ["AT", "AT+CEREG?", "AT+CGATT?", "AT+CGPADDR=1"]);
 	// pdpdeact: attach is waited for again, read only.
 	for (const [command, reply] of ATTACHED) h.fake.expect(command, reply);
-	h.fake.send("\r\n+QIURC: \"pdpdeact\",1\r\n");
+	h.fake.send('\r\n+QIURC: "pdpdeact",1\r\n');
 	h.settle();
 	assert.is(h.modem.state, "ready");
 	assert.equal(h.fake.written.slice(4), ["AT+CEREG?", "AT+CGATT?", "AT+CGPADDR=1"]);
@@ -78,7 +77,10 @@ test("look: a reboot runs the look start again, not the full one", () => {
 
 test("the trace hook gets each line's kind: a tool tells URCs from answers", () => {
 	const seen: string[] = [];
-	const h = new Harness({ bringUp: "look", trace: (line, kind) => void (kind >= URC_RECV && kind <= URC_OTHER && seen.push(line)) });
+	const h = new Harness({
+		bringUp: "look",
+		trace: (line, kind) => void (kind >= URC_RECV && kind <= URC_OTHER && seen.push(line)),
+	});
 	h.fake.send("\r\n+CEREG: 2\r\n");
 	h.fake.expect("AT");
 	h.start();

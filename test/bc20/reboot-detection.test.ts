@@ -8,8 +8,8 @@ import { expectBringUp, Harness, OK } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
-const OPEN = (id: number) => "AT+QIOPEN=1," + id + ",\"UDP\",\"127.0.0.1\",9000,0,0";
-const LISTED = (id: number) => "\r\n+QISTATE: " + id + ",\"UDP\",\"127.0.0.1\",9000,4000,2,1,0\r\n";
+const OPEN = (id: number) => "AT+QIOPEN=1," + id + ',"UDP","127.0.0.1",9000,0,0';
+const LISTED = (id: number) => "\r\n+QISTATE: " + id + ',"UDP","127.0.0.1",9000,4000,2,1,0\r\n';
 // RDY with one byte damaged: the driver cannot recognise it.
 const DAMAGED_BOOT = "\r\n\x00\xf0\xff\r\nRDZ\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n";
 

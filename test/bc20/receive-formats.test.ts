@@ -7,11 +7,26 @@ import { Harness, hexOf, OK } from "../support/bc20-harness.js";
 import { CONNECTED } from "../../firmware/bc20/socket-constants.js";
 
 const PAYLOADS = [
-	"\r\nOK\r\n", "+QIURC: \"recv\",0,5\r\n", "\x00\x1a\xff\x00", "\r", "\n", "SEND OK", "\r\nERROR\r\n",
-	"\r\n+QIRD: 5\r\n", "RDY", "\r\nRDY\r\n", ",,,", "\"", "\x80\xfe\r\n\r\n",
+	"\r\nOK\r\n",
+	'+QIURC: "recv",0,5\r\n',
+	"\x00\x1a\xff\x00",
+	"\r",
+	"\n",
+	"SEND OK",
+	"\r\nERROR\r\n",
+	"\r\n+QIRD: 5\r\n",
+	"RDY",
+	"\r\nRDY\r\n",
+	",,,",
+	'"',
+	"\x80\xfe\r\n\r\n",
 ];
 
-interface Settings { hex: number; view: number; show: number }
+interface Settings {
+	hex: number;
+	view: number;
+	show: number;
+}
 
 function encode(data: string, s: Settings): string {
 	return s.hex ? hexOf(data) : data;
@@ -24,23 +39,28 @@ function qird(data: string, remaining: number, s: Settings): string {
 }
 
 function push(id: number, data: string, s: Settings): string {
-	return "\r\n+QIURC: \"recv\"," + id + "," + data.length + (s.view ? "," : "\r\n") + encode(data, s) + "\r\n";
+	return '\r\n+QIURC: "recv",' + id + "," + data.length + (s.view ? "," : "\r\n") + encode(data, s) + "\r\n";
 }
 
 function notice(id: number, length: number, s: Settings): string {
-	return "\r\n+QIURC: \"recv\"," + id + (s.show ? "," + length : "") + "\r\n";
+	return '\r\n+QIURC: "recv",' + id + (s.show ? "," + length : "") + "\r\n";
 }
 
 const ALL: Settings[] = [];
 for (const hex of [0, 1]) for (const view of [0, 1]) for (const show of [0, 1]) ALL.push({ hex, view, show });
 const CHUNKS: { chunks?: number[]; seed?: number; maxChunk?: number }[] = [
-	{}, { chunks: [1] }, { chunks: [2] }, { chunks: [3, 5] }, { seed: 7, maxChunk: 11 }, { seed: 8, maxChunk: 3 },
+	{},
+	{ chunks: [1] },
+	{ chunks: [2] },
+	{ chunks: [3, 5] },
+	{ seed: 7, maxChunk: 11 },
+	{ seed: 8, maxChunk: 3 },
 ];
 
 function setup(s: Settings, chunking: object, mode: number, type: "tcp" | "udp" = "tcp") {
 	const h = new Harness({ receiveHex: s.hex === 1, viewMode: s.view, showLength: s.show === 1, ...chunking });
 	h.bringUp(s);
-	h.fake.expect("AT+QIOPEN=1,0,\"" + type.toUpperCase() + "\",\"127.0.0.1\",9000,0," + mode);
+	h.fake.expect('AT+QIOPEN=1,0,"' + type.toUpperCase() + '","127.0.0.1",9000,0,' + mode);
 	const socket = h.open({ type, mode });
 	h.takeLog();
 	return { h, socket };
@@ -68,8 +88,10 @@ for (const s of ALL) {
 			const { h, socket } = setup(s, chunking, 1);
 			for (const payload of PAYLOADS) h.fake.send(push(0, payload, s));
 			// A command's answer with pushed data on both sides.
-			h.fake.expect("AT+QISEND=0,2,hi", push(0, "\r\nSEND FAIL\r\n", s) + OK + push(0, "\r\nOK", s) +
-				"\r\nSEND OK\r\n" + push(0, "\x00", s));
+			h.fake.expect(
+				"AT+QISEND=0,2,hi",
+				push(0, "\r\nSEND FAIL\r\n", s) + OK + push(0, "\r\nOK", s) + "\r\nSEND OK\r\n" + push(0, "\x00", s),
+			);
 			socket.write(new TextEncoder().encode("hi"));
 			h.settle();
 			assert.is(h.readAll(socket), PAYLOADS.join("") + "\r\nSEND FAIL\r\n\r\nOK\x00", JSON.stringify(chunking));
@@ -108,18 +130,18 @@ test("direct push into a full buffer: what does not fit is counted and reported 
 test("pushed data for a socket that is not open is skipped, and the stream stays in step", () => {
 	const s = { hex: 0, view: 1, show: 1 };
 	const { h, socket } = setup(s, { chunks: [3] }, 1);
-	h.fake.send(push(4, "\r\nOK\r\n+QIURC: \"closed\",0\r\n", s));
+	h.fake.send(push(4, '\r\nOK\r\n+QIURC: "closed",0\r\n', s));
 	h.fake.send(push(0, "mine", s));
 	h.settle();
 	assert.is(h.readAll(socket), "mine");
-	assert.is(h.modem.stats.pushBytesDropped, "\r\nOK\r\n+QIURC: \"closed\",0\r\n".length);
+	assert.is(h.modem.stats.pushBytesDropped, '\r\nOK\r\n+QIURC: "closed",0\r\n'.length);
 	assert.is(socket.state, CONNECTED);
 });
 
 test("hex digits that are not hex are reported: the whole run is at stake", () => {
 	const s = { hex: 1, view: 1, show: 1 };
 	const { h, socket } = setup(s, {}, 1);
-	h.fake.send("\r\n+QIURC: \"recv\",0,3,41ZZ43\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,3,41ZZ43\r\n');
 	h.settle();
 	assert.equal(h.takeLog(), ["0 warning 1008 lost 3", "0 readable 3"]);
 	assert.is(h.readAll(socket), "A\x00C");

@@ -6,7 +6,7 @@ import { expectBringUp, Harness, hexOf, OK } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 import { CLOSING, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
-const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0," + mode;
+const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ',"TCP","127.0.0.1",9000,0,' + mode;
 const REBOOT = "\r\n\x00\xf0\xff\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n";
 
 function ready(): Harness {
@@ -58,7 +58,7 @@ test("a reboot fails the operation in flight and those waiting; a waiting mode s
 	h.fake.expect(OPEN(0));
 	const socket = h.open({});
 	const results: unknown[] = [];
-	h.fake.expect("AT+QPING=1,\"127.0.0.1\",4,4,32", OK + "\r\n+QPING: 0,\"127.0.0.1\",32,5,64\r\n");
+	h.fake.expect('AT+QPING=1,"127.0.0.1",4,4,32', OK + '\r\n+QPING: 0,"127.0.0.1",32,5,64\r\n');
 	h.modem.ping("127.0.0.1", {}, (e) => results.push(["ping", e?.code]));
 	h.modem.resolve("localhost", (e) => results.push(["dns", e?.code]));
 	h.modem.command("ATI", (e) => results.push(["ati", e?.code]));
@@ -69,7 +69,15 @@ test("a reboot fails the operation in flight and those waiting; a waiting mode s
 	h.settle();
 	// The one-off operations' callbacks come from a fresh turn of the clock, the
 	// socket's from the modem's: every one hears E_REBOOTED, in whatever order.
-	assert.equal(results.map(String).sort(), [["ati", E_REBOOTED], ["dns", E_REBOOTED], ["ping", E_REBOOTED], ["switch", E_REBOOTED]].map(String));
+	assert.equal(
+		results.map(String).sort(),
+		[
+			["ati", E_REBOOTED],
+			["dns", E_REBOOTED],
+			["ping", E_REBOOTED],
+			["switch", E_REBOOTED],
+		].map(String),
+	);
 	assert.is(h.modem.state, "ready");
 	assert.equal(h.fake.unexpected, []);
 });
@@ -77,9 +85,9 @@ test("a reboot fails the operation in flight and those waiting; a waiting mode s
 test("an operation started from a callback of one the reboot failed is not lost", () => {
 	const h = ready();
 	const results: unknown[] = [];
-	h.fake.expect("AT+QIDNSGIP=1,\"a\"", OK + REBOOT);
+	h.fake.expect('AT+QIDNSGIP=1,"a"', OK + REBOOT);
 	expectBringUp(h.fake);
-	h.fake.expect("AT+QIDNSGIP=1,\"b\"", OK + "\r\n+QIURC: \"dnsgip\",0,1,60\r\n\r\n+QIURC: \"dnsgip\",\"127.0.0.1\"\r\n");
+	h.fake.expect('AT+QIDNSGIP=1,"b"', OK + '\r\n+QIURC: "dnsgip",0,1,60\r\n\r\n+QIURC: "dnsgip","127.0.0.1"\r\n');
 	h.modem.resolve("a", (error) => {
 		results.push(error?.code);
 		h.modem.resolve("b", (e, r) => results.push(e ?? r?.addresses));
@@ -97,23 +105,29 @@ test("pdpdeact: every socket fails with 570 after its data, and the service atta
 	const b = h.open({ mode: 1 }, "1,0");
 	h.takeLog();
 	const errors: BC20Error[] = [];
-	h.fake.always("AT+QIRD=0,512", (() => {
-		let first = true;
-		return () => {
-			const reply = first ? "\r\n+QIRD: 4,0," + hexOf("last") + "\r\n" + OK : "\r\n+QIRD: 0\r\n" + OK;
-			first = false;
-			return reply;
-		};
-	})());
+	h.fake.always(
+		"AT+QIRD=0,512",
+		(() => {
+			let first = true;
+			return () => {
+				const reply = first ? "\r\n+QIRD: 4,0," + hexOf("last") + "\r\n" + OK : "\r\n+QIRD: 0\r\n" + OK;
+				first = false;
+				return reply;
+			};
+		})(),
+	);
 	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n").always("AT+QICLOSE=1", OK + "\r\nCLOSE OK\r\n");
-	h.fake.expect("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK)
+	h.fake
+		.expect("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK)
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
 		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"10.9.9.9\"\r\n" + OK)
-		.expect("AT+QICFG=\"dataformat\",0,1").expect("AT+QICFG=\"viewmode\",1").expect("AT+QICFG=\"showlength\",1")
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"10.9.9.9"\r\n' + OK)
+		.expect('AT+QICFG="dataformat",0,1')
+		.expect('AT+QICFG="viewmode",1')
+		.expect('AT+QICFG="showlength",1')
 		.expect("AT+QISTATE?");
 	h.states.length = 0;
-	h.fake.send("\r\n+QIURC: \"pdpdeact\",1\r\n");
+	h.fake.send('\r\n+QIURC: "pdpdeact",1\r\n');
 	h.settle();
 	assert.is(h.modem.state, "attaching");
 	assert.throws(() => h.modem.open({ host: "127.0.0.1", port: 1 }), /not ready/);
@@ -133,11 +147,11 @@ test("pdpdeact: every socket fails with 570 after its data, and the service atta
 
 test("pdpdeact before an open was written: the open never goes out", () => {
 	const h = ready();
-	h.fake.expect("AT+QPING=1,\"127.0.0.1\",1,1,32", OK);
+	h.fake.expect('AT+QPING=1,"127.0.0.1",1,1,32', OK);
 	h.modem.ping("127.0.0.1", { timeout: 1, count: 1 }, () => {});
 	h.settle();
 	const socket = h.open({}, "");
-	h.fake.send("\r\n+QIURC: \"pdpdeact\",1\r\n");
+	h.fake.send('\r\n+QIURC: "pdpdeact",1\r\n');
 	h.fake.always("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK);
 	h.settle();
 	h.fake.send("\r\n+QPING: 570\r\n");
@@ -153,16 +167,18 @@ test("reads that keep timing out stop after three tries, with a warning", () => 
 	h.open({});
 	h.takeLog();
 	h.fake.always("AT+QIRD=0,512", "").always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"recv\",0,5\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,5\r\n');
 	h.advance(5000);
 	assert.equal(h.takeLog(), ["0 warning 1001"]);
 	assert.is(h.fake.written.filter((l) => l === "AT+QIRD=0,512").length, 3);
 	// The next "recv" starts reading again.
 	h.fake.clearStanding();
 	// (After a timeout the channel writes a probe before the next command.)
-	h.fake.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK).expect("AT+QIRD=0,512", "\r\n+QIRD: 2,0," + hexOf("ok") + "\r\n" + OK)
+	h.fake
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+		.expect("AT+QIRD=0,512", "\r\n+QIRD: 2,0," + hexOf("ok") + "\r\n" + OK)
 		.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"recv\",0,2\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,2\r\n');
 	h.settle();
 	assert.equal(h.takeLog(), ["0 readable 2"]);
 });
@@ -173,7 +189,7 @@ test("close(): operations waiting fail with E_CANCELLED, sockets are dropped, st
 	const socket = h.open({});
 	h.takeLog();
 	const results: unknown[] = [];
-	h.fake.expect("AT+QIDNSGIP=1,\"a\"", OK);
+	h.fake.expect('AT+QIDNSGIP=1,"a"', OK);
 	h.modem.resolve("a", (e) => results.push(e?.code));
 	h.modem.resolve("b", (e) => results.push(e?.code));
 	h.settle();
@@ -183,12 +199,15 @@ test("close(): operations waiting fail with E_CANCELLED, sockets are dropped, st
 	assert.is(h.modem.state, "closed");
 	assert.is(socket.state, INITIAL);
 	assert.equal(h.takeLog(), []);
-	assert.throws(() => h.modem.resolve("c", () => {}), (e: BC20Error) => e.code === E_STATE);
+	assert.throws(
+		() => h.modem.resolve("c", () => {}),
+		(e: BC20Error) => e.code === E_STATE,
+	);
 	const count = h.fake.written.length;
 	h.advance(100000);
 	assert.is(h.fake.written.length, count);
 	// The module still has socket 0 open: the next bring-up closes it.
-	expectBringUp(h.fake, undefined, "\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",9000,0,2,1,0\r\n");
+	expectBringUp(h.fake, undefined, '\r\n+QISTATE: 0,"TCP","127.0.0.1",9000,0,2,1,0\r\n');
 	h.fake.expect("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
 	h.start();
 	assert.is(h.modem.state, "ready");

@@ -1,45 +1,79 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-	BC20Error, describe, E_ARGUMENT, E_CME, E_PEER_CLOSED, E_SEND_FAILED, E_SEND_UNKNOWN, E_STATE, E_TIMEOUT,
+	BC20Error,
+	describe,
+	E_ARGUMENT,
+	E_CME,
+	E_PEER_CLOSED,
+	E_SEND_FAILED,
+	E_SEND_UNKNOWN,
+	E_STATE,
+	E_TIMEOUT,
 } from "../../firmware/bc20/errors.js";
 import { Harness, hexOf, OK, ready, thrownCode } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 import { CLOSING, CONNECTED, INITIAL, OPENING } from "../../firmware/bc20/socket-constants.js";
 
-const OPEN0 = "AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0";
+const OPEN0 = 'AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0';
 const CLOSE_OK = OK + "\r\nCLOSE OK\r\n";
 
 test("open before ready, with bad arguments, or on a busy connectID throws and sends nothing", () => {
 	const h = new Harness();
-	assert.is(thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
+	assert.is(
+		thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1 })),
+		E_STATE,
+	);
 	h.bringUp();
 	const before = h.fake.written.length;
 	const bad: object[] = [
-		{ host: "127.0.0.1", port: 0 }, { host: "127.0.0.1", port: 65536 }, { host: "127.0.0.1", port: 1.5 },
-		{ host: "127.0.0.1", port: 1, localPort: -1 }, { host: "127.0.0.1", port: 1, mode: 2 },
-		{ host: "127.0.0.1", port: 1, contextId: 2 }, { host: "127.0.0.1", port: 1, connectId: 5 },
-		{ host: "127.0.0.1", port: 1, type: "TCP" }, { host: "127.0.0.1", port: 1, onReadable: 3 },
-		{ host: "x\",1,2", port: 1 }, { host: "a\r\nAT+QICLOSE=0", port: 1 }, { host: "", port: 1 },
-		{ host: "h\u00e9.example", port: 1 }, { host: "a".repeat(256), port: 1 }, { host: 12, port: 1 },
-		{ host: "300.1.1.1", port: 1 }, { host: "a..b", port: 1 }, { host: "a;b", port: 1 }, { host: "a b", port: 1 },
+		{ host: "127.0.0.1", port: 0 },
+		{ host: "127.0.0.1", port: 65536 },
+		{ host: "127.0.0.1", port: 1.5 },
+		{ host: "127.0.0.1", port: 1, localPort: -1 },
+		{ host: "127.0.0.1", port: 1, mode: 2 },
+		{ host: "127.0.0.1", port: 1, contextId: 2 },
+		{ host: "127.0.0.1", port: 1, connectId: 5 },
+		{ host: "127.0.0.1", port: 1, type: "TCP" },
+		{ host: "127.0.0.1", port: 1, onReadable: 3 },
+		{ host: 'x",1,2', port: 1 },
+		{ host: "a\r\nAT+QICLOSE=0", port: 1 },
+		{ host: "", port: 1 },
+		{ host: "h\u00e9.example", port: 1 },
+		{ host: "a".repeat(256), port: 1 },
+		{ host: 12, port: 1 },
+		{ host: "300.1.1.1", port: 1 },
+		{ host: "a..b", port: 1 },
+		{ host: "a;b", port: 1 },
+		{ host: "a b", port: 1 },
 	];
-	for (const options of bad) assert.is(thrownCode(() => h.modem.open(options as never)), E_ARGUMENT, JSON.stringify(options));
+	for (const options of bad)
+		assert.is(
+			thrownCode(() => h.modem.open(options as never)),
+			E_ARGUMENT,
+			JSON.stringify(options),
+		);
 	h.settle();
 	assert.is(h.fake.written.length, before);
-	h.fake.expect("AT+QIOPEN=1,3,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,3,"TCP","127.0.0.1",9000,0,0');
 	h.open({ connectId: 3 }, "3,0");
-	assert.is(thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1, connectId: 3 })), E_STATE);
+	assert.is(
+		thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1, connectId: 3 })),
+		E_STATE,
+	);
 	assert.equal(h.fake.unexpected, []);
 });
 
 test("connectIDs are allocated lowest first; all in use throws", () => {
 	const h = ready();
 	for (let id = 0; id < 5; id++) {
-		h.fake.expect("AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0,0");
+		h.fake.expect("AT+QIOPEN=1," + id + ',"TCP","127.0.0.1",9000,0,0');
 		assert.is(h.open({}, id + ",0").id, id);
 	}
-	assert.is(thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
+	assert.is(
+		thrownCode(() => h.modem.open({ host: "127.0.0.1", port: 1 })),
+		E_STATE,
+	);
 	assert.is(h.modem.socket(2)?.id, 2);
 	assert.equal(h.fake.unexpected, []);
 });
@@ -50,28 +84,52 @@ test("operations in the wrong state throw and change nothing", () => {
 	const socket = h.open({}, "");
 	h.settle();
 	assert.is(socket.state, OPENING);
-	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
-	assert.is(thrownCode(() => socket.setMode(1)), E_STATE);
+	assert.is(
+		thrownCode(() => socket.write(bytes("x"))),
+		E_STATE,
+	);
+	assert.is(
+		thrownCode(() => socket.setMode(1)),
+		E_STATE,
+	);
 	assert.is(socket.read(new Uint8Array(4)), 0);
 	h.fake.send("\r\n+QIOPEN: 0,0\r\n");
 	h.settle();
 	assert.is(socket.state, CONNECTED);
-	assert.is(thrownCode(() => socket.setMode(2)), E_ARGUMENT);
+	assert.is(
+		thrownCode(() => socket.setMode(2)),
+		E_ARGUMENT,
+	);
 	h.fake.expect("AT+QICLOSE=0", CLOSE_OK);
 	socket.close();
 	socket.close(); // a second close does nothing
-	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(
+		thrownCode(() => socket.write(bytes("x"))),
+		E_STATE,
+	);
 	h.settle();
 	assert.is(socket.state, INITIAL);
-	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
-	assert.is(thrownCode(() => socket.read(new Uint8Array(1))), E_STATE);
-	assert.is(thrownCode(() => socket.close()), E_STATE);
+	assert.is(
+		thrownCode(() => socket.write(bytes("x"))),
+		E_STATE,
+	);
+	assert.is(
+		thrownCode(() => socket.read(new Uint8Array(1))),
+		E_STATE,
+	);
+	assert.is(
+		thrownCode(() => socket.close()),
+		E_STATE,
+	);
 	// A new socket on the same connectID: the old handle stays dead.
 	h.fake.expect(OPEN0);
 	const again = h.open({});
 	assert.is(again.id, 0);
 	assert.is(socket.state, INITIAL);
-	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(
+		thrownCode(() => socket.write(bytes("x"))),
+		E_STATE,
+	);
 	assert.is(again.state, CONNECTED);
 	assert.equal(h.fake.unexpected, []);
 });
@@ -81,7 +139,14 @@ test("+QIOPEN: <id>,<err> for every code 550-574: AT+QICLOSE, then onError with 
 		const h = ready();
 		const errors: BC20Error[] = [];
 		h.fake.expect(OPEN0, OK + "\r\n+QIOPEN: 0," + err + "\r\n").expect("AT+QICLOSE=0", CLOSE_OK);
-		const socket = h.open({ onError(e) { errors.push(e); } }, "");
+		const socket = h.open(
+			{
+				onError(e) {
+					errors.push(e);
+				},
+			},
+			"",
+		);
 		h.settle();
 		assert.is(errors.length, 1);
 		assert.is(errors[0].code, err);
@@ -103,7 +168,14 @@ test("AT+QIOPEN answered ERROR without a code: AT+QIGETERROR tells; +CME ERROR i
 	assert.equal(h.takeLog(), ["0 error 572"]);
 	h.fake.expect(OPEN0, "\r\n+CME ERROR: 4\r\n");
 	const errors: BC20Error[] = [];
-	h.open({ onError(e) { errors.push(e); } }, "");
+	h.open(
+		{
+			onError(e) {
+				errors.push(e);
+			},
+		},
+		"",
+	);
 	h.settle();
 	assert.is(errors[0].code, E_CME);
 	assert.is(errors[0].cme, 4);
@@ -133,7 +205,7 @@ test("no +QIOPEN within 60 s: AT+QICLOSE and E_TIMEOUT; a late +QIOPEN is ignore
 test("close while opening: before the command went out, and while it is on the wire", () => {
 	const h = ready();
 	// The channel is busy with a ping, so the open waits.
-	h.fake.expect("AT+QPING=1,\"127.0.0.1\",1,1,32", OK);
+	h.fake.expect('AT+QPING=1,"127.0.0.1",1,1,32', OK);
 	h.modem.ping("127.0.0.1", { timeout: 1, count: 1 }, () => {});
 	h.settle();
 	const socket = h.open({}, "");
@@ -181,19 +253,21 @@ test("text goes as AT+QISEND up to 1024 bytes, anything else as AT+QISENDEX up t
 	h.fake.expect(OPEN0);
 	const socket = h.open({});
 	const text = "A".repeat(1100);
-	h.fake.expect("AT+QISEND=0,1024," + "A".repeat(1024), OK + "\r\nSEND OK\r\n")
+	h.fake
+		.expect("AT+QISEND=0,1024," + "A".repeat(1024), OK + "\r\nSEND OK\r\n")
 		.expect("AT+QISEND=0,76," + "A".repeat(76), OK + "\r\nSEND OK\r\n");
 	socket.write(bytes(text));
 	h.settle();
 	// Binary: hex, 512 at most.
-	const binary = "\x00\x1a\xff\r\n\"".repeat(100);
-	h.fake.expect("AT+QISENDEX=0,512," + hexOf(binary.slice(0, 512)), OK + "\r\nSEND OK\r\n")
+	const binary = '\x00\x1a\xff\r\n"'.repeat(100);
+	h.fake
+		.expect("AT+QISENDEX=0,512," + hexOf(binary.slice(0, 512)), OK + "\r\nSEND OK\r\n")
 		.expect("AT+QISENDEX=0,88," + hexOf(binary.slice(512)), OK + "\r\nSEND OK\r\n");
 	socket.write(bytes(binary));
 	h.settle();
 	// Characters an AT parser may misread go as hex: quote, comma, semicolon,
 	// backslash, a space at either end.
-	for (const unsafe of ["a\"b", "a,b", "a;b", "a\\b", " ab", "ab ", "a\rb", "caf\xe9"]) {
+	for (const unsafe of ['a"b', "a,b", "a;b", "a\\b", " ab", "ab ", "a\rb", "caf\xe9"]) {
 		h.fake.expect("AT+QISENDEX=0," + unsafe.length + "," + hexOf(unsafe), OK + "\r\nSEND OK\r\n");
 		socket.write(bytes(unsafe));
 		h.settle();
@@ -202,7 +276,8 @@ test("text goes as AT+QISEND up to 1024 bytes, anything else as AT+QISENDEX up t
 	socket.write(bytes("a b:c=d?e!f"));
 	h.settle();
 	// A long text run ahead of binary goes as text.
-	h.fake.expect("AT+QISEND=0,600," + "t".repeat(600), OK + "\r\nSEND OK\r\n")
+	h.fake
+		.expect("AT+QISEND=0,600," + "t".repeat(600), OK + "\r\nSEND OK\r\n")
 		.expect("AT+QISENDEX=0,1,00", OK + "\r\nSEND OK\r\n");
 	socket.write(bytes("t".repeat(600) + "\x00"));
 	h.settle();
@@ -233,7 +308,9 @@ test("SEND FAIL reports exactly which bytes were not sent", () => {
 	assert.equal(h.takeLog(), ["0 writable 2048", "0 warning 1006 5+5", "0 writable 2048"]);
 	assert.equal(socket.stats, { written: 10, sent: 5, failed: 5, unknown: 0, received: 0, lost: 0 });
 	// ERROR on a send: AT+QIGETERROR gives the code; the bytes are reported too.
-	h.fake.expect("AT+QISEND=0,3,abc", "\r\nERROR\r\n").expect("AT+QIGETERROR", "\r\n+QIGETERROR: 568,operation busy\r\n" + OK);
+	h.fake
+		.expect("AT+QISEND=0,3,abc", "\r\nERROR\r\n")
+		.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 568,operation busy\r\n" + OK);
 	socket.write(bytes("abc"));
 	h.settle();
 	assert.equal(h.takeLog(), ["0 writable 2048", "0 warning 568 10+3"]);
@@ -244,7 +321,11 @@ test("a send that times out: fate unknown, settled by a late SEND OK or SEND FAI
 	const h = ready();
 	h.fake.expect(OPEN0);
 	const warnings: BC20Error[] = [];
-	const socket = h.open({ onWarning(e) { warnings.push(e); } });
+	const socket = h.open({
+		onWarning(e) {
+			warnings.push(e);
+		},
+	});
 	h.fake.expect("AT+QISEND=0,5,hello", OK);
 	socket.write(bytes("hello"));
 	h.advance(11000);
@@ -261,8 +342,14 @@ test("a send that times out: fate unknown, settled by a late SEND OK or SEND FAI
 	h.advance(11000);
 	h.fake.send("\r\nSEND FAIL\r\n");
 	h.settle();
-	assert.equal(warnings.map((w) => [w.code, w.offset, w.count]), [[E_SEND_UNKNOWN, 0, 5], [E_SEND_UNKNOWN, 5, 5],
-		[E_SEND_FAILED, 5, 5]]);
+	assert.equal(
+		warnings.map((w) => [w.code, w.offset, w.count]),
+		[
+			[E_SEND_UNKNOWN, 0, 5],
+			[E_SEND_UNKNOWN, 5, 5],
+			[E_SEND_FAILED, 5, 5],
+		],
+	);
 	assert.equal(h.fake.unexpected, []);
 });
 
@@ -287,10 +374,13 @@ test("buffer mode: reads until +QIRD: 0, in reads the receive buffer can take", 
 	h.fake.expect(OPEN0);
 	const socket = h.open({});
 	h.takeLog();
-	const a = "a".repeat(512), b = "b".repeat(512), c = "c".repeat(300);
-	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 512,0," + hexOf(a) + "\r\n" + OK)
+	const a = "a".repeat(512),
+		b = "b".repeat(512),
+		c = "c".repeat(300);
+	h.fake
+		.expect("AT+QIRD=0,512", "\r\n+QIRD: 512,0," + hexOf(a) + "\r\n" + OK)
 		.expect("AT+QIRD=0,512", "\r\n+QIRD: 512,300," + hexOf(b) + "\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"recv\",0,1324\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,1324\r\n');
 	h.settle();
 	// Full: reading stops, the module keeps the rest.
 	assert.equal(h.takeLog(), ["0 readable 512", "0 readable 1024"]);
@@ -316,15 +406,23 @@ test("the peer closes: the module's buffer is drained, the socket closed, onErro
 	const h = ready();
 	h.fake.expect(OPEN0);
 	const errors: BC20Error[] = [];
-	const socket = h.open({ onError(e) { errors.push(e); } });
+	const socket = h.open({
+		onError(e) {
+			errors.push(e);
+		},
+	});
 	h.takeLog();
-	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 3,0," + hexOf("bye") + "\r\n" + OK)
+	h.fake
+		.expect("AT+QIRD=0,512", "\r\n+QIRD: 3,0," + hexOf("bye") + "\r\n" + OK)
 		.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK)
 		.expect("AT+QICLOSE=0", CLOSE_OK);
-	h.fake.send("\r\n+QIURC: \"closed\",0\r\n");
+	h.fake.send('\r\n+QIURC: "closed",0\r\n');
 	h.settle();
 	assert.is(socket.state, CLOSING);
-	assert.is(thrownCode(() => socket.write(bytes("x"))), E_STATE);
+	assert.is(
+		thrownCode(() => socket.write(bytes("x"))),
+		E_STATE,
+	);
 	assert.equal(h.takeLog(), ["0 readable 3"]);
 	assert.is(errors.length, 0);
 	assert.is(h.readAll(socket), "bye");
@@ -343,7 +441,7 @@ test("the peer closes with unsent bytes: they are reported in the error", () => 
 	socket.write(bytes("hello"));
 	h.settle();
 	socket.write(bytes("world"));
-	h.fake.send("\r\n+QIURC: \"closed\",0\r\n");
+	h.fake.send('\r\n+QIURC: "closed",0\r\n');
 	h.settle();
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK).expect("AT+QICLOSE=0", CLOSE_OK);
 	h.fake.send("\r\nSEND FAIL\r\n");
@@ -357,8 +455,10 @@ test("close flushes written bytes first and drops unread data", () => {
 	h.fake.expect(OPEN0);
 	const socket = h.open({});
 	h.takeLog();
-	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 2,0," + hexOf("hi") + "\r\n" + OK).expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"recv\",0,2\r\n");
+	h.fake
+		.expect("AT+QIRD=0,512", "\r\n+QIRD: 2,0," + hexOf("hi") + "\r\n" + OK)
+		.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
+	h.fake.send('\r\n+QIURC: "recv",0,2\r\n');
 	h.settle();
 	h.fake.expect("AT+QISEND=0,4,last", OK + "\r\nSEND OK\r\n").expect("AT+QICLOSE=0", CLOSE_OK);
 	socket.write(bytes("last"));
@@ -397,7 +497,7 @@ test("QISWTMD: buffer to push drains the module first; push to buffer reads once
 	h.takeLog();
 	// Data waits in the module when the switch is asked for.
 	h.fake.expect("AT+QIRD=0,512", "");
-	h.fake.send("\r\n+QIURC: \"recv\",0,4\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,4\r\n');
 	h.settle();
 	const results: unknown[] = [];
 	socket.setMode(1, (error) => results.push(error));
@@ -408,7 +508,7 @@ test("QISWTMD: buffer to push drains the module first; push to buffer reads once
 	assert.equal(h.fake.written.slice(-3), ["AT+QIRD=0,512", "AT+QIRD=0,512", "AT+QISWTMD=0,1"]);
 	assert.equal(results, [null]);
 	assert.is(socket.mode, 1);
-	h.fake.send("\r\n+QIURC: \"recv\",0,4," + hexOf("new1") + "\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,4,' + hexOf("new1") + "\r\n");
 	h.settle();
 	assert.is(h.readAll(socket), "old1new1");
 	h.fake.expect("AT+QISWTMD=0,0", OK).expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
@@ -416,7 +516,9 @@ test("QISWTMD: buffer to push drains the module first; push to buffer reads once
 	h.settle();
 	assert.equal(results, [null, null]);
 	assert.is(socket.mode, 0);
-	h.fake.expect("AT+QISWTMD=0,1", "\r\nERROR\r\n").expect("AT+QIGETERROR", "\r\n+QIGETERROR: 572,operation not allowed\r\n" + OK);
+	h.fake
+		.expect("AT+QISWTMD=0,1", "\r\nERROR\r\n")
+		.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 572,operation not allowed\r\n" + OK);
 	socket.setMode(1, (error) => results.push(error));
 	h.settle();
 	assert.is((results[2] as BC20Error).code, 572);

@@ -28,7 +28,8 @@ test("steady-state traffic allocates no heap slot in XS", async () => {
 		iterations: 20,
 	});
 	const { value } = await xs.call<{ moved: number; errors: number }>(
-		"({ moved: steady.moved, errors: steady.traffic.errors })");
+		"({ moved: steady.moved, errors: steady.traffic.errors })",
+	);
 	assert.ok(value.moved >= 20 * 100 * 400, `moved ${value.moved}`);
 	assert.is(value.errors, 0);
 	assert.is(heap.growth, 0, `heap grew by ${heap.growth} slots`);

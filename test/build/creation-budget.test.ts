@@ -17,7 +17,12 @@ import * as assert from "uvu/assert";
 
 const root = new URL("../../", import.meta.url).pathname;
 const { creation } = JSON.parse(readFileSync(`${root}manifest.json`, "utf8")) as {
-	creation: { static: number; chunk: { initial: number; incremental: number }; heap: { initial: number; incremental: number }; stack: number };
+	creation: {
+		static: number;
+		chunk: { initial: number; incremental: number };
+		heap: { initial: number; incremental: number };
+		stack: number;
+	};
 };
 
 const SLOT = 16; // bytes, 32-bit XS
@@ -33,7 +38,10 @@ test("the ESP32 can create the machine: initial chunks, stack and heap fit the s
 test("the static block holds what the firmware was measured to need, with a quarter to spare", () => {
 	const need = MEASURED_SLOTS * SLOT + MEASURED_CHUNKS + creation.stack * SLOT;
 	assert.ok(need * MARGIN <= creation.static, `need ${need} bytes x ${MARGIN} > static ${creation.static}`);
-	assert.ok(creation.heap.incremental > 0 && creation.chunk.incremental > 0, "both heaps must be able to grow into the rest of the block");
+	assert.ok(
+		creation.heap.incremental > 0 && creation.chunk.incremental > 0,
+		"both heaps must be able to grow into the rest of the block",
+	);
 });
 
 test.run();

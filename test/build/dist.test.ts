@@ -38,17 +38,30 @@ async function scenarioOverBuiltGlobal(names: string[]): Promise<string> {
 		setup(b) {
 			b.onResolve({ filter: /firmware\// }, () => ({ path: "bc20", namespace: "dist" }));
 			b.onLoad({ filter: /.*/, namespace: "dist" }, () => ({
-				contents: `export const { ${names.join(", ")} } = globalThis.bc20;`, loader: "js",
+				contents: `export const { ${names.join(", ")} } = globalThis.bc20;`,
+				loader: "js",
 			}));
 		},
 	};
 	const result = await build({
-		entryPoints: [`${root}test/xs/net-entry.ts`], bundle: true, write: false, format: "iife", globalName: "net",
-		platform: "neutral", target: "es2022", logLevel: "silent", plugins: [fromDist], metafile: true,
+		entryPoints: [`${root}test/xs/net-entry.ts`],
+		bundle: true,
+		write: false,
+		format: "iife",
+		globalName: "net",
+		platform: "neutral",
+		target: "es2022",
+		logLevel: "silent",
+		plugins: [fromDist],
+		metafile: true,
 		footer: { js: "globalThis.net = net;" },
 	});
 	const inputs = Object.keys(result.metafile!.inputs);
-	assert.equal(inputs.filter((path) => path.includes("firmware/")), [], "the scenario bundle must not carry its own firmware");
+	assert.equal(
+		inputs.filter((path) => path.includes("firmware/")),
+		[],
+		"the scenario bundle must not carry its own firmware",
+	);
 	return result.outputFiles[0]!.text;
 }
 
@@ -58,27 +71,35 @@ test("dist/xs/bc20.js runs in XS and drives a modem, a TCP socket and the resolv
 	const context: Record<string, unknown> = {};
 	runInNewContext(script, context);
 	const names = Object.keys(context.bc20 as object).sort();
-	for (const name of ["BC20", "BC20Error", "TCP", "UDP", "Resolver", "Channel"]) assert.ok(names.includes(name), `bc20.${name} missing`);
+	for (const name of ["BC20", "BC20Error", "TCP", "UDP", "Resolver", "Channel"])
+		assert.ok(names.includes(name), `bc20.${name} missing`);
 	const scenario = await scenarioOverBuiltGlobal(names);
 	const xs = await startXS();
 	try {
 		await xs.evaluate(script);
-		const { value: types } = await xs.call<Record<string, string>>("({ BC20: typeof bc20.BC20, TCP: typeof bc20.TCP, Resolver: typeof bc20.Resolver })");
+		const { value: types } = await xs.call<Record<string, string>>(
+			"({ BC20: typeof bc20.BC20, TCP: typeof bc20.TCP, Resolver: typeof bc20.Resolver })",
+		);
 		assert.equal(types, { BC20: "function", TCP: "function", Resolver: "function" });
 		await xs.evaluate(scenario);
 		const { value: failures } = await xs.call<string[]>("net.runNetScenario()");
 		assert.equal(failures, []);
 		// The scenario's modem is an instance of the built class.
-		const { value: same } = await xs.call<boolean>("(() => { let ok = false; try { new bc20.BC20({}); } catch (e) { ok = e instanceof bc20.BC20Error; } return ok; })()");
+		const { value: same } = await xs.call<boolean>(
+			"(() => { let ok = false; try { new bc20.BC20({}); } catch (e) { ok = e instanceof bc20.BC20Error; } return ok; })()",
+		);
 		assert.ok(same, "bad options must throw the built BC20Error");
-	}
-	finally {
+	} finally {
 		await xs.close();
 	}
 });
 
 function cli(...args: string[]) {
-	return spawnSync(process.execPath, [`${root}dist/bc20.mjs`, ...args], { cwd: root, encoding: "utf8", timeout: 20000 });
+	return spawnSync(process.execPath, [`${root}dist/bc20.mjs`, ...args], {
+		cwd: root,
+		encoding: "utf8",
+		timeout: 20000,
+	});
 }
 
 test("node dist/bc20.mjs --help prints the usage and exits 0", () => {

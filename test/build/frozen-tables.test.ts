@@ -26,7 +26,7 @@ test("every object a preloaded module exports is frozen, deeply", async () => {
 	const out: string[] = [];
 	let tables = 0;
 	for (const module of resolvePreload(manifest, root, "esp32").preloaded) {
-		const namespace = await import(module.file) as Record<string, unknown>;
+		const namespace = (await import(module.file)) as Record<string, unknown>;
 		for (const [name, value] of Object.entries(namespace)) {
 			if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) continue;
 			tables++;

@@ -61,11 +61,34 @@ test("the import graph of firmware/ and host-sim/ has no cycle", () => {
 });
 
 test("the cycle finder sees a cycle (type-only imports included)", () => {
-	const a = "/x/a.ts", b = "/x/b.ts", c = "/x/c.ts";
-	assert.equal(cycles(new Map([[a, [b]], [b, [c]], [c, [a]]])).length, 1);
-	assert.equal(cycles(new Map([[a, [b]], [b, [c]], [c, []]])).length, 0);
+	const a = "/x/a.ts",
+		b = "/x/b.ts",
+		c = "/x/c.ts";
+	assert.equal(
+		cycles(
+			new Map([
+				[a, [b]],
+				[b, [c]],
+				[c, [a]],
+			]),
+		).length,
+		1,
+	);
+	assert.equal(
+		cycles(
+			new Map([
+				[a, [b]],
+				[b, [c]],
+				[c, []],
+			]),
+		).length,
+		0,
+	);
 	const text = 'import type { Result } from "./result.js";\nexport { x } from "../at/x.js";\n';
-	assert.equal([...text.matchAll(IMPORT)].map((m) => m[1]), ["./result.js", "../at/x.js"]);
+	assert.equal(
+		[...text.matchAll(IMPORT)].map((m) => m[1]),
+		["./result.js", "../at/x.js"],
+	);
 });
 
 test.run();

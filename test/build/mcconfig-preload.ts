@@ -52,7 +52,8 @@ function expand(key: string, source: string, root: string): Module[] {
 	const prefix = keyStar >= 0 ? key.slice(0, keyStar) : key;
 	const path = join(root, source);
 	const slash = path.lastIndexOf("/");
-	const directory = path.slice(0, slash), pattern = path.slice(slash + 1);
+	const directory = path.slice(0, slash),
+		pattern = path.slice(slash + 1);
 	const star = pattern.lastIndexOf("*");
 	const out: Module[] = [];
 	for (const entry of readdirSync(directory).sort()) {
@@ -64,8 +65,7 @@ function expand(key: string, source: string, root: string): Module[] {
 		if (star >= 0) {
 			if (!name.startsWith(pattern.slice(0, star))) continue;
 			suffix = name.slice(star);
-		}
-		else if (name === pattern || entry === pattern) suffix = stem(pattern);
+		} else if (name === pattern || entry === pattern) suffix = stem(pattern);
 		else continue;
 		// A key with a star names each module after its file; one without names the module itself.
 		out.push({ name: keyStar >= 0 ? prefix + suffix : key, file: join(directory, entry), language });
@@ -97,13 +97,15 @@ export interface Preload {
 
 export function resolvePreload(manifest: Manifest, root: string, platform: string): Preload {
 	const modules = modulesOf(manifest, root, platform);
-	const preloaded: Module[] = [], unmatched: string[] = [];
+	const preloaded: Module[] = [],
+		unmatched: string[] = [];
 	for (const part of parts(manifest, platform)) {
 		for (const entry of part.preload ?? []) {
 			const star = entry.lastIndexOf("*");
-			const matches = star >= 0
-				? modules.filter((m) => m.language === "js" && m.name.startsWith(entry.slice(0, star)))
-				: modules.filter((m) => m.name === entry);
+			const matches =
+				star >= 0
+					? modules.filter((m) => m.language === "js" && m.name.startsWith(entry.slice(0, star)))
+					: modules.filter((m) => m.name === entry);
 			if (matches.length === 0) unmatched.push(entry);
 			for (const m of matches) if (!preloaded.includes(m)) preloaded.push(m);
 		}

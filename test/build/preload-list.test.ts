@@ -31,7 +31,7 @@ test("every module of at/, bc20/, net/ and app/ is preloaded, on every platform"
 	}
 });
 
-test("every firmware source file is a module of the build: the modules map names each one (no \"dir/*\" left to guess)", () => {
+test('every firmware source file is a module of the build: the modules map names each one (no "dir/*" left to guess)', () => {
 	const named = Object.values(manifest.modules ?? {}).flat() as string[];
 	const missing: string[] = [];
 	for (const dir of ["at", "bc20", "net", "app", "platform"]) {
@@ -41,7 +41,10 @@ test("every firmware source file is a module of the build: the modules map names
 		}
 	}
 	assert.equal(missing, [], "add them to manifest.json's modules");
-	assert.equal(Object.keys(manifest.modules ?? {}).filter((k) => k.endsWith("/*")), []);
+	assert.equal(
+		Object.keys(manifest.modules ?? {}).filter((k) => k.endsWith("/*")),
+		[],
+	);
 });
 
 test("every preload entry names a module the build has; none is a wildcard", () => {
@@ -49,15 +52,28 @@ test("every preload entry names a module the build has; none is a wildcard", () 
 		const { unmatched } = resolvePreload(manifest, root, platform);
 		assert.equal(unmatched, [], `${platform}: preload entries that preload nothing`);
 	}
-	const entries = [manifest.preload ?? [], ...Object.values(manifest.platforms ?? {}).map((p) => p.preload ?? [])].flat();
-	assert.equal(entries.filter((e) => e.includes("*")), [], "wildcards match JavaScript modules only");
+	const entries = [
+		manifest.preload ?? [],
+		...Object.values(manifest.platforms ?? {}).map((p) => p.preload ?? []),
+	].flat();
+	assert.equal(
+		entries.filter((e) => e.includes("*")),
+		[],
+		"wildcards match JavaScript modules only",
+	);
 });
 
 test("main and the platform adapters stay out of the preload", () => {
 	for (const platform of PLATFORMS) {
 		const names = resolvePreload(manifest, root, platform).preloaded.map((m) => m.name);
-		assert.equal(names.filter((n) => n === "main" || n.startsWith("platform/")), []);
-		assert.ok(modulesOf(manifest, root, platform).some((m) => m.name === "main"), "main is a module of the build");
+		assert.equal(
+			names.filter((n) => n === "main" || n.startsWith("platform/")),
+			[],
+		);
+		assert.ok(
+			modulesOf(manifest, root, platform).some((m) => m.name === "main"),
+			"main is a module of the build",
+		);
 	}
 });
 
@@ -71,10 +87,15 @@ test("the resolver follows mcconfig: a wildcard preloads JavaScript modules only
 		for (const name of ["a.js", "b.ts", "c.d.ts"]) writeFileSync(join(dir, name), "");
 		const both: Manifest = { modules: { "lib/*": "./*" }, preload: ["lib/*", "lib/b"] };
 		const resolved = resolvePreload(both, `${dir}/`, "esp32");
-		assert.equal(resolved.preloaded.map((m) => [m.name, m.language]), [["lib/a", "js"], ["lib/b", "ts"]]);
+		assert.equal(
+			resolved.preloaded.map((m) => [m.name, m.language]),
+			[
+				["lib/a", "js"],
+				["lib/b", "ts"],
+			],
+		);
 		assert.equal(resolved.unmatched, []);
-	}
-	finally {
+	} finally {
 		rmSync(dir, { recursive: true });
 	}
 });

@@ -113,16 +113,27 @@ async function bundle(files: string[], extra: string): Promise<{ code: string; i
 	].join("\n");
 	const result = await build({
 		stdin: { contents: entry, resolveDir: root, sourcefile: "preload-entry.js", loader: "js" },
-		bundle: true, write: false, format: "iife", globalName: "preloaded", platform: "neutral", target: "es2022",
-		logLevel: "silent", metafile: true,
+		bundle: true,
+		write: false,
+		format: "iife",
+		globalName: "preloaded",
+		platform: "neutral",
+		target: "es2022",
+		logLevel: "silent",
+		metafile: true,
 		footer: { js: "globalThis.preloaded = preloaded;" },
-		plugins: [{
-			name: "markers",
-			setup(b) {
-				b.onResolve({ filter: /^preload:/ }, (args) => ({ path: args.path, namespace: "marker" }));
-				b.onLoad({ filter: /.*/, namespace: "marker" }, (args) => ({ contents: args.path === "preload:begin" ? BEGIN : END, loader: "js" }));
+		plugins: [
+			{
+				name: "markers",
+				setup(b) {
+					b.onResolve({ filter: /^preload:/ }, (args) => ({ path: args.path, namespace: "marker" }));
+					b.onLoad({ filter: /.*/, namespace: "marker" }, (args) => ({
+						contents: args.path === "preload:begin" ? BEGIN : END,
+						loader: "js",
+					}));
+				},
 			},
-		}],
+		],
 	});
 	return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile!.inputs) };
 }
@@ -140,16 +151,21 @@ test("the preloaded modules import nothing native and nothing outside the preloa
 	assert.ok(files.length > 20, `${files.length} preloaded files`);
 	// A bare import (embedded:*, timer, mc/config) does not resolve on platform "neutral": the build throws.
 	const { inputs } = await bundle(files, "");
-	const outside = inputs.filter((path) => !path.startsWith("marker:") && path !== "preload-entry.js" && !files.some((file) => file.endsWith(path)));
+	const outside = inputs.filter(
+		(path) => !path.startsWith("marker:") && path !== "preload-entry.js" && !files.some((file) => file.endsWith(path)),
+	);
 	assert.equal(outside, [], "preloaded modules import modules that are not preloaded");
 });
 
 test("after a preload-style freeze, the modem, socket and net scenarios write nothing made at preload", async () => {
 	const files = preloadedFiles();
-	const { code } = await bundle(files, [
-		`export { runScenario, SteadyTraffic } from ${JSON.stringify(`${root}test/support/bc20-xs-entry.ts`)};`,
-		`export { runNetScenario } from ${JSON.stringify(`${root}test/xs/net-entry.ts`)};`,
-	].join("\n"));
+	const { code } = await bundle(
+		files,
+		[
+			`export { runScenario, SteadyTraffic } from ${JSON.stringify(`${root}test/support/bc20-xs-entry.ts`)};`,
+			`export { runNetScenario } from ${JSON.stringify(`${root}test/xs/net-entry.ts`)};`,
+		].join("\n"),
+	);
 	await xs.evaluate(code);
 	const { value: recorded } = await xs.call<number>(FREEZE);
 	assert.ok(recorded > 0, "nothing recorded: the emulation is not hooked in");
@@ -183,10 +199,15 @@ test("the emulation catches a module-level scratch buffer and Map written at run
 		})()`);
 		assert.match(value.threw, /read-only Map/);
 		assert.match(value.threw, /TypeError/);
-		assert.ok(value.violations.some((v) => v.includes("Uint8Array")), value.violations.join("\n"));
-		assert.ok(value.violations.some((v) => v.includes("Map")), value.violations.join("\n"));
-	}
-	finally {
+		assert.ok(
+			value.violations.some((v) => v.includes("Uint8Array")),
+			value.violations.join("\n"),
+		);
+		assert.ok(
+			value.violations.some((v) => v.includes("Map")),
+			value.violations.join("\n"),
+		);
+	} finally {
 		await probe.close();
 	}
 });

@@ -5,7 +5,7 @@ import { runCli } from "../support/cli-process.js";
 
 test("an invalid host, a tcp:// port out of range, a bad --seed: usage errors, exit 2, one line", async () => {
 	const cases: [string[], RegExp][] = [
-		[["nc", "bad\"host", "80"], /^bc20: HOST contains a character not allowed/],
+		[["nc", 'bad"host', "80"], /^bc20: HOST contains a character not allowed/],
 		[["ping", "a..b"], /^bc20: HOST has an empty label/],
 		[["--port", "tcp://127.0.0.1:70000", "at", "AT"], /^bc20: --port: bad port "70000"/],
 		[["--seed", "x", "at", "AT"], /^bc20: --seed must be an integer from 0 to 2147483647, not "x"\n$/],

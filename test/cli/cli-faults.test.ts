@@ -8,7 +8,11 @@ import { runCli, simServer } from "../support/cli-process.js";
 import { assertSimSawNoViolations, stopSim } from "../support/emulator-violations.js";
 import { tcpEcho } from "../support/loopback-servers.js";
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
 
 async function bc20(args: string[], input?: Uint8Array, timeoutMs = 10000): Promise<Run> {
 	const run = await runCli(args, input, timeoutMs);
@@ -22,8 +26,7 @@ async function withSim(extra: string[], work: (port: number) => Promise<void>, s
 	let report: Promise<string>;
 	try {
 		await work(sim.port);
-	}
-	finally {
+	} finally {
 		report = stopSim(sim.child);
 	}
 	if (strict) assertSimSawNoViolations(await report);
@@ -43,11 +46,11 @@ async function uart(port: number): Promise<Uart> {
 	const socket: Socket = connect(port, "127.0.0.1");
 	await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
 	let text = "";
-	socket.setEncoding("latin1").on("data", (d: string) => text += d);
+	socket.setEncoding("latin1").on("data", (d: string) => (text += d));
 	const self: Uart = {
 		send: (line) => socket.write(line, "latin1"),
 		received: () => text,
-		clear: () => text = "",
+		clear: () => (text = ""),
 		close: () => socket.destroy(),
 		async until(pattern, timeoutMs = 3000) {
 			const deadline = performance.now() + timeoutMs;
@@ -82,14 +85,32 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function tracedFromModule(stderr: string, from: RegExp): string {
 	const lines = stderr.split("\n");
 	const start = lines.findIndex((line) => from.test(line));
-	return lines.slice(start + 1).filter((line) => / < /.test(line)).map((line) => line.slice(line.indexOf(" < ") + 3)).join("");
+	return lines
+		.slice(start + 1)
+		.filter((line) => / < /.test(line))
+		.map((line) => line.slice(line.indexOf(" < ") + 3))
+		.join("");
 }
 
 test("--help documents every fault option", async () => {
 	const run = await bc20(["--help"]);
-	for (const word of ["--reboot-after-commands N", "--reboot-on PREFIX", "--cut-response BYTES", "--withhold PREFIX", "--delay PREFIX=MS",
-		"--urc-in-response PREFIX=LINE", "--fail-send N", "--reboot-after MS", "--pdpdeact-after MS", "--urc-after MS=LINE",
-		"--trickle", "--interleave-urcs R", "--damage-line PREFIX[:N]", "--boot-answer MODE", "--nat-timeout MS"])
+	for (const word of [
+		"--reboot-after-commands N",
+		"--reboot-on PREFIX",
+		"--cut-response BYTES",
+		"--withhold PREFIX",
+		"--delay PREFIX=MS",
+		"--urc-in-response PREFIX=LINE",
+		"--fail-send N",
+		"--reboot-after MS",
+		"--pdpdeact-after MS",
+		"--urc-after MS=LINE",
+		"--trickle",
+		"--interleave-urcs R",
+		"--damage-line PREFIX[:N]",
+		"--boot-answer MODE",
+		"--nat-timeout MS",
+	])
 		assert.ok(run.stdout.includes(word), word);
 });
 
@@ -114,7 +135,8 @@ test("--delay PREFIX=MS: that command is answered MS late", async () => {
 	assert.match(late.stdout, /^Revision: \S+\nOK\n$/);
 	// From the command to its answer, in the trace's seconds.
 	const sent = Number(/^\s*([\d.]+) > AT\+CGMR\\r/m.exec(late.stderr)?.[1]);
-	let answered = NaN, joined = "";
+	let answered = NaN,
+		joined = "";
 	for (const line of late.stderr.split("\n")) {
 		const chunk = /^\s*([\d.]+) < (.*)$/.exec(line);
 		if (chunk && (joined += chunk[2]).includes("Revision")) {
@@ -134,8 +156,7 @@ test("--reboot-on PREFIX: the module reboots (RDY) right after answering that co
 			module.send("AT+CGMR\r");
 			const text = await module.until(/RDY/);
 			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/, JSON.stringify(text));
-		}
-		finally {
+		} finally {
 			module.close();
 		}
 	});
@@ -149,8 +170,7 @@ test("--cut-response BYTES: with --reboot-on, only BYTES bytes of the answer get
 			const text = await module.until(/RDY/);
 			// The echo, then "\r\nRev" (5 bytes), then the boot output.
 			assert.match(text, /^AT\+CGMR\r\r\nRev\r\nRDY\r\n/, JSON.stringify(text));
-		}
-		finally {
+		} finally {
 			module.close();
 		}
 	});
@@ -168,21 +188,33 @@ test("--reboot-after-commands N: the module reboots right after answering its Nt
 			module.send("AT+CGMR\r"); // 3
 			const text = await module.until(/RDY\r\n/);
 			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/, JSON.stringify(text));
-		}
-		finally {
+		} finally {
 			module.close();
 		}
 	});
 });
 
 test("--reboot-after MS and --urc-after MS=LINE (--port sim): a reboot and a URC, MS after the first command", async () => {
-	const run = await bc20(["monitor", "--seconds", "2", "--attach-delay", "0", "--urc-after", "700=+QIURC: \"hello\"", "--reboot-after", "1100"]);
+	const run = await bc20([
+		"monitor",
+		"--seconds",
+		"2",
+		"--attach-delay",
+		"0",
+		"--urc-after",
+		'700=+QIURC: "hello"',
+		"--reboot-after",
+		"1100",
+	]);
 	assert.is(run.code, 0, run.stderr);
 	// The last time `line` came (monitor shows the boot's RDY too, from the first byte).
-	const at = (line: string) => Number([...run.stdout.matchAll(new RegExp(`^([\\d.]+) ${line.replace(/[+"]/g, "\\$&")}$`, "gm"))].pop()?.[1] ?? NaN);
-	assert.ok(at("+QIURC: \"hello\"") >= 0.7 && at("+QIURC: \"hello\"") < 1.1, run.stdout);
+	const at = (line: string) =>
+		Number(
+			[...run.stdout.matchAll(new RegExp(`^([\\d.]+) ${line.replace(/[+"]/g, "\\$&")}$`, "gm"))].pop()?.[1] ?? NaN,
+		);
+	assert.ok(at('+QIURC: "hello"') >= 0.7 && at('+QIURC: "hello"') < 1.1, run.stdout);
 	assert.ok(at("RDY") >= 1.1, run.stdout);
-	assert.ok(at("RDY") > at("+QIURC: \"hello\""), run.stdout);
+	assert.ok(at("RDY") > at('+QIURC: "hello"'), run.stdout);
 });
 
 test("--pdpdeact-after MS (bc20 sim): the network drops the context, the module re-attaches", async () => {
@@ -194,7 +226,7 @@ test("--pdpdeact-after MS (bc20 sim): the network drops the context, the module 
 });
 
 test("--urc-in-response PREFIX=LINE: the URC comes inside that command's answer, which stays intact", async () => {
-	const run = await bc20(["--trace", "at", "AT+CGMR", "--urc-in-response", "AT+CGMR=+QIURC: \"closed\",4"]);
+	const run = await bc20(["--trace", "at", "AT+CGMR", "--urc-in-response", 'AT+CGMR=+QIURC: "closed",4']);
 	assert.is(run.code, 0, run.stderr);
 	assert.match(run.stdout, /^Revision: \S+\nOK\n$/);
 	const answer = tracedFromModule(run.stderr, / > AT\+CGMR\\r/);
@@ -209,11 +241,13 @@ test("--fail-send N: the Nth AT+QISEND(EX) gets SEND FAIL; nc says how many byte
 		const payload = Buffer.from(Array.from({ length: 1500 }, (_, i) => (i * 7 + (i >> 5)) % 32));
 		const run = await bc20(["nc", "127.0.0.1", String(echo.port), "--wait", "300", "--fail-send", "2"], payload);
 		assert.is(run.code, 1);
-		assert.match(run.stderr, /^bc20: 512 of the 1500 bytes from stdin not sent \(first: socket 0: SEND FAIL[^\n]*\)\n$/);
+		assert.match(
+			run.stderr,
+			/^bc20: 512 of the 1500 bytes from stdin not sent \(first: socket 0: SEND FAIL[^\n]*\)\n$/,
+		);
 		const expected = Buffer.concat([payload.subarray(0, 512), payload.subarray(1024)]);
 		assert.equal(Buffer.compare(Buffer.from(run.stdout, "latin1"), expected), 0, "the 2nd send's bytes are missing");
-	}
-	finally {
+	} finally {
 		await echo.close();
 	}
 });
@@ -222,7 +256,10 @@ test("fault options: bad values are usage errors (exit 2), and they need the emu
 	// As a user meets them: one line, exit 2.
 	const cases: [string[], RegExp][] = [
 		[["sim", "--listen", "127.0.0.1:0", "--delay", "AT+CGMR"], /^bc20: --delay must be PREFIX=MS, not "AT\+CGMR"\n$/],
-		[["--port", "tcp://127.0.0.1:9", "at", "AT", "--withhold", "AT"], /^bc20: --withhold is for the emulated module only \(bc20 sim, or --port sim\), not --port tcp:\/\/127\.0\.0\.1:9\n$/],
+		[
+			["--port", "tcp://127.0.0.1:9", "at", "AT", "--withhold", "AT"],
+			/^bc20: --withhold is for the emulated module only \(bc20 sim, or --port sim\), not --port tcp:\/\/127\.0\.0\.1:9\n$/,
+		],
 	];
 	const runs = await Promise.all(cases.map(([args]) => bc20(args)));
 	cases.forEach(([args, pattern], i) => {
@@ -257,32 +294,85 @@ test("fault options: bad values are usage errors (exit 2), and they need the emu
 			emulatorOptions(args);
 			faultPlan(args);
 			assert.unreachable(argv.join(" "));
-		}
-		catch (error) {
+		} catch (error) {
 			assert.instance(error, UsageError, argv.join(" "));
 			assert.match((error as Error).message, pattern, argv.join(" "));
 		}
 	}
 	// And good values: PREFIX=MS splits at the last "=", MS=LINE at the first.
-	const plan = faultPlan(parseArgs(["sim", "--delay", "AT+QIRD=0=250", "--urc-after", "10=+X: a=b", "--urc-in-response", "=+QIURC: 1", "--fail-send", "2", "--fail-send", "5"]));
+	const plan = faultPlan(
+		parseArgs([
+			"sim",
+			"--delay",
+			"AT+QIRD=0=250",
+			"--urc-after",
+			"10=+X: a=b",
+			"--urc-in-response",
+			"=+QIURC: 1",
+			"--fail-send",
+			"2",
+			"--fail-send",
+			"5",
+		]),
+	);
 	assert.equal(plan.delay, [{ prefix: "AT+QIRD=0", ms: 250 }]);
 	assert.equal(plan.urcAfter, [{ ms: 10, line: "+X: a=b" }]);
 	assert.equal(plan.urcInResponse, [{ prefix: "", line: "+QIURC: 1" }]);
 	assert.equal(plan.failSend, [2, 5]);
-	const hostile = emulatorOptions(parseArgs(["sim", "--trickle", "--interleave-urcs", "0.5", "--damage-line", "+CPIN: READY", "--damage-line", "OK:3",
-		"--boot-answer", "after-banner", "--nat-timeout", "5000"]));
-	assert.equal([hostile.trickle, hostile.interleaveUrcs, hostile.bootAnswer, hostile.natTimeoutMs], [true, 0.5, "after-banner", 5000]);
-	assert.equal(hostile.faults?.damageLines, [{ prefix: "+CPIN: READY", occurrence: 1 }, { prefix: "OK", occurrence: 3 }]);
+	const hostile = emulatorOptions(
+		parseArgs([
+			"sim",
+			"--trickle",
+			"--interleave-urcs",
+			"0.5",
+			"--damage-line",
+			"+CPIN: READY",
+			"--damage-line",
+			"OK:3",
+			"--boot-answer",
+			"after-banner",
+			"--nat-timeout",
+			"5000",
+		]),
+	);
+	assert.equal(
+		[hostile.trickle, hostile.interleaveUrcs, hostile.bootAnswer, hostile.natTimeoutMs],
+		[true, 0.5, "after-banner", 5000],
+	);
+	assert.equal(hostile.faults?.damageLines, [
+		{ prefix: "+CPIN: READY", occurrence: 1 },
+		{ prefix: "OK", occurrence: 3 },
+	]);
 });
 
 test("--trickle, --interleave-urcs 1, --damage-line RDY (--port sim): output in 1-3-byte writes, RDY damaged, the answer still arrives, and the trace still shows whole lines", async () => {
-	const run = await bc20(["--trace", "--trickle", "--interleave-urcs", "1", "--damage-line", "RDY", "--seed", "3", "at", "AT+CGMR"]);
+	const run = await bc20([
+		"--trace",
+		"--trickle",
+		"--interleave-urcs",
+		"1",
+		"--damage-line",
+		"RDY",
+		"--seed",
+		"3",
+		"at",
+		"AT+CGMR",
+	]);
 	assert.is(run.code, 0, run.stderr);
 	assert.is(run.stdout, "Revision: BC20JAR01A04\nOK\n");
-	const lines = run.stderr.split("\n").filter((line) => / < /.test(line)).map((line) => line.slice(line.indexOf(" < ") + 3));
+	const lines = run.stderr
+		.split("\n")
+		.filter((line) => / < /.test(line))
+		.map((line) => line.slice(line.indexOf(" < ") + 3));
 	// Each trace line is one line of the module's, however few bytes each write carried.
-	assert.ok(lines.includes("+CPIN: READY\\r\\n") && lines.includes("Revision: BC20JAR01A04\\r\\n"), JSON.stringify(lines));
-	assert.ok(lines.every((line) => line.endsWith("\\n")), JSON.stringify(lines));
+	assert.ok(
+		lines.includes("+CPIN: READY\\r\\n") && lines.includes("Revision: BC20JAR01A04\\r\\n"),
+		JSON.stringify(lines),
+	);
+	assert.ok(
+		lines.every((line) => line.endsWith("\\n")),
+		JSON.stringify(lines),
+	);
 	assert.not.ok(lines.includes("RDY\\r\\n"), "RDY damaged");
 });
 

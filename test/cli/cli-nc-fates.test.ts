@@ -6,7 +6,8 @@ import * as assert from "uvu/assert";
 import { runCli } from "../support/cli-process.js";
 import { hostilePayload, sink } from "../support/loopback-servers.js";
 
-const SUMMARY = /^bc20: (?:[^\n]*: )?(\d+) of the (\d+) bytes (?:read )?from stdin not sent(?:, (\d+) of unknown fate[^\n]*)?/m;
+const SUMMARY =
+	/^bc20: (?:[^\n]*: )?(\d+) of the (\d+) bytes (?:read )?from stdin not sent(?:, (\d+) of unknown fate[^\n]*)?/m;
 
 test("a peer that never answers nor closes: nc ends about --wait (default 1 s) after stdin ended and every byte was sent, exit 0", async () => {
 	const peer = await sink();
@@ -17,8 +18,7 @@ test("a peer that never answers nor closes: nc ends about --wait (default 1 s) a
 		assert.is(run.code, 0, run.stderr);
 		assert.ok(Date.now() - started < 15000, "ended within its bound");
 		assert.equal(Buffer.compare(peer.received(), Buffer.from(payload)), 0);
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });
@@ -33,8 +33,7 @@ test("a failed send with a peer waiting for the rest: nc still ends, with its su
 		assert.ok(match, run.stderr);
 		assert.is(Number(match![2]), 1500);
 		assert.is(Number(match![1]), 1500 - peer.received().length, "the bytes not sent are exactly those the peer lacks");
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });
@@ -43,17 +42,25 @@ test("a clean reboot during a transfer: the summary counts every stdin byte the 
 	const peer = await sink();
 	try {
 		const payload = hostilePayload(8192, 7);
-		const run = await runCli(["--port", "sim", "--reboot-on", "AT+QISEND", "nc", "127.0.0.1", String(peer.port)], payload, 30000);
+		const run = await runCli(
+			["--port", "sim", "--reboot-on", "AT+QISEND", "nc", "127.0.0.1", String(peer.port)],
+			payload,
+			30000,
+		);
 		assert.is(run.code, 1, run.stderr);
 		const match = SUMMARY.exec(run.stderr);
 		assert.ok(match, run.stderr);
-		const notSent = Number(match![1]), read = Number(match![2]), unknown = Number(match![3] ?? 0);
+		const notSent = Number(match![1]),
+			read = Number(match![2]),
+			unknown = Number(match![3] ?? 0);
 		const received = peer.received().length;
 		assert.ok(notSent <= read - received, `${notSent} reported not sent, but the peer got ${received} of ${read}`);
-		assert.ok(notSent + unknown >= read - received, `${notSent} not sent + ${unknown} unknown < ${read - received} missing at the peer`);
+		assert.ok(
+			notSent + unknown >= read - received,
+			`${notSent} not sent + ${unknown} unknown < ${read - received} missing at the peer`,
+		);
 		assert.match(run.stderr, /rebooted/i);
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });

@@ -20,19 +20,27 @@ test("received bytes dropped on the line: exit 1, the count covers the damage (o
 	try {
 		let damaged = 0;
 		for (const seed of ["1", "2"]) {
-			const run = await runCli(["nc", "127.0.0.1", String(peer.port), "--drop-rate", "0.001", "--seed", seed], new Uint8Array(0), 30000);
+			const run = await runCli(
+				["nc", "127.0.0.1", String(peer.port), "--drop-rate", "0.001", "--seed", seed],
+				new Uint8Array(0),
+				30000,
+			);
 			const wrong = damage(reply, run.stdout);
 			if (wrong === 0) continue;
 			damaged++;
 			assert.is(run.code, 1, `seed ${seed}: ${wrong} bytes wrong, ${run.stderr}`);
 			const last = run.stderr.trimEnd().split("\n").pop() as string;
 			const counted = /(\d+) received bytes lost or damaged/.exec(last);
-			if (counted === null) assert.match(last, /received bytes lost \(count unknown.*the stream ended at the gap/, `seed ${seed}: ${run.stderr}`);
+			if (counted === null)
+				assert.match(
+					last,
+					/received bytes lost \(count unknown.*the stream ended at the gap/,
+					`seed ${seed}: ${run.stderr}`,
+				);
 			else assert.ok(Number(counted[1]) >= wrong, `seed ${seed}: ${counted[1]} counted, ${wrong} wrong`);
 		}
 		assert.ok(damaged > 0, "the drops damaged some run");
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });

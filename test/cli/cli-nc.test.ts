@@ -32,14 +32,16 @@ async function closingPeer(readFirst: number, reply: Uint8Array): Promise<Peer &
 	return {
 		port: (server.address() as { port: number }).port,
 		received: () => received,
-		close: () => new Promise((resolve) => {
-			for (const s of sockets) s.destroy();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise((resolve) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => resolve());
+			}),
 	};
 }
 
-const UNSENT = /^bc20: the peer closed the connection( before the end of stdin)?: (\d+) of the (\d+) bytes (read )?from stdin not sent.*\n$/;
+const UNSENT =
+	/^bc20: the peer closed the connection( before the end of stdin)?: (\d+) of the (\d+) bytes (read )?from stdin not sent.*\n$/;
 
 test("the peer closes before stdin ended: exit 1, one line with the bytes not sent, all received bytes on stdout", async () => {
 	const reply = hostilePayload(3000, 9);
@@ -52,14 +54,17 @@ test("the peer closes before stdin ended: exit 1, one line with the bytes not se
 		assert.ok(match, run.stderr);
 		assert.ok(match![1] !== undefined, `stdin had not ended: ${run.stderr}`);
 		assert.match(run.stderr, /, the rest not read\n$/);
-		const unsent = Number(match![2]), read = Number(match![3]);
+		const unsent = Number(match![2]),
+			read = Number(match![3]);
 		assert.ok(read > 0 && read < payload.length, `read ${read}`);
 		assert.ok(unsent > 0 && unsent <= read, `unsent ${unsent}`);
 		// What was sent got to the peer (the peer may not have read all of it before closing).
-		assert.ok(peer.received() >= 1000 && peer.received() <= read - unsent, `peer got ${peer.received()}, sent ${read - unsent}`);
+		assert.ok(
+			peer.received() >= 1000 && peer.received() <= read - unsent,
+			`peer got ${peer.received()}, sent ${read - unsent}`,
+		);
 		assert.equal(Buffer.compare(run.stdout, Buffer.from(reply)), 0, "every received byte on stdout");
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });
@@ -74,8 +79,7 @@ test("the peer closes at once: the bytes not sent are reported, its greeting is 
 		assert.ok(match, run.stderr);
 		assert.ok(Number(match![2]) > 0, run.stderr);
 		assert.is(run.stdout.toString(), "hello\n");
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });
@@ -89,8 +93,7 @@ test("TCP nc --wait MS: ends MS after the last byte although the peer never clos
 		assert.is(run.stderr, "");
 		assert.equal(Buffer.compare(run.stdout, Buffer.from(payload)), 0, "byte-exact echo");
 		assert.ok(run.ms < 8000, `took ${run.ms} ms`);
-	}
-	finally {
+	} finally {
 		await echo.close();
 	}
 });
@@ -113,8 +116,7 @@ test("TCP nc --wait MS: idle counts from the last byte received, not from the en
 		const run = await bc20(["nc", "127.0.0.1", String(port), "--wait", "700"], Buffer.from("question\n"));
 		assert.is(run.code, 0, run.stderr);
 		assert.is(run.stdout.toString(), "one\ntwo\n");
-	}
-	finally {
+	} finally {
 		for (const s of sockets) s.destroy();
 		await new Promise((resolve) => server.close(resolve));
 	}

@@ -16,7 +16,10 @@ test("--json: ping, dns and ntp print one JSON document; --json elsewhere is a u
 		const ping = await runCli(["ping", "127.0.0.1", "--count", "2", "--json"]);
 		assert.is(ping.code, 0, ping.stderr);
 		const pinged = JSON.parse(ping.stdout.toString());
-		assert.equal([pinged.host, pinged.sent, pinged.received, pinged.replies.length, pinged.replies[0].address], ["127.0.0.1", 2, 2, 2, "127.0.0.1"]);
+		assert.equal(
+			[pinged.host, pinged.sent, pinged.received, pinged.replies.length, pinged.replies[0].address],
+			["127.0.0.1", 2, 2, 2, "127.0.0.1"],
+		);
 		const dns = await runCli(["dns", "--host", "collector.example=127.0.0.2,::1", "collector.example", "--json"]);
 		assert.equal(JSON.parse(dns.stdout.toString()).addresses, ["127.0.0.2", "::1"]);
 		const ntp = await runCli(["ntp", "127.0.0.1", "--ntp-port", String(sntp.port), "--json"]);
@@ -24,8 +27,7 @@ test("--json: ping, dns and ntp print one JSON document; --json elsewhere is a u
 		const misuse = await runCli(["at", "AT", "--json"]);
 		assert.is(misuse.code, 2);
 		assert.match(misuse.stderr, /^bc20: --json is for info, state, ping, dns, ntp/);
-	}
-	finally {
+	} finally {
 		sntp.close();
 	}
 });
@@ -41,13 +43,18 @@ test("--trace-file FILE: whole lines with their times, appended to FILE; nothing
 		}
 		const lines = readFileSync(file, "utf8").split("\n");
 		assert.is(lines.filter((line) => line.startsWith("# bc20 --trace-file")).length, 2, "appended");
-		assert.ok(lines.some((line) => /^ +\d+\.\d{3} > AT\+CGMR\\r$/.test(line)), lines.join("\n"));
-		assert.ok(lines.some((line) => /^ +\d+\.\d{3} < Revision: BC20JAR01A04\\r\\n$/.test(line)), lines.join("\n"));
+		assert.ok(
+			lines.some((line) => /^ +\d+\.\d{3} > AT\+CGMR\\r$/.test(line)),
+			lines.join("\n"),
+		);
+		assert.ok(
+			lines.some((line) => /^ +\d+\.\d{3} < Revision: BC20JAR01A04\\r\\n$/.test(line)),
+			lines.join("\n"),
+		);
 		const bad = await runCli(["--trace-file", join(dir, "no", "such", "dir"), "at", "AT"]);
 		assert.is(bad.code, 1);
 		assert.match(bad.stderr, /^bc20: cannot write the trace to .*ENOENT\n$/);
-	}
-	finally {
+	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
 });
@@ -56,16 +63,17 @@ test("BC20_PORT sets the default port; --port wins", async () => {
 	const sim = await simServer();
 	try {
 		let log = "";
-		sim.child.stdout?.on("data", (d) => log += d);
+		sim.child.stdout?.on("data", (d) => (log += d));
 		const env = { BC20_PORT: `tcp://127.0.0.1:${sim.port}` };
 		const run = await runCli(["at", "AT+CGMR"], undefined, 30000, false, env);
 		assert.is(run.code, 0, run.stderr);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		assert.match(log, /^client 127\.0\.0\.1:\d+ connected\n/m);
-		const sim2 = await runCli(["--port", "sim", "at", "AT"], undefined, 30000, false, { BC20_PORT: "tcp://127.0.0.1:1" });
+		const sim2 = await runCli(["--port", "sim", "at", "AT"], undefined, 30000, false, {
+			BC20_PORT: "tcp://127.0.0.1:1",
+		});
 		assert.is(sim2.code, 0, sim2.stderr);
-	}
-	finally {
+	} finally {
 		sim.child.kill("SIGKILL");
 	}
 });
@@ -85,8 +93,7 @@ test("stderr not a terminal: no progress of the attach wait or of nc's transfer"
 		assert.is(nc.code, 0, nc.stderr);
 		assert.is(nc.stderr, "");
 		assert.is(nc.stdout.toString(), "hello");
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });

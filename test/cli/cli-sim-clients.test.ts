@@ -19,7 +19,7 @@ async function client(port: number): Promise<Socket> {
 async function holdAndRefuse(extra: string[]): Promise<string> {
 	const sim = await simServer(extra);
 	let log = "";
-	sim.child.stdout?.on("data", (d) => log += d);
+	sim.child.stdout?.on("data", (d) => (log += d));
 	try {
 		const holder = await client(sim.port);
 		const refused = await client(sim.port);
@@ -29,8 +29,7 @@ async function holdAndRefuse(extra: string[]): Promise<string> {
 		(await client(sim.port)).destroy();
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		return log;
-	}
-	finally {
+	} finally {
 		sim.child.kill("SIGKILL");
 	}
 }

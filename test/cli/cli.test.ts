@@ -12,7 +12,19 @@ const bc20 = runCli;
 test("--help documents every command", async () => {
 	const run = await bc20(["--help"]);
 	assert.is(run.code, 0);
-	for (const word of ["at 'AT+...'", "nc [-u] HOST PORT", "ping HOST", "dns HOST", "ntp SERVER", "state", "monitor", "demo", "sim", "--trace", "tcp://HOST:PORT"])
+	for (const word of [
+		"at 'AT+...'",
+		"nc [-u] HOST PORT",
+		"ping HOST",
+		"dns HOST",
+		"ntp SERVER",
+		"state",
+		"monitor",
+		"demo",
+		"sim",
+		"--trace",
+		"tcp://HOST:PORT",
+	])
 		assert.ok(run.stdout.toString().includes(word), word);
 });
 
@@ -26,8 +38,7 @@ test("bc20 sim + --port tcp:// + nc: binary data through the module to an echo s
 		assert.is(run.code, 0);
 		assert.equal(Buffer.compare(run.stdout, Buffer.from(payload)), 0, "byte-exact");
 		assertSimSawNoViolations(await stopSim(sim.child));
-	}
-	finally {
+	} finally {
 		sim.child.kill("SIGTERM");
 		await echo.close();
 	}
@@ -40,8 +51,7 @@ test("nc -u sends datagrams and prints the answers", async () => {
 		const run = await bc20(["nc", "-u", "127.0.0.1", String(echo.port), "--wait", "300"], payload);
 		assert.is(run.code, 0, run.stderr);
 		assert.equal(Buffer.compare(run.stdout, Buffer.from(payload)), 0);
-	}
-	finally {
+	} finally {
 		await echo.close();
 	}
 });
@@ -51,8 +61,12 @@ test("at: response lines and OK (exit 0), ERROR (exit 1); --trace shows the byte
 	assert.is(ok.code, 0);
 	assert.equal(ok.stdout.toString().trim().split("\n"), ["+CPIN: READY", "OK"]);
 	// The trace shows each direction's bytes as they came, in whatever chunks.
-	const traced = (direction: string) => ok.stderr.split("\n")
-		.filter((line) => line.includes(` ${direction} `)).map((line) => line.slice(line.indexOf(` ${direction} `) + 3)).join("");
+	const traced = (direction: string) =>
+		ok.stderr
+			.split("\n")
+			.filter((line) => line.includes(` ${direction} `))
+			.map((line) => line.slice(line.indexOf(` ${direction} `) + 3))
+			.join("");
 	assert.ok(traced(">").includes("AT+CPIN?\\r"), traced(">"));
 	assert.ok(traced("<").includes("+CPIN: READY\\r\\n"), traced("<"));
 	// An unknown command on purpose: the module answers ERROR and records it.
@@ -73,7 +87,11 @@ test("failures are one clear line and a non-zero exit code", async () => {
 		[["dns", "--host", "collector.example=", "collector.example"], /^bc20: .*DNS parse failed \(565\)/, 1],
 		[["dns", "--host", "collector.example", "collector.example"], /^bc20: --host must be NAME=ADDRESS/, 2],
 		[["--port", "/dev/ttyBC20-none", "at", "AT"], /^bc20: no such port \/dev\/ttyBC20-none\n$/, 1],
-		[["--port", `tcp://127.0.0.1:${closedPort}`, "at", "AT"], /^bc20: cannot connect to tcp:\/\/127\.0\.0\.1:\d+: connection refused/, 1],
+		[
+			["--port", `tcp://127.0.0.1:${closedPort}`, "at", "AT"],
+			/^bc20: cannot connect to tcp:\/\/127\.0\.0\.1:\d+: connection refused/,
+			1,
+		],
 		[["at", "AT\r\nAT+QPOWD=1"], /^bc20: .*command/, 1],
 		[["frobnicate"], /^bc20: unknown command "frobnicate"/, 2],
 		[["nc", "127.0.0.1"], /^bc20: usage: bc20 nc/, 2],
@@ -92,21 +110,26 @@ test("ping, dns, ntp, state and monitor print their results and exit 0", async (
 	try {
 		const ping = await bc20(["ping", "127.0.0.1", "--count", "2", "--timeout", "1"]);
 		assert.is(ping.code, 0, ping.stderr);
-		assert.match(ping.stdout.toString(), /reply from 127\.0\.0\.1: bytes=32 time=\d+ms ttl=255\n[^]*127\.0\.0\.1: 2 sent, 2 received, 0 lost/);
+		assert.match(
+			ping.stdout.toString(),
+			/reply from 127\.0\.0\.1: bytes=32 time=\d+ms ttl=255\n[^]*127\.0\.0\.1: 2 sent, 2 received, 0 lost/,
+		);
 		const dns = await bc20(["dns", "localhost"]);
 		assert.is(dns.stdout.toString(), "127.0.0.1\n");
 		const listed = await bc20(["dns", "--host", "collector.example=127.0.0.2,::1", "collector.example"]);
 		assert.is(listed.stdout.toString(), "127.0.0.2\n::1\n", listed.stderr);
 		const ntp = await bc20(["ntp", "127.0.0.1", "--ntp-port", String(sntp.port)]);
 		assert.is(ntp.code, 0, ntp.stderr);
-		assert.match(ntp.stdout.toString(), /^2026-05-06T07:08:09\.000Z \(module: "26\/05\/06,07:08:09\+00", zone 0 h\)\n$/);
+		assert.match(
+			ntp.stdout.toString(),
+			/^2026-05-06T07:08:09\.000Z \(module: "26\/05\/06,07:08:09\+00", zone 0 h\)\n$/,
+		);
 		const state = await bc20(["state"]);
 		assert.is(state.stdout.toString(), "no sockets open\n");
 		const monitor = await bc20(["monitor", "--seconds", "1"]);
 		assert.is(monitor.code, 0, monitor.stderr);
 		assert.match(monitor.stdout.toString(), /^the module answers on emulated BC20; watching/m);
-	}
-	finally {
+	} finally {
 		sntp.close();
 	}
 });
@@ -121,8 +144,7 @@ test("the module never answers: a clear line, not a hang", async () => {
 		const run = await bc20(["--port", `tcp://127.0.0.1:${port}`, "--sync", "2", "at", "AT"]);
 		assert.is(run.code, 1);
 		assert.match(run.stderr, /^bc20: .*(answer|respond)/i);
-	}
-	finally {
+	} finally {
 		silent.close();
 	}
 });

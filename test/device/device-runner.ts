@@ -82,8 +82,7 @@ export async function runFirmware(options: FirmwareRunOptions): Promise<Firmware
 		xs = await startXS({ worker: { binary, env: creationEnv(creation) } });
 		const result = await line.run(xs, modules.entry, options);
 		return { ...result, readings: collector.readings.slice(), stackSize: creation.stack };
-	}
-	finally {
+	} finally {
 		line.stop();
 		await xs?.close();
 		await emulator.close();
@@ -123,21 +122,44 @@ class LineSide {
 		this.#xs = xs;
 		this.#wanted = options.reports;
 		return new Promise((resolve, reject) => {
-			const timeout = setTimeout(() => this.#settle?.(new Error(`${options.reports} reports were not acknowledged within ${options.timeoutMs ?? 20000} ms`)), options.timeoutMs ?? 20000);
+			const timeout = setTimeout(
+				() =>
+					this.#settle?.(
+						new Error(`${options.reports} reports were not acknowledged within ${options.timeoutMs ?? 20000} ms`),
+					),
+				options.timeoutMs ?? 20000,
+			);
 			this.#settle = (error) => {
 				this.#settle = undefined;
 				clearTimeout(timeout);
 				this.stop();
-				if (error === null) resolve({ console: this.#console, acknowledged: this.#acknowledged, peakStack: this.#peak, callbackStack: this.#callback, nativeCallbackStack: this.#native, deviceStack: this.#peak - this.#callback + this.#native, lostBytes: this.#lost });
-				else reject(new Error(`${error.message}\nfirmware console:\n${this.#console.trimEnd().split("\n").slice(-25).join("\n")}`));
+				if (error === null)
+					resolve({
+						console: this.#console,
+						acknowledged: this.#acknowledged,
+						peakStack: this.#peak,
+						callbackStack: this.#callback,
+						nativeCallbackStack: this.#native,
+						deviceStack: this.#peak - this.#callback + this.#native,
+						lostBytes: this.#lost,
+					});
+				else
+					reject(
+						new Error(
+							`${error.message}\nfirmware console:\n${this.#console.trimEnd().split("\n").slice(-25).join("\n")}`,
+						),
+					);
 			};
 			this.#emulator.start();
 			// main.ts runs when imported (xsnap runs the import's jobs before the
 			// delivery ends); the first delivery runs what it posted.
 			xs.evaluate(`import(${JSON.stringify(entry)}).catch((error) => { globalThis.deviceBootError = String(error); });`)
 				.then(() => xs.call<string | null>("globalThis.deviceBootError ?? null"))
-				.then(({ value }) => value === null ? this.#send(0x54) : this.#settle?.(new Error(`firmware/main.ts failed to load: ${value}`)),
-					(error: Error) => this.#settle?.(error));
+				.then(
+					({ value }) =>
+						value === null ? this.#send(0x54) : this.#settle?.(new Error(`firmware/main.ts failed to load: ${value}`)),
+					(error: Error) => this.#settle?.(error),
+				);
 		});
 	}
 
@@ -164,11 +186,9 @@ class LineSide {
 				const { reply } = await this.#xs.command(this.#queue.shift()!);
 				this.#take(JSON.parse(decoder.decode(reply)) as Reply);
 			}
-		}
-		catch (error) {
+		} catch (error) {
 			this.#settle?.(error as Error);
-		}
-		finally {
+		} finally {
 			this.#busy = false;
 		}
 	}
@@ -185,10 +205,13 @@ class LineSide {
 		// What waits in the TX FIFO leaves at the line rate.
 		if (reply.txCount > 0 && this.#shift === undefined) {
 			const count = reply.txCount;
-			this.#shift = setTimeout(() => {
-				this.#shift = undefined;
-				this.#send(0x53, Uint8Array.of(count & 0xff, count >> 8));
-			}, Math.ceil((count * 10 * 1000) / BAUD));
+			this.#shift = setTimeout(
+				() => {
+					this.#shift = undefined;
+					this.#send(0x53, Uint8Array.of(count & 0xff, count >> 8));
+				},
+				Math.ceil((count * 10 * 1000) / BAUD),
+			);
 		}
 		clearTimeout(this.#timer);
 		if (reply.next >= 0) this.#timer = setTimeout(() => this.#send(0x54), reply.next);

@@ -30,8 +30,11 @@ function platform(): string {
 // XSNAP_VERSION, CC), so the copied objects match what make would compile.
 function installVariables(): string[] {
 	const file = join(xsnap, "build.config.env");
-	if (!existsSync(file)) throw new Error(`${NAME}: ${file} is missing: did @agoric/xsnap's install script run? (npm rebuild @agoric/xsnap)`);
-	return readFileSync(file, "utf8").split("\n").filter((line) => line.includes("="));
+	if (!existsSync(file))
+		throw new Error(`${NAME}: ${file} is missing: did @agoric/xsnap's install script run? (npm rebuild @agoric/xsnap)`);
+	return readFileSync(file, "utf8")
+		.split("\n")
+		.filter((line) => line.includes("="));
 }
 
 function inputsHash(variables: string[]): string {
@@ -46,8 +49,8 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 	return new Promise((resolve) => {
 		const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 		let output = "";
-		child.stdout.on("data", (data) => output += data);
-		child.stderr.on("data", (data) => output += data);
+		child.stdout.on("data", (data) => (output += data));
+		child.stderr.on("data", (data) => (output += data));
 		child.on("error", (error) => resolve({ code: null, output: `${output}${error.message}\n` }));
 		child.on("close", (code) => resolve({ code, output }));
 	});
@@ -79,34 +82,43 @@ async function build(): Promise<string> {
 		if (existsSync(stock)) {
 			for (const file of readdirSync(stock)) {
 				// xsnap-worker.o is compiled differently here (native/device-xs.mk).
-				if (file.endsWith(".o") && file !== "xsnap-worker.o") cpSync(join(stock, file), join(objects, file), { preserveTimestamps: true });
+				if (file.endsWith(".o") && file !== "xsnap-worker.o")
+					cpSync(join(stock, file), join(objects, file), { preserveTimestamps: true });
 			}
 		}
-		const { code, output } = await run("make", [
-			`-j${availableParallelism()}`,
-			"-C", join(xsnap, `xsnap-native/xsnap/makefiles/${plat}`),
-			"-f", join(native, "device-xs.mk"),
-			`MODDABLE=${join(xsnap, "moddable")}`,
-			`BUILD_DIR=${work}`,
-			`NAME=${NAME}`,
-			"GOAL=release",
-			...variables,
-			`EXTRA_DEPS=${join(xsnap, "build.config.env")}`,
-		], root);
+		const { code, output } = await run(
+			"make",
+			[
+				`-j${availableParallelism()}`,
+				"-C",
+				join(xsnap, `xsnap-native/xsnap/makefiles/${plat}`),
+				"-f",
+				join(native, "device-xs.mk"),
+				`MODDABLE=${join(xsnap, "moddable")}`,
+				`BUILD_DIR=${work}`,
+				`NAME=${NAME}`,
+				"GOAL=release",
+				...variables,
+				`EXTRA_DEPS=${join(xsnap, "build.config.env")}`,
+			],
+			root,
+		);
 		const built = join(work, `bin/${plat}/release/${NAME}`);
 		if (code !== 0 || !existsSync(built)) {
-			throw new Error(`${NAME}: building the device XS runner from @agoric/xsnap's XS sources failed ` +
-				`(it needs make and a C compiler, as @agoric/xsnap's install does):\n${output.trim().split("\n").slice(-30).join("\n")}`);
+			throw new Error(
+				`${NAME}: building the device XS runner from @agoric/xsnap's XS sources failed ` +
+					`(it needs make and a C compiler, as @agoric/xsnap's install does):\n${output.trim().split("\n").slice(-30).join("\n")}`,
+			);
 		}
 		mkdirSync(join(binary, ".."), { recursive: true });
 		renameSync(built, binary);
 		// Builds of earlier versions of the inputs are of no further use.
 		for (const entry of readdirSync(cache)) {
-			if (!entry.startsWith("build-") && join(cache, entry) !== join(binary, "..")) rmSync(join(cache, entry), { recursive: true, force: true });
+			if (!entry.startsWith("build-") && join(cache, entry) !== join(binary, ".."))
+				rmSync(join(cache, entry), { recursive: true, force: true });
 		}
 		return binary;
-	}
-	finally {
+	} finally {
 		rmSync(work, { recursive: true, force: true });
 	}
 }

@@ -10,10 +10,15 @@ import { runFirmware } from "./device-runner.js";
 for (const protocol of ["udp", "tcp"] as const) {
 	test(`main.ts boots in the manifest's ${manifestCreation().stack}-slot stack and gets 3 reports acknowledged over ${protocol.toUpperCase()}`, async () => {
 		const run = await runFirmware({ protocol, reports: 3 });
-		console.log(`  ${protocol}: peak stack ${run.peakStack} of ${run.stackSize} slots here, about ${run.deviceStack} on the device`);
+		console.log(
+			`  ${protocol}: peak stack ${run.peakStack} of ${run.stackSize} slots here, about ${run.deviceStack} on the device`,
+		);
 		assert.match(run.console, /bc20: ready, address 127\.0\.0\.1/);
 		assert.ok(run.acknowledged >= 3, run.console);
-		assert.ok(run.readings.filter((r) => r.transport === protocol).length >= 3, `the collector got ${run.readings.length} reports`);
+		assert.ok(
+			run.readings.filter((r) => r.transport === protocol).length >= 3,
+			`the collector got ${run.readings.length} reports`,
+		);
 		assert.is(run.lostBytes, 0, "every onReadable drained the 128-byte RX FIFO");
 	});
 }
@@ -25,7 +30,9 @@ test("a stack overflow ends the run with XS's message", async () => {
 });
 
 test("an exception escaping the firmware ends the run with XS's message", async () => {
-	const error = await runFirmware({ protocol: "udp", reports: 1, config: { collector_host: "" } }).catch((e: unknown) => e as Error);
+	const error = await runFirmware({ protocol: "udp", reports: 1, config: { collector_host: "" } }).catch(
+		(e: unknown) => e as Error,
+	);
 	assert.instance(error, Error);
 	assert.match((error as Error).message, /set the collector: mcconfig/);
 });

@@ -32,7 +32,8 @@ const SOURCES = ["firmware", "test/platform/fake-moddable.ts", "test/device/xs"]
 function typescriptFiles(path: string): string[] {
 	if (path.endsWith(".ts")) return path.endsWith(".d.ts") ? [] : [path];
 	return readdirSync(join(root, path), { withFileTypes: true }).flatMap((entry) =>
-		entry.isDirectory() || entry.name.endsWith(".ts") ? typescriptFiles(join(path, entry.name)) : []);
+		entry.isDirectory() || entry.name.endsWith(".ts") ? typescriptFiles(join(path, entry.name)) : [],
+	);
 }
 
 export interface FirmwareModules {
@@ -50,8 +51,8 @@ export async function writeFirmwareModules(config: FirmwareConfig): Promise<Firm
 	const fakes = JSON.stringify(join(dir, "test/platform/fake-moddable.js"));
 	const stand_ins: Record<string, string> = {
 		"embedded:io/serial": `export { FakeSerial as default } from ${fakes};\n`,
-		"timer": `export { FakeTimer as default } from ${fakes};\n`,
-		"time": `export { FakeTime as default } from ${fakes};\n`,
+		timer: `export { FakeTimer as default } from ${fakes};\n`,
+		time: `export { FakeTime as default } from ${fakes};\n`,
 		"embedded:io/digital": `export { DeviceDigital as default } from ${JSON.stringify(join(dir, "test/device/xs/digital.js"))};\n`,
 		"mc/config": `export default Object.freeze(${JSON.stringify(config)});\n`,
 	};
@@ -59,16 +60,26 @@ export async function writeFirmwareModules(config: FirmwareConfig): Promise<Firm
 	for (const [name, text] of Object.entries(stand_ins)) write(relative(dir, moddablePath(name)), text);
 	for (const file of SOURCES.flatMap(typescriptFiles)) {
 		const { code } = await transform(readFileSync(join(root, file), "utf8"), {
-			loader: "ts", format: "esm", target: "es2022", sourcefile: file, charset: "utf8",
+			loader: "ts",
+			format: "esm",
+			target: "es2022",
+			sourcefile: file,
+			charset: "utf8",
 		});
 		// Every specifier becomes an absolute path: xsnap keys a module by the
 		// path as written (it does not normalise "../"), so two spellings of one
 		// file would load it twice. esbuild prints each import and re-export as
 		// a statement at the start of a line.
-		const rewritten = code.replace(/^((?:import|export)\s(?:[^;"]*?\sfrom\s*)?)"([^"]+)";$/gm, (_whole, head: string, name: string) =>
-			`${head}${JSON.stringify(name in stand_ins ? moddablePath(name) : join(dir, dirname(file), name))};`);
+		const rewritten = code.replace(
+			/^((?:import|export)\s(?:[^;"]*?\sfrom\s*)?)"([^"]+)";$/gm,
+			(_whole, head: string, name: string) =>
+				`${head}${JSON.stringify(name in stand_ins ? moddablePath(name) : join(dir, dirname(file), name))};`,
+		);
 		write(file.replace(/\.ts$/, ".js"), rewritten);
 	}
-	write("entry.js", `import ${JSON.stringify(join(dir, "test/device/xs/device-host.js"))};\nimport ${JSON.stringify(join(dir, "firmware/main.js"))};\n`);
+	write(
+		"entry.js",
+		`import ${JSON.stringify(join(dir, "test/device/xs/device-host.js"))};\nimport ${JSON.stringify(join(dir, "firmware/main.js"))};\n`,
+	);
 	return { entry: join(dir, "entry.js"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

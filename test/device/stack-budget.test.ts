@@ -19,7 +19,7 @@ interface Scenario {
 }
 
 const scenarios: Record<string, Scenario> = {
-	"UDP": { options: { protocol: "udp", reports: 3 } },
+	UDP: { options: { protocol: "udp", reports: 3 } },
 	"TCP (direct push)": { options: { protocol: "tcp", reports: 3 } },
 	// URCs between a response's lines and output in 1-3 byte pieces: line
 	// ends and payload starts fall in turns of their own.
@@ -38,10 +38,15 @@ const scenarios: Record<string, Scenario> = {
 for (const [name, { options, shows }] of Object.entries(scenarios)) {
 	test(`${name}: peak stack within ${budget} slots (half the manifest's ${budget * 2})`, async () => {
 		const run = await runFirmware(options);
-		console.log(`  ${name}: peak ${run.deviceStack} slots on the device (${run.peakStack} in the runner), budget ${budget}`);
+		console.log(
+			`  ${name}: peak ${run.deviceStack} slots on the device (${run.peakStack} in the runner), budget ${budget}`,
+		);
 		assert.ok(run.acknowledged >= options.reports, run.console);
 		if (shows) assert.match(run.console, shows);
-		assert.ok(run.deviceStack <= budget, `peak stack ${run.deviceStack} slots on the device (${run.peakStack} in the runner), above the budget of ${budget}`);
+		assert.ok(
+			run.deviceStack <= budget,
+			`peak stack ${run.deviceStack} slots on the device (${run.peakStack} in the runner), above the budget of ${budget}`,
+		);
 	});
 }
 

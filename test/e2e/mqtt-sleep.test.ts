@@ -18,22 +18,36 @@ test("an MQTT session with a 1 s keepalive pings across light sleep, then publis
 	// The module sleeps 300 ms after its last UART activity: the driver's wake CR
 	// comes after 100 ms idle by its own count, which starts when the module's
 	// bytes reach it, later than the module's on a loaded host.
-	const session = await openSession({ baud: 921600, emulator: { sleepAfterMs: 300 }, onEmulator: (e) => emulator = e });
+	const session = await openSession({
+		baud: 921600,
+		emulator: { sleepAfterMs: 300 },
+		onEmulator: (e) => (emulator = e),
+	});
 	const broker = await mqttBroker();
 	// Entries into light sleep, seen by sampling the emulated module's state.
-	let sleeps = 0, asleep = false;
+	let sleeps = 0,
+		asleep = false;
 	const watch = setInterval(() => {
 		const now = emulator?.sleep === "light";
 		if (now && !asleep) sleeps++;
 		asleep = now;
 	}, 10);
 	try {
-		await new Promise<void>((resolve, reject) => session.modem.command("AT+QSCLK=2", (error) => error ? reject(error) : resolve()));
+		await new Promise<void>((resolve, reject) =>
+			session.modem.command("AT+QSCLK=2", (error) => (error ? reject(error) : resolve())),
+		);
 		const ignoredBefore = emulator!.stats.bytesIgnored;
 		const payload = hostilePayload(200, 13);
 		const result = await mqttKeepAliveSession({
-			socket: { io: TCP, modem: session.modem }, dns: { io: Resolver, modem: session.modem },
-			host: "127.0.0.1", port: broker.port, clientId: "bc20-sleepy", keepAlive: 1, pings: 2, topic: "sensors/sleepy", payload,
+			socket: { io: TCP, modem: session.modem },
+			dns: { io: Resolver, modem: session.modem },
+			host: "127.0.0.1",
+			port: broker.port,
+			clientId: "bc20-sleepy",
+			keepAlive: 1,
+			pings: 2,
+			topic: "sensors/sleepy",
+			payload,
 		});
 		assert.is(result.connack, 0);
 		assert.equal(broker.keepAlives, [1]);
@@ -41,12 +55,18 @@ test("an MQTT session with a 1 s keepalive pings across light sleep, then publis
 		assert.is(result.pingresps, 2);
 		assert.is(result.pubackId, 9);
 		assert.is(broker.published.length, 1);
-		assert.equal(Buffer.compare(Buffer.from(broker.published[0].payload), Buffer.from(payload)), 0, "the publish arrived byte-exact");
+		assert.equal(
+			Buffer.compare(Buffer.from(broker.published[0].payload), Buffer.from(payload)),
+			0,
+			"the publish arrived byte-exact",
+		);
 		assert.ok(sleeps >= 2, `the module slept between pings (entered light sleep ${sleeps} times)`);
-		assert.ok(emulator!.stats.bytesIgnored - ignoredBefore >= 2, "each wake-up byte was swallowed by the sleeping module");
+		assert.ok(
+			emulator!.stats.bytesIgnored - ignoredBefore >= 2,
+			"each wake-up byte was swallowed by the sleeping module",
+		);
 		assertNoViolations(session.emulator);
-	}
-	finally {
+	} finally {
 		clearInterval(watch);
 		await broker.close();
 		await session.close();

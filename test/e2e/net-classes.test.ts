@@ -34,8 +34,7 @@ test("an HTTP/1.1 GET written like Moddable's client gets the whole binary body"
 		assert.is(result.headers.get("content-length"), String(body.length));
 		assert.equal(Array.from(result.body), Array.from(body));
 		assert.is(result.callbacksInsideCalls, 0, "no callback ran inside a constructor or method");
-	}
-	finally {
+	} finally {
 		await server.close();
 	}
 });
@@ -44,13 +43,19 @@ test("an MQTT CONNECT and QoS 1 PUBLISH go through and are acknowledged", async 
 	const broker = await mqttBroker();
 	try {
 		const payload = hostilePayload(300, 5);
-		const result = await mqttPublish({ ...io(), host: "127.0.0.1", port: broker.port, clientId: "bc20-test", topic: "sensors/1", payload });
+		const result = await mqttPublish({
+			...io(),
+			host: "127.0.0.1",
+			port: broker.port,
+			clientId: "bc20-test",
+			topic: "sensors/1",
+			payload,
+		});
 		assert.is(result.connack, 0);
 		assert.is(result.pubackId, 7);
 		assert.is(broker.published.length, 1);
 		assert.equal(Array.from(broker.published[0].payload), Array.from(payload));
-	}
-	finally {
+	} finally {
 		await broker.close();
 	}
 });
@@ -74,7 +79,11 @@ test("UDP: an SNTP request and its answer as a datagram carrying address and por
 					const packet = udp.read();
 					udp.close();
 					if (!packet) return reject(new Error("no datagram"));
-					resolve({ seconds: new DataView(packet).getUint32(40) - 2208988800, address: packet.address, port: packet.port });
+					resolve({
+						seconds: new DataView(packet).getUint32(40) - 2208988800,
+						address: packet.address,
+						port: packet.port,
+					});
 				},
 				onError() {
 					reject(udp.lastError);
@@ -84,8 +93,7 @@ test("UDP: an SNTP request and its answer as a datagram carrying address and por
 		assert.is(answer.seconds, Date.UTC(2026, 0, 2, 3, 4, 5) / 1000);
 		assert.is(answer.address, "127.0.0.1");
 		assert.is(answer.port, sntp.port);
-	}
-	finally {
+	} finally {
 		sntp.close();
 	}
 });
@@ -97,7 +105,9 @@ test("TCP contract: write throws and writes nothing when it does not fit; format
 			const received: number[] = [];
 			let wrote = false;
 			const tcp: TCP = new TCP({
-				modem: session.modem, address: "127.0.0.1", port: echo.port,
+				modem: session.modem,
+				address: "127.0.0.1",
+				port: echo.port,
 				onWritable(count: number) {
 					if (wrote) return;
 					wrote = true;
@@ -125,8 +135,7 @@ test("TCP contract: write throws and writes nothing when it does not fit; format
 			assert.equal(tcp.tlsSession, { note: "extra properties are kept" });
 		});
 		assert.equal(got, [0x41, 0x0d, 0x0a, 0x00, 0xff], "nothing of the refused write reached the peer");
-	}
-	finally {
+	} finally {
 		await echo.close();
 	}
 });
@@ -139,7 +148,10 @@ test("TCP contract: onError comes only after the data the peer sent before closi
 			const events: string[] = [];
 			let received = 0;
 			const tcp: TCP = new TCP({
-				modem: session.modem, host: "127.0.0.1", port: echo.port, mode: 0 /* buffer access mode */,
+				modem: session.modem,
+				host: "127.0.0.1",
+				port: echo.port,
+				mode: 0 /* buffer access mode */,
 				onWritable() {
 					if (events.length === 0) {
 						events.push("connected");
@@ -158,8 +170,7 @@ test("TCP contract: onError comes only after the data the peer sent before closi
 			});
 		});
 		assert.equal(events, ["connected", "all data read", "error"]);
-	}
-	finally {
+	} finally {
 		await echo.close();
 	}
 });
@@ -167,15 +178,26 @@ test("TCP contract: onError comes only after the data the peer sent before closi
 test("Resolver: an address literal resolves to itself, a hostile name is refused, callbacks come later", async () => {
 	const resolver = new Resolver({ modem: session.modem });
 	const order: string[] = [];
-	const literal = new Promise<string>((resolve) => resolver.resolve({ host: "127.0.0.1", onResolved: (_h, a) => resolve(a) }));
+	const literal = new Promise<string>((resolve) =>
+		resolver.resolve({ host: "127.0.0.1", onResolved: (_h, a) => resolve(a) }),
+	);
 	order.push("returned");
 	assert.is(await literal, "127.0.0.1");
-	const refused = await new Promise<string>((resolve) => resolver.resolve({
-		host: "x\r\nAT+QPOWD=1", onResolved: () => resolve("resolved?!"), onError: (host) => resolve(`refused ${JSON.stringify(host)}`),
-	}));
+	const refused = await new Promise<string>((resolve) =>
+		resolver.resolve({
+			host: "x\r\nAT+QPOWD=1",
+			onResolved: () => resolve("resolved?!"),
+			onError: (host) => resolve(`refused ${JSON.stringify(host)}`),
+		}),
+	);
 	assert.is(refused, 'refused "x\\r\\nAT+QPOWD=1"');
-	assert.not.ok(session.emulator?.commands.some((c) => c.includes("QPOWD")), "nothing reached the module");
-	const named = await new Promise<string>((resolve, reject) => resolver.resolve({ host: "collector.test", onResolved: (_h, a) => resolve(a), onError: reject }));
+	assert.not.ok(
+		session.emulator?.commands.some((c) => c.includes("QPOWD")),
+		"nothing reached the module",
+	);
+	const named = await new Promise<string>((resolve, reject) =>
+		resolver.resolve({ host: "collector.test", onResolved: (_h, a) => resolve(a), onError: reject }),
+	);
 	assert.is(named, "127.0.0.1");
 	assert.equal(order, ["returned"]);
 });

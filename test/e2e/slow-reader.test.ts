@@ -16,9 +16,13 @@ test("a client reading 15 ms after each onReadable receives 200 KB byte-exact at
 	try {
 		const body = hostilePayload(200 * 1024, 11);
 		const got = new Uint8Array(body.length);
-		let at = 0, failed = false, reading = false;
+		let at = 0,
+			failed = false,
+			reading = false;
 		const tcp: TCP = new TCP({
-			modem: session.modem, address: "127.0.0.1", port: peer.port,
+			modem: session.modem,
+			address: "127.0.0.1",
+			port: peer.port,
 			onReadable() {
 				if (reading) return;
 				reading = true;
@@ -40,8 +44,7 @@ test("a client reading 15 ms after each onReadable receives 200 KB byte-exact at
 		assert.equal(Buffer.compare(Buffer.from(got), Buffer.from(body)), 0, "byte-exact");
 		tcp.close();
 		assertNoViolations(session.emulator);
-	}
-	finally {
+	} finally {
 		await peer.close();
 		await session.close();
 	}

@@ -24,22 +24,32 @@ test("a WebSocket client of Moddable's shape gets text and binary messages echoe
 			{ binary: false, data: new Uint8Array(0) },
 		];
 		const result = await webSocketClient({
-			socket: { io: TCP, modem: session.modem }, dns: { io: Resolver, modem: session.modem },
-			host: "ws.test", port: server.port, path: "/echo", messages,
+			socket: { io: TCP, modem: session.modem },
+			dns: { io: Resolver, modem: session.modem },
+			host: "ws.test",
+			port: server.port,
+			path: "/echo",
+			messages,
 			checkAccept: (key, accept) => accept === webSocketAccept(key),
 		});
 		assert.is(result.status, 101);
 		assert.ok(result.acceptValid, "Sec-WebSocket-Accept matches the key");
 		assert.is(server.unmaskedFrames, 0, "every client frame is masked");
-		assert.equal(server.received.map((m) => m.opcode), [1, 2, 2, 1]);
+		assert.equal(
+			server.received.map((m) => m.opcode),
+			[1, 2, 2, 1],
+		);
 		assert.is(result.messages.length, messages.length);
 		messages.forEach((sent, i) => {
 			assert.is(result.messages[i].binary, sent.binary, `message ${i}: same type`);
-			assert.equal(Buffer.compare(Buffer.from(result.messages[i].data), Buffer.from(sent.data)), 0, `message ${i}: byte-exact`);
+			assert.equal(
+				Buffer.compare(Buffer.from(result.messages[i].data), Buffer.from(sent.data)),
+				0,
+				`message ${i}: byte-exact`,
+			);
 		});
 		assertNoViolations(session.emulator);
-	}
-	finally {
+	} finally {
 		await server.close();
 		await session.close();
 	}

@@ -19,8 +19,20 @@ const near = (actual: number, expected: number, what: string) =>
 
 test("the current steps: awake, transmitting while QIOPEN/QISEND/QICLOSE are in flight, PSM", () => {
 	const steps = currentProfile(recording, model).steps.map((s) => `${s.t}:${s.uA}`);
-	assert.equal(steps, ["0:50000", "10:150000", "30:50000", "100:150000", "120:50000", "300:4", "1300:50000",
-		"1400:150000", "1420:50000", "1600:4", "2600:150000", "2640:50000"]);
+	assert.equal(steps, [
+		"0:50000",
+		"10:150000",
+		"30:50000",
+		"100:150000",
+		"120:50000",
+		"300:4",
+		"1300:50000",
+		"1400:150000",
+		"1420:50000",
+		"1600:4",
+		"2600:150000",
+		"2640:50000",
+	]);
 });
 
 test("charge per report: the awake window from the wake to the next sleep", () => {
@@ -48,26 +60,46 @@ test("totals: the whole recording's charge, average current and time per state",
 test("a run's steady cost leaves out its first report, which carries the connection's opening", () => {
 	const [run] = energy(recording, model).runs;
 	assert.is(run.label, "sensor app over TCP, PSM between reports");
-	assert.equal(run.steady.map((r) => r.n), [2]);
+	assert.equal(
+		run.steady.map((r) => r.n),
+		[2],
+	);
 	near(run.uAh, 17e6 / 3.6e6, "steady charge");
 	assert.is(run.sleep, "psm");
 });
 
 test("runs: named by the last heading note before them (not a wake pulse, not indented, cut at a parenthesis); a report cut short by the next run is not steady", () => {
 	const head = '{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"hand-made"}';
-	const lines = [head, ...[
-		[0, "note", { text: "A" }], [100, "report", { n: 1, ok: true, commands: 2 }], [200, "power", { state: "psm" }],
-		[1190, "note", { text: "wake pulse on PSM_EINT" }], [1200, "power", { state: "awake" }], [1300, "report", { n: 2, ok: true, commands: 1 }],
-		[1400, "power", { state: "psm" }], [2400, "power", { state: "awake" }], [2500, "report", { n: 3, ok: true, commands: 1 }],
-		[2510, "note", { text: "B (the second run): its details" }], [2515, "note", { text: "  sensor: a detail line" }],
-		[2520, "note", { text: "wake pulse on PSM_EINT" }], [2600, "report", { n: 1, ok: false, commands: 3 }],
-		[2700, "power", { state: "light-sleep" }],
-	].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) }))];
+	const lines = [
+		head,
+		...[
+			[0, "note", { text: "A" }],
+			[100, "report", { n: 1, ok: true, commands: 2 }],
+			[200, "power", { state: "psm" }],
+			[1190, "note", { text: "wake pulse on PSM_EINT" }],
+			[1200, "power", { state: "awake" }],
+			[1300, "report", { n: 2, ok: true, commands: 1 }],
+			[1400, "power", { state: "psm" }],
+			[2400, "power", { state: "awake" }],
+			[2500, "report", { n: 3, ok: true, commands: 1 }],
+			[2510, "note", { text: "B (the second run): its details" }],
+			[2515, "note", { text: "  sensor: a detail line" }],
+			[2520, "note", { text: "wake pulse on PSM_EINT" }],
+			[2600, "report", { n: 1, ok: false, commands: 3 }],
+			[2700, "power", { state: "light-sleep" }],
+		].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) })),
+	];
 	const e = energy(parseRecording(lines.join("\n")), model);
-	assert.equal(e.runs.map((r) => r.label), ["A", "B"]);
+	assert.equal(
+		e.runs.map((r) => r.label),
+		["A", "B"],
+	);
 	// Run A: report 3 never slept before run B began (its window is 2400-2500), so only report 2 (1200-1400) is steady.
-	assert.equal(e.runs[0].steady.map((r) => r.n), [2]);
-	near(e.runs[0].uAh, 200 * 50000 / 3.6e6, "run A");
+	assert.equal(
+		e.runs[0].steady.map((r) => r.n),
+		[2],
+	);
+	near(e.runs[0].uAh, (200 * 50000) / 3.6e6, "run A");
 	assert.is(e.runs[0].sleep, "psm");
 	// Run B, one report from the end of the last window (2500) to its sleep (2700).
 	assert.equal([e.runs[1].steady[0].from, e.runs[1].steady[0].to, e.runs[1].sleep], [2500, 2700, "light-sleep"]);
@@ -78,18 +110,22 @@ test("battery life: one report per interval, PSM in between", () => {
 	const p = project(run, model, 3600, 2400);
 	// (17e6 + 4 µA × (3 600 000 − 300) ms) / 3 600 000 ms = 8.72189 µA; 2400 mAh / that = 11465 days.
 	near(p.averageUA, (17e6 + 4 * (3_600_000 - 300)) / 3_600_000, "average current");
-	near(p.lifeDays, 2400 * 1000 / p.averageUA / 24, "life");
+	near(p.lifeDays, (2400 * 1000) / p.averageUA / 24, "life");
 	assert.is(Math.round(p.lifeDays), 11465);
 	// An interval shorter than the awake window is all awake window.
 	near(project(run, model, 0.1, 2400).averageUA, 17e6 / 300, "back to back");
 });
 
 test("a recording without power events is awake throughout; without reports it has no report costs", () => {
-	const bare = parseRecording([
-		'{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"at"}',
-		'{"t":0,"k":"cmd","id":1,"text":"AT"}', '{"t":100,"k":"done","id":1,"status":"OK","ms":100}'].join("\n"));
+	const bare = parseRecording(
+		[
+			'{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"at"}',
+			'{"t":0,"k":"cmd","id":1,"text":"AT"}',
+			'{"t":100,"k":"done","id":1,"status":"OK","ms":100}',
+		].join("\n"),
+	);
 	const e = energy(bare, model);
-	near(e.totalUAh, 100 * 50000 / 3.6e6, "awake 100 ms");
+	near(e.totalUAh, (100 * 50000) / 3.6e6, "awake 100 ms");
 	assert.equal([e.reports, e.runs], [[], []]);
 });
 
@@ -110,7 +146,10 @@ test("a damaged recording is refused with its line number", () => {
 	assert.throws(() => parseRecording(head.replace('"version":1', '"version":2')), /version 2/);
 	assert.throws(() => parseRecording(`${head}\n{"t":1,"k":"cmd","id":1}`, "r"), /r:2: a "cmd" event needs "text"/);
 	assert.throws(() => parseRecording(`${head}\n{"t":1,"k":"power","state":"nap"}`), /unknown power state "nap"/);
-	assert.throws(() => parseRecording(`${head}\n{"t":5,"k":"note","text":"a"}\n{"t":4,"k":"note","text":"b"}`), /:3: time goes back/);
+	assert.throws(
+		() => parseRecording(`${head}\n{"t":5,"k":"note","text":"a"}\n{"t":4,"k":"note","text":"b"}`),
+		/:3: time goes back/,
+	);
 });
 
 test.run();

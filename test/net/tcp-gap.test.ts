@@ -29,10 +29,14 @@ test("TCP: SEND FAIL ends the socket with onError, after the data received befor
 	const session = await openSession({ baud: 921600 });
 	const echo = await tcpEcho();
 	try {
-		const first = hostilePayload(300, 1), second = hostilePayload(200, 2);
-		let writable = -1, errors = 0;
+		const first = hostilePayload(300, 1),
+			second = hostilePayload(200, 2);
+		let writable = -1,
+			errors = 0;
 		const tcp: TCP = new TCP({
-			modem: session.modem, address: "127.0.0.1", port: echo.port,
+			modem: session.modem,
+			address: "127.0.0.1",
+			port: echo.port,
 			onWritable(count: number) {
 				if (writable >= 0) return;
 				writable = count;
@@ -62,8 +66,7 @@ test("TCP: SEND FAIL ends the socket with onError, after the data received befor
 		await sleep(100);
 		assert.is(errors, 1, "onError comes once");
 		assertNoViolations(session.emulator);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await echo.close();
 	}
@@ -74,9 +77,13 @@ test("TCP: received bytes lost in direct push mode end the socket with onError, 
 	const peer = await source();
 	try {
 		const data = hostilePayload(4000, 3);
-		let connected = false, errors = 0;
+		let connected = false,
+			errors = 0;
 		const tcp = new TCP({
-			modem: session.modem, address: "127.0.0.1", port: peer.port, mode: PUSH_MODE,
+			modem: session.modem,
+			address: "127.0.0.1",
+			port: peer.port,
+			mode: PUSH_MODE,
 			onWritable() {
 				connected = true;
 			},
@@ -96,8 +103,7 @@ test("TCP: received bytes lost in direct push mode end the socket with onError, 
 		assert.is(tcp.lastError!.code, E_DATA_LOST);
 		assert.ok(tcp.lastError!.lost !== 0);
 		assertNoViolations(session.emulator);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 	}

@@ -27,10 +27,15 @@ test.after(async () => {
 // A connected TCP to the echo peer with `text` echoed back and buffered, unread.
 async function withEcho(text: string, options: Record<string, unknown> = {}): Promise<TCP> {
 	let connected = false;
-	const tcp: TCP = new TCP({ modem: session.modem, address: "127.0.0.1", port: echo.port, ...options,
+	const tcp: TCP = new TCP({
+		modem: session.modem,
+		address: "127.0.0.1",
+		port: echo.port,
+		...options,
 		onWritable() {
 			connected = true;
-		} });
+		},
+	});
 	await until(() => connected, 5000, "connected");
 	tcp.write(new TextEncoder().encode(text));
 	await until(() => tcp.readable >= text.length, 5000, "the echo");
@@ -39,7 +44,14 @@ async function withEcho(text: string, options: Record<string, unknown> = {}): Pr
 
 test("read(): undefined when nothing is buffered, in every form", async () => {
 	let connected = false;
-	const tcp = new TCP({ modem: session.modem, address: "127.0.0.1", port: echo.port, onWritable() { connected = true; } });
+	const tcp = new TCP({
+		modem: session.modem,
+		address: "127.0.0.1",
+		port: echo.port,
+		onWritable() {
+			connected = true;
+		},
+	});
 	await until(() => connected, 5000, "connected");
 	assert.is(tcp.read(), undefined);
 	assert.is(tcp.read(4), undefined);
@@ -86,7 +98,9 @@ test("a client shaped like Moddable's tlssocket.js (it assigns readable and writ
 		constructor(onReady: (self: TlsShaped) => void) {
 			const self = this;
 			this.socket = new TCP({
-				modem: session.modem, address: "127.0.0.1", port: echo.port,
+				modem: session.modem,
+				address: "127.0.0.1",
+				port: echo.port,
 				onWritable(count: number) {
 					this.writable = count;
 					onReady(self);
@@ -123,7 +137,7 @@ test("a modem held by deep-frozen options keeps working: no state is written thr
 	const h = ready();
 	deepFreeze({ modem: h.modem, port: 9000, retries: { count: 3 } }); // as the device freezes its configuration
 	// Direct-push data for a connectID nobody holds: the modem counts it in its stats.
-	h.fake.send("\r\n+QIURC: \"recv\",4,5," + hexOf("stray") + "\r\n");
+	h.fake.send('\r\n+QIURC: "recv",4,5,' + hexOf("stray") + "\r\n");
 	h.settle();
 	assert.is(h.modem.stats.pushBytesDropped, 5);
 	// A reboot check writes its count too; a socket opens, sends and closes.
@@ -131,7 +145,7 @@ test("a modem held by deep-frozen options keeps working: no state is written thr
 	h.fake.send("\r\n+CPIN: READY\r\n");
 	h.settle();
 	assert.is(h.modem.stats.rebootChecks, 1);
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
 	const socket = h.open({});
 	h.fake.expect("AT+QISEND=0,2,hi", OK + "\r\nSEND OK\r\n");
 	socket.write(new TextEncoder().encode("hi"));

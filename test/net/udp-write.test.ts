@@ -56,14 +56,16 @@ test("UDP while opening: a datagram the module cannot take throws and sends noth
 		assert.throws(() => udp.write(text(10, 9), "127.0.0.1", peer.port), /wait/, "the opening queue is full");
 		await until(() => peer.got.length >= taken.length, 5000, "every datagram taken to arrive");
 		await sleep(200); // anything refused would have come by now
-		assert.equal(peer.got.map((d) => d.toString("latin1")), taken.map((d) => Buffer.from(d).toString("latin1")),
-			"every datagram taken arrived, whole and in order, and nothing refused was sent");
+		assert.equal(
+			peer.got.map((d) => d.toString("latin1")),
+			taken.map((d) => Buffer.from(d).toString("latin1")),
+			"every datagram taken arrived, whole and in order, and nothing refused was sent",
+		);
 		assert.is(errors, 0);
 		assert.is(udp.unsent, 0);
 		assert.equal(uncaught, [], "no exception escaped a callback");
 		udp.close();
-	}
-	finally {
+	} finally {
 		process.off("uncaughtException", onUncaught);
 		await peer.close();
 	}
@@ -83,8 +85,7 @@ test("UDP while connected: write() returns what is still writable and throws, se
 						results.push(udp.write(text(100, 1), "127.0.0.1", peer.port));
 						udp.close();
 						resolve(results);
-					}
-					else if (!udp.sent) {
+					} else if (!udp.sent) {
 						udp.sent = true;
 						udp.write(text(5, 0), "127.0.0.1", peer.port); // opens the socket to the peer
 					}
@@ -97,9 +98,11 @@ test("UDP while connected: write() returns what is still writable and throws, se
 		assert.equal(sent, [512, 512]);
 		await until(() => peer.got.length >= 2, 5000, "both datagrams");
 		await sleep(100);
-		assert.equal(peer.got.map((d) => d.length), [5, 100]);
-	}
-	finally {
+		assert.equal(
+			peer.got.map((d) => d.length),
+			[5, 100],
+		);
+	} finally {
 		await peer.close();
 	}
 });
@@ -116,12 +119,15 @@ test("UDP: a datagram the module fails to send is counted and kept as lastWarnin
 		assert.is(udp.lastWarning?.count, 20);
 		udp.write(text(30, 1), "127.0.0.1", peer.port);
 		await until(() => peer.got.length >= 1, 5000, "the next datagram");
-		assert.equal(peer.got.map((d) => d.length), [30], "the failed datagram never arrived; the next one did");
+		assert.equal(
+			peer.got.map((d) => d.length),
+			[30],
+			"the failed datagram never arrived; the next one did",
+		);
 		assert.is(errors, 0);
 		assert.is(udp.lastError, null);
 		udp.close();
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 });

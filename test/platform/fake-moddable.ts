@@ -132,9 +132,8 @@ export class FakeSerial {
 				throw new Error("output full");
 			}
 			this.#pushTx(bytes);
-		}
-		else {
-			const view = ArrayBuffer.isView(bytes) ? bytes as Uint8Array : null;
+		} else {
+			const view = ArrayBuffer.isView(bytes) ? (bytes as Uint8Array) : null;
 			const length = bytes.byteLength;
 			if (length > free) {
 				this.outputFull++;

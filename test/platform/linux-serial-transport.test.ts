@@ -40,7 +40,10 @@ function pattern(length: number, seed: number): Uint8Array {
 	const out = new Uint8Array(length);
 	let x = seed >>> 0 || 1;
 	for (let i = 0; i < length; i++) {
-		x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		x >>>= 0;
 		out[i] = x & 0xff;
 	}
 	return out;
@@ -61,7 +64,10 @@ test("the tty is opened by path at the baud, in buffer format, with both callbac
 	assert.is(serial.options.format, "buffer");
 	assert.type(serial.options.onReadable, "function");
 	assert.type(serial.options.onWritable, "function");
-	assert.equal([serial.options.port, serial.options.receive, serial.options.transmit], [undefined, undefined, undefined]);
+	assert.equal(
+		[serial.options.port, serial.options.receive, serial.options.transmit],
+		[undefined, undefined, undefined],
+	);
 });
 
 test("nothing is written before the first onWritable; then the bytes go out in order", () => {
@@ -111,16 +117,17 @@ test("lines written while an earlier write still waits in the driver queue behin
 test("every onReadable drains the kernel buffer, bytes arriving during the turn included, in order", () => {
 	const { serial, sink } = open();
 	const data = pattern(50000, 3);
-	let sent = 0, round = 0;
+	let sent = 0,
+		round = 0;
 	serial.duringRead = () => {
 		if (round++ % 2 === 0 && sent < data.length) {
-			const n = Math.min(1 + (round * 53) % 700, data.length - sent);
+			const n = Math.min(1 + ((round * 53) % 700), data.length - sent);
 			serial.arrive(data, sent, sent + n);
 			sent += n;
 		}
 	};
 	while (sent < data.length) {
-		const n = Math.min(1 + (sent * 13) % 3000, data.length - sent);
+		const n = Math.min(1 + ((sent * 13) % 3000), data.length - sent);
 		serial.arrive(data, sent, sent + n);
 		sent += n;
 		serial.deliver();
@@ -151,8 +158,8 @@ test("steady transmitting makes no buffer or view: the same ten ArrayBuffers go 
 	const line = pattern(1056, 11);
 	const run = (rounds: number) => {
 		for (let r = 0; r < rounds; r++) {
-			transport.write(line, 0, 37 + (r * 101) % 1000);
-			transmitAll(serial, serial.wireCount + 1, 1 + (r * 17) % 300);
+			transport.write(line, 0, 37 + ((r * 101) % 1000));
+			transmitAll(serial, serial.wireCount + 1, 1 + ((r * 17) % 300));
 			serial.wireCount = 0;
 		}
 	};
@@ -176,9 +183,10 @@ test("steady transmitting makes no buffer or view: the same ten ArrayBuffers go 
 	const writesBefore = serial.writes;
 	try {
 		run(100);
-	}
-	finally {
-		names.forEach((name, i) => { g[name] = originals[i]; });
+	} finally {
+		names.forEach((name, i) => {
+			g[name] = originals[i];
+		});
 	}
 	assert.ok(serial.writes - writesBefore > 300, `${serial.writes - writesBefore} writes`);
 	assert.is(constructed, 0, `${constructed} buffers or views made`);
@@ -210,12 +218,12 @@ test("inside XS, transmitting through the adapter allocates no heap slot", async
 			iterations: 200,
 		});
 		const { value } = await xs.call<{ wouldOverflow: number; buffers: number }>(
-			"({ wouldOverflow: steady.serial.wouldOverflow, buffers: steady.serial.writeBuffers.length })");
+			"({ wouldOverflow: steady.serial.wouldOverflow, buffers: steady.serial.writeBuffers.length })",
+		);
 		assert.equal(value, { wouldOverflow: 0, buffers: value.buffers });
 		assert.ok(value.buffers <= 10);
 		assert.is(heap.growth, 0, `the XS heap grew by ${heap.growth} slots`);
-	}
-	finally {
+	} finally {
 		await xs.close();
 	}
 });

@@ -20,18 +20,24 @@ export type SerialFake = "esp32" | "lin";
 
 function moddable(serial: SerialFake): Plugin {
 	const modules: Record<string, string> = {
-		"embedded:io/serial": serial === "lin"
-			? `export { FakeLinuxSerial as default } from ${JSON.stringify(linFake)};`
-			: `export { FakeSerial as default } from ${JSON.stringify(fakes)};`,
-		"timer": `export { FakeTimer as default } from ${JSON.stringify(fakes)};`,
-		"time": `export { FakeTime as default } from ${JSON.stringify(fakes)};`,
+		"embedded:io/serial":
+			serial === "lin"
+				? `export { FakeLinuxSerial as default } from ${JSON.stringify(linFake)};`
+				: `export { FakeSerial as default } from ${JSON.stringify(fakes)};`,
+		timer: `export { FakeTimer as default } from ${JSON.stringify(fakes)};`,
+		time: `export { FakeTime as default } from ${JSON.stringify(fakes)};`,
 	};
 	return {
 		name: "moddable-fakes",
 		setup(b) {
-			b.onResolve({ filter: /^(embedded:io\/serial|timer|time)$/ }, (args) => ({ path: args.path, namespace: "moddable-fake" }));
+			b.onResolve({ filter: /^(embedded:io\/serial|timer|time)$/ }, (args) => ({
+				path: args.path,
+				namespace: "moddable-fake",
+			}));
 			b.onLoad({ filter: /.*/, namespace: "moddable-fake" }, (args) => ({
-				contents: modules[args.path], loader: "js", resolveDir: root,
+				contents: modules[args.path],
+				loader: "js",
+				resolveDir: root,
 			}));
 		},
 	};
@@ -45,7 +51,11 @@ export * from ${JSON.stringify(fakes)};
 export { FakeLinuxSerial, WRITE_BUFFER_SIZE } from ${JSON.stringify(linFake)};
 `;
 
-export async function bundlePlatform(format: "esm" | "iife", globalName = "platform", serial: SerialFake = "esp32"): Promise<string> {
+export async function bundlePlatform(
+	format: "esm" | "iife",
+	globalName = "platform",
+	serial: SerialFake = "esp32",
+): Promise<string> {
 	const result = await build({
 		stdin: { contents: ENTRY, resolveDir: root, sourcefile: "platform-entry.js", loader: "js" },
 		bundle: true,
@@ -77,7 +87,13 @@ export interface TimerClockLike {
 	clear(handle: unknown): void;
 }
 export interface PlatformModule {
-	SerialTransport: new (options: { port: number; receive: number; transmit: number; baud: number; txCapacity?: number }) => SerialTransportLike;
+	SerialTransport: new (options: {
+		port: number;
+		receive: number;
+		transmit: number;
+		baud: number;
+		txCapacity?: number;
+	}) => SerialTransportLike;
 	LinuxSerialTransport: new (options: { device: string; baud: number; txCapacity?: number }) => SerialTransportLike;
 	TimerClock: new () => TimerClockLike;
 	FakeSerial: typeof import("./fake-moddable.js").FakeSerial;

@@ -32,7 +32,11 @@ class Collector {
 	}
 }
 
-function open(options: Partial<typeof OPTIONS & { txCapacity: number }> = {}): { transport: SerialTransportLike; serial: FakeSerial; sink: Collector } {
+function open(options: Partial<typeof OPTIONS & { txCapacity: number }> = {}): {
+	transport: SerialTransportLike;
+	serial: FakeSerial;
+	sink: Collector;
+} {
 	const transport = new p.SerialTransport({ ...OPTIONS, ...options });
 	const serial = p.FakeSerial.last!;
 	const sink = new Collector();
@@ -44,7 +48,10 @@ function pattern(length: number, seed: number): Uint8Array {
 	const out = new Uint8Array(length);
 	let x = seed >>> 0 || 1;
 	for (let i = 0; i < length; i++) {
-		x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+		x ^= x << 13;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		x >>>= 0;
 		out[i] = x & 0xff;
 	}
 	return out;
@@ -102,7 +109,7 @@ test("every onReadable drains the whole RX FIFO, also bytes that arrive during t
 	const more = () => {
 		if (round % 3 !== 2 && arrivalsThisTurn < 2 && sent < data.length) {
 			arrivalsThisTurn++;
-			const n = Math.min(1 + (round * 37) % 128, 128 - serial.rxCount, data.length - sent);
+			const n = Math.min(1 + ((round * 37) % 128), 128 - serial.rxCount, data.length - sent);
 			serial.arrive(data, sent, sent + n);
 			sent += n;
 		}
@@ -112,7 +119,7 @@ test("every onReadable drains the whole RX FIFO, also bytes that arrive during t
 	sink.after = more;
 	let deliveries = 0;
 	while (sent < data.length) {
-		const n = Math.min(1 + (sent * 13) % 128, data.length - sent); // up to a full FIFO
+		const n = Math.min(1 + ((sent * 13) % 128), data.length - sent); // up to a full FIFO
 		serial.arrive(data, sent, sent + n);
 		sent += n;
 		arrivalsThisTurn = 0;
@@ -120,7 +127,10 @@ test("every onReadable drains the whole RX FIFO, also bytes that arrive during t
 		assert.is(serial.rxCount, 0, `onReadable left ${serial.rxCount} bytes in the FIFO after ${sink.count} bytes`);
 	}
 	assert.ok(deliveries > 50, `${deliveries} onReadable calls`);
-	assert.ok(sink.calls > deliveries * 1.5, `${sink.calls} chunks in ${deliveries} onReadable calls: bytes that came during a turn must be read in it`);
+	assert.ok(
+		sink.calls > deliveries * 1.5,
+		`${sink.calls} chunks in ${deliveries} onReadable calls: bytes that came during a turn must be read in it`,
+	);
 	assert.is(serial.lost, 0);
 	assert.is(sink.count, data.length);
 	assert.equal(sink.bytes.subarray(0, sink.count), data);
@@ -148,7 +158,11 @@ test("a 1056-byte command line is written completely and in order, fed from onWr
 		mine.fill(0x21);
 		assert.ok(serial.txCount <= 128 && serial.wireCount === 0, "write() must not wait for the wire");
 		transmitAll(serial, line.length, perStep);
-		assert.is(serial.wireCount, line.length, `${serial.wireCount} of ${line.length} bytes went out (${perStep} bytes a step)`);
+		assert.is(
+			serial.wireCount,
+			line.length,
+			`${serial.wireCount} of ${line.length} bytes went out (${perStep} bytes a step)`,
+		);
 		assert.equal(serial.wire.subarray(0, serial.wireCount), line);
 		assert.is(serial.outputFull, 0);
 		assert.ok(serial.writes >= Math.ceil(line.length / 128), `${serial.writes} writes`);
@@ -190,7 +204,10 @@ test("a stalled line fills the ring: what does not fit is counted, nothing is ov
 	// Once the ring has room again, later bytes follow the first ones.
 	transport.write(data, 256, 300);
 	transmitAll(serial, 300, 16);
-	assert.equal(serial.wire.subarray(0, serial.wireCount), new Uint8Array([...data.subarray(0, 256), ...data.subarray(256, 300)]));
+	assert.equal(
+		serial.wire.subarray(0, serial.wireCount),
+		new Uint8Array([...data.subarray(0, 256), ...data.subarray(256, 300)]),
+	);
 });
 
 test("steady traffic reuses the same read buffer and the same write views: no buffer or view per call", () => {
@@ -202,9 +219,9 @@ test("steady traffic reuses the same read buffer and the same write views: no bu
 		for (let r = 0; r < rounds; r++) {
 			transport.write(line, 0, line.length);
 			for (let s = 0; s < 200 && serial.txCount + serial.wireCount > 0; s++) {
-				serial.arrive(incoming, 0, 1 + (r * 31 + s * 7) % 128);
+				serial.arrive(incoming, 0, 1 + ((r * 31 + s * 7) % 128));
 				serial.deliver();
-				serial.shiftOut(1 + (s * 13) % 40);
+				serial.shiftOut(1 + ((s * 13) % 40));
 				if (serial.txCount === 0 && !serial.writablePosted) break;
 			}
 			transmitAll(serial, serial.wireCount + serial.txCount);
@@ -214,7 +231,15 @@ test("steady traffic reuses the same read buffer and the same write views: no bu
 	};
 	run(2); // warm-up
 	// Count every ArrayBuffer / typed array / DataView constructed from here on.
-	const names = ["ArrayBuffer", "Uint8Array", "Int8Array", "Uint16Array", "Uint32Array", "DataView", "Uint8ClampedArray"] as const;
+	const names = [
+		"ArrayBuffer",
+		"Uint8Array",
+		"Int8Array",
+		"Uint16Array",
+		"Uint32Array",
+		"DataView",
+		"Uint8ClampedArray",
+	] as const;
 	const g = globalThis as unknown as Record<string, unknown>;
 	const originals = names.map((name) => g[name]);
 	let constructed = 0;
@@ -226,14 +251,19 @@ test("steady traffic reuses the same read buffer and the same write views: no bu
 			},
 		});
 	});
-	const readsBefore = serial.reads, writesBefore = serial.writes;
+	const readsBefore = serial.reads,
+		writesBefore = serial.writes;
 	try {
 		run(50);
+	} finally {
+		names.forEach((name, i) => {
+			g[name] = originals[i];
+		});
 	}
-	finally {
-		names.forEach((name, i) => { g[name] = originals[i]; });
-	}
-	assert.ok(serial.reads - readsBefore > 1000 && serial.writes - writesBefore > 500, `${serial.reads - readsBefore} reads, ${serial.writes - writesBefore} writes`);
+	assert.ok(
+		serial.reads - readsBefore > 1000 && serial.writes - writesBefore > 500,
+		`${serial.reads - readsBefore} reads, ${serial.writes - writesBefore} writes`,
+	);
 	assert.is(constructed, 0, `${constructed} buffers or views made in steady traffic`);
 	assert.is(serial.readTargetChanges, 0, "read(buffer) got a different buffer");
 	assert.is(serial.writeBufferChanges, 0, "write() got views over different buffers");
@@ -267,13 +297,22 @@ test("inside XS, receiving and transmitting through the adapter allocates no hea
 				serial.wireCount = 0;`,
 			iterations: 200,
 		});
-		const { value } = await xs.call<{ received: number; outputFull: number; allocatingReads: number; readTargetChanges: number; writeBufferChanges: number }>(
-			"({ received: steady.sink.count, outputFull: steady.serial.outputFull, allocatingReads: steady.serial.allocatingReads, readTargetChanges: steady.serial.readTargetChanges, writeBufferChanges: steady.serial.writeBufferChanges })");
+		const { value } = await xs.call<{
+			received: number;
+			outputFull: number;
+			allocatingReads: number;
+			readTargetChanges: number;
+			writeBufferChanges: number;
+		}>(
+			"({ received: steady.sink.count, outputFull: steady.serial.outputFull, allocatingReads: steady.serial.allocatingReads, readTargetChanges: steady.serial.readTargetChanges, writeBufferChanges: steady.serial.writeBufferChanges })",
+		);
 		assert.ok(value.received > 200 * 1000, `received ${value.received}`);
-		assert.equal({ ...value, received: 0 }, { received: 0, outputFull: 0, allocatingReads: 0, readTargetChanges: 0, writeBufferChanges: 0 });
+		assert.equal(
+			{ ...value, received: 0 },
+			{ received: 0, outputFull: 0, allocatingReads: 0, readTargetChanges: 0, writeBufferChanges: 0 },
+		);
 		assert.is(heap.growth, 0, `the XS heap grew by ${heap.growth} slots over 200 x 1056 bytes out`);
-	}
-	finally {
+	} finally {
 		await xs.close();
 	}
 });
@@ -302,7 +341,8 @@ test("TimerClock.now() is Time.ticks", () => {
 
 test("TimerClock.set fires once after its delay; clear() stops it", () => {
 	const clock = clockAt(0);
-	let a = 0, b = 0;
+	let a = 0,
+		b = 0;
 	clock.set(() => a++, 50);
 	const hb = clock.set(() => b++, 50);
 	clock.clear(hb);
@@ -342,8 +382,7 @@ test("a callback that re-arms its own timer while firing fires again (the channe
 		// and again later, from outside a firing
 		clock.set(onTimer, 100);
 		p.FakeTimer.advanceTo(2000);
-	}
-	catch (e) {
+	} catch (e) {
 		error = e;
 	}
 	assert.is(error, null, `Timer threw: ${error}`);

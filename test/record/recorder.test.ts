@@ -17,15 +17,19 @@ function recorded(run: (recorder: Recorder, advance: (ms: number) => void) => vo
 	const file = join(dir, "r.jsonl");
 	let now = 1000;
 	const recorder = new Recorder(file, { port: "/dev/ttyUSB0", command: "bc20 at AT", now: () => now });
-	run(recorder, (ms) => now += ms);
+	run(recorder, (ms) => (now += ms));
 	recorder.close();
-	return readFileSync(file, "utf8").trimEnd().split("\n").slice(1).map((line) => JSON.parse(line));
+	return readFileSync(file, "utf8")
+		.trimEnd()
+		.split("\n")
+		.slice(1)
+		.map((line) => JSON.parse(line));
 }
 
 test("commands and their ends: framing CRs left out of the text, statuses named, a command never written has no done", () => {
 	const events = recorded((r, advance) => {
 		const o = r.observer;
-		o.command?.(bytes("\rAT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",7,0,0\r"), 0, 38);
+		o.command?.(bytes('\rAT+QIOPEN=1,0,"TCP","127.0.0.1",7,0,0\r'), 0, 38);
 		advance(12.3456);
 		o.done?.(DONE_CME_ERROR, 566, 12.3456);
 		o.done?.(DONE_NOT_SENT, 0, 0);
@@ -56,8 +60,17 @@ test("a real module's power lane: sleep and PSM when the module reports them, aw
 		o.urc?.(`+QNBIOTEVENT: "ENTER PSM"`);
 		o.urc?.(`+QNBIOTEVENT: "EXIT PSM"`);
 		o.urc?.(`+QIURC: "recv",0,5`);
-	}).filter((e) => e.k === "power").map((e) => `${e.state} by ${e.by}`);
-	assert.equal(power, ["light-sleep by driver", "awake by driver", "psm by driver", "awake by driver", "psm by driver", "awake by driver"]);
+	})
+		.filter((e) => e.k === "power")
+		.map((e) => `${e.state} by ${e.by}`);
+	assert.equal(power, [
+		"light-sleep by driver",
+		"awake by driver",
+		"psm by driver",
+		"awake by driver",
+		"psm by driver",
+		"awake by driver",
+	]);
 });
 
 test("following an emulated module, the power lane is the module's own, and the driver's guesses stop", () => {
@@ -73,12 +86,15 @@ test("following an emulated module, the power lane is the module's own, and the 
 		r.observer.urc?.("+QATWAKEUP");
 		module.listener?.("awake");
 		module.listener?.("deep");
-	}).filter((e) => e.k === "power").map((e) => `${e.state} by ${e.by}`);
+	})
+		.filter((e) => e.k === "power")
+		.map((e) => `${e.state} by ${e.by}`);
 	assert.equal(power, ["light-sleep by module", "awake by module", "psm by module"]);
 });
 
 test("the modem refuses an observer that is not an object, like its other options", () => {
-	const transport = { write() {} }, clock = { now: () => 0, set: () => 0, clear() {} };
+	const transport = { write() {} },
+		clock = { now: () => 0, set: () => 0, clear() {} };
 	assert.throws(() => new BC20({ transport, clock, observer: 5 as never }), /observer must be an object/);
 	new BC20({ transport, clock, observer: {} });
 });

@@ -14,7 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), "bc20-record-"));
 type Event = { t: number; k: string; [key: string]: unknown };
 
 function read(file: string): { header: Record<string, unknown>; events: Event[] } {
-	const [header, ...events] = readFileSync(file, "utf8").trimEnd().split("\n").map((line) => JSON.parse(line));
+	const [header, ...events] = readFileSync(file, "utf8")
+		.trimEnd()
+		.split("\n")
+		.map((line) => JSON.parse(line));
 	return { header, events };
 }
 
@@ -22,31 +25,53 @@ test("a TCP session: header, bytes both ways, commands with results, the recv UR
 	const peer = await tcpEcho();
 	const file = join(dir, "nc.jsonl");
 	try {
-		const run = await runCli(["--port", "sim", "--record", file, "nc", "127.0.0.1", String(peer.port)], Buffer.from("ping\n"));
+		const run = await runCli(
+			["--port", "sim", "--record", file, "nc", "127.0.0.1", String(peer.port)],
+			Buffer.from("ping\n"),
+		);
 		assert.is(run.code, 0, run.stderr);
-	}
-	finally {
+	} finally {
 		await peer.close();
 	}
 	const { header, events } = read(file);
-	assert.equal({ ...header, started: "" }, { format: "bc20-recording", version: 1, started: "", port: "sim", command: `bc20 --port sim --record ${file} nc 127.0.0.1 ${peer.port}` });
+	assert.equal(
+		{ ...header, started: "" },
+		{
+			format: "bc20-recording",
+			version: 1,
+			started: "",
+			port: "sim",
+			command: `bc20 --port sim --record ${file} nc 127.0.0.1 ${peer.port}`,
+		},
+	);
 	assert.ok(!Number.isNaN(Date.parse(header.started as string)));
 	for (let i = 1; i < events.length; i++) assert.ok(events[i].t >= events[i - 1].t, "times never go back");
-	const tx = events.filter((e) => e.k === "tx").map((e) => e.data).join("");
-	const rx = events.filter((e) => e.k === "rx").map((e) => e.data).join("");
+	const tx = events
+		.filter((e) => e.k === "tx")
+		.map((e) => e.data)
+		.join("");
+	const rx = events
+		.filter((e) => e.k === "rx")
+		.map((e) => e.data)
+		.join("");
 	// "ping\n" goes as hex, and comes back from the echo pushed as text after its header.
 	assert.match(tx, /AT\+QISENDEX=0,5,70696E670A\r/);
 	assert.match(rx, /\+QIURC: "recv",0,5,ping\n/);
 	const commands = events.filter((e) => e.k === "cmd");
 	const done = events.filter((e) => e.k === "done");
-	assert.equal(done.map((e) => e.id), commands.map((e) => e.id).filter((id) => done.some((d) => d.id === id)));
-	const open = commands.find((e) => String(e.text).startsWith("AT+QIOPEN=1,0,\"TCP\""));
+	assert.equal(
+		done.map((e) => e.id),
+		commands.map((e) => e.id).filter((id) => done.some((d) => d.id === id)),
+	);
+	const open = commands.find((e) => String(e.text).startsWith('AT+QIOPEN=1,0,"TCP"'));
 	assert.ok(open);
 	assert.is(done.find((e) => e.id === open.id)?.status, "OK");
 	assert.ok((done.find((e) => e.id === open.id)?.ms as number) >= 0);
 	assert.ok(events.some((e) => e.k === "urc" && e.line === `+QIURC: "recv",0,5`));
-	assert.equal(events.filter((e) => e.k === "socket").map((e) => `${e.id} ${e.type} ${e.state}`),
-		["0 TCP Opening", "0 TCP Connected", "0 TCP Closing", "0 TCP Initial"]);
+	assert.equal(
+		events.filter((e) => e.k === "socket").map((e) => `${e.id} ${e.type} ${e.state}`),
+		["0 TCP Opening", "0 TCP Connected", "0 TCP Closing", "0 TCP Initial"],
+	);
 });
 
 test("bc20 demo records its reports, the wake pulses, and the module's light sleep and PSM", async () => {
@@ -57,7 +82,16 @@ test("bc20 demo records its reports, the wake pulses, and the module's light sle
 	const { events } = read(file);
 	// Three runs of the app: UDP with light sleep, TCP with PSM, TCP with long PSM sleeps (2 reports);
 	// then the naive open/send/close cycle.
-	assert.equal(events.filter((e) => e.k === "report").map((e) => [e.n, e.ok]), [[1, true], [1, true], [1, true], [2, true], [1, true]]);
+	assert.equal(
+		events.filter((e) => e.k === "report").map((e) => [e.n, e.ok]),
+		[
+			[1, true],
+			[1, true],
+			[1, true],
+			[2, true],
+			[1, true],
+		],
+	);
 	const report = events.find((e) => e.k === "report");
 	assert.ok((report?.commands as number) > 0);
 	const power = events.filter((e) => e.k === "power");
@@ -68,19 +102,24 @@ test("bc20 demo records its reports, the wake pulses, and the module's light sle
 });
 
 test("bc20 sim --record holds the same bytes, from the module's side, as the host's recording", async () => {
-	const hostFile = join(dir, "host.jsonl"), moduleFile = join(dir, "module.jsonl");
+	const hostFile = join(dir, "host.jsonl"),
+		moduleFile = join(dir, "module.jsonl");
 	const sim = await simServer(["--record", moduleFile]);
 	const closed = new Promise((resolve) => sim.child.on("close", resolve));
 	try {
 		const run = await runCli(["--port", `tcp://127.0.0.1:${sim.port}`, "--record", hostFile, "at", "AT+CGMR"]);
 		assert.is(run.code, 0, run.stderr);
-	}
-	finally {
+	} finally {
 		sim.child.kill("SIGINT");
 		await closed;
 	}
-	const bytes = (file: string, k: string) => read(file).events.filter((e) => e.k === k).map((e) => e.data).join("");
-	const host = read(hostFile), module = read(moduleFile);
+	const bytes = (file: string, k: string) =>
+		read(file)
+			.events.filter((e) => e.k === k)
+			.map((e) => e.data)
+			.join("");
+	const host = read(hostFile),
+		module = read(moduleFile);
 	assert.is(host.header.port, `tcp://127.0.0.1:${sim.port}`);
 	assert.is(module.header.port, "sim");
 	assert.match(bytes(hostFile, "tx"), "AT+CGMR\r");
@@ -90,7 +129,10 @@ test("bc20 sim --record holds the same bytes, from the module's side, as the hos
 	assert.ok(bytes(moduleFile, "rx").endsWith(bytes(hostFile, "rx")));
 	assert.match(bytes(moduleFile, "rx"), "RDY");
 	assert.ok(host.events.some((e) => e.k === "cmd" && e.text === "AT+CGMR"));
-	assert.not.ok(module.events.some((e) => e.k === "cmd"), "commands are the driver's events, in the host's recording");
+	assert.not.ok(
+		module.events.some((e) => e.k === "cmd"),
+		"commands are the driver's events, in the host's recording",
+	);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,7 +16,10 @@ test("another connectID is bound at its first command and followed after, in com
 	const m = new ReplayMatcher();
 	assert.ok(m.match(`AT+QIOPEN=1,0,"TCP","127.0.0.1",7000,0,0`, `AT+QIOPEN=1,3,"TCP","127.0.0.1",7000,0,0`));
 	assert.is(m.answer(Buffer.from(`\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n`)).toString(), `\r\nOK\r\n\r\n+QIOPEN: 3,0\r\n`);
-	assert.is(m.answer(Buffer.from(`+QIURC: "recv",0,5\r\n+QIURC: "closed",0\r\n`)).toString(), `+QIURC: "recv",3,5\r\n+QIURC: "closed",3\r\n`);
+	assert.is(
+		m.answer(Buffer.from(`+QIURC: "recv",0,5\r\n+QIURC: "closed",0\r\n`)).toString(),
+		`+QIURC: "recv",3,5\r\n+QIURC: "closed",3\r\n`,
+	);
 	assert.ok(m.match("AT+QIRD=0,512", "AT+QIRD=3,512"));
 	assert.not.ok(m.match("AT+QICLOSE=0", "AT+QICLOSE=0"), "recorded 0 is the host's 3 now");
 	assert.ok(m.match("AT+QICLOSE=0", "AT+QICLOSE=3"));

@@ -20,16 +20,33 @@ interface Replayer {
 
 function replayer(file: string): Promise<Replayer> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ["--import", "tsx", "host-sim/cli.ts", "sim", "--replay", file, "--replay-speed", SPEED, "--listen", "127.0.0.1:0"],
-			{ stdio: ["ignore", "pipe", "pipe"] });
-		let stdout = "", stderr = "";
+		const child = spawn(
+			process.execPath,
+			[
+				"--import",
+				"tsx",
+				"host-sim/cli.ts",
+				"sim",
+				"--replay",
+				file,
+				"--replay-speed",
+				SPEED,
+				"--listen",
+				"127.0.0.1:0",
+			],
+			{ stdio: ["ignore", "pipe", "pipe"] },
+		);
+		let stdout = "",
+			stderr = "";
 		const timer = setTimeout(() => child.kill("SIGKILL"), 30000);
-		const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => child.on("close", (code) => {
-			clearTimeout(timer);
-			done({ code, stdout, stderr });
-			reject(new Error(`bc20 sim --replay exited (${code}) before listening: ${stderr}`));
-		}));
-		child.stderr.on("data", (d) => stderr += d);
+		const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((done) =>
+			child.on("close", (code) => {
+				clearTimeout(timer);
+				done({ code, stdout, stderr });
+				reject(new Error(`bc20 sim --replay exited (${code}) before listening: ${stderr}`));
+			}),
+		);
+		child.stderr.on("data", (d) => (stderr += d));
 		child.stdout.on("data", (d) => {
 			stdout += d;
 			const match = /listening 127\.0\.0\.1:(\d+)/.exec(stdout);
@@ -40,7 +57,9 @@ function replayer(file: string): Promise<Replayer> {
 
 // The header's command line back into argv (cli-recording.ts quotes with '...').
 function argv(line: string): string[] {
-	return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2]);
+	return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) =>
+		m[1] !== undefined ? m[1].replaceAll(`'\\''`, "'") : m[2],
+	);
 }
 
 // The recorded command, pointed at the replaying module instead of --port sim.
@@ -57,18 +76,23 @@ function againstReplay(file: string, port: number): string[] {
 
 // All at once: each is its own pair of processes on its own port.
 test("every recording replays: the command that made it writes the same lines and prints the same", async () => {
-	await Promise.all(FIXTURES.map(async (fixture) => {
-		const file = `test/recordings/${fixture.name}.jsonl`;
-		const replay = await replayer(file);
-		const host = await runCli(againstReplay(file, replay.port), fixture.stdin === undefined ? undefined : Buffer.from(fixture.stdin));
-		const ended = await replay.ended;
-		assert.is(ended.stderr, "", fixture.name);
-		assert.match(ended.stdout, /replay complete: the host wrote the \d+ command lines of /, fixture.name);
-		assert.is(ended.code, 0, fixture.name);
-		assert.is(host.stderr, "", fixture.name);
-		assert.is(host.stdout.toString(), readFileSync(`test/recordings/${fixture.name}.stdout`, "utf8"), fixture.name);
-		assert.is(host.code, 0, fixture.name);
-	}));
+	await Promise.all(
+		FIXTURES.map(async (fixture) => {
+			const file = `test/recordings/${fixture.name}.jsonl`;
+			const replay = await replayer(file);
+			const host = await runCli(
+				againstReplay(file, replay.port),
+				fixture.stdin === undefined ? undefined : Buffer.from(fixture.stdin),
+			);
+			const ended = await replay.ended;
+			assert.is(ended.stderr, "", fixture.name);
+			assert.match(ended.stdout, /replay complete: the host wrote the \d+ command lines of /, fixture.name);
+			assert.is(ended.code, 0, fixture.name);
+			assert.is(host.stderr, "", fixture.name);
+			assert.is(host.stdout.toString(), readFileSync(`test/recordings/${fixture.name}.stdout`, "utf8"), fixture.name);
+			assert.is(host.code, 0, fixture.name);
+		}),
+	);
 });
 
 test("a host that diverges gets the recording's line, what was expected and what came, and exit code 1", async () => {
@@ -79,7 +103,10 @@ test("a host that diverges gets the recording's line, what was expected and what
 	const replay = await replayer(file);
 	const host = await runCli(["--port", `tcp://127.0.0.1:${replay.port}`, "at", "AT+CGMR"]);
 	const ended = await replay.ended;
-	assert.is(ended.stderr, `bc20: replay diverged at line ${csqLine} of ${file} (recorded at ${JSON.parse(lines[csqLine - 1]).t} ms): expected "AT+CSQ", got "AT+CGMR"\n`);
+	assert.is(
+		ended.stderr,
+		`bc20: replay diverged at line ${csqLine} of ${file} (recorded at ${JSON.parse(lines[csqLine - 1]).t} ms): expected "AT+CSQ", got "AT+CGMR"\n`,
+	);
 	assert.is(ended.code, 1);
 	assert.is.not(host.code, 0);
 });
@@ -88,7 +115,15 @@ test("what cannot be replayed is refused at once, in one line: not a recording (
 	const notRecording = await runCli(["sim", "--replay", "README.md", "--listen", "127.0.0.1:0"]);
 	assert.is(notRecording.stderr, "bc20: README.md:1: not a JSON object\n");
 	assert.is(notRecording.code, 1);
-	const withFaults = await runCli(["sim", "--replay", "test/recordings/at-csq.jsonl", "--listen", "127.0.0.1:0", "--drop-rate", "0.1"]);
+	const withFaults = await runCli([
+		"sim",
+		"--replay",
+		"test/recordings/at-csq.jsonl",
+		"--listen",
+		"127.0.0.1:0",
+		"--drop-rate",
+		"0.1",
+	]);
 	assert.is(withFaults.stderr, "bc20: --drop-rate does not go with --replay: the recording is the module\n");
 	assert.is(withFaults.code, 2);
 });

@@ -30,22 +30,30 @@ for (const fault of ["dropRate", "corruptRate"] as const) {
 				const s = openLogged(session.modem, { port: echo.port, mode });
 				s.send(payload);
 				// Until everything came back, the socket ended, or nothing moved for 3 s.
-				let last = -1, quietSince = Date.now();
-				await until(() => {
-					const got = s.log.receivedBytes.length;
-					if (got !== last) {
-						last = got;
-						quietSince = Date.now();
-					}
-					return got >= payload.length || s.log.ended || Date.now() - quietSince > 3000;
-				}, 30000, "the damaged echo to settle");
+				let last = -1,
+					quietSince = Date.now();
+				await until(
+					() => {
+						const got = s.log.receivedBytes.length;
+						if (got !== last) {
+							last = got;
+							quietSince = Date.now();
+						}
+						return got >= payload.length || s.log.ended || Date.now() - quietSince > 3000;
+					},
+					30000,
+					"the damaged echo to settle",
+				);
 				faults[fault] = 0;
 				const back = s.log.receivedBytes;
 				if (fault === "dropRate" && back.length < payload.length) {
 					// Missing bytes (the echo peer sent them all) must be reported lost.
 					const lost = s.log.reportedLost();
-					assert.ok(lost < 0 || lost >= payload.length - back.length, `${mode ? "push" : "buffer"} mode: ` +
-						`${payload.length - back.length} of ${payload.length} bytes never came back, ${lost} reported lost (${s.log.describe()})`);
+					assert.ok(
+						lost < 0 || lost >= payload.length - back.length,
+						`${mode ? "push" : "buffer"} mode: ` +
+							`${payload.length - back.length} of ${payload.length} bytes never came back, ${lost} reported lost (${s.log.describe()})`,
+					);
 				}
 				if (s.socket.state !== INITIAL) s.socket.close();
 				// Sends still queued go out first; one whose SEND OK is owed (its OK
@@ -54,8 +62,7 @@ for (const fault of ["dropRate", "corruptRate"] as const) {
 			}
 			assert.equal(crashes, []);
 			assert.is(await roundTrip(session.modem, echo.port, 15000), "");
-		}
-		finally {
+		} finally {
 			process.off("uncaughtException", onCrash);
 			await session.close();
 			await echo.close();

@@ -36,19 +36,21 @@ test("the peer closes during a send: E_PEER_CLOSED, with the written bytes never
 		const error = s.log.error as BC20Error;
 		if (error.count > 0) assert.is(error.offset + error.count, stats.written, "the unsent bytes are the stream's tail");
 		// What the peer received is the start of what was written, unaltered.
-		const got = peer.all(0), written = s.written();
-		assert.ok(got.length <= written.length && Buffer.compare(got, Buffer.from(written.subarray(0, got.length))) === 0,
-			`the peer received ${got.length} bytes that are not the start of the stream`);
+		const got = peer.all(0),
+			written = s.written();
+		assert.ok(
+			got.length <= written.length && Buffer.compare(got, Buffer.from(written.subarray(0, got.length))) === 0,
+			`the peer received ${got.length} bytes that are not the start of the stream`,
+		);
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 		await echo.close();
 	}
 });
 
-test("\"buff full\": buffer mode reports E_BUFFER_FULL, the module keeps the data, and every byte arrives once the app reads", async () => {
+test('"buff full": buffer mode reports E_BUFFER_FULL, the module keeps the data, and every byte arrives once the app reads', async () => {
 	const data = pattern(12000, 8);
 	const session = await faultSession({ emulator: { socketBufferSize: 1024 } });
 	const peer = await sink((socket) => socket.write(data));
@@ -56,7 +58,10 @@ test("\"buff full\": buffer mode reports E_BUFFER_FULL, the module keeps the dat
 		let reading = false;
 		const s = openLogged(session.modem, { port: peer.port, mode: 0 }, () => !reading);
 		await until(() => s.log.warnings.some((w) => w.code === E_BUFFER_FULL) || s.log.ended, 5000, "buff full");
-		assert.ok(s.log.warnings.some((w) => w.code === E_BUFFER_FULL), s.log.describe());
+		assert.ok(
+			s.log.warnings.some((w) => w.code === E_BUFFER_FULL),
+			s.log.describe(),
+		);
 		reading = true;
 		s.drainNow();
 		await until(() => s.log.receivedBytes.length >= data.length || s.log.ended, 10000, "all the data");
@@ -64,14 +69,13 @@ test("\"buff full\": buffer mode reports E_BUFFER_FULL, the module keeps the dat
 		assert.is(checkReceived(data, s.log.receivedBytes, s.log), "");
 		s.socket.close();
 		await s.ended(5000);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 	}
 });
 
-test("\"buff full\" on UDP: datagrams the module drops are reported (E_BUFFER_FULL), those delivered are whole and exact", async () => {
+test('"buff full" on UDP: datagrams the module drops are reported (E_BUFFER_FULL), those delivered are whole and exact', async () => {
 	const session = await faultSession({ emulator: { socketBufferSize: 1024 } });
 	const udp = await udpEcho();
 	try {
@@ -81,7 +85,10 @@ test("\"buff full\" on UDP: datagrams the module drops are reported (E_BUFFER_FU
 		const got: Uint8Array[] = [];
 		const warnings: number[] = [];
 		const socket = session.modem.open({
-			type: "udp", host: "127.0.0.1", port: udp.port, mode: 0,
+			type: "udp",
+			host: "127.0.0.1",
+			port: udp.port,
+			mode: 0,
 			onWritable() {
 				while (datagrams.length > 0 && this.write(datagrams[0]) > 0) datagrams.shift();
 			},
@@ -106,11 +113,11 @@ test("\"buff full\" on UDP: datagrams the module drops are reported (E_BUFFER_FU
 		}
 		await sleep(300);
 		const sent = new Set(Array.from({ length: 12 }, (_, i) => Buffer.from(pattern(300, 20 + i)).toString("hex")));
-		for (const d of got) assert.ok(sent.has(Buffer.from(d).toString("hex")), "a delivered datagram is one that was sent, whole");
+		for (const d of got)
+			assert.ok(sent.has(Buffer.from(d).toString("hex")), "a delivered datagram is one that was sent, whole");
 		assert.ok(got.length < 12, "the module dropped some (its buffer holds 1024 bytes)");
 		socket.close();
-	}
-	finally {
+	} finally {
 		await session.close();
 		await udp.close();
 	}
@@ -136,8 +143,7 @@ test("pdpdeact: sockets fail with 570 after their data is read; the modem attach
 		const stats = writer.socket.stats;
 		assert.is(stats.sent + stats.failed + stats.unknown, stats.written, JSON.stringify(stats));
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 		await echo.close();
@@ -155,16 +161,22 @@ test("SEND FAIL: the send is reported with its offset and count, nothing of it a
 			if (line.startsWith("AT+QISEND") && ++sends === 2) session.emulator!.failNextSend();
 		});
 		s.send(pattern(5000, 11));
-		await until(() => s.socket.stats.sent + s.socket.stats.failed + s.socket.stats.unknown === 5000, 10000, "every byte settled");
-		assert.ok(s.log.warnings.some((w) => w.code === E_SEND_FAILED && w.count > 0), s.log.describe());
+		await until(
+			() => s.socket.stats.sent + s.socket.stats.failed + s.socket.stats.unknown === 5000,
+			10000,
+			"every byte settled",
+		);
+		assert.ok(
+			s.log.warnings.some((w) => w.code === E_SEND_FAILED && w.count > 0),
+			s.log.describe(),
+		);
 		assert.is(s.socket.state, CONNECTED);
 		s.socket.close();
 		await s.ended(5000);
 		await sleep(100);
 		const problem = checkSent(s.written(), peer.all(), s.socket.stats, s.log);
 		assert.is(problem, "", problem);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 	}
@@ -186,8 +198,7 @@ test("connect failure 566: the open fails with the manual's code and text, the c
 		assert.is(s.log.error?.command, "AT+QIOPEN");
 		assert.is(s.socket.state, INITIAL);
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await echo.close();
 	}
@@ -207,10 +218,13 @@ test("DNS failure 565: open, resolve, ping and NTP of an unknown name fail with 
 		await until(() => codes.length === 3, 8000, "resolve, ping and NTP to end");
 		assert.is(s.log.error?.code, 565, s.log.describe());
 		assert.is(s.log.error?.description, "DNS parse failed");
-		assert.equal(codes.sort(), [["ntp", 565], ["ping", 565], ["resolve", 565]]);
+		assert.equal(codes.sort(), [
+			["ntp", 565],
+			["ping", 565],
+			["resolve", 565],
+		]);
 		assert.is(await roundTrip(modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await echo.close();
 	}
@@ -220,7 +234,8 @@ test("the queue full: E_QUEUE_FULL at once, nothing queued or sent for it; socke
 	const session = await faultSession({ modem: { queueSize: 2 } });
 	const echo = await tcpEcho();
 	try {
-		const modem = session.modem, emulator = session.emulator!;
+		const modem = session.modem,
+			emulator = session.emulator!;
 		const s = openLogged(modem, { port: echo.port });
 		await s.connected(5000);
 		const before = emulator.commands.length;
@@ -232,22 +247,24 @@ test("the queue full: E_QUEUE_FULL at once, nothing queued or sent for it; socke
 		let refused: unknown = null;
 		try {
 			modem.command("AT+CIMI", () => done.push("d"));
-		}
-		catch (error) {
+		} catch (error) {
 			refused = error;
 		}
 		assert.ok(refused instanceof BC20Error && refused.code === E_QUEUE_FULL, String(refused));
 		// Socket traffic still flows while the queue is full.
 		const payload = pattern(3000, 12);
 		s.send(payload);
-		await until(() => done.length === 3 && s.log.receivedBytes.length >= payload.length, 8000, "the commands and the echo");
+		await until(
+			() => done.length === 3 && s.log.receivedBytes.length >= payload.length,
+			8000,
+			"the commands and the echo",
+		);
 		assert.equal(done, ["a", "b", "c"]);
 		assert.not.ok(emulator.commands.slice(before).includes("AT+CIMI"), "the refused command never reached the module");
 		assert.is(Buffer.compare(Buffer.from(s.log.receivedBytes), Buffer.from(payload)), 0);
 		s.socket.close();
 		await s.ended(5000);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await echo.close();
 	}

@@ -32,8 +32,7 @@ test("reboot in the middle of a send: the socket fails with E_REBOOTED; each wri
 		const problem = checkSent(s.written(), peer.all(), s.socket.stats, s.log);
 		assert.is(problem, "", problem);
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 		await echo.close();
@@ -64,8 +63,7 @@ test("reboot in the middle of a read: the socket fails with E_REBOOTED after the
 		const problem = checkReceived(data, s.log.receivedBytes, s.log, data.length - reachedModule);
 		assert.is(problem, "", problem);
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 		await echo.close();
@@ -82,8 +80,7 @@ test("reboot in the middle of an open: the open fails with E_REBOOTED and the ne
 		assert.is(s.log.error?.code, E_REBOOTED, s.log.describe());
 		assert.is(s.socket.state, INITIAL);
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await echo.close();
 	}
@@ -103,8 +100,15 @@ test("a response withheld until the deadline: the send is reported unknown, the 
 			if (line.startsWith("AT+QISEND") && ++sends === 1) emulator.withhold("AT+QISEND");
 		});
 		s.send(pattern(4000, 4));
-		await until(() => s.socket.stats.sent + s.socket.stats.failed + s.socket.stats.unknown === 4000, 8000, "every byte to be settled");
-		assert.ok(s.log.warnings.some((w) => w.code === E_SEND_UNKNOWN), s.log.describe());
+		await until(
+			() => s.socket.stats.sent + s.socket.stats.failed + s.socket.stats.unknown === 4000,
+			8000,
+			"every byte to be settled",
+		);
+		assert.ok(
+			s.log.warnings.some((w) => w.code === E_SEND_UNKNOWN),
+			s.log.describe(),
+		);
 		s.socket.close();
 		await s.ended(5000);
 		await sleep(100);
@@ -117,17 +121,19 @@ test("a response withheld until the deadline: the send is reported unknown, the 
 		try {
 			emulator.withhold("AT+QIRD");
 			const r = openLogged(session.modem, { port: source.port });
-			await until(() => r.log.receivedBytes.length >= data.length || r.log.ended, 8000, "the data after a withheld read");
+			await until(
+				() => r.log.receivedBytes.length >= data.length || r.log.ended,
+				8000,
+				"the data after a withheld read",
+			);
 			assert.is(Buffer.compare(Buffer.from(r.log.receivedBytes), Buffer.from(data)), 0, r.log.describe());
 			r.socket.close();
 			await r.ended(5000);
-		}
-		finally {
+		} finally {
 			await source.close();
 		}
 		assert.is(await roundTrip(session.modem, echo.port), "");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await peer.close();
 		await echo.close();
@@ -158,8 +164,7 @@ test("a late response (after its deadline) is not taken for the next command's a
 		assert.is(Buffer.compare(Buffer.from(s.log.receivedBytes), Buffer.from(payload)), 0, s.log.describe());
 		s.socket.close();
 		await s.ended(5000);
-	}
-	finally {
+	} finally {
 		await session.close();
 		await echo.close();
 	}
@@ -188,9 +193,11 @@ test("a response so late that the resync probe times out too is still not taken 
 		assert.equal(results[1].slice(0, 2), ["CGMI", E_TIMEOUT]);
 		// (Failing with a timeout would be honest too; answering [] is not.)
 		if (results[2][1] === null)
-			assert.ok(/^\d{15}$/.test(results[2][2].join("")), "AT+CIMI got " + JSON.stringify(results[2][2]) + ", not an IMSI");
-	}
-	finally {
+			assert.ok(
+				/^\d{15}$/.test(results[2][2].join("")),
+				"AT+CIMI got " + JSON.stringify(results[2][2]) + ", not an IMSI",
+			);
+	} finally {
 		await session.close();
 	}
 });

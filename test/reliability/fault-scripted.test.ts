@@ -11,7 +11,7 @@ import { expectBringUp, hexOf, OK, ready } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 import { INITIAL } from "../../firmware/bc20/socket-constants.js";
 
-const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ",\"TCP\",\"127.0.0.1\",9000,0," + mode;
+const OPEN = (id: number, mode = 0) => "AT+QIOPEN=1," + id + ',"TCP","127.0.0.1",9000,0,' + mode;
 const REBOOT = "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n";
 
 test("a SEND OK that never comes: that send is reported unknown, and the next send on the socket is not taken for it", () => {
@@ -76,8 +76,15 @@ test("after resync probes time out, every command still ends, and none fails wit
 	h.advance(60000);
 	const written = h.fake.written.filter((l) => l === "AT+CGMR").length;
 	const timeouts = results.filter((r) => r === String(E_TIMEOUT)).length;
-	assert.is(results.length, started, `${started} commands started, ${results.length} ended: ${JSON.stringify(results)}`);
-	assert.ok(timeouts <= written, `${timeouts} timeouts reported for ${written} AT+CGMR lines written: a command failed without being written`);
+	assert.is(
+		results.length,
+		started,
+		`${started} commands started, ${results.length} ended: ${JSON.stringify(results)}`,
+	);
+	assert.ok(
+		timeouts <= written,
+		`${timeouts} timeouts reported for ${written} AT+CGMR lines written: a command failed without being written`,
+	);
 });
 
 test("a module that answers everything 2 s late: a stale probe answer is not taken for the next probe's", () => {
@@ -88,13 +95,33 @@ test("a module that answers everything 2 s late: a stale probe answer is not tak
 	h.modem.command("AT+CGMR", { timeout: 100 }, (e, lines) => results.push(["CGMR", e?.code ?? null, lines]));
 	h.modem.command("AT+CGMI", { timeout: 100 }, (e, lines) => results.push(["CGMI", e?.code ?? null, lines]));
 	h.advance(1200);
-	assert.equal(results.map((r) => r.slice(0, 2)), [["CGMR", E_TIMEOUT], ["CGMI", E_TIMEOUT]]);
+	assert.equal(
+		results.map((r) => r.slice(0, 2)),
+		[
+			["CGMR", E_TIMEOUT],
+			["CGMI", E_TIMEOUT],
+		],
+	);
 	// AT+CIMI: a second probe goes first; with it, the module wakes up and
 	// answers, in order, AT+CGMR, probe 1, then probe 2.
-	h.fake.expect(/^AT\+C(GATT\?|GSN=1|EREG\?|FUN\?|SQ|PSMS\?|CLK\?)$/, (line) => "\r\nRevision: BC20JAR01A04\r\n" + OK +
-		"\r\n+CGATT: 1\r\n" + OK + ({ "AT+CGATT?": "\r\n+CGATT: 1\r\n", "AT+CGSN=1": "\r\n+CGSN: 867724030000000\r\n",
-		"AT+CEREG?": "\r\n+CEREG: 0,1\r\n", "AT+CFUN?": "\r\n+CFUN: 1\r\n", "AT+CSQ": "\r\n+CSQ: 20,0\r\n",
-		"AT+CPSMS?": "\r\n+CPSMS: 0\r\n", "AT+CCLK?": "\r\n+CCLK: \"26/12/07,03:00:00+00\"\r\n" }[line] ?? "") + OK);
+	h.fake.expect(
+		/^AT\+C(GATT\?|GSN=1|EREG\?|FUN\?|SQ|PSMS\?|CLK\?)$/,
+		(line) =>
+			"\r\nRevision: BC20JAR01A04\r\n" +
+			OK +
+			"\r\n+CGATT: 1\r\n" +
+			OK +
+			({
+				"AT+CGATT?": "\r\n+CGATT: 1\r\n",
+				"AT+CGSN=1": "\r\n+CGSN: 867724030000000\r\n",
+				"AT+CEREG?": "\r\n+CEREG: 0,1\r\n",
+				"AT+CFUN?": "\r\n+CFUN: 1\r\n",
+				"AT+CSQ": "\r\n+CSQ: 20,0\r\n",
+				"AT+CPSMS?": "\r\n+CPSMS: 0\r\n",
+				"AT+CCLK?": '\r\n+CCLK: "26/12/07,03:00:00+00"\r\n',
+			}[line] ?? "") +
+			OK,
+	);
 	h.fake.always("AT+CIMI", "\r\n460001234567890\r\n" + OK);
 	h.modem.command("AT+CIMI", (e, lines) => results.push(["CIMI", e?.code ?? null, lines]));
 	h.advance(3000);
@@ -109,7 +136,7 @@ test("a reboot in the middle of a +QIRD payload: the bytes read so far reach the
 	// 10 bytes announced, 4 sent, then the module is silent (rebooting) and prints its banner.
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 10,0," + hexOf("data"));
 	expectBringUp(h.fake);
-	h.fake.send("\r\n+QIURC: \"recv\",0,10\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,10\r\n');
 	h.advance(400);
 	h.fake.send(REBOOT);
 	h.advance(3000);
@@ -117,10 +144,16 @@ test("a reboot in the middle of a +QIRD payload: the bytes read so far reach the
 	assert.ok(log.includes("0 readable 4"), "the 4 bytes read were announced: " + JSON.stringify(log));
 	assert.is(h.readAll(socket), "data");
 	h.settle();
-	const end = h.takeLog().concat(log).find((l) => l.startsWith("0 error"));
+	const end = h
+		.takeLog()
+		.concat(log)
+		.find((l) => l.startsWith("0 error"));
 	assert.ok(end !== undefined && end.startsWith("0 error " + E_REBOOTED), "the socket ended: " + JSON.stringify(log));
 	assert.is(socket.state, INITIAL);
-	assert.ok(socket.stats.lost >= 6 || log.some((l) => / lost -1$/.test(l)) || end!.includes("lost"), "the 6 missing bytes are reported");
+	assert.ok(
+		socket.stats.lost >= 6 || log.some((l) => / lost -1$/.test(l)) || end!.includes("lost"),
+		"the 6 missing bytes are reported",
+	);
 });
 
 test("a reboot between QISEND's OK and SEND OK: the module took the bytes, so they are reported unknown, not unsent", () => {
@@ -134,25 +167,31 @@ test("a reboot between QISEND's OK and SEND OK: the module took the bytes, so th
 	h.settle();
 	const log = h.takeLog();
 	assert.ok(log.includes("0 warning " + E_SEND_UNKNOWN + " 0+5"), JSON.stringify(log));
-	assert.ok(log.some((l) => l.startsWith("0 error " + E_REBOOTED) && !l.includes("unsent")), JSON.stringify(log));
+	assert.ok(
+		log.some((l) => l.startsWith("0 error " + E_REBOOTED) && !l.includes("unsent")),
+		JSON.stringify(log),
+	);
 	assert.equal(socket.stats, { written: 5, sent: 0, failed: 0, unknown: 5, received: 0, lost: 0 });
 });
 
-test("a \"recv\" notice damaged on the line (a byte dropped): the data is still read", () => {
+test('a "recv" notice damaged on the line (a byte dropped): the data is still read', () => {
 	const h = ready();
 	h.fake.expect(OPEN(0));
 	const socket = h.open({});
 	h.takeLog();
-	h.fake.always("AT+QIRD=0,512", (() => {
-		let held = "hello";
-		return () => {
-			const reply = held === "" ? "\r\n+QIRD: 0\r\n" + OK : "\r\n+QIRD: 5,0," + hexOf(held) + "\r\n" + OK;
-			held = "";
-			return reply;
-		};
-	})());
+	h.fake.always(
+		"AT+QIRD=0,512",
+		(() => {
+			let held = "hello";
+			return () => {
+				const reply = held === "" ? "\r\n+QIRD: 0\r\n" + OK : "\r\n+QIRD: 5,0," + hexOf(held) + "\r\n" + OK;
+				held = "";
+				return reply;
+			};
+		})(),
+	);
 	// The module will not repeat the notice while it holds the data.
-	h.fake.send("\r\n+QIURC: \"recv\"0,5\r\n");
+	h.fake.send('\r\n+QIURC: "recv"0,5\r\n');
 	h.advance(60000);
 	assert.is(h.readAll(socket), "hello", "the 5 bytes stayed in the module: " + JSON.stringify(h.takeLog()));
 });
@@ -165,17 +204,19 @@ for (const where of ["direct push", "+QIRD"]) {
 		h.takeLog();
 		// "12" lost a digit on the way: 2 bytes are read, 10 are taken for a line.
 		const data = hexOf("hello world!");
-		if (where === "direct push") h.fake.send("\r\n+QIURC: \"recv\",0,2," + data + "\r\n");
+		if (where === "direct push") h.fake.send('\r\n+QIURC: "recv",0,2,' + data + "\r\n");
 		else {
 			h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 2,0," + data + "\r\n" + OK);
 			h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-			h.fake.send("\r\n+QIURC: \"recv\",0,12\r\n");
+			h.fake.send('\r\n+QIURC: "recv",0,12\r\n');
 		}
 		h.advance(2000);
 		const log = h.takeLog();
 		assert.is(h.readAll(socket), "he");
-		assert.ok(log.some((l) => l.startsWith("0 warning " + E_DATA_LOST) && / lost (-1|10)$/.test(l)),
-			"10 bytes vanished without a report: " + JSON.stringify(log));
+		assert.ok(
+			log.some((l) => l.startsWith("0 warning " + E_DATA_LOST) && / lost (-1|10)$/.test(l)),
+			"10 bytes vanished without a report: " + JSON.stringify(log),
+		);
 	});
 }
 
@@ -190,7 +231,7 @@ test("a corrupted payload length does not swallow the traffic that follows", () 
 	h.settle();
 	// A push header whose length was damaged into a huge number, then the
 	// module keeps talking: the answer to AT+CGMR, and URCs every 100 ms.
-	h.fake.send("\r\n+QIURC: \"recv\",1,99999999," + hexOf("abc") + "\r\n\r\nRevision: BC20JAR01A04\r\n" + OK);
+	h.fake.send('\r\n+QIURC: "recv",1,99999999,' + hexOf("abc") + "\r\n\r\nRevision: BC20JAR01A04\r\n" + OK);
 	for (let i = 0; i < 30; i++) {
 		h.advance(100);
 		h.fake.send("\r\n+CSCON: " + (i & 1) + "\r\n");

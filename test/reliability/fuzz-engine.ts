@@ -28,7 +28,14 @@ import { ascii } from "../../firmware/at/ascii.js";
 import { CommandQueue } from "../support/command-queue.js";
 import { Channel, type ChannelEvents } from "../../firmware/at/channel.js";
 import {
-	type Command, type CommandSpec, type CommandWriter, spec, THEN_CLOSE_OK, THEN_SEND_RESULT, THEN_URC, URC_COMPLETES,
+	type Command,
+	type CommandSpec,
+	type CommandWriter,
+	spec,
+	THEN_CLOSE_OK,
+	THEN_SEND_RESULT,
+	THEN_URC,
+	URC_COMPLETES,
 	URC_NOT_MINE,
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
@@ -71,8 +78,33 @@ export function pick<T>(random: Random, list: readonly T[]): T {
 }
 
 // Bytes that matter to an AT parser, for biased random input.
-const SPICY = ["\r", "\n", "\r\n", "\"", ",", ";", ":", " ", "+", "0", "1", "5", "9", "\x00", "\x1a", "\x1b", "\xff",
-	"OK", "ERROR", "SEND OK", "+QIURC: \"recv\",0", "+QIRD: ", "RDY", "+QIOPEN: 0,", "AT"];
+const SPICY = [
+	"\r",
+	"\n",
+	"\r\n",
+	'"',
+	",",
+	";",
+	":",
+	" ",
+	"+",
+	"0",
+	"1",
+	"5",
+	"9",
+	"\x00",
+	"\x1a",
+	"\x1b",
+	"\xff",
+	"OK",
+	"ERROR",
+	"SEND OK",
+	'+QIURC: "recv",0',
+	"+QIRD: ",
+	"RDY",
+	"+QIOPEN: 0,",
+	"AT",
+];
 
 export function randomBytes(random: Random, length: number): string {
 	let s = "";
@@ -83,8 +115,21 @@ export function randomBytes(random: Random, length: number): string {
 }
 
 // Payload bytes rich in what breaks naive parsers.
-const HOSTILE = ["\r\nOK\r\n", "+QIURC: \"recv\",0,5\r\n", "SEND OK", "\r\nERROR\r\n", "\x00", "\x1a", "\xff", "\"", ",", "\r",
-	"\n", "+QIRD: 5,0,", "RDY\r\n"];
+const HOSTILE = [
+	"\r\nOK\r\n",
+	'+QIURC: "recv",0,5\r\n',
+	"SEND OK",
+	"\r\nERROR\r\n",
+	"\x00",
+	"\x1a",
+	"\xff",
+	'"',
+	",",
+	"\r",
+	"\n",
+	"+QIRD: 5,0,",
+	"RDY\r\n",
+];
 
 export function hostileText(random: Random, length: number): string {
 	let s = "";
@@ -104,31 +149,66 @@ export function hexText(data: string): string {
 // Every fixed response and URC form of the manual (chapters 2 and 4), framed
 // as the module prints them, plus boot output and echoes.
 export const CORPUS: readonly string[] = [
-	"\r\nOK\r\n", "\r\nERROR\r\n", "\r\n+CME ERROR: 552\r\n", "\r\n+CME ERROR: 3\r\n", "\r\nSEND OK\r\n", "\r\nSEND FAIL\r\n",
+	"\r\nOK\r\n",
+	"\r\nERROR\r\n",
+	"\r\n+CME ERROR: 552\r\n",
+	"\r\n+CME ERROR: 3\r\n",
+	"\r\nSEND OK\r\n",
+	"\r\nSEND FAIL\r\n",
 	"\r\nCLOSE OK\r\n",
-	"\r\n+QIOPEN: (1-3),(0-4),\"TCP/UDP\",\"<IP_address>/<domain_name>\",<remote_port>,<local_port>,(0-1)\r\n",
-	"\r\n+QIOPEN: 0,0\r\n", "\r\n+QIOPEN: 1,566\r\n", "\r\n+QIOPEN: 2,565\r\n", "\r\n+QIOPEN: 4,563\r\n",
+	'\r\n+QIOPEN: (1-3),(0-4),"TCP/UDP","<IP_address>/<domain_name>",<remote_port>,<local_port>,(0-1)\r\n',
+	"\r\n+QIOPEN: 0,0\r\n",
+	"\r\n+QIOPEN: 1,566\r\n",
+	"\r\n+QIOPEN: 2,565\r\n",
+	"\r\n+QIOPEN: 4,563\r\n",
 	"\r\n+QICLOSE: (0-4)\r\n",
-	"\r\n+QISTATE: 0,\"TCP\",\"127.0.0.1\",8062,1234,2,1,0\r\n",
-	"\r\n+QISTATE: 1,\"UDP\",\"127.0.0.1\",9000,0,2,1,1\r\n",
-	"\r\n+QISEND: (0-4),(1-1024),<data>\r\n", "\r\n+QISENDEX: (0-4),(1-512),<hex_string>\r\n",
-	"\r\n+QIRD: (0-4),(1-512)\r\n", "\r\n+QIRD: 0\r\n",
+	'\r\n+QISTATE: 0,"TCP","127.0.0.1",8062,1234,2,1,0\r\n',
+	'\r\n+QISTATE: 1,"UDP","127.0.0.1",9000,0,2,1,1\r\n',
+	"\r\n+QISEND: (0-4),(1-1024),<data>\r\n",
+	"\r\n+QISENDEX: (0-4),(1-512),<hex_string>\r\n",
+	"\r\n+QIRD: (0-4),(1-512)\r\n",
+	"\r\n+QIRD: 0\r\n",
 	"\r\n+QISWTMD: (0-4),(0-1)\r\n",
-	"\r\n+QPING: (1-3),\"<host>\"[,(1-255)[,(1-10)[,(32-200)]]]\r\n",
-	"\r\n+QPING: 0,\"127.0.0.1\",32,192,255\r\n", "\r\n+QPING: 0,4,4,0,192,479,287\r\n", "\r\n+QPING: 569\r\n",
+	'\r\n+QPING: (1-3),"<host>"[,(1-255)[,(1-10)[,(32-200)]]]\r\n',
+	'\r\n+QPING: 0,"127.0.0.1",32,192,255\r\n',
+	"\r\n+QPING: 0,4,4,0,192,479,287\r\n",
+	"\r\n+QPING: 569\r\n",
 	"\r\n+QPING: 565\r\n",
-	"\r\n+QNTP: (1-3),\"<server>\"[,<port>[,(0-1)]]\r\n", "\r\n+QNTP: 0,\"18/04/20,11:08:20+32\"\r\n", "\r\n+QNTP: 569\r\n",
-	"\r\n+QIDNSGIP: (1-3),\"<hostname>\"\r\n",
-	"\r\n+QIURC: \"dnsgip\",0,1,600\r\n", "\r\n+QIURC: \"dnsgip\",\"127.0.0.1\"\r\n", "\r\n+QIURC: \"dnsgip\",565,0,0\r\n",
-	"\r\n+QICFG: \"dataformat\",(0,1),(0,1)\r\n", "\r\n+QICFG: \"dataformat\",0,1\r\n", "\r\n+QICFG: \"viewmode\",1\r\n",
-	"\r\n+QICFG: \"showlength\",1\r\n",
-	"\r\n+QIGETERROR: 552,invalid parameters\r\n", "\r\n+QIGETERROR: 0,operation successful\r\n",
-	"\r\n+QIURC: \"recv\",0\r\n", "\r\n+QIURC: \"recv\",1,12\r\n", "\r\n+QIURC: \"recv\",2,\"buff full\"\r\n",
-	"\r\n+QIURC: \"closed\",0\r\n", "\r\n+QIURC: \"closed\",3\r\n", "\r\n+QIURC: \"pdpdeact\",1\r\n",
-	"\r\nRDY\r\n", "\r\n+CFUN: 1\r\n", "\r\n+CPIN: READY\r\n", "\r\n+IP: 10.0.0.2\r\n", "\r\n+CEREG: 0,1\r\n", "\r\n+CEREG: 2\r\n",
-	"\r\n+CGATT: 1\r\n", "\r\n+CGPADDR: 1,\"10.0.0.2\"\r\n", "\r\n+CSCON: 1\r\n", "\r\n+QATWAKEUP\r\n", "\r\n+QATSLEEP\r\n",
-	"\r\n+QNBIOTEVENT: \"ENTER PSM\"\r\n", "\r\n+QNBIOTEVENT: \"EXIT PSM\"\r\n",
-	"AT+QIRD=0,512\r", "AT+QISEND=0,5,hello\r", "AT\r",
+	'\r\n+QNTP: (1-3),"<server>"[,<port>[,(0-1)]]\r\n',
+	'\r\n+QNTP: 0,"18/04/20,11:08:20+32"\r\n',
+	"\r\n+QNTP: 569\r\n",
+	'\r\n+QIDNSGIP: (1-3),"<hostname>"\r\n',
+	'\r\n+QIURC: "dnsgip",0,1,600\r\n',
+	'\r\n+QIURC: "dnsgip","127.0.0.1"\r\n',
+	'\r\n+QIURC: "dnsgip",565,0,0\r\n',
+	'\r\n+QICFG: "dataformat",(0,1),(0,1)\r\n',
+	'\r\n+QICFG: "dataformat",0,1\r\n',
+	'\r\n+QICFG: "viewmode",1\r\n',
+	'\r\n+QICFG: "showlength",1\r\n',
+	"\r\n+QIGETERROR: 552,invalid parameters\r\n",
+	"\r\n+QIGETERROR: 0,operation successful\r\n",
+	'\r\n+QIURC: "recv",0\r\n',
+	'\r\n+QIURC: "recv",1,12\r\n',
+	'\r\n+QIURC: "recv",2,"buff full"\r\n',
+	'\r\n+QIURC: "closed",0\r\n',
+	'\r\n+QIURC: "closed",3\r\n',
+	'\r\n+QIURC: "pdpdeact",1\r\n',
+	"\r\nRDY\r\n",
+	"\r\n+CFUN: 1\r\n",
+	"\r\n+CPIN: READY\r\n",
+	"\r\n+IP: 10.0.0.2\r\n",
+	"\r\n+CEREG: 0,1\r\n",
+	"\r\n+CEREG: 2\r\n",
+	"\r\n+CGATT: 1\r\n",
+	'\r\n+CGPADDR: 1,"10.0.0.2"\r\n',
+	"\r\n+CSCON: 1\r\n",
+	"\r\n+QATWAKEUP\r\n",
+	"\r\n+QATSLEEP\r\n",
+	'\r\n+QNBIOTEVENT: "ENTER PSM"\r\n',
+	'\r\n+QNBIOTEVENT: "EXIT PSM"\r\n',
+	"AT+QIRD=0,512\r",
+	"AT+QISEND=0,5,hello\r",
+	"AT\r",
 	"\x00\xff\xfe\x1b\x80\r\n\x00\xc0\xff\x55\xaa\r",
 ];
 
@@ -145,7 +225,7 @@ export interface Framing {
 export function validElement(random: Random, f: Framing): string {
 	const kind = int(random, 10);
 	const payload = () => hostileText(random, 1 + int(random, random() < 0.8 ? 40 : 512));
-	const data = (p: string) => f.hexReceive ? hexText(p) : p;
+	const data = (p: string) => (f.hexReceive ? hexText(p) : p);
 	if (kind === 0) {
 		const p = payload();
 		const header = f.showLength ? `+QIRD: ${p.length},${int(random, 600)}` : `+QIRD: ${p.length}`;
@@ -156,7 +236,8 @@ export function validElement(random: Random, f: Framing): string {
 		const id = f.pushIds.length > 0 && random() < 0.8 ? pick(random, f.pushIds) : int(random, 5);
 		return `\r\n+QIURC: "recv",${id},${p.length}` + (f.viewMode === 1 ? "," : "\r\n") + data(p) + "\r\n";
 	}
-	if (kind === 2) return `\r\n+QIURC: "recv",${int(random, 5)}` + (f.showLength ? "," + (1 + int(random, 1500)) : "") + "\r\n";
+	if (kind === 2)
+		return `\r\n+QIURC: "recv",${int(random, 5)}` + (f.showLength ? "," + (1 + int(random, 1500)) : "") + "\r\n";
 	return pick(random, CORPUS);
 }
 
@@ -183,7 +264,8 @@ export function mutate(random: Random, s: string): string {
 			case 3: // cut short
 				s = s.slice(0, at);
 				break;
-			case 4: { // change a number
+			case 4: {
+				// change a number
 				const m = /\d+/.exec(s.slice(at));
 				if (m) {
 					const i = at + m.index;
@@ -191,7 +273,8 @@ export function mutate(random: Random, s: string): string {
 				}
 				break;
 			}
-			case 5: { // repeat a slice
+			case 5: {
+				// repeat a slice
 				const n = int(random, 40);
 				s = s.slice(0, at + n) + s.slice(at, at + n) + s.slice(at + n);
 				break;
@@ -200,7 +283,7 @@ export function mutate(random: Random, s: string): string {
 				s = s.slice(0, at) + pick(random, ["\r\n", "\r", "\n"]) + s.slice(at);
 				break;
 			case 7: // a quote or comma
-				s = s.slice(0, at) + pick(random, ["\"", ","]) + s.slice(at + 1);
+				s = s.slice(0, at) + pick(random, ['"', ","]) + s.slice(at + 1);
 				break;
 			default: // a burst of random bytes
 				s = s.slice(0, at) + randomBytes(random, 1 + int(random, 30)) + s.slice(at);
@@ -234,8 +317,15 @@ function framing(random: Random): Framing {
 
 // ---- the reader target ----
 
-function readerRun(f: Framing, capacity: number, armed: string | null, input: Uint8Array, cuts: number[], headIndex: number,
-	check: (reader: Reader) => void): { events: string[]; reader: Reader } {
+function readerRun(
+	f: Framing,
+	capacity: number,
+	armed: string | null,
+	input: Uint8Array,
+	cuts: number[],
+	headIndex: number,
+	check: (reader: Reader) => void,
+): { events: string[]; reader: Reader } {
 	const log = new EventLog([...f.pushIds]);
 	const reader = new Reader(log, capacity);
 	reader.viewMode = f.viewMode;
@@ -259,18 +349,22 @@ export function readerIteration(seed: number): IterationOutcome {
 	const armed = pick(random, [null, "+QIRD:", "+QISTATE:", "+CEREG:"]);
 	const text = garbage(random, f, 1 + int(random, 40));
 	const input = bytes(text);
-	const fail = (property: string, detail: string): IterationOutcome =>
-		({ bytes: input.length, failure: { target: "reader", seed, property, detail } });
+	const fail = (property: string, detail: string): IterationOutcome => ({
+		bytes: input.length,
+		failure: { target: "reader", seed, property, detail },
+	});
 	let bound = "";
 	const check = (reader: Reader) => {
-		if (bound === "" && (reader.ring.count > reader.ring.capacity || reader.ring.count < 0 || reader.payloadRemaining < 0))
+		if (
+			bound === "" &&
+			(reader.ring.count > reader.ring.capacity || reader.ring.count < 0 || reader.payloadRemaining < 0)
+		)
 			bound = `ring ${reader.ring.count}/${reader.ring.capacity}, payload remaining ${reader.payloadRemaining}`;
 	};
 	let whole: { events: string[]; reader: Reader };
 	try {
 		whole = readerRun(f, capacity, armed, input, [], 0, check);
-	}
-	catch (error) {
+	} catch (error) {
 		return fail("no exception escapes receive()", String((error as Error)?.stack ?? error));
 	}
 	if (bound !== "") return fail("the ring and the payload count stay within their bounds", bound);
@@ -281,18 +375,20 @@ export function readerIteration(seed: number): IterationOutcome {
 		let split: string[];
 		try {
 			split = readerRun(f, capacity, armed, input, cuts, headIndex, check).events;
-		}
-		catch (error) {
+		} catch (error) {
 			return fail("no exception escapes receive()", String((error as Error)?.stack ?? error));
 		}
 		if (bound !== "") return fail("the ring and the payload count stay within their bounds", bound);
-		const a = JSON.stringify(whole.events), b = JSON.stringify(split);
+		const a = JSON.stringify(whole.events),
+			b = JSON.stringify(split);
 		if (a !== b) {
 			let i = 0;
 			while (i < whole.events.length && whole.events[i] === split[i]) i++;
-			return fail("any split of the input gives the same events",
+			return fail(
+				"any split of the input gives the same events",
 				`cuts ${JSON.stringify(cuts.slice(0, 40))} head ${headIndex}: first difference at event ${i}: ` +
-				`whole ${JSON.stringify(whole.events[i])} vs split ${JSON.stringify(split[i])}`);
+					`whole ${JSON.stringify(whole.events[i])} vs split ${JSON.stringify(split[i])}`,
+			);
 		}
 	}
 	// Resync: end the line, let the stall cut-off end any payload run, then a
@@ -309,7 +405,10 @@ export function readerIteration(seed: number): IterationOutcome {
 	resync.events.length = 0;
 	probe.receive(bytes("\r\nOK\r\n"));
 	if (resync.events.length !== 1 || resync.events[0] !== "OK|OK")
-		return fail("after garbage the reader resyncs at the next line", `events after resync: ${JSON.stringify(resync.events)}`);
+		return fail(
+			"after garbage the reader resyncs at the next line",
+			`events after resync: ${JSON.stringify(resync.events)}`,
+		);
 	return { bytes: input.length * 4, failure: null };
 }
 
@@ -331,7 +430,11 @@ class TokenCommand implements Command {
 	status = -1;
 	responses: number[] = [];
 	data = "";
-	constructor(readonly spec: CommandSpec, readonly token: number, readonly submittedAt: number) {}
+	constructor(
+		readonly spec: CommandSpec,
+		readonly token: number,
+		readonly submittedAt: number,
+	) {}
 	render(out: CommandWriter): void {
 		out.text(this.spec.name + "=" + this.token);
 	}
@@ -348,7 +451,9 @@ class TokenCommand implements Command {
 	onDone(result: Result): void {
 		this.done++;
 		this.status = result.status;
-		this.trace?.(`${this.spec.name}=${this.token} done: ${statusName(result.status)} ${JSON.stringify(this.responses)}`);
+		this.trace?.(
+			`${this.spec.name}=${this.token} done: ${statusName(result.status)} ${JSON.stringify(this.responses)}`,
+		);
 	}
 	trace?: (line: string) => void;
 }
@@ -360,8 +465,8 @@ const PROBES: { [line: string]: string } = {
 	"AT+CEREG?": "\r\n+CEREG: 0,1\r\n\r\nOK\r\n",
 	"AT+CFUN?": "\r\n+CFUN: 1\r\n\r\nOK\r\n",
 	"AT+CSQ": "\r\n+CSQ: 20,0\r\n\r\nOK\r\n",
-	"AT+CPSMS?": "\r\n+CPSMS: 0,,,\"00000000\",\"00000000\"\r\n\r\nOK\r\n",
-	"AT+CCLK?": "\r\n+CCLK: \"26/12/07,03:00:00+00\"\r\n\r\nOK\r\n",
+	"AT+CPSMS?": '\r\n+CPSMS: 0,,,"00000000","00000000"\r\n\r\nOK\r\n',
+	"AT+CCLK?": '\r\n+CCLK: "26/12/07,03:00:00+00"\r\n\r\nOK\r\n',
 };
 
 // What the module would answer to `line`: token-carrying for the test commands.
@@ -371,12 +476,18 @@ function answer(line: string): string {
 	if (!m) return "\r\nERROR\r\n";
 	const token = m[2];
 	switch (m[1]) {
-		case "AT+CSQ": return `\r\n+CSQ: ${token},0\r\n\r\nOK\r\n`;
-		case "AT+QIRD": return `\r\n+QIRD: ${token.length}\r\n${token}\r\n\r\nOK\r\n`;
-		case "AT+QISEND": return "\r\nOK\r\n\r\nSEND OK\r\n";
-		case "AT+QICLOSE": return "\r\nOK\r\n\r\nCLOSE OK\r\n";
-		case "AT+QIOPEN": return `\r\nOK\r\n\r\n+QIOPEN: ${token},0\r\n`;
-		default: return "\r\nOK\r\n";
+		case "AT+CSQ":
+			return `\r\n+CSQ: ${token},0\r\n\r\nOK\r\n`;
+		case "AT+QIRD":
+			return `\r\n+QIRD: ${token.length}\r\n${token}\r\n\r\nOK\r\n`;
+		case "AT+QISEND":
+			return "\r\nOK\r\n\r\nSEND OK\r\n";
+		case "AT+QICLOSE":
+			return "\r\nOK\r\n\r\nCLOSE OK\r\n";
+		case "AT+QIOPEN":
+			return `\r\nOK\r\n\r\n+QIOPEN: ${token},0\r\n`;
+		default:
+			return "\r\nOK\r\n";
 	}
 }
 
@@ -406,7 +517,13 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 	const queue = new CommandQueue(queueSize);
 	const events: ChannelEvents = {
 		nextCommand: () => queue.nextCommand(),
-		onUrc() {}, onReboot() {}, onRebooted() {}, isDirectPush: () => false, onPushStart() {}, onPushData() {}, onPushEnd() {},
+		onUrc() {},
+		onReboot() {},
+		onRebooted() {},
+		isDirectPush: () => false,
+		onPushStart() {},
+		onPushData() {},
+		onPushEnd() {},
 	};
 	const channel = new Channel({ transport, clock, events, lineCapacity: 64, wakeAfterIdleMs: 0 });
 	queue.channel = channel;
@@ -421,8 +538,7 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 	const guard = (what: string, fn: () => void) => {
 		try {
 			fn();
-		}
-		catch (error) {
+		} catch (error) {
 			fail("no exception escapes receive() or a timer", what + ": " + String((error as Error)?.stack ?? error));
 		}
 	};
@@ -456,12 +572,12 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 		try {
 			queue.submit(command);
 			commands.push(command);
-		}
-		catch (error) {
+		} catch (error) {
 			// A full queue is refused at once: that is the documented behaviour.
-			if (!(error instanceof Error) || !/queue full/.test(error.message)) fail("submit throws only for a full queue", String(error));
-			if (queue.count < queue.size) fail("submit refuses only when the queue is full",
-				`queued ${queue.count}, queue ${queue.size}`);
+			if (!(error instanceof Error) || !/queue full/.test(error.message))
+				fail("submit throws only for a full queue", String(error));
+			if (queue.count < queue.size)
+				fail("submit refuses only when the queue is full", `queued ${queue.count}, queue ${queue.size}`);
 		}
 	};
 	const steps = 5 + int(random, 30);
@@ -471,8 +587,7 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 			const command = new TokenCommand(pick(random, T_SPECS), token++, clock.time);
 			command.trace = trace;
 			submit(command);
-		}
-		else if (r < 0.6 && withGarbage) deliver(garbage(random, f, 1 + int(random, 6)));
+		} else if (r < 0.6 && withGarbage) deliver(garbage(random, f, 1 + int(random, 6)));
 		else advance(int(random, 700));
 		if (channel.reader.ring.count > channel.reader.ring.capacity) fail("the line ring stays within its capacity", "");
 	}
@@ -488,9 +603,15 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 			if (foreign !== undefined)
 				fail("no command takes another command's answer", `${c.spec.name}=${c.token} got the answer for ${foreign}`);
 			if (c.spec === T_READ && c.data !== "" && c.data !== String(c.token))
-				fail("no command takes another command's answer", `${c.spec.name}=${c.token} got data ${JSON.stringify(c.data)}`);
+				fail(
+					"no command takes another command's answer",
+					`${c.spec.name}=${c.token} got data ${JSON.stringify(c.data)}`,
+				);
 			if (c.spec === T_CSQ && c.responses.length === 0)
-				fail("no command takes another command's answer", `${c.spec.name}=${c.token} ended OK without its response line (another command's OK)`);
+				fail(
+					"no command takes another command's answer",
+					`${c.spec.name}=${c.token} ended OK without its response line (another command's OK)`,
+				);
 		}
 	}
 	// Resync: with everything answered on time now, the next round trip
@@ -509,8 +630,10 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 		advance(5000);
 		transport.write = prompt;
 		if (last.status !== DONE_OK || last.responses.join() !== String(last.token))
-			fail("after garbage and timeouts the next round trip succeeds",
-				`status ${statusName(last.status)}, responses ${JSON.stringify(last.responses)} for token ${last.token}`);
+			fail(
+				"after garbage and timeouts the next round trip succeeds",
+				`status ${statusName(last.status)}, responses ${JSON.stringify(last.responses)} for token ${last.token}`,
+			);
 	}
 	return { bytes: fed, failure };
 }
@@ -539,11 +662,17 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		};
 	}
 	const options: Partial<BC20Options> = {
-		receiveHex: random() < 0.5, viewMode: int(random, 2), showLength: random() < 0.5, textSend: random() < 0.7,
-		lineCapacity: pick(random, [128, 512]), rxBufferSize: pick(random, [1024, 2048]), txBufferSize: pick(random, [256, 2048]),
+		receiveHex: random() < 0.5,
+		viewMode: int(random, 2),
+		showLength: random() < 0.5,
+		textSend: random() < 0.7,
+		lineCapacity: pick(random, [128, 512]),
+		rxBufferSize: pick(random, [1024, 2048]),
+		txBufferSize: pick(random, [256, 2048]),
 		queueSize: 1 + int(random, 8),
 	};
-	const rxCap = options.rxBufferSize as number, txCap = options.txBufferSize as number;
+	const rxCap = options.rxBufferSize as number,
+		txCap = options.txBufferSize as number;
 	const modem = new BC20({ transport: module, clock, ...options });
 	let failure: Failure | null = null;
 	let fed = 0;
@@ -554,18 +683,20 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 	const guard = (what: string, fn: () => void) => {
 		try {
 			fn();
-		}
-		catch (error) {
-			fail("no exception escapes receive(), a timer or a callback", what + ": " + String((error as Error)?.stack ?? error));
+		} catch (error) {
+			fail(
+				"no exception escapes receive(), a timer or a callback",
+				what + ": " + String((error as Error)?.stack ?? error),
+			);
 		}
 	};
 	// App calls may refuse with a BC20Error (a clear error); anything else is a bug.
 	const app = (what: string, fn: () => void) => {
 		try {
 			fn();
-		}
-		catch (error) {
-			if (!(error instanceof BC20Error)) fail("app calls throw only BC20Errors", what + ": " + String((error as Error)?.stack ?? error));
+		} catch (error) {
+			if (!(error instanceof BC20Error))
+				fail("app calls throw only BC20Errors", what + ": " + String((error as Error)?.stack ?? error));
 		}
 	};
 	const deliverText = (text: string) => {
@@ -607,7 +738,9 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		settle();
 	};
 	const settings: Framing = {
-		viewMode: options.viewMode as number, showLength: options.showLength as boolean, hexReceive: options.receiveHex as boolean,
+		viewMode: options.viewMode as number,
+		showLength: options.showLength as boolean,
+		hexReceive: options.receiveHex as boolean,
 		pushIds: [1, 3],
 	};
 
@@ -616,7 +749,10 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 	guard("start", () => modem.start({ onReady: () => void readyCount++, onError: (e) => void errors.push(e) }));
 	advance(5000);
 	if (modem.state !== "ready") {
-		return { bytes: fed, failure: { target: "modem", seed, property: "bring-up on a clean line", detail: modem.state } };
+		return {
+			bytes: fed,
+			failure: { target: "modem", seed, property: "bring-up on a clean line", detail: modem.state },
+		};
 	}
 
 	const sockets: AppSocket[] = [];
@@ -626,9 +762,16 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		app("open", () => {
 			const s: AppSocket = {
 				socket: modem.open({
-					type: udp ? "udp" : "tcp", host: "127.0.0.1", port: 9000, mode,
+					type: udp ? "udp" : "tcp",
+					host: "127.0.0.1",
+					port: 9000,
+					mode,
 					onConnected() {
-						if (this.readable !== 0) fail("a socket never sees bytes of an earlier socket", `socket ${this.id} holds ${this.readable} bytes when it connects`);
+						if (this.readable !== 0)
+							fail(
+								"a socket never sees bytes of an earlier socket",
+								`socket ${this.id} holds ${this.readable} bytes when it connects`,
+							);
 					},
 					onReadable() {
 						for (let n = 0; n < 100; n++) {
@@ -651,9 +794,15 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 						trace?.(`${clock.time} socket ${this.id} warning ${e.message}`);
 					},
 				}),
-				udp, ended: false, read: 0,
+				udp,
+				ended: false,
+				read: 0,
 			};
-			if (s.socket.readable !== 0) fail("a socket never sees bytes of an earlier socket", `socket ${s.socket.id} holds ${s.socket.readable} bytes when it opens`);
+			if (s.socket.readable !== 0)
+				fail(
+					"a socket never sees bytes of an earlier socket",
+					`socket ${s.socket.id} holds ${s.socket.readable} bytes when it opens`,
+				);
 			sockets.push(s);
 			entry = s;
 		});
@@ -669,15 +818,22 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		for (const s of sockets) {
 			const socket = s.socket;
 			if (!LEGAL_STATES.includes(socket.state)) fail("socket states stay legal", `state ${socket.state}`);
-			if (socket.readable < 0 || socket.readable > rxCap) fail("receive buffers stay within their bound", `readable ${socket.readable} of ${rxCap}`);
-			if (socket.writable < 0 || socket.writable > txCap) fail("transmit buffers stay within their bound", `writable ${socket.writable} of ${txCap}`);
-			if (socket.datagrams < 0 || socket.datagrams > 32) fail("datagram queues stay within their bound", `datagrams ${socket.datagrams}`);
-			if (socket.state === INITIAL && socket.readable !== 0) fail("socket states stay legal", "a closed socket holds data");
+			if (socket.readable < 0 || socket.readable > rxCap)
+				fail("receive buffers stay within their bound", `readable ${socket.readable} of ${rxCap}`);
+			if (socket.writable < 0 || socket.writable > txCap)
+				fail("transmit buffers stay within their bound", `writable ${socket.writable} of ${txCap}`);
+			if (socket.datagrams < 0 || socket.datagrams > 32)
+				fail("datagram queues stay within their bound", `datagrams ${socket.datagrams}`);
+			if (socket.state === INITIAL && socket.readable !== 0)
+				fail("socket states stay legal", "a closed socket holds data");
 			const st = socket.stats;
 			if (st.sent + st.failed + st.unknown > st.written) fail("send accounting", JSON.stringify(st));
 			// Every byte read was stored while the connectID was this socket's.
-			if (s.read > st.received) fail("a socket never sees bytes of an earlier socket",
-				`socket ${socket.id} read ${s.read} bytes, but only ${st.received} were received for it`);
+			if (s.read > st.received)
+				fail(
+					"a socket never sees bytes of an earlier socket",
+					`socket ${socket.id} read ${s.read} bytes, but only ${st.received} were received for it`,
+				);
 		}
 	};
 
@@ -694,23 +850,20 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 				const data = bytes(hostileText(random, 1 + int(random, s.udp ? 300 : 1500)));
 				app("write", () => void s.socket.write(data));
 			}
-		}
-		else if (r < 0.55) app("ping", () => modem.ping("127.0.0.1", { count: 1 + int(random, 3), timeout: 1 }, () => {}));
+		} else if (r < 0.55)
+			app("ping", () => modem.ping("127.0.0.1", { count: 1 + int(random, 3), timeout: 1 }, () => {}));
 		else if (r < 0.6) app("resolve", () => modem.resolve("localhost", () => {}));
 		else if (r < 0.65) app("command", () => modem.command("ATI", { timeout: 100 + int(random, 2000) }, () => {}));
 		else if (r < 0.7) {
 			const s = pick(random, sockets);
 			app("close", () => s.socket.close());
-		}
-		else if (r < 0.73) {
+		} else if (r < 0.73) {
 			const s = pick(random, sockets);
 			app("setMode", () => s.socket.setMode(int(random, 2), () => {}));
-		}
-		else if (r < 0.76) open(random() < 0.5, int(random, 2));
+		} else if (r < 0.76) open(random() < 0.5, int(random, 2));
 		else if (r < 0.78) {
 			module.reboot();
-		}
-		else advance(int(random, 800));
+		} else advance(int(random, 800));
 		checkBounds();
 	}
 	if (failure !== null) return { bytes: fed, failure };
@@ -733,10 +886,12 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 	// command too: a line the storm left unfinished may complete now.)
 	let answer: string[] | null = null;
 	let answerError: BC20Error | null = null;
-	app("command", () => modem.command("AT+CSQ", (e, lines) => {
-		answerError = e;
-		answer = lines;
-	}));
+	app("command", () =>
+		modem.command("AT+CSQ", (e, lines) => {
+			answerError = e;
+			answer = lines;
+		}),
+	);
 	advance(10000);
 	if (answerError !== null || answer === null || (answer as string[])[(answer as string[]).length - 1] !== "+CSQ: 20,0")
 		fail("after garbage the next command round trip succeeds", `error ${answerError}, lines ${JSON.stringify(answer)}`);
@@ -748,7 +903,8 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 	for (const s of sockets) if (s.socket.state !== INITIAL) app("close", () => s.socket.close());
 	advance(60000);
 	for (const s of sockets) {
-		if (s.socket.state !== INITIAL) fail("every socket closes when asked", `socket ${s.socket.id} state ${s.socket.state}`);
+		if (s.socket.state !== INITIAL)
+			fail("every socket closes when asked", `socket ${s.socket.id} state ${s.socket.state}`);
 	}
 	if (failure !== null) return { bytes: fed, failure };
 	const payload = bytes(hostileText(random, 1 + int(random, 3000)));
@@ -759,7 +915,8 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 		fresh = open(false, mode, (text) => void (echoed += text));
 		advance(5000);
 	}
-	if (fresh === null || fresh.socket.state !== CONNECTED) fail("after garbage a new socket connects", `state ${fresh?.socket.state}`);
+	if (fresh === null || fresh.socket.state !== CONNECTED)
+		fail("after garbage a new socket connects", `state ${fresh?.socket.state}`);
 	else {
 		const socket = fresh.socket;
 		let written = 0;
@@ -768,8 +925,11 @@ export function modemIteration(seed: number, trace?: (line: string) => void): It
 			advance(200);
 		}
 		advance(10000);
-		if (echoed !== latin1(payload)) fail("after garbage a new socket moves bytes exactly",
-			`sent ${written} of ${payload.length} bytes, got ${echoed.length}${echoed.length === payload.length ? " (different)" : ""}`);
+		if (echoed !== latin1(payload))
+			fail(
+				"after garbage a new socket moves bytes exactly",
+				`sent ${written} of ${payload.length} bytes, got ${echoed.length}${echoed.length === payload.length ? " (different)" : ""}`,
+			);
 	}
 	checkBounds();
 	return { bytes: fed, failure };
@@ -797,8 +957,7 @@ export function modemRetainedBytes(seed: number, length: number, heapUsed: () =>
 			if (module.pendingOutput > 0) {
 				const input = bytes(module.take(1 << 20));
 				modem.receive(input, 0, input.length);
-			}
-			else if (!clock.fireOne()) return;
+			} else if (!clock.fireOne()) return;
 		}
 	};
 	for (let t = 0; t < 50; t++) {
@@ -833,10 +992,11 @@ export function garbageLines(random: Random, length: number, dns = false): strin
 	let s = "";
 	while (s.length < length) {
 		const r = random();
-		if (dns && r < 0.3) s += `\r\n+QIURC: "dnsgip","10.${int(random, 256)}.${int(random, 256)}.${int(random, 256)}"\r\n`;
+		if (dns && r < 0.3)
+			s += `\r\n+QIURC: "dnsgip","10.${int(random, 256)}.${int(random, 256)}.${int(random, 256)}"\r\n`;
 		// ("~" first: never a final result, an echo or a URC.)
 		else if (r < 0.5) s += "\r\n~" + randomBytes(random, 1 + int(random, 60)).replace(/[\r\n]/g, "x") + "\r\n";
-		else if (r < 0.7) s += "\r\n+QIURC: \"other\"," + int(random, 9) + "\r\n";
+		else if (r < 0.7) s += '\r\n+QIURC: "other",' + int(random, 9) + "\r\n";
 		else if (r < 0.85) s += "\r\n+XYZ: " + int(random, 1000) + "\r\n";
 		else s += "noise " + int(random, 1e6) + "\r\n";
 	}
@@ -847,9 +1007,12 @@ export function garbageLines(random: Random, length: number, dns = false): strin
 
 export function iterate(target: Target, seed: number, trace?: (line: string) => void): IterationOutcome {
 	switch (target) {
-		case "reader": return readerIteration(seed);
-		case "channel": return channelIteration(seed, trace);
-		default: return modemIteration(seed, trace);
+		case "reader":
+			return readerIteration(seed);
+		case "channel":
+			return channelIteration(seed, trace);
+		default:
+			return modemIteration(seed, trace);
 	}
 }
 
@@ -870,8 +1033,12 @@ export interface RunSummary {
 }
 
 // Runs the targets in turn until `deadline()` says stop or `maxIterations`.
-export function run(seed: number, keepGoing: (iterations: number) => boolean, targets: readonly Target[] = TARGETS,
-	onFailure?: (failure: Failure) => void): RunSummary {
+export function run(
+	seed: number,
+	keepGoing: (iterations: number) => boolean,
+	targets: readonly Target[] = TARGETS,
+	onFailure?: (failure: Failure) => void,
+): RunSummary {
 	const summary: RunSummary = { seed, iterations: 0, bytes: 0, byTarget: {}, failures: [] };
 	for (let i = 0; keepGoing(i); i++) {
 		const target = targets[i % targets.length];

@@ -6,7 +6,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-	type Failure, iterate, iterationSeed, MEMORY_CASES, modemRetainedBytes, reproduction, type Target,
+	type Failure,
+	iterate,
+	iterationSeed,
+	MEMORY_CASES,
+	modemRetainedBytes,
+	reproduction,
+	type Target,
 } from "./fuzz-engine.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611) >>> 0;
@@ -19,7 +25,8 @@ const BUDGET: { [target in Target]: { iterations: number; ms: number } } = {
 function fuzz(target: Target): { iterations: number; bytes: number; failures: Failure[] } {
 	const started = Date.now();
 	const failures: Failure[] = [];
-	let iterations = 0, bytes = 0;
+	let iterations = 0,
+		bytes = 0;
 	const { iterations: most, ms } = BUDGET[target];
 	for (let i = 0; i < most && Date.now() - started < ms; i++) {
 		const outcome = iterate(target, iterationSeed(SEED ^ target.length, i));
@@ -27,14 +34,17 @@ function fuzz(target: Target): { iterations: number; bytes: number; failures: Fa
 		bytes += outcome.bytes;
 		if (outcome.failure !== null) failures.push(outcome.failure);
 	}
-	console.log(`  fuzz ${target}: seed ${SEED}, ${iterations} iterations, ${(bytes / 1e6).toFixed(2)} MB, ${failures.length} failures`);
+	console.log(
+		`  fuzz ${target}: seed ${SEED}, ${iterations} iterations, ${(bytes / 1e6).toFixed(2)} MB, ${failures.length} failures`,
+	);
 	return { iterations, bytes, failures };
 }
 
 function report(failures: Failure[]): string {
 	const byProperty = new Map<string, Failure>();
 	for (const f of failures) if (!byProperty.has(f.property)) byProperty.set(f.property, f);
-	return [...byProperty.values()].map((f) => `${f.property}: ${f.detail.split("\n")[0].slice(0, 300)}\n    ${reproduction(f)}`)
+	return [...byProperty.values()]
+		.map((f) => `${f.property}: ${f.detail.split("\n")[0].slice(0, 300)}\n    ${reproduction(f)}`)
 		.join("\n  ");
 }
 
@@ -66,8 +76,10 @@ for (const what of MEMORY_CASES) {
 		// Heap readings move by a few hundred KB either way between runs (even
 		// below the baseline); a leak per line is megabytes at 2 MB of input
 		// (the bugs this caught retained 1.6 MB and 28 MB).
-		assert.ok(large - Math.max(small, 0) < 1024 * 1024,
-			`retained heap grows with input: ${small} bytes after ${n} input bytes, ${large} after ${4 * n}`);
+		assert.ok(
+			large - Math.max(small, 0) < 1024 * 1024,
+			`retained heap grows with input: ${small} bytes after ${n} input bytes, ${large} after ${4 * n}`,
+		);
 	});
 }
 

@@ -8,7 +8,9 @@ test("hostile module settings over 8 seeds: data intact or its loss reported, on
 	const bad: string[] = [];
 	for (let seed = 1; seed <= 8; seed++) {
 		const result = await sweepSeed(seed);
-		console.log(`  seed ${seed} (${result.settings}): ${result.problems.length === 0 ? "ok" : result.problems.join("; ")}`);
+		console.log(
+			`  seed ${seed} (${result.settings}): ${result.problems.length === 0 ? "ok" : result.problems.join("; ")}`,
+		);
 		if (result.problems.length > 0) bad.push(`seed ${seed} (${result.settings}): ${result.problems.join("; ")}`);
 	}
 	assert.equal(bad, []);

@@ -18,15 +18,25 @@ import { faultSession, openLogged, sleep, until } from "../support/reliability-s
 // The characters that could end, split, chain or quote a command line, or
 // that a parser may treat specially.
 const VECTORS: [string, string][] = [
-	["CR", "\r"], ["LF", "\n"], ["CR LF", "\r\n"], ["quote", "\""], ["comma", ","], ["semicolon", ";"], ["Ctrl-Z", "\x1a"],
-	["ESC", "\x1b"], ["NUL", "\x00"], ["backslash", "\\"], ["space", " "], ["non-ASCII", "\u00e9"], ["non-Latin-1", "\u2028"],
+	["CR", "\r"],
+	["LF", "\n"],
+	["CR LF", "\r\n"],
+	["quote", '"'],
+	["comma", ","],
+	["semicolon", ";"],
+	["Ctrl-Z", "\x1a"],
+	["ESC", "\x1b"],
+	["NUL", "\x00"],
+	["backslash", "\\"],
+	["space", " "],
+	["non-ASCII", "\u00e9"],
+	["non-Latin-1", "\u2028"],
 ];
 
 function refusal(fn: () => unknown): BC20Error | string {
 	try {
 		fn();
-	}
-	catch (error) {
+	} catch (error) {
 		return error instanceof BC20Error ? error : "threw " + String(error);
 	}
 	return "accepted";
@@ -46,9 +56,9 @@ function hostile(valid: string): [string, string][] {
 		out.push([`${name} inside`, valid.slice(0, 2) + c + valid.slice(2)]);
 		out.push([`${name} at the end`, valid + c]);
 	}
-	out.push(["an injected command (CR)", valid + "\"\rAT+QICLOSE=0\r"]);
-	out.push(["an injected command (quote, comma)", valid + "\",1,1,32\r\nAT+QPOWD=1\r\n"]);
-	out.push(["an injected command (semicolon)", valid + "\";+QICLOSE=0;\""]);
+	out.push(["an injected command (CR)", valid + '"\rAT+QICLOSE=0\r']);
+	out.push(["an injected command (quote, comma)", valid + '",1,1,32\r\nAT+QPOWD=1\r\n']);
+	out.push(["an injected command (semicolon)", valid + '";+QICLOSE=0;"']);
 	out.push(["over-long", valid + ".a".repeat(200)]);
 	out.push(["empty", ""]);
 	return out;
@@ -77,8 +87,7 @@ test("host names for QIOPEN, QPING, QNTP and QIDNSGIP: hostile values are refuse
 		await sleep(200);
 		assert.ok(tried > 100);
 		assert.equal(emulator!.commands.slice(before), [], "the module parsed a command line");
-	}
-	finally {
+	} finally {
 		await session.close();
 	}
 });
@@ -93,22 +102,38 @@ test("raw command lines: hostile ones are refused with E_ARGUMENT; an accepted o
 		// (AT+QPING=1,"host"); what could end or chain a line does not.
 		const breaking = VECTORS.filter(([, c]) => !/^["\\, ]$/.test(c));
 		const bad = [
-			...breaking.map(([, c]) => "AT+CGMR" + c), ...breaking.map(([, c]) => "AT" + c + "+CGMR"),
-			"AT+CGMR\rAT+QICLOSE=0", "AT+CGMR\r\nAT+QIRD=0,5", "AT+CGMR;+QICLOSE=0", "AT+CGMR\x1a", "ATI\x1bAT+QPOWD=1",
-			"AT+QICLOSE=0", "at+qiclose=0", "AT +QICLOSE = 0", "AT+QISEND=0,3,abc", "AT+QISENDEX=0,1,41", "AT+QIRD=0,512",
-			"AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",80", "AT+QISWTMD=0,1", "AT+QICFG=\"viewmode\",0", "AT" + "A".repeat(2000),
-			"", "A", "+CGMR", "CGMR",
+			...breaking.map(([, c]) => "AT+CGMR" + c),
+			...breaking.map(([, c]) => "AT" + c + "+CGMR"),
+			"AT+CGMR\rAT+QICLOSE=0",
+			"AT+CGMR\r\nAT+QIRD=0,5",
+			"AT+CGMR;+QICLOSE=0",
+			"AT+CGMR\x1a",
+			"ATI\x1bAT+QPOWD=1",
+			"AT+QICLOSE=0",
+			"at+qiclose=0",
+			"AT +QICLOSE = 0",
+			"AT+QISEND=0,3,abc",
+			"AT+QISENDEX=0,1,41",
+			"AT+QIRD=0,512",
+			'AT+QIOPEN=1,0,"TCP","127.0.0.1",80',
+			"AT+QISWTMD=0,1",
+			'AT+QICFG="viewmode",0',
+			"AT" + "A".repeat(2000),
+			"",
+			"A",
+			"+CGMR",
+			"CGMR",
 		];
 		for (const line of bad) refusedWith(() => modem.command(line, () => {}), JSON.stringify(line.slice(0, 40)));
-		for (const value of [undefined, null, 42, {}, ["AT"]]) refusedWith(() => modem.command(value as never, () => {}), String(value));
+		for (const value of [undefined, null, 42, {}, ["AT"]])
+			refusedWith(() => modem.command(value as never, () => {}), String(value));
 		await sleep(200);
 		assert.equal(emulator!.commands.slice(before), [], "the module parsed a command line");
 		const answers: unknown[] = [];
 		modem.command("AT+CGMR", (e, lines) => answers.push([e, lines]));
 		await until(() => answers.length === 1, 3000, "AT+CGMR");
 		assert.equal(emulator!.commands.slice(before), ["AT+CGMR"]);
-	}
-	finally {
+	} finally {
 		await session.close();
 	}
 });
@@ -117,23 +142,41 @@ test("a raw command cannot change how the module frames lines or answers (S3/S4/
 	// After ATS3=48 the module would end a command line at every "0": a text
 	// payload "...0AT+QPOWD=1..." would become a command. After ATV0 or ATQ1 no
 	// answer reads as OK; after AT+IPR the UART speed changes under the driver.
-	const dangerous = ["ATS3=48", "ATS4=65", "ATS5=8", "ATV0", "ATQ1", "AT&F", "ATZ", "AT+IPR=9600", "AT+ICF=2,0",
-		"ATE0V0", "ATE1S3=65", "ATI S3=48"];
+	const dangerous = [
+		"ATS3=48",
+		"ATS4=65",
+		"ATS5=8",
+		"ATV0",
+		"ATQ1",
+		"AT&F",
+		"ATZ",
+		"AT+IPR=9600",
+		"AT+ICF=2,0",
+		"ATE0V0",
+		"ATE1S3=65",
+		"ATI S3=48",
+	];
 	const accepted = dangerous.filter((line) => !(refusal(() => checkCommandLine(line, 1000)) instanceof BC20Error));
 	assert.equal(accepted, [], "accepted as raw commands");
 });
 
 test("socket payloads with every hostile byte go as hex or verbatim text, never as an extra command, and arrive intact (TCP and UDP)", async () => {
 	const session = await faultSession({ modem: { textSend: true } });
-	const tcp = await tcpEcho(), udp = await udpEcho();
+	const tcp = await tcpEcho(),
+		udp = await udpEcho();
 	try {
 		const { modem, emulator } = session;
 		const payloads: Uint8Array[] = [];
 		for (const [, c] of VECTORS) {
-			const s = "abc" + c + "AT+QICLOSE=0" + c + "\"AT+QPOWD=1\";,x";
+			const s = "abc" + c + "AT+QICLOSE=0" + c + '"AT+QPOWD=1";,x';
 			payloads.push(bytes(unescape(encodeURIComponent(s)))); // UTF-8 for the non-Latin-1 ones
 		}
-		payloads.push(bytes("AT+QICLOSE=0"), bytes("\r\nAT+QICLOSE=0\r\n"), bytes("\x1a\x1b\x00\xff"), bytes("a".repeat(1000) + "\r"));
+		payloads.push(
+			bytes("AT+QICLOSE=0"),
+			bytes("\r\nAT+QICLOSE=0\r\n"),
+			bytes("\x1a\x1b\x00\xff"),
+			bytes("a".repeat(1000) + "\r"),
+		);
 		const before = emulator!.commands.length;
 		// TCP: one stream.
 		const stream = new Uint8Array(payloads.reduce((n, p) => n + p.length, 0));
@@ -147,7 +190,9 @@ test("socket payloads with every hostile byte go as hex or verbatim text, never 
 		const back: string[] = [];
 		const queue = datagrams.slice();
 		const u = modem.open({
-			type: "udp", host: "127.0.0.1", port: udp.port,
+			type: "udp",
+			host: "127.0.0.1",
+			port: udp.port,
 			onWritable() {
 				while (queue.length > 0 && this.write(queue[0]) > 0) queue.shift();
 			},
@@ -168,18 +213,19 @@ test("socket payloads with every hostile byte go as hex or verbatim text, never 
 		// Every line the module parsed is one of the driver's own, and a text
 		// send carries only bytes no parser can misread.
 		const lines = emulator!.commands.slice(before);
-		const own = /^AT\+(QIOPEN=1,\d,"(TCP|UDP)","127\.0\.0\.1",\d+,0,0|QISENDEX=\d,\d+,[0-9A-F]+|QISEND=\d,\d+,.*|QIRD=\d,\d+|QICLOSE=\d)$/s;
+		const own =
+			/^AT\+(QIOPEN=1,\d,"(TCP|UDP)","127\.0\.0\.1",\d+,0,0|QISENDEX=\d,\d+,[0-9A-F]+|QISEND=\d,\d+,.*|QIRD=\d,\d+|QICLOSE=\d)$/s;
 		for (const line of lines) {
 			assert.ok(own.test(line), "a command line the driver did not mean to send: " + JSON.stringify(line.slice(0, 80)));
 			const m = /^AT\+QISEND=\d,(\d+),(.*)$/s.exec(line);
 			if (m) {
 				assert.is(m[2].length, Number(m[1]));
-				for (let i = 0; i < m[2].length; i++) assert.ok(isTextByte(m[2].charCodeAt(i)), "unsafe byte in a text send: " + JSON.stringify(m[2]));
+				for (let i = 0; i < m[2].length; i++)
+					assert.ok(isTextByte(m[2].charCodeAt(i)), "unsafe byte in a text send: " + JSON.stringify(m[2]));
 			}
 		}
 		assert.is(lines.filter((l) => l.startsWith("AT+QICLOSE")).length, 2, "only the two closes the test asked for");
-	}
-	finally {
+	} finally {
 		await session.close();
 		await tcp.close();
 		await udp.close();
@@ -188,7 +234,20 @@ test("socket payloads with every hostile byte go as hex or verbatim text, never 
 
 // Options: strings, NaN, negative, huge, fractional, wrong types. Checked
 // against the scripted module, which records every line written.
-const BAD_NUMBERS: unknown[] = ["80", "80\r\nAT+QICLOSE=0", NaN, -1, 1e12, 1.5, Infinity, null, {}, [80], true, 2 ** 53];
+const BAD_NUMBERS: unknown[] = [
+	"80",
+	"80\r\nAT+QICLOSE=0",
+	NaN,
+	-1,
+	1e12,
+	1.5,
+	Infinity,
+	null,
+	{},
+	[80],
+	true,
+	2 ** 53,
+];
 
 function ready(): Harness {
 	const h = new Harness();
@@ -198,7 +257,7 @@ function ready(): Harness {
 
 test("options (ports, ids, modes, counts, timeouts) that are strings, NaN, negative, huge or fractional are refused and send nothing", () => {
 	const h = ready();
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
 	const socket = h.open({});
 	const before = h.fake.written.length;
 	const m = h.modem;
@@ -239,7 +298,7 @@ test("options (ports, ids, modes, counts, timeouts) that are strings, NaN, negat
 
 test("write() and read() take bytes and integer offsets only: never send zeros, never drop what they cannot store", () => {
 	const h = ready();
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
 	const socket = h.open({});
 	h.fake.always(/^AT\+QISENDEX?=/, OK + "\r\nSEND OK\r\n");
 	const data = bytes("hello");
@@ -260,28 +319,35 @@ test("write() and read() take bytes and integer offsets only: never send zeros, 
 		h.settle();
 		const sent = h.fake.written.filter((l) => l.startsWith("AT+QISEND"));
 		const refused = r instanceof BC20Error && r.code === E_ARGUMENT && sent.length === 0;
-		const exact = lenient !== null && sent.length === 1 &&
-			(sent[0] === `AT+QISEND=0,${lenient.length},${lenient}` || sent[0] === `AT+QISENDEX=0,${lenient.length},${hexOf(lenient)}`);
-		if (!refused && !exact) problems.push(`write() with ${what}: ${r instanceof BC20Error ? r.message : r}, sent ${JSON.stringify(sent)}`);
+		const exact =
+			lenient !== null &&
+			sent.length === 1 &&
+			(sent[0] === `AT+QISEND=0,${lenient.length},${lenient}` ||
+				sent[0] === `AT+QISENDEX=0,${lenient.length},${hexOf(lenient)}`);
+		if (!refused && !exact)
+			problems.push(`write() with ${what}: ${r instanceof BC20Error ? r.message : r}, sent ${JSON.stringify(sent)}`);
 		h.fake.written.length = 0;
 	}
 	// read() with a string start: the data must not vanish.
-	h.fake.always("AT+QIRD=0,512", (() => {
-		let first = true;
-		return () => {
-			const reply = first ? "\r\n+QIRD: 5,0,68656C6C6F\r\n" + OK : "\r\n+QIRD: 0\r\n" + OK;
-			first = false;
-			return reply;
-		};
-	})());
-	h.fake.send("\r\n+QIURC: \"recv\",0,5\r\n");
+	h.fake.always(
+		"AT+QIRD=0,512",
+		(() => {
+			let first = true;
+			return () => {
+				const reply = first ? "\r\n+QIRD: 5,0,68656C6C6F\r\n" + OK : "\r\n+QIRD: 0\r\n" + OK;
+				first = false;
+				return reply;
+			};
+		})(),
+	);
+	h.fake.send('\r\n+QIURC: "recv",0,5\r\n');
 	h.settle();
 	const into = new Uint8Array(8);
 	const r = refusal(() => socket.read(into, "0" as never, 8));
 	if (!(r instanceof BC20Error)) {
-		if (latin1(into, 0, 5) !== "hello") problems.push(`read() with a string start: ${r}, returned nothing usable and the data is gone`);
-	}
-	else if (h.readAll(socket) !== "hello") problems.push("read() refused, but the data is gone");
+		if (latin1(into, 0, 5) !== "hello")
+			problems.push(`read() with a string start: ${r}, returned nothing usable and the data is gone`);
+	} else if (h.readAll(socket) !== "hello") problems.push("read() refused, but the data is gone");
 	assert.equal(problems, []);
 });
 

@@ -31,10 +31,9 @@ function world(options: Partial<BC20Options> = {}): World {
 	const settle = () => {
 		for (let n = 0; n < 100000; n++) {
 			if (module.pendingOutput > 0) {
-				const input = bytes(module.take(1 + (n * 37) % 300));
+				const input = bytes(module.take(1 + ((n * 37) % 300)));
 				modem.receive(input, 0, input.length);
-			}
-			else if (!clock.fireOne()) return;
+			} else if (!clock.fireOne()) return;
 		}
 		throw new Error("does not settle");
 	};
@@ -64,7 +63,10 @@ interface Logged {
 function open(w: World, type: "tcp" | "udp", mode: number): Logged {
 	const log: Logged = { socket: null as unknown as Socket, warnings: [], writable: [], readable: 0 };
 	log.socket = w.modem.open({
-		type, host: "127.0.0.1", port: 9000, mode,
+		type,
+		host: "127.0.0.1",
+		port: 9000,
+		mode,
 		onWarning: (e) => void log.warnings.push(e),
 		onWritable: (n) => void log.writable.push(n),
 		onReadable: (n) => void (log.readable = n),
@@ -77,8 +79,7 @@ function open(w: World, type: "tcp" | "udp", mode: number): Logged {
 function code(fn: () => unknown): number | string {
 	try {
 		fn();
-	}
-	catch (error) {
+	} catch (error) {
 		return error instanceof BC20Error ? error.code : String(error);
 	}
 	return "accepted";
@@ -100,13 +101,26 @@ test("operation queue (queueSize, 1-64, default 8): when full, E_QUEUE_FULL at o
 		const before = w.module.commands.length;
 		const done: string[] = [];
 		// One goes on the wire, `queueSize` wait.
-		for (let i = 0; i <= queueSize; i++) w.modem.resolve("host" + i, (e) => done.push(e === null ? "ok" : String(e.code)));
-		assert.is(code(() => w.modem.resolve("refused", () => done.push("refused"))), E_QUEUE_FULL);
-		assert.is(code(() => w.modem.command("AT+CGMR", () => done.push("refused"))), E_QUEUE_FULL);
-		assert.is(code(() => w.modem.ping("127.0.0.1", {}, () => done.push("refused"))), E_QUEUE_FULL);
+		for (let i = 0; i <= queueSize; i++)
+			w.modem.resolve("host" + i, (e) => done.push(e === null ? "ok" : String(e.code)));
+		assert.is(
+			code(() => w.modem.resolve("refused", () => done.push("refused"))),
+			E_QUEUE_FULL,
+		);
+		assert.is(
+			code(() => w.modem.command("AT+CGMR", () => done.push("refused"))),
+			E_QUEUE_FULL,
+		);
+		assert.is(
+			code(() => w.modem.ping("127.0.0.1", {}, () => done.push("refused"))),
+			E_QUEUE_FULL,
+		);
 		w.advance(1000);
 		assert.is(done.length, queueSize + 1);
-		assert.equal(done.filter((d) => d !== "ok"), []);
+		assert.equal(
+			done.filter((d) => d !== "ok"),
+			[],
+		);
 		assert.not.ok(w.module.commands.slice(before).some((l) => l.includes("refused") || l.startsWith("AT+QPING")));
 		// Room again: accepted.
 		w.modem.resolve("again", (e) => done.push(e === null ? "ok" : String(e.code)));
@@ -120,7 +134,10 @@ test("socket traffic never waits in that queue: a full operation queue refuses n
 	const s = open(w, "tcp", 0);
 	w.modem.resolve("a", () => {});
 	w.modem.resolve("b", () => {});
-	assert.is(code(() => w.modem.resolve("c", () => {})), E_QUEUE_FULL);
+	assert.is(
+		code(() => w.modem.resolve("c", () => {})),
+		E_QUEUE_FULL,
+	);
 	assert.is(s.socket.write(bytes("still flows")), 11);
 	w.advance(1000);
 	assert.is(readAll(s.socket), "still flows");
@@ -154,10 +171,22 @@ test("transmit, UDP: a datagram is taken whole or not at all; at most 32 wait; l
 	for (let i = 0; i < 40; i++) if (s.socket.write(bytes("datagram " + i)) > 0) accepted++;
 	assert.is(accepted, 32, "the datagram queue holds 32");
 	w.advance(1000);
-	assert.equal(w.module.sends[0], Array.from({ length: 32 }, (_, i) => "datagram " + i));
-	assert.is(code(() => s.socket.write(new Uint8Array(0))), E_ARGUMENT);
-	assert.is(code(() => s.socket.write(bytes("t".repeat(1025)))), E_ARGUMENT);
-	assert.is(code(() => s.socket.write(new Uint8Array(513))), E_ARGUMENT);
+	assert.equal(
+		w.module.sends[0],
+		Array.from({ length: 32 }, (_, i) => "datagram " + i),
+	);
+	assert.is(
+		code(() => s.socket.write(new Uint8Array(0))),
+		E_ARGUMENT,
+	);
+	assert.is(
+		code(() => s.socket.write(bytes("t".repeat(1025)))),
+		E_ARGUMENT,
+	);
+	assert.is(
+		code(() => s.socket.write(new Uint8Array(513))),
+		E_ARGUMENT,
+	);
 	assert.is(s.socket.write(bytes("t".repeat(1024))), 1024);
 	assert.is(s.socket.write(new Uint8Array(512)), 512);
 	const small = world({ txBufferSize: 256 });
@@ -194,7 +223,10 @@ test("receive buffer, direct push: what does not fit is lost and reported with i
 	for (let at = 0; at < data.length; at += 500) w.module.arrive(s.socket.id, data.slice(at, at + 500));
 	w.advance(100);
 	const lost = s.warnings.filter((e) => e.code === E_DATA_LOST);
-	assert.is(lost.reduce((n, e) => n + e.lost, 0), 476);
+	assert.is(
+		lost.reduce((n, e) => n + e.lost, 0),
+		476,
+	);
 	assert.is(s.socket.stats.lost, 476);
 	assert.is(readAll(s.socket), data.slice(0, 1024), "what was kept is the start of the stream, unaltered");
 });
@@ -210,7 +242,11 @@ test("received datagrams: at most 32 wait; buffer mode stops reading (the module
 	w.advance(2000);
 	assert.is(b.socket.datagrams, 32);
 	assert.is(p.socket.datagrams, 32);
-	assert.is(p.warnings.filter((e) => e.code === E_DATA_LOST).reduce((n, e) => n + e.lost, 0), "p32p33p34p35p36p37p38p39".length, "the 8 dropped datagrams' bytes");
+	assert.is(
+		p.warnings.filter((e) => e.code === E_DATA_LOST).reduce((n, e) => n + e.lost, 0),
+		"p32p33p34p35p36p37p38p39".length,
+		"the 8 dropped datagrams' bytes",
+	);
 	const read = (s: Socket) => {
 		const out: string[] = [];
 		const d = new Uint8Array(2048);
@@ -220,8 +256,15 @@ test("received datagrams: at most 32 wait; buffer mode stops reading (the module
 	const first = read(b.socket);
 	w.advance(2000);
 	const all = first.concat(read(b.socket));
-	assert.equal(all, Array.from({ length: 40 }, (_, i) => "d" + i), "buffer mode: all 40, in order, once");
-	assert.equal(read(p.socket), Array.from({ length: 32 }, (_, i) => "p" + i));
+	assert.equal(
+		all,
+		Array.from({ length: 40 }, (_, i) => "d" + i),
+		"buffer mode: all 40, in order, once",
+	);
+	assert.equal(
+		read(p.socket),
+		Array.from({ length: 32 }, (_, i) => "p" + i),
+	);
 });
 
 test("a received datagram larger than the receive buffer is dropped whole and reported lost", () => {
@@ -231,7 +274,11 @@ test("a received datagram larger than the receive buffer is dropped whole and re
 		w.module.arrive(s.socket.id, "x".repeat(1400));
 		w.module.arrive(s.socket.id, "after");
 		w.advance(2000);
-		assert.is(s.warnings.filter((e) => e.code === E_DATA_LOST).reduce((n, e) => n + e.lost, 0), 1400, `mode ${mode}`);
+		assert.is(
+			s.warnings.filter((e) => e.code === E_DATA_LOST).reduce((n, e) => n + e.lost, 0),
+			1400,
+			`mode ${mode}`,
+		);
 		const d = new Uint8Array(1024);
 		assert.is(latin1(d, 0, s.socket.read(d)), "after");
 	}
@@ -240,7 +287,7 @@ test("a received datagram larger than the receive buffer is dropped whole and re
 test("a line longer than the line buffer (lineCapacity, 128-4096, default 512) is dropped whole and counted; the next line is read", () => {
 	const log = new EventLog();
 	const reader = new Reader(log, 128);
-	reader.receive(bytes("\r\n+QIURC: \"dnsgip\",\"" + "a".repeat(300) + "\"\r\n\r\nOK\r\n"));
+	reader.receive(bytes('\r\n+QIURC: "dnsgip","' + "a".repeat(300) + '"\r\n\r\nOK\r\n'));
 	assert.equal(log.events, ["OK|OK"]);
 	assert.is(reader.stats.linesDiscarded, 1);
 	assert.ok(reader.stats.bytesDiscarded >= 300);
@@ -248,9 +295,9 @@ test("a line longer than the line buffer (lineCapacity, 128-4096, default 512) i
 	// Through the modem: the line after it still has its effect.
 	const w = world({ lineCapacity: 128 });
 	const s = open(w, "tcp", 0);
-	w.module.send("\r\n+QIURC: \"other\",\"" + "z".repeat(1000) + "\"\r\n\r\n+QIURC: \"closed\",0\r\n");
+	w.module.send('\r\n+QIURC: "other","' + "z".repeat(1000) + '"\r\n\r\n+QIURC: "closed",0\r\n');
 	w.advance(1000);
-	assert.is(s.socket.state, INITIAL, "the \"closed\" URC after the long line was read");
+	assert.is(s.socket.state, INITIAL, 'the "closed" URC after the long line was read');
 });
 
 test("a damaged header announcing a huge payload never makes a count negative (hex receive format)", () => {
@@ -268,9 +315,20 @@ test("a damaged header announcing a huge payload never makes a count negative (h
 test("the command line (1056 bytes) and host names (255): longer values are refused with E_ARGUMENT", () => {
 	const w = world();
 	const before = w.module.commands.length;
-	assert.is(code(() => w.modem.command("AT+CGMR=" + "1".repeat(1100), () => {})), E_ARGUMENT);
-	assert.is(code(() => w.modem.resolve("a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(64), () => {})), E_ARGUMENT);
-	assert.is(code(() => w.modem.open({ host: "a".repeat(256), port: 1 })), E_ARGUMENT);
+	assert.is(
+		code(() => w.modem.command("AT+CGMR=" + "1".repeat(1100), () => {})),
+		E_ARGUMENT,
+	);
+	assert.is(
+		code(() =>
+			w.modem.resolve("a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(64), () => {}),
+		),
+		E_ARGUMENT,
+	);
+	assert.is(
+		code(() => w.modem.open({ host: "a".repeat(256), port: 1 })),
+		E_ARGUMENT,
+	);
 	w.advance(100);
 	assert.is(w.module.commands.length, before);
 });
@@ -279,10 +337,20 @@ test("sockets (sockets, 1-5, default 5): when all are in use open() throws E_STA
 	const w = world({ sockets: 2 });
 	open(w, "tcp", 0);
 	open(w, "udp", 0);
-	assert.is(code(() => w.modem.open({ host: "127.0.0.1", port: 1 })), E_STATE);
-	assert.is(code(() => new BC20({ transport: w.module, clock: w.clock, sockets: 6 })), E_ARGUMENT);
+	assert.is(
+		code(() => w.modem.open({ host: "127.0.0.1", port: 1 })),
+		E_STATE,
+	);
+	assert.is(
+		code(() => new BC20({ transport: w.module, clock: w.clock, sockets: 6 })),
+		E_ARGUMENT,
+	);
 	for (const bad of [{ queueSize: 65 }, { lineCapacity: 8192 }, { rxBufferSize: 65536 }, { txBufferSize: 128 }])
-		assert.is(code(() => new BC20({ transport: w.module, clock: w.clock, ...bad })), E_ARGUMENT, JSON.stringify(bad));
+		assert.is(
+			code(() => new BC20({ transport: w.module, clock: w.clock, ...bad })),
+			E_ARGUMENT,
+			JSON.stringify(bad),
+		);
 });
 
 test.run();

@@ -10,8 +10,24 @@ import { tcpEcho, udpEcho } from "../support/loopback-servers.js";
 import { prng } from "../support/bytes.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
-const MOTIFS = ["\r\nOK\r\n", "+QIURC: \"recv\",0", "+QIURC: \"recv\",0,5\r\n", "SEND OK", "\r\nSEND OK\r\n", "\"", ",",
-	"\x00", "\x1a", "\xff", "\r", "\n", "\r\n", "+QIRD: 5,0,", "\r\nERROR\r\n", "RDY"];
+const MOTIFS = [
+	"\r\nOK\r\n",
+	'+QIURC: "recv",0',
+	'+QIURC: "recv",0,5\r\n',
+	"SEND OK",
+	"\r\nSEND OK\r\n",
+	'"',
+	",",
+	"\x00",
+	"\x1a",
+	"\xff",
+	"\r",
+	"\n",
+	"\r\n",
+	"+QIRD: 5,0,",
+	"\r\nERROR\r\n",
+	"RDY",
+];
 
 // `length` bytes, about a third of them from the motifs above.
 export function hostilePayload(length: number, seed: number): Uint8Array {
@@ -22,8 +38,7 @@ export function hostilePayload(length: number, seed: number): Uint8Array {
 		if (random() < 0.35) {
 			const motif = MOTIFS[Math.floor(random() * MOTIFS.length)];
 			for (let k = 0; k < motif.length && i < length; k++) out[i++] = motif.charCodeAt(k);
-		}
-		else out[i++] = Math.floor(random() * 256);
+		} else out[i++] = Math.floor(random() * 256);
 	}
 	return out;
 }
@@ -56,22 +71,40 @@ interface Setting {
 
 // Two receive settings, each with every transport and access mode.
 export const SETTINGS: readonly Setting[] = [
-	{ name: "hex receive, view mode 1, showlength 1, text sends", modem: { receiveHex: true, viewMode: 1, showLength: true, textSend: true } },
-	{ name: "text receive, view mode 0, showlength 0, hex sends", modem: { receiveHex: false, viewMode: 0, showLength: false, textSend: false } },
+	{
+		name: "hex receive, view mode 1, showlength 1, text sends",
+		modem: { receiveHex: true, viewMode: 1, showLength: true, textSend: true },
+	},
+	{
+		name: "text receive, view mode 0, showlength 0, hex sends",
+		modem: { receiveHex: false, viewMode: 0, showLength: false, textSend: false },
+	},
 ];
 
 function since(t0: number): number {
 	return (performance.now() - t0) / 1000;
 }
 
-async function tcpRun(modem: BC20, port: number, mode: number, total: number, seed: number, stallMs: number): Promise<Omit<SoakRun, "name">> {
+async function tcpRun(
+	modem: BC20,
+	port: number,
+	mode: number,
+	total: number,
+	seed: number,
+	stallMs: number,
+): Promise<Omit<SoakRun, "name">> {
 	const t0 = performance.now();
 	const payload = hostilePayload(total, seed);
 	const back = new Uint8Array(total);
-	let sent = 0, got = 0, lastProgress = performance.now();
+	let sent = 0,
+		got = 0,
+		lastProgress = performance.now();
 	let ended = "";
 	const socket = modem.open({
-		type: "tcp", host: "127.0.0.1", port, mode,
+		type: "tcp",
+		host: "127.0.0.1",
+		port,
+		mode,
 		onWritable() {
 			while (sent < total) {
 				const n = this.write(payload, sent, total);
@@ -111,11 +144,21 @@ async function tcpRun(modem: BC20, port: number, mode: number, total: number, se
 			if (first < 0) first = i;
 		}
 	}
-	const detail = mismatches === 0 ? "" : `${got} of ${total} bytes back${first >= 0 ? `, first difference at ${first}` : ""}${ended ? "; " + ended : ""}`;
+	const detail =
+		mismatches === 0
+			? ""
+			: `${got} of ${total} bytes back${first >= 0 ? `, first difference at ${first}` : ""}${ended ? "; " + ended : ""}`;
 	return { bytes: Math.min(got, total), mismatches, seconds: since(t0), detail };
 }
 
-async function udpRun(modem: BC20, port: number, mode: number, total: number, seed: number, stallMs: number): Promise<Omit<SoakRun, "name">> {
+async function udpRun(
+	modem: BC20,
+	port: number,
+	mode: number,
+	total: number,
+	seed: number,
+	stallMs: number,
+): Promise<Omit<SoakRun, "name">> {
 	const t0 = performance.now();
 	const random = prng(seed);
 	const datagrams: Uint8Array[] = [];
@@ -125,12 +168,17 @@ async function udpRun(modem: BC20, port: number, mode: number, total: number, se
 		n += size;
 	}
 	const back: Uint8Array[] = [];
-	let next = 0, lastProgress = performance.now(), ended = "";
+	let next = 0,
+		lastProgress = performance.now(),
+		ended = "";
 	// A few datagrams in flight at a time: UDP has no flow control, and a
 	// full module buffer drops datagrams (the fault tests cover that).
 	const window = 4;
 	const socket = modem.open({
-		type: "udp", host: "127.0.0.1", port, mode,
+		type: "udp",
+		host: "127.0.0.1",
+		port,
+		mode,
 		onWritable() {
 			pump(this);
 		},
@@ -151,23 +199,31 @@ async function udpRun(modem: BC20, port: number, mode: number, total: number, se
 		},
 	});
 	function pump(s: typeof socket) {
-		while (next < datagrams.length && next - back.length < window && s.state === CONNECTED && s.write(datagrams[next]) > 0) {
+		while (
+			next < datagrams.length &&
+			next - back.length < window &&
+			s.state === CONNECTED &&
+			s.write(datagrams[next]) > 0
+		) {
 			next++;
 			lastProgress = performance.now();
 		}
 	}
 	await new Promise<void>((resolve) => {
 		const check = () => {
-			if (back.length >= datagrams.length || ended.startsWith("error") || performance.now() - lastProgress > stallMs) resolve();
+			if (back.length >= datagrams.length || ended.startsWith("error") || performance.now() - lastProgress > stallMs)
+				resolve();
 			else setTimeout(check, 10);
 		};
 		check();
 	});
 	if (socket.state !== INITIAL) socket.close();
 	let mismatches = Math.max(0, datagrams.length - back.length) + Math.max(0, back.length - datagrams.length);
-	let bytes = 0, first = -1;
+	let bytes = 0,
+		first = -1;
 	for (let i = 0; i < Math.min(back.length, datagrams.length); i++) {
-		const a = datagrams[i], b = back[i];
+		const a = datagrams[i],
+			b = back[i];
 		let same = a.length === b.length;
 		for (let k = 0; same && k < a.length; k++) same = a[k] === b[k];
 		if (same) bytes += a.length;
@@ -176,7 +232,10 @@ async function udpRun(modem: BC20, port: number, mode: number, total: number, se
 			if (first < 0) first = i;
 		}
 	}
-	const detail = mismatches === 0 ? "" : `${back.length} of ${datagrams.length} datagrams back${first >= 0 ? `, first different: #${first}` : ""}${ended ? "; " + ended : ""}`;
+	const detail =
+		mismatches === 0
+			? ""
+			: `${back.length} of ${datagrams.length} datagrams back${first >= 0 ? `, first different: #${first}` : ""}${ended ? "; " + ended : ""}`;
 	return { bytes, mismatches, seconds: since(t0), detail: detail || `${datagrams.length} datagrams` };
 }
 
@@ -184,7 +243,8 @@ export async function soak(options: SoakOptions): Promise<SoakRun[]> {
 	const runs: SoakRun[] = [];
 	const seed = options.seed ?? 1;
 	const stallMs = options.stallMs ?? 5000;
-	const tcp = await tcpEcho(), udp = await udpEcho();
+	const tcp = await tcpEcho(),
+		udp = await udpEcho();
 	try {
 		for (const [s, setting] of SETTINGS.entries()) {
 			const session = await openSession({ baud: options.baud ?? 921600, modem: setting.modem, readyTimeoutMs: 10000 });
@@ -192,22 +252,21 @@ export async function soak(options: SoakOptions): Promise<SoakRun[]> {
 				for (const transport of ["TCP", "UDP"] as const) {
 					for (const mode of [0, 1]) {
 						const runSeed = seed * 16 + s * 4 + (transport === "UDP" ? 2 : 0) + mode;
-						const result = transport === "TCP"
-							? await tcpRun(session.modem, tcp.port, mode, options.bytesPerRun, runSeed, stallMs)
-							: await udpRun(session.modem, udp.port, mode, options.bytesPerRun, runSeed, stallMs);
+						const result =
+							transport === "TCP"
+								? await tcpRun(session.modem, tcp.port, mode, options.bytesPerRun, runSeed, stallMs)
+								: await udpRun(session.modem, udp.port, mode, options.bytesPerRun, runSeed, stallMs);
 						const run = { name: `${transport} ${mode ? "direct push" : "buffer"}, ${setting.name}`, ...result };
 						if (run.mismatches === 0 && transport === "TCP") run.detail = "";
 						runs.push(run);
 						options.onRun?.(run);
 					}
 				}
-			}
-			finally {
+			} finally {
 				await session.close();
 			}
 		}
-	}
-	finally {
+	} finally {
 		await tcp.close();
 		await udp.close();
 	}

@@ -9,12 +9,20 @@ import { soak } from "./soak-engine.js";
 
 test("hostile payloads through every transport, access mode and receive format arrive byte for byte", async () => {
 	const runs = await soak({
-		bytesPerRun: 64 * 1024, seed: 7, baud: 3000000,
-		onRun: (r) => console.log(`  ${r.name}: ${(r.bytes / 1024).toFixed(0)} KB, ${r.mismatches} mismatches, ${r.seconds.toFixed(1)} s${r.detail ? " (" + r.detail + ")" : ""}`),
+		bytesPerRun: 64 * 1024,
+		seed: 7,
+		baud: 3000000,
+		onRun: (r) =>
+			console.log(
+				`  ${r.name}: ${(r.bytes / 1024).toFixed(0)} KB, ${r.mismatches} mismatches, ${r.seconds.toFixed(1)} s${r.detail ? " (" + r.detail + ")" : ""}`,
+			),
 	});
 	assert.is(runs.length, 8);
 	const bad = runs.filter((r) => r.mismatches !== 0 || r.bytes !== 64 * 1024);
-	assert.equal(bad.map((r) => `${r.name}: ${r.mismatches} mismatches, ${r.bytes} bytes (${r.detail})`), []);
+	assert.equal(
+		bad.map((r) => `${r.name}: ${r.mismatches} mismatches, ${r.bytes} bytes (${r.detail})`),
+		[],
+	);
 });
 
 test.run();

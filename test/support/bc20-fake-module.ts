@@ -59,10 +59,8 @@ export class FakeModule implements Transport {
 				// An empty line (the channel's wake-up CR) gets no answer, as on the module.
 				if (line === "") {
 					if (this.echo) this.#outbox += "\r";
-				}
-				else this.#answer(line);
-			}
-			else this.#input += String.fromCharCode(c);
+				} else this.#answer(line);
+			} else this.#input += String.fromCharCode(c);
 		}
 	}
 
@@ -133,8 +131,7 @@ export class FakeModule implements Transport {
 		if (head !== undefined && matches(head.match, line)) {
 			this.#expected.shift();
 			reply = head.reply;
-		}
-		else {
+		} else {
 			const standing = this.#standing.find((e) => matches(e.match, line));
 			if (standing !== undefined) reply = standing.reply;
 		}

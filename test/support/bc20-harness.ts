@@ -68,20 +68,46 @@ export class Harness {
 	bringUp(settings = { hex: 1, view: 1, show: 1 }, states = ""): void {
 		expectBringUp(this.fake, settings, states);
 		this.start();
-		if (this.modem.state !== "ready") throw new Error("not ready: " + this.modem.state + " " + this.fake.unexpected.join("|"));
+		if (this.modem.state !== "ready")
+			throw new Error("not ready: " + this.modem.state + " " + this.fake.unexpected.join("|"));
 	}
 
 	// Opens a socket whose callbacks log into `log` as "<id> <event> ...".
 	open(options: Partial<OpenOptions>, urc = "0,0"): Socket {
 		const log = this.log;
 		const socket = this.modem.open({
-			host: "127.0.0.1", port: 9000,
-			onConnected() { log.push(this.id + " connected"); },
-			onReadable(bytes, datagrams) { log.push(this.id + " readable " + bytes + (this.type === "udp" ? "/" + datagrams : "")); },
-			onWritable(bytes) { log.push(this.id + " writable " + bytes); },
-			onWarning(error) { log.push(this.id + " warning " + error.code + (error.count ? " " + error.offset + "+" + error.count : "") + (error.lost ? " lost " + error.lost : "")); },
-			onError(error) { log.push(this.id + " error " + error.code + (error.count ? " unsent " + error.offset + "+" + error.count : "") + (error.lost ? " lost " + error.lost : "")); },
-			onClose() { log.push(this.id + " closed"); },
+			host: "127.0.0.1",
+			port: 9000,
+			onConnected() {
+				log.push(this.id + " connected");
+			},
+			onReadable(bytes, datagrams) {
+				log.push(this.id + " readable " + bytes + (this.type === "udp" ? "/" + datagrams : ""));
+			},
+			onWritable(bytes) {
+				log.push(this.id + " writable " + bytes);
+			},
+			onWarning(error) {
+				log.push(
+					this.id +
+						" warning " +
+						error.code +
+						(error.count ? " " + error.offset + "+" + error.count : "") +
+						(error.lost ? " lost " + error.lost : ""),
+				);
+			},
+			onError(error) {
+				log.push(
+					this.id +
+						" error " +
+						error.code +
+						(error.count ? " unsent " + error.offset + "+" + error.count : "") +
+						(error.lost ? " lost " + error.lost : ""),
+				);
+			},
+			onClose() {
+				log.push(this.id + " closed");
+			},
 			...options,
 		});
 		if (urc !== "") {
@@ -111,14 +137,15 @@ export class Harness {
 
 // The usual bring-up exchange.
 export function expectBringUp(fake: FakeModule, settings = { hex: 1, view: 1, show: 1 }, states = ""): void {
-	fake.expect("AT")
+	fake
+		.expect("AT")
 		.expect("ATE0")
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n")
 		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n")
-		.expect("AT+CGPADDR=1", "\r\n+CGPADDR: 1,\"127.0.0.2\"\r\n\r\nOK\r\n")
-		.expect("AT+QICFG=\"dataformat\",0," + settings.hex)
-		.expect("AT+QICFG=\"viewmode\"," + settings.view)
-		.expect("AT+QICFG=\"showlength\"," + settings.show)
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n\r\nOK\r\n')
+		.expect('AT+QICFG="dataformat",0,' + settings.hex)
+		.expect('AT+QICFG="viewmode",' + settings.view)
+		.expect('AT+QICFG="showlength",' + settings.show)
 		.expect("AT+QISTATE?", states + OK);
 }
 
@@ -146,8 +173,7 @@ export function ready(options: HarnessOptions = {}): Harness {
 export function thrownCode(fn: () => unknown): number {
 	try {
 		fn();
-	}
-	catch (error) {
+	} catch (error) {
 		if (!(error instanceof BC20Error)) throw new Error(`threw ${String(error)}, not a BC20Error`);
 		return error.code;
 	}

@@ -13,7 +13,6 @@ import { bytes } from "./bytes.js";
 import { SlotClock } from "./slot-clock.js";
 import { CONNECTED } from "../../firmware/bc20/socket-constants.js";
 
-
 class SwitchTransport implements Transport {
 	fake: FakeModule | null = null;
 	written = 0;
@@ -43,20 +42,29 @@ export class SteadyTraffic {
 	constructor() {
 		const fake = new FakeModule();
 		this.#transport.fake = fake;
-		const modem = this.#modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: true });
+		const modem = (this.#modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: true }));
 		fake.connect((chunk, start, end) => modem.receive(chunk, start, end));
 		expectBringUp(fake);
 		modem.start({ onReady() {}, onError() {} });
 		this.#spin(fake);
-		fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",9000,0,0", OK + "\r\n+QIOPEN: 0,0\r\n")
-			.expect("AT+QIOPEN=1,1,\"TCP\",\"127.0.0.1\",9000,0,1", OK + "\r\n+QIOPEN: 1,0\r\n")
-			.expect("AT+QIOPEN=1,2,\"UDP\",\"127.0.0.1\",9000,0,1", OK + "\r\n+QIOPEN: 2,0\r\n");
+		fake
+			.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0', OK + "\r\n+QIOPEN: 0,0\r\n")
+			.expect('AT+QIOPEN=1,1,"TCP","127.0.0.1",9000,0,1', OK + "\r\n+QIOPEN: 1,0\r\n")
+			.expect('AT+QIOPEN=1,2,"UDP","127.0.0.1",9000,0,1', OK + "\r\n+QIOPEN: 2,0\r\n");
 		const self = this;
 		const callbacks = {
-			onReadable(n: number) { self.readable += n; },
-			onWritable(n: number) { self.writable += n; },
-			onWarning() { self.errors++; },
-			onError() { self.errors++; },
+			onReadable(n: number) {
+				self.readable += n;
+			},
+			onWritable(n: number) {
+				self.writable += n;
+			},
+			onWarning() {
+				self.errors++;
+			},
+			onError() {
+				self.errors++;
+			},
 		};
 		this.#tcp = modem.open({ host: "127.0.0.1", port: 9000, ...callbacks });
 		this.#push = modem.open({ host: "127.0.0.1", port: 9000, mode: 1, ...callbacks });
@@ -68,11 +76,11 @@ export class SteadyTraffic {
 		this.#binary = bytes(data);
 		this.#pieces = [
 			OK + "\r\nSEND OK\r\n",
-			"\r\n+QIURC: \"recv\",0,100\r\n",
+			'\r\n+QIURC: "recv",0,100\r\n',
 			"\r\n+QIRD: 100,0," + hexOf(data) + "\r\n" + OK,
 			"\r\n+QIRD: 0\r\n" + OK,
-			"\r\n+QIURC: \"recv\",1,100," + hexOf(data) + "\r\n",
-			"\r\n+QIURC: \"recv\",2,100," + hexOf(data) + "\r\n",
+			'\r\n+QIURC: "recv",1,100,' + hexOf(data) + "\r\n",
+			'\r\n+QIURC: "recv",2,100,' + hexOf(data) + "\r\n",
 		].map((piece) => {
 			const buffer = new Uint8Array(piece.length + 8);
 			buffer.set(bytes(piece), 4);
@@ -88,7 +96,8 @@ export class SteadyTraffic {
 	}
 
 	#feed(piece: Uint8Array, split: number): void {
-		const end = piece.length - 4, cut = 4 + (split % (end - 4));
+		const end = piece.length - 4,
+			cut = 4 + (split % (end - 4));
 		this.#modem.receive(piece, 4, cut);
 		this.#modem.receive(piece, cut, end);
 	}
@@ -109,7 +118,8 @@ export class SteadyTraffic {
 
 	// Returns the bytes moved (both directions, payload only).
 	run(rounds: number): number {
-		const pieces = this.#pieces, into = this.#into;
+		const pieces = this.#pieces,
+			into = this.#into;
 		let moved = 0;
 		for (let i = 0; i < rounds; i++) {
 			moved += this.#tcp.write(i & 1 ? this.#text : this.#binary);

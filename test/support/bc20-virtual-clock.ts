@@ -2,7 +2,11 @@
 // one timer to the next so that a fake module can answer in between.
 import type { Clock } from "../../firmware/at/seams.js";
 
-interface Timer { at: number; callback: () => void; id: number }
+interface Timer {
+	at: number;
+	callback: () => void;
+	id: number;
+}
 
 export class StepClock implements Clock {
 	time = 0;

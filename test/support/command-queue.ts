@@ -21,7 +21,8 @@ export class CommandQueue {
 
 	// Queues `command` and tells the channel; throws, queueing nothing, when full.
 	submit(command: Command): void {
-		if (this.#count === this.size) throw new Error(`command queue full (${this.size} waiting): ${command.spec.name} not sent`);
+		if (this.#count === this.size)
+			throw new Error(`command queue full (${this.size} waiting): ${command.spec.name} not sent`);
 		this.#items[(this.#head + this.#count) % this.size] = command;
 		this.#count++;
 		this.channel?.kick();

@@ -9,7 +9,11 @@ import { type BC20Emulator, describeViolation, type ViolationKind } from "../../
 
 // `allow`: kinds a test accepts (e.g. "probe-overlap" where the module
 // answers commands written during its boot).
-export function assertNoViolations(emulator: BC20Emulator | null | undefined, allow: readonly ViolationKind[] = [], what = "the host"): void {
+export function assertNoViolations(
+	emulator: BC20Emulator | null | undefined,
+	allow: readonly ViolationKind[] = [],
+	what = "the host",
+): void {
 	if (!emulator) throw new Error("assertNoViolations: no emulator (the session is not on --port sim)");
 	const lines = emulator.violations.filter((v) => !allow.includes(v.kind)).map(describeViolation);
 	assert.equal(lines, [], `${what} broke the module's protocol ${lines.length} time(s):\n  ${lines.join("\n  ")}`);
@@ -21,7 +25,7 @@ export function assertNoViolations(emulator: BC20Emulator | null | undefined, al
 export function stopSim(child: ChildProcess, ms = 5000): Promise<string> {
 	return new Promise((resolve, reject) => {
 		let text = "";
-		child.stdout?.on("data", (d) => text += d);
+		child.stdout?.on("data", (d) => (text += d));
 		const timer = setTimeout(() => reject(new Error(`bc20 sim did not exit within ${ms} ms of SIGTERM`)), ms);
 		child.once("close", () => {
 			clearTimeout(timer);
@@ -32,5 +36,9 @@ export function stopSim(child: ChildProcess, ms = 5000): Promise<string> {
 }
 
 export function assertSimSawNoViolations(report: string): void {
-	assert.match(report, /^protocol violations by the host: none\n$/, `bc20 sim recorded protocol violations:\n${report}`);
+	assert.match(
+		report,
+		/^protocol violations by the host: none\n$/,
+		`bc20 sim recorded protocol violations:\n${report}`,
+	);
 }

@@ -27,24 +27,27 @@ async function listen(server: Server): Promise<Peer> {
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	return {
 		port: (server.address() as { port: number }).port,
-		close: () => new Promise((resolve) => {
-			for (const s of sockets) s.destroy();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise((resolve) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => resolve());
+			}),
 	};
 }
 
 // Echoes everything; with `closeAfter`, closes once that many bytes came back.
 export function tcpEcho(closeAfter = 0): Promise<Peer> {
-	return listen(createServer((socket) => {
-		let n = 0;
-		socket.on("data", (data) => {
-			socket.write(data);
-			n += data.length;
-			if (closeAfter > 0 && n >= closeAfter) socket.end();
-		});
-		socket.on("error", () => {});
-	}));
+	return listen(
+		createServer((socket) => {
+			let n = 0;
+			socket.on("data", (data) => {
+				socket.write(data);
+				n += data.length;
+				if (closeAfter > 0 && n >= closeAfter) socket.end();
+			});
+			socket.on("error", () => {});
+		}),
+	);
 }
 
 // Sends `reply` as soon as a connection comes, then closes.
@@ -62,7 +65,7 @@ export async function sink(): Promise<Peer & { received(): Buffer }> {
 // Sends what it is told to on the (first) accepted connection, waiting for it if need be.
 export async function source(): Promise<Peer & { send(bytes: Uint8Array): Promise<void> }> {
 	let connected: (socket: Socket) => void = () => {};
-	const connection = new Promise<Socket>((resolve) => connected = resolve);
+	const connection = new Promise<Socket>((resolve) => (connected = resolve));
 	const peer = await listen(createServer((socket) => connected(socket)));
 	return {
 		...peer,
@@ -102,51 +105,67 @@ export async function mqttBroker(): Promise<Broker> {
 	const published: Broker["published"] = [];
 	const keepAlives: number[] = [];
 	const counts = { pings: 0 };
-	const peer = await listen(createServer((socket) => {
-		let pending = Buffer.alloc(0);
-		socket.on("data", (data) => {
-			pending = Buffer.concat([pending, data]);
-			for (;;) {
-				if (pending.length < 2) return;
-				let length = 0, multiplier = 1, at = 1;
+	const peer = await listen(
+		createServer((socket) => {
+			let pending = Buffer.alloc(0);
+			socket.on("data", (data) => {
+				pending = Buffer.concat([pending, data]);
 				for (;;) {
-					const digit = pending[at++];
-					length += (digit & 127) * multiplier;
-					multiplier *= 128;
-					if (!(digit & 128)) break;
+					if (pending.length < 2) return;
+					let length = 0,
+						multiplier = 1,
+						at = 1;
+					for (;;) {
+						const digit = pending[at++];
+						length += (digit & 127) * multiplier;
+						multiplier *= 128;
+						if (!(digit & 128)) break;
+					}
+					if (pending.length < at + length) return;
+					const type = pending[0] >> 4;
+					const body = pending.subarray(at, at + length);
+					pending = pending.subarray(at + length);
+					if (type === 1) {
+						keepAlives.push(body.readUInt16BE(8)); // after the protocol name "MQTT", its level and the flags
+						socket.write(Buffer.from([0x20, 2, 0, 0]));
+					} else if (type === 12) {
+						counts.pings++;
+						socket.write(Buffer.from([0xd0, 0]));
+					} else if (type === 3) {
+						const topicLength = body.readUInt16BE(0);
+						const topic = body.subarray(2, 2 + topicLength).toString("latin1");
+						const id = body.readUInt16BE(2 + topicLength);
+						published.push({ topic, payload: Uint8Array.from(body.subarray(4 + topicLength)) });
+						socket.write(Buffer.from([0x40, 2, id >> 8, id & 255]));
+					} else if (type === 14) socket.end();
 				}
-				if (pending.length < at + length) return;
-				const type = pending[0] >> 4;
-				const body = pending.subarray(at, at + length);
-				pending = pending.subarray(at + length);
-				if (type === 1) {
-					keepAlives.push(body.readUInt16BE(8)); // after the protocol name "MQTT", its level and the flags
-					socket.write(Buffer.from([0x20, 2, 0, 0]));
-				}
-				else if (type === 12) {
-					counts.pings++;
-					socket.write(Buffer.from([0xd0, 0]));
-				}
-				else if (type === 3) {
-					const topicLength = body.readUInt16BE(0);
-					const topic = body.subarray(2, 2 + topicLength).toString("latin1");
-					const id = body.readUInt16BE(2 + topicLength);
-					published.push({ topic, payload: Uint8Array.from(body.subarray(4 + topicLength)) });
-					socket.write(Buffer.from([0x40, 2, id >> 8, id & 255]));
-				}
-				else if (type === 14) socket.end();
-			}
-		});
-		socket.on("error", () => {});
-	}));
-	return { ...peer, published, keepAlives, get pings() {
-		return counts.pings;
-	} };
+			});
+			socket.on("error", () => {});
+		}),
+	);
+	return {
+		...peer,
+		published,
+		keepAlives,
+		get pings() {
+			return counts.pings;
+		},
+	};
 }
 
 // Bytes that break naive parsers: CR, LF, "OK" lines, URC look-alikes, NUL, Ctrl-Z, 0xFF.
 export function hostilePayload(length: number, seed = 1): Uint8Array {
-	const motifs = ["\r\nOK\r\n", "+QIURC: \"recv\",0,5\r\n", "SEND OK", "\r\nERROR\r\n", "\x00\x1a\xff", "\"", ",", "\r", "\n"];
+	const motifs = [
+		"\r\nOK\r\n",
+		'+QIURC: "recv",0,5\r\n',
+		"SEND OK",
+		"\r\nERROR\r\n",
+		"\x00\x1a\xff",
+		'"',
+		",",
+		"\r",
+		"\n",
+	];
 	const out = new Uint8Array(length);
 	let a = seed >>> 0;
 	const random = () => {
@@ -158,8 +177,7 @@ export function hostilePayload(length: number, seed = 1): Uint8Array {
 		if (random() < 0.3) {
 			const motif = motifs[Math.floor(random() * motifs.length)];
 			for (let k = 0; k < motif.length && i < length; k++) out[i++] = motif.charCodeAt(k);
-		}
-		else out[i++] = Math.floor(random() * 256);
+		} else out[i++] = Math.floor(random() * 256);
 	}
 	return out;
 }
@@ -183,21 +201,23 @@ export async function webSocketEcho(): Promise<WebSocketServer> {
 	server.on("upgrade", (request, socket: Socket, head: Buffer) => {
 		socket.on("error", () => {});
 		socket.setNoDelay(true);
-		socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-			+ `Sec-WebSocket-Accept: ${webSocketAccept(String(request.headers["sec-websocket-key"]))}\r\n\r\n`);
+		socket.write(
+			"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+				`Sec-WebSocket-Accept: ${webSocketAccept(String(request.headers["sec-websocket-key"]))}\r\n\r\n`,
+		);
 		let pending = Buffer.from(head);
 		const frames = (data: Buffer) => {
 			pending = Buffer.concat([pending, data]);
 			for (;;) {
 				if (pending.length < 2) return;
 				const masked = (pending[1] & 128) !== 0;
-				let length = pending[1] & 127, at = 2;
+				let length = pending[1] & 127,
+					at = 2;
 				if (length === 126) {
 					if (pending.length < 4) return;
 					length = pending.readUInt16BE(2);
 					at = 4;
-				}
-				else if (length === 127) {
+				} else if (length === 127) {
 					if (pending.length < 10) return;
 					length = Number(pending.readBigUInt64BE(2));
 					at = 10;
@@ -209,12 +229,14 @@ export async function webSocketEcho(): Promise<WebSocketServer> {
 				const opcode = pending[0] & 15;
 				pending = pending.subarray(at + length);
 				if (!masked) result.unmaskedFrames++;
-				const header = length < 126 ? Buffer.from([0x80 | opcode, length]) : Buffer.from([0x80 | opcode, 126, length >> 8, length & 255]);
+				const header =
+					length < 126
+						? Buffer.from([0x80 | opcode, length])
+						: Buffer.from([0x80 | opcode, 126, length >> 8, length & 255]);
 				if (opcode === 1 || opcode === 2) {
 					received.push({ opcode, data: Uint8Array.from(data) });
 					socket.write(Buffer.concat([header, data]));
-				}
-				else if (opcode === 8) {
+				} else if (opcode === 8) {
 					socket.end(Buffer.concat([header, data]));
 					return;
 				}
@@ -235,7 +257,10 @@ export class TcpPeer {
 	received = Buffer.alloc(0);
 
 	// `echo`: write back whatever arrives (may be changed at any time).
-	private constructor(private readonly server: Server, public echo: boolean) {}
+	private constructor(
+		private readonly server: Server,
+		public echo: boolean,
+	) {}
 
 	static async start(echo = true): Promise<TcpPeer> {
 		const server = createServer();
@@ -290,7 +315,10 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 export class UdpPeer {
 	readonly datagrams: { data: Buffer; from: RemoteInfo }[] = [];
 
-	private constructor(private readonly socket: UdpSocket, readonly echo: boolean) {}
+	private constructor(
+		private readonly socket: UdpSocket,
+		readonly echo: boolean,
+	) {}
 
 	static async start(echo = true): Promise<UdpPeer> {
 		const socket = createSocket("udp4");

@@ -41,69 +41,73 @@ export function httpGet(options: IoOptions & { host: string; port: number; path:
 			inside = true;
 			try {
 				return f();
-			}
-			finally {
+			} finally {
 				inside = false;
 			}
 		};
 		const dns = guard(() => new options.dns.io(options.dns));
-		guard(() => dns.resolve({
-			host: options.host,
-			onResolved: (_host: string, address: string) => {
-				if (inside) result.callbacksInsideCalls++;
-				socket = guard(() => new options.socket.io({
-					...options.socket,
-					address, host: options.host, port: options.port,
-					onWritable(count: number) {
-						if (inside) result.callbacksInsideCalls++;
-						if (state === "connecting") state = "status";
-						if (request.length === 0) return;
-						const n = Math.min(count, request.length);
-						guard(() => socket.write(request.subarray(0, n)));
-						request = request.subarray(n);
-					},
-					onReadable(count: number) {
-						if (inside) result.callbacksInsideCalls++;
-						while (count > 0) {
-							if (state === "status" || state === "headers") {
-								socket.format = "number";
-								while (count > 0) {
-									const c = guard(() => socket.read());
-									count--;
-									line += String.fromCharCode(c);
-									if (c === 10) break;
-								}
-								socket.format = "buffer";
-								if (!line.endsWith("\r\n")) return;
-								if (state === "status") {
-									result.status = Number(line.split(" ")[1]);
-									state = "headers";
-								}
-								else if (line === "\r\n") state = "body";
-								else {
-									const colon = line.indexOf(":");
-									result.headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
-								}
-								line = "";
-							}
-							else {
-								const chunk = guard(() => socket.read(count)) as ArrayBuffer;
-								count -= chunk.byteLength;
-								body.push(...new Uint8Array(chunk));
-							}
-						}
-					},
-					onError() {
-						if (inside) result.callbacksInsideCalls++;
-						socket.close();
-						result.body = Uint8Array.from(body);
-						if (result.status === 0) reject(new Error("connection failed before a response"));
-						else resolve(result);
-					},
-				}));
-			},
-			onError: (host: string) => reject(new Error(`cannot resolve ${host}`)),
-		}));
+		guard(() =>
+			dns.resolve({
+				host: options.host,
+				onResolved: (_host: string, address: string) => {
+					if (inside) result.callbacksInsideCalls++;
+					socket = guard(
+						() =>
+							new options.socket.io({
+								...options.socket,
+								address,
+								host: options.host,
+								port: options.port,
+								onWritable(count: number) {
+									if (inside) result.callbacksInsideCalls++;
+									if (state === "connecting") state = "status";
+									if (request.length === 0) return;
+									const n = Math.min(count, request.length);
+									guard(() => socket.write(request.subarray(0, n)));
+									request = request.subarray(n);
+								},
+								onReadable(count: number) {
+									if (inside) result.callbacksInsideCalls++;
+									while (count > 0) {
+										if (state === "status" || state === "headers") {
+											socket.format = "number";
+											while (count > 0) {
+												const c = guard(() => socket.read());
+												count--;
+												line += String.fromCharCode(c);
+												if (c === 10) break;
+											}
+											socket.format = "buffer";
+											if (!line.endsWith("\r\n")) return;
+											if (state === "status") {
+												result.status = Number(line.split(" ")[1]);
+												state = "headers";
+											} else if (line === "\r\n") state = "body";
+											else {
+												const colon = line.indexOf(":");
+												result.headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+											}
+											line = "";
+										} else {
+											const chunk = guard(() => socket.read(count)) as ArrayBuffer;
+											count -= chunk.byteLength;
+											body.push(...new Uint8Array(chunk));
+										}
+									}
+								},
+								onError() {
+									if (inside) result.callbacksInsideCalls++;
+									socket.close();
+									result.body = Uint8Array.from(body);
+									if (result.status === 0) reject(new Error("connection failed before a response"));
+									else resolve(result);
+								},
+							}),
+					);
+				},
+				onError: (host: string) => reject(new Error(`cannot resolve ${host}`)),
+			}),
+		);
 	});
 }
 
@@ -129,10 +133,14 @@ export interface MqttResult {
 }
 
 // CONNECT, then PUBLISH (QoS 1) one message, wait for PUBACK, DISCONNECT.
-export function mqttPublish(options: IoOptions & { host: string; port: number; clientId: string; topic: string; payload: Uint8Array }): Promise<MqttResult> {
+export function mqttPublish(
+	options: IoOptions & { host: string; port: number; clientId: string; topic: string; payload: Uint8Array },
+): Promise<MqttResult> {
 	return new Promise((resolve, reject) => {
 		const result: MqttResult = { connack: -1, pubackId: -1 };
-		const outgoing: Uint8Array[] = [mqttPacket(0x10, [...mqttString("MQTT"), 4, 2, 0, 60, ...mqttString(options.clientId)])];
+		const outgoing: Uint8Array[] = [
+			mqttPacket(0x10, [...mqttString("MQTT"), 4, 2, 0, 60, ...mqttString(options.clientId)]),
+		];
 		let writable = 0;
 		let received: number[] = [];
 		let socket: any;
@@ -146,7 +154,9 @@ export function mqttPublish(options: IoOptions & { host: string; port: number; c
 			host: options.host,
 			onResolved: (_host: string, address: string) => {
 				socket = new options.socket.io({
-					...options.socket, address, port: options.port,
+					...options.socket,
+					address,
+					port: options.port,
 					onWritable(count: number) {
 						writable = count;
 						flush();
@@ -163,8 +173,7 @@ export function mqttPublish(options: IoOptions & { host: string; port: number; c
 								const id = 7;
 								outgoing.push(mqttPacket(0x32, [...mqttString(options.topic), id >> 8, id & 255, ...options.payload]));
 								flush();
-							}
-							else if (type === 4) {
+							} else if (type === 4) {
 								result.pubackId = (packet[2] << 8) | packet[3];
 								outgoing.push(Uint8Array.from([0xe0, 0]));
 								flush();
@@ -201,16 +210,23 @@ export interface WebSocketResult {
 // format, client frames masked. Sends `messages` one after another, each
 // after the echo of the one before; resolves with the echoes, after a close
 // frame.
-export function webSocketEcho(options: IoOptions & {
-	host: string; port: number; path: string; messages: WebSocketMessage[];
-	checkAccept: (key: string, accept: string) => boolean;
-}): Promise<WebSocketResult> {
+export function webSocketEcho(
+	options: IoOptions & {
+		host: string;
+		port: number;
+		path: string;
+		messages: WebSocketMessage[];
+		checkAccept: (key: string, accept: string) => boolean;
+	},
+): Promise<WebSocketResult> {
 	return new Promise((resolve, reject) => {
 		const result: WebSocketResult = { status: 0, acceptValid: false, messages: [] };
 		const keyBytes = new Uint8Array(16).map(() => Math.floor(Math.random() * 256));
 		const key = btoa(String.fromCharCode(...keyBytes));
-		let outgoing = bytesOf(`GET ${options.path} HTTP/1.1\r\nHost: ${options.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-			+ `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+		let outgoing = bytesOf(
+			`GET ${options.path} HTTP/1.1\r\nHost: ${options.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+				`Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+		);
 		let writable = 0;
 		let state: "status" | "headers" | "frame" | "payload" | "done" = "status";
 		let line = "";
@@ -243,14 +259,14 @@ export function webSocketEcho(options: IoOptions & {
 			if (next < options.messages.length) {
 				const message = options.messages[next++];
 				send(message.binary ? 2 : 1, message.data);
-			}
-			else {
+			} else {
 				state = "done";
 				send(8, Uint8Array.of(1000 >> 8, 1000 & 255));
 			}
 		};
 		// A frame header is complete once it holds 2 bytes plus its extended length.
-		const headerLength = () => header.length < 2 ? 2 : 2 + ((header[1] & 127) === 126 ? 2 : (header[1] & 127) === 127 ? 8 : 0);
+		const headerLength = () =>
+			header.length < 2 ? 2 : 2 + ((header[1] & 127) === 126 ? 2 : (header[1] & 127) === 127 ? 8 : 0);
 		const frameDone = () => {
 			const opcode = header[0] & 15;
 			if (opcode === 1 || opcode === 2) {
@@ -264,7 +280,9 @@ export function webSocketEcho(options: IoOptions & {
 			host: options.host,
 			onResolved: (_host: string, address: string) => {
 				socket = new options.socket.io({
-					...options.socket, address, port: options.port,
+					...options.socket,
+					address,
+					port: options.port,
 					onWritable(count: number) {
 						writable = count;
 						flush();
@@ -302,12 +320,10 @@ export function webSocketEcho(options: IoOptions & {
 								result.status = Number(line.split(" ")[1]);
 								if (result.status !== 101) return reject(new Error(`Upgrade refused: ${line.trim()}`));
 								state = "headers";
-							}
-							else if (line === "\r\n") {
+							} else if (line === "\r\n") {
 								state = "frame";
 								sendNext();
-							}
-							else {
+							} else {
 								const colon = line.indexOf(":");
 								if (line.slice(0, colon).trim().toLowerCase() === "sec-websocket-accept") {
 									result.acceptValid = options.checkAccept(key, line.slice(colon + 1).trim());
@@ -336,12 +352,29 @@ export interface MqttSessionResult {
 // PINGREQ each time that long passes without anything sent (as MQTT 3.1.1
 // asks of a client) until `pings` PINGRESPs came back, then one QoS 1
 // PUBLISH, its PUBACK, DISCONNECT.
-export function mqttKeepAliveSession(options: IoOptions & {
-	host: string; port: number; clientId: string; keepAlive: number; pings: number; topic: string; payload: Uint8Array;
-}): Promise<MqttSessionResult> {
+export function mqttKeepAliveSession(
+	options: IoOptions & {
+		host: string;
+		port: number;
+		clientId: string;
+		keepAlive: number;
+		pings: number;
+		topic: string;
+		payload: Uint8Array;
+	},
+): Promise<MqttSessionResult> {
 	return new Promise((resolve, reject) => {
 		const result: MqttSessionResult = { connack: -1, pingresps: 0, pubackId: -1 };
-		const outgoing: Uint8Array[] = [mqttPacket(0x10, [...mqttString("MQTT"), 4, 2, options.keepAlive >> 8, options.keepAlive & 255, ...mqttString(options.clientId)])];
+		const outgoing: Uint8Array[] = [
+			mqttPacket(0x10, [
+				...mqttString("MQTT"),
+				4,
+				2,
+				options.keepAlive >> 8,
+				options.keepAlive & 255,
+				...mqttString(options.clientId),
+			]),
+		];
 		let writable = 0;
 		let received: number[] = [];
 		let socket: any;
@@ -367,7 +400,9 @@ export function mqttKeepAliveSession(options: IoOptions & {
 			host: options.host,
 			onResolved: (_host: string, address: string) => {
 				socket = new options.socket.io({
-					...options.socket, address, port: options.port,
+					...options.socket,
+					address,
+					port: options.port,
 					onWritable(count: number) {
 						writable = count;
 						flush();
@@ -382,15 +417,13 @@ export function mqttKeepAliveSession(options: IoOptions & {
 								result.connack = packet[3];
 								if (result.connack !== 0) return fail(new Error(`CONNACK ${result.connack}`));
 								ping();
-							}
-							else if (type === 13) {
+							} else if (type === 13) {
 								if (++result.pingresps < options.pings) ping();
 								else {
 									const id = 9;
 									send(mqttPacket(0x32, [...mqttString(options.topic), id >> 8, id & 255, ...options.payload]));
 								}
-							}
-							else if (type === 4) {
+							} else if (type === 4) {
 								result.pubackId = (packet[2] << 8) | packet[3];
 								send(Uint8Array.of(0xe0, 0));
 								socket.close();

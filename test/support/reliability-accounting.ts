@@ -35,10 +35,16 @@ export class SocketLog {
 		const out: Reported[] = [];
 		for (const w of this.warnings) {
 			if (w.count <= 0 || w.offset < 0) continue;
-			out.push({ offset: w.offset, count: w.count, kind: w.code === E_SEND_UNKNOWN ? "unknown" : "failed", what: w.message });
+			out.push({
+				offset: w.offset,
+				count: w.count,
+				kind: w.code === E_SEND_UNKNOWN ? "unknown" : "failed",
+				what: w.message,
+			});
 		}
 		const e = this.error;
-		if (e !== null && e.count > 0 && e.offset >= 0) out.push({ offset: e.offset, count: e.count, kind: "failed", what: e.message });
+		if (e !== null && e.count > 0 && e.offset >= 0)
+			out.push({ offset: e.offset, count: e.count, kind: "failed", what: e.message });
 		return out.sort((a, b) => a.offset - b.offset);
 	}
 
@@ -54,8 +60,13 @@ export class SocketLog {
 	}
 
 	describe(): string {
-		return [...this.warnings.map((w) => "warning: " + w.message), this.error ? "error: " + this.error.message : "",
-			this.closed ? "closed" : ""].filter((s) => s !== "").join("; ");
+		return [
+			...this.warnings.map((w) => "warning: " + w.message),
+			this.error ? "error: " + this.error.message : "",
+			this.closed ? "closed" : "",
+		]
+			.filter((s) => s !== "")
+			.join("; ");
 	}
 }
 
@@ -97,11 +108,14 @@ export function checkSent(written: Uint8Array, delivered: Uint8Array, stats: Soc
 	if (unknown.length > 12) return `too many unknown ranges to check (${unknown.length})`;
 	let why = "";
 	for (let mask = 0; mask < 1 << unknown.length; mask++) {
-		let at = 0, got = 0, ok = true;
+		let at = 0,
+			got = 0,
+			ok = true;
 		const segments: [number, number][] = [];
 		for (const r of ranges) {
 			segments.push([at, r.offset]);
-			if (r.kind === "unknown" && (mask & (1 << unknown.indexOf(r))) !== 0) segments.push([r.offset, r.offset + r.count]);
+			if (r.kind === "unknown" && (mask & (1 << unknown.indexOf(r))) !== 0)
+				segments.push([r.offset, r.offset + r.count]);
 			at = r.offset + r.count;
 		}
 		segments.push([at, written.length]);
@@ -127,10 +141,12 @@ export function checkSent(written: Uint8Array, delivered: Uint8Array, stats: Soc
 // report (they never reached the module: the connection was reset).
 export function checkReceived(peerSent: Uint8Array, appGot: Uint8Array, log: SocketLog, mayVanish = 0): string {
 	// appGot must be a subsequence of peerSent made of whole runs.
-	let i = 0, j = 0;
+	let i = 0,
+		j = 0;
 	while (j < appGot.length) {
 		while (i < peerSent.length && peerSent[i] !== appGot[j]) i++;
-		if (i === peerSent.length) return `the app received ${appGot.length} bytes; from byte ${j} on they are not what the peer sent`;
+		if (i === peerSent.length)
+			return `the app received ${appGot.length} bytes; from byte ${j} on they are not what the peer sent`;
 		i++;
 		j++;
 	}

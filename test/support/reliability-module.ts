@@ -98,8 +98,7 @@ export class ScriptedBC20 implements Transport {
 				const line = this.#input;
 				this.#input = "";
 				if (line !== "") this.#command(line);
-			}
-			else if (this.#input.length < 4096) this.#input += String.fromCharCode(c);
+			} else if (this.#input.length < 4096) this.#input += String.fromCharCode(c);
 		}
 	}
 
@@ -121,10 +120,10 @@ export class ScriptedBC20 implements Transport {
 		if (upper === "AT+CEREG?") return "\r\n+CEREG: 0,1\r\n" + OK;
 		if (upper === "AT+CFUN?") return "\r\n+CFUN: 1\r\n" + OK;
 		if (upper === "AT+CGATT?") return "\r\n+CGATT: 1\r\n" + OK;
-		if (upper === "AT+CPSMS?") return "\r\n+CPSMS: 0,,,\"00000000\",\"00000000\"\r\n" + OK;
-		if (upper === "AT+CCLK?") return "\r\n+CCLK: \"26/12/07,03:00:00+00\"\r\n" + OK;
+		if (upper === "AT+CPSMS?") return '\r\n+CPSMS: 0,,,"00000000","00000000"\r\n' + OK;
+		if (upper === "AT+CCLK?") return '\r\n+CCLK: "26/12/07,03:00:00+00"\r\n' + OK;
 		if (upper === "AT+CGSN=1") return "\r\n+CGSN: 867724030000000\r\n" + OK;
-		if (upper === "AT+CGPADDR=1") return "\r\n+CGPADDR: 1,\"10.0.0.2\"\r\n" + OK;
+		if (upper === "AT+CGPADDR=1") return '\r\n+CGPADDR: 1,"10.0.0.2"\r\n' + OK;
 		if (upper === "AT+QIGETERROR") return "\r\n+QIGETERROR: " + this.#lastError + ",error\r\n" + OK;
 		let m = /^AT\+QICFG="(dataformat|viewmode|showlength)",(?:0,)?([01])$/.exec(line);
 		if (m) {
@@ -180,9 +179,9 @@ export class ScriptedBC20 implements Transport {
 			return out + `\r\n+QPING: 0,${count},${count},0,5,5,5\r\n`;
 		}
 		m = /^AT\+QIDNSGIP=1,"([^"]+)"$/.exec(line);
-		if (m) return OK + "\r\n+QIURC: \"dnsgip\",0,1,600\r\n\r\n+QIURC: \"dnsgip\",\"127.0.0.1\"\r\n";
+		if (m) return OK + '\r\n+QIURC: "dnsgip",0,1,600\r\n\r\n+QIURC: "dnsgip","127.0.0.1"\r\n';
 		m = /^AT\+QNTP=1,"([^"]+)"/.exec(line);
-		if (m) return OK + "\r\n+QNTP: 0,\"24/01/02,03:04:05+00\"\r\n";
+		if (m) return OK + '\r\n+QNTP: 0,"24/01/02,03:04:05+00"\r\n';
 		return ERROR;
 	}
 

@@ -18,7 +18,9 @@ export const FAULT_EMULATOR: BC20EmulatorOptions = { bootDelayMs: 400, attachDel
 
 export async function faultSession(options: SessionOptions = {}): Promise<Session> {
 	return openSession({
-		baud: 921600, readyTimeoutMs: 10000, ...options,
+		baud: 921600,
+		readyTimeoutMs: 10000,
+		...options,
 		emulator: { ...FAULT_EMULATOR, ...options.emulator },
 	});
 }
@@ -27,13 +29,16 @@ export async function faultSession(options: SessionOptions = {}): Promise<Sessio
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => reject(new Error(`hung: ${what} (no outcome within ${ms} ms)`)), ms);
-		promise.then((value) => {
-			clearTimeout(timer);
-			resolve(value);
-		}, (error) => {
-			clearTimeout(timer);
-			reject(error);
-		});
+		promise.then(
+			(value) => {
+				clearTimeout(timer);
+				resolve(value);
+			},
+			(error) => {
+				clearTimeout(timer);
+				reject(error);
+			},
+		);
 	});
 }
 
@@ -45,8 +50,7 @@ export function until(condition: () => boolean, ms: number, what: string): Promi
 			let ok = false;
 			try {
 				ok = condition();
-			}
-			catch (error) {
+			} catch (error) {
 				reject(error);
 				return;
 			}
@@ -78,8 +82,11 @@ export interface LoggedSocket {
 
 // Opens a socket whose callbacks record everything in a SocketLog; reads
 // as soon as data is readable unless `paused()` says not to.
-export function openLogged(modem: BC20, options: Partial<OpenOptions> & { host?: string; port: number },
-	paused: () => boolean = () => false): LoggedSocket {
+export function openLogged(
+	modem: BC20,
+	options: Partial<OpenOptions> & { host?: string; port: number },
+	paused: () => boolean = () => false,
+): LoggedSocket {
 	const log = new SocketLog();
 	const taken: Uint8Array[] = [];
 	let source: Uint8Array | null = null;
@@ -167,10 +174,11 @@ export async function sink(onConnection?: (socket: NetSocket, index: number) => 
 		received,
 		connections,
 		all: (index = 0) => Buffer.concat(received[index] ?? []),
-		close: () => new Promise((resolve) => {
-			for (const s of connections) s.destroy();
-			server.close(() => resolve());
-		}),
+		close: () =>
+			new Promise((resolve) => {
+				for (const s of connections) s.destroy();
+				server.close(() => resolve());
+			}),
 	};
 }
 
@@ -178,10 +186,10 @@ export async function sink(onConnection?: (socket: NetSocket, index: number) => 
 export function pattern(length: number, seed = 1): Uint8Array {
 	const out = new Uint8Array(length);
 	let a = seed >>> 0;
-	const motif = "\r\nOK\r\n+QIURC: \"recv\",0,5\r\nSEND OK\x00\x1a\xff\",";
+	const motif = '\r\nOK\r\n+QIURC: "recv",0,5\r\nSEND OK\x00\x1a\xff",';
 	for (let i = 0; i < length; i++) {
 		a = (a * 1664525 + 1013904223) >>> 0;
-		out[i] = (a >>> 24) < 80 ? motif.charCodeAt(i % motif.length) : a >>> 24;
+		out[i] = a >>> 24 < 80 ? motif.charCodeAt(i % motif.length) : a >>> 24;
 	}
 	return out;
 }
@@ -201,8 +209,7 @@ export async function roundTrip(modem: BC20, echoPort: number, ms = 8000): Promi
 		if (Buffer.compare(Buffer.from(back), Buffer.from(payload)) !== 0)
 			return `echo after the fault differs: ${back.length} bytes back (${s.log.describe()})`;
 		return "";
-	}
-	catch (error) {
+	} catch (error) {
 		return String((error as Error).message);
 	}
 }

@@ -16,7 +16,7 @@ export class SlotClock implements Clock {
 		for (let i = 0; i < 8; i++) {
 			if (this.#callbacks[i] === null) {
 				this.#callbacks[i] = callback;
-				const at = this.#at[i] = this.time + ms;
+				const at = (this.#at[i] = this.time + ms);
 				if (at < this.#earliest) this.#earliest = at;
 				return i;
 			}
@@ -35,8 +35,7 @@ export class SlotClock implements Clock {
 			if (this.#at[i] <= this.time) {
 				this.#callbacks[i] = null;
 				callback();
-			}
-			else if (this.#at[i] < earliest) earliest = this.#at[i];
+			} else if (this.#at[i] < earliest) earliest = this.#at[i];
 		}
 		// A callback may have set timers: the slots decide.
 		for (let i = 0; i < 8; i++) if (this.#callbacks[i] !== null && this.#at[i] < earliest) earliest = this.#at[i];

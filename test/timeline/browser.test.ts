@@ -16,7 +16,12 @@ import { timeline } from "../../host-sim/timeline/timeline.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const recording = parseRecording(readFileSync(new URL("fixtures/two-sockets.jsonl", import.meta.url), "utf8"));
-const page = timeline(recording, { model: { ...DEFAULT_CURRENT_MODEL }, intervalS: 3600, capacityMAh: 2400, title: "two sockets" });
+const page = timeline(recording, {
+	model: { ...DEFAULT_CURRENT_MODEL },
+	intervalS: 3600,
+	capacityMAh: 2400,
+	title: "two sockets",
+});
 const file = join(mkdtempSync(join(tmpdir(), "bc20-timeline-")), "timeline.html");
 writeFileSync(file, page.html);
 const url = pathToFileURL(file).href;
@@ -28,7 +33,10 @@ const errors: string[] = [];
 
 // In a test, not a hook: uvu drops what a hook throws without a word.
 test("headless chromium opens the page", async () => {
-	assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: this test needs Debian's chromium package (apt-get install -y chromium; .ci/run installs it)`);
+	assert.ok(
+		existsSync(CHROMIUM),
+		`${CHROMIUM} is missing: this test needs Debian's chromium package (apt-get install -y chromium; .ci/run installs it)`,
+	);
 	browser = await chromium.launch({ executablePath: CHROMIUM });
 	const context = await browser.newContext({ viewport: { width: 1200, height: 700 }, offline: true });
 	tab = await context.newPage();
@@ -47,7 +55,7 @@ test("the page draws: the chart's screenshot is not blank", async () => {
 	// Decode the PNG in a second page (a canvas counts the colours) rather than in Node.
 	const probe = await browser.newPage();
 	// Browser-side code as text: this project's type checking has no DOM.
-	const stats = await probe.evaluate(`(async () => {
+	const stats = (await probe.evaluate(`(async () => {
 		const img = new Image();
 		img.src = "data:image/png;base64,${png}";
 		await img.decode();
@@ -64,7 +72,7 @@ test("the page draws: the chart's screenshot is not blank", async () => {
 			if (px[i] + px[i + 1] + px[i + 2] < 600) inked++;
 		}
 		return { colours: colours.size, inked: inked / (px.length / 4), width: img.width, height: img.height };
-	})()`) as { colours: number; inked: number; width: number; height: number };
+	})()`)) as { colours: number; inked: number; width: number; height: number };
 	await probe.close();
 	assert.ok(stats.width > 1000 && stats.height > 250, `chart size ${stats.width}×${stats.height}`);
 	assert.ok(stats.colours > 20, `only ${stats.colours} colours: nothing drawn`);
@@ -72,12 +80,20 @@ test("the page draws: the chart's screenshot is not blank", async () => {
 });
 
 test("one lane per socket and per power state", async () => {
-	const lanes = await tab.evaluate(`[...document.querySelectorAll("text.lane")].map((e) => e.dataset.lane)`) as string[];
-	assert.equal(lanes.filter((l) => l.startsWith("socket-")), ["socket-0", "socket-1"]);
-	assert.equal(lanes.filter((l) => l.startsWith("power-")), ["power-awake", "power-light-sleep", "power-psm"]);
+	const lanes = (await tab.evaluate(
+		`[...document.querySelectorAll("text.lane")].map((e) => e.dataset.lane)`,
+	)) as string[];
+	assert.equal(
+		lanes.filter((l) => l.startsWith("socket-")),
+		["socket-0", "socket-1"],
+	);
+	assert.equal(
+		lanes.filter((l) => l.startsWith("power-")),
+		["power-awake", "power-light-sleep", "power-psm"],
+	);
 	// Each power lane has a bar where the recording was in that state.
 	for (const state of ["awake", "light-sleep", "psm"])
-		assert.ok(await tab.locator(`rect[data-kind="power"][data-state="${state}"]`).count() > 0, state);
+		assert.ok((await tab.locator(`rect[data-kind="power"][data-state="${state}"]`).count()) > 0, state);
 });
 
 const KNOWN = 'AT+QISEND=0,26,"R,demo-sensor,1,1200,21.6"'; // recorded at t = 1200 ms
@@ -99,8 +115,11 @@ function placement(): Promise<Placement> {
 // The page draws once per animation frame after a zoom: wait for the frame.
 // (Polled from here: the page's CSP forbids the eval waitForFunction uses.)
 async function drawnSpan(span: number) {
-	const drawn = () => tab.evaluate(`(() => { const d = document.getElementById("chart").dataset; return d.t1 - d.t0; })()`) as Promise<number>;
-	for (let i = 0; i < 100 && Math.abs(await drawn() - span) > 1e-6; i++) await new Promise((r) => setTimeout(r, 20));
+	const drawn = () =>
+		tab.evaluate(
+			`(() => { const d = document.getElementById("chart").dataset; return d.t1 - d.t0; })()`,
+		) as Promise<number>;
+	for (let i = 0; i < 100 && Math.abs((await drawn()) - span) > 1e-6; i++) await new Promise((r) => setTimeout(r, 20));
 }
 
 test("a known command is drawn at its recorded time, before and after zooming in", async () => {
@@ -133,7 +152,7 @@ test("the energy per report is on the page", async () => {
 	assert.is(rows.length, 2);
 	assert.match(rows[0], "UDP reports, light sleep between them");
 	assert.match(rows[1], "TCP reports, PSM between them");
-	assert.ok(await tab.locator('rect[data-kind="report"]').count() === 4);
+	assert.ok((await tab.locator('rect[data-kind="report"]').count()) === 4);
 });
 
 test("the page made no request but its own file", () => {

@@ -10,14 +10,18 @@ import * as assert from "uvu/assert";
 
 const fixture = fileURLToPath(new URL("fixtures/two-reports.jsonl", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "bc20-timeline-cli-"));
-const bc20 = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "host-sim/cli.ts", ...args], { encoding: "utf8" });
+const bc20 = (...args: string[]) =>
+	spawnSync(process.execPath, ["--import", "tsx", "host-sim/cli.ts", ...args], { encoding: "utf8" });
 
 test("writes the page and prints each run's charge per report and battery life", () => {
 	const page = join(dir, "t.html");
 	const run = bc20("timeline", fixture, "-o", page, "--report-interval", "600", "--capacity", "1000");
 	assert.is(run.status, 0, run.stderr);
 	// The default model, report 2 by hand: 280 ms awake at 54 mA + 20 ms at 167 mA = 18.46e6 µA·ms = 5.13 µAh.
-	assert.match(run.stdout, /^sensor app over TCP, PSM between reports: 5\.13 µAh per report \(300 ms awake, 1\.0 AT commands\), .* µA average at one report every 600 s, .* on 1000 mAh\n/);
+	assert.match(
+		run.stdout,
+		/^sensor app over TCP, PSM between reports: 5\.13 µAh per report \(300 ms awake, 1\.0 AT commands\), .* µA average at one report every 600 s, .* on 1000 mAh\n/,
+	);
 	assert.match(run.stdout, `timeline written to ${page}`);
 	const html = readFileSync(page, "utf8");
 	assert.match(html, '<svg id="chart"');

@@ -15,7 +15,13 @@ const data = (name: string) => {
 
 test("a command: from its line to its result, with the lines the module sent meanwhile", () => {
 	const d = data("two-reports.jsonl");
-	assert.equal(d.commands[1], { t: 100, end: 120, text: 'AT+QISEND=0,26,"R,demo-sensor,1,100,21.5"', status: "OK", lines: ["OK", "SEND OK"] });
+	assert.equal(d.commands[1], {
+		t: 100,
+		end: 120,
+		text: 'AT+QISEND=0,26,"R,demo-sensor,1,100,21.5"',
+		status: "OK",
+		lines: ["OK", "SEND OK"],
+	});
 	assert.is(d.commands.length, 4);
 });
 
@@ -28,11 +34,19 @@ test("where report 2's window went: 100 ms to the first command, 20 in flight, 8
 });
 
 test("from light sleep the command wakes the module: its flight counts from the wake", () => {
-	const lines = ['{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"hand-made"}',
-		...[[0, "power", { state: "awake" }], [10, "report", { n: 1, ok: true, commands: 1 }], [20, "power", { state: "light-sleep" }],
-			[100, "cmd", { id: 1, text: "AT+QISEND=0,1" }], [101, "power", { state: "awake" }], [110, "done", { id: 1, status: "OK", ms: 10 }],
-			[150, "report", { n: 2, ok: true, commands: 1 }], [300, "power", { state: "light-sleep" }],
-		].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) }))];
+	const lines = [
+		'{"format":"bc20-recording","version":1,"started":"x","port":"sim","command":"hand-made"}',
+		...[
+			[0, "power", { state: "awake" }],
+			[10, "report", { n: 1, ok: true, commands: 1 }],
+			[20, "power", { state: "light-sleep" }],
+			[100, "cmd", { id: 1, text: "AT+QISEND=0,1" }],
+			[101, "power", { state: "awake" }],
+			[110, "done", { id: 1, status: "OK", ms: 10 }],
+			[150, "report", { n: 2, ok: true, commands: 1 }],
+			[300, "power", { state: "light-sleep" }],
+		].map(([t, k, rest]) => JSON.stringify({ t, k, ...(rest as object) })),
+	];
 	const recording = parseRecording(lines.join("\n"));
 	const r = timelineData(recording, energy(recording, { ...DEFAULT_CURRENT_MODEL }), [], "x").reports[1];
 	assert.equal([r.from, r.to], [101, 300]);
@@ -41,11 +55,26 @@ test("from light sleep the command wakes the module: its flight counts from the 
 
 test("sockets and power as intervals; a connectID keeps one lane", () => {
 	const d = data("two-reports.jsonl");
-	assert.equal(d.sockets, [{ id: 0, types: ["TCP"], segments: [
-		{ from: 30, to: 50, state: "Opening", type: "TCP" }, { from: 50, to: 2610, state: "Connected", type: "TCP" },
-		{ from: 2610, to: 2640, state: "Closing", type: "TCP" }, { from: 2640, to: 2640, state: "Initial", type: "TCP" }] }]);
-	assert.equal(data("two-sockets.jsonl").sockets.map((s) => `${s.id} ${s.types}`), ["0 TCP", "1 UDP"]);
-	assert.equal(d.power.map((p) => `${p.state} ${p.from}-${p.to}`), ["awake 0-300", "psm 300-1300", "awake 1300-1600", "psm 1600-2600", "awake 2600-2640"]);
+	assert.equal(d.sockets, [
+		{
+			id: 0,
+			types: ["TCP"],
+			segments: [
+				{ from: 30, to: 50, state: "Opening", type: "TCP" },
+				{ from: 50, to: 2610, state: "Connected", type: "TCP" },
+				{ from: 2610, to: 2640, state: "Closing", type: "TCP" },
+				{ from: 2640, to: 2640, state: "Initial", type: "TCP" },
+			],
+		},
+	]);
+	assert.equal(
+		data("two-sockets.jsonl").sockets.map((s) => `${s.id} ${s.types}`),
+		["0 TCP", "1 UDP"],
+	);
+	assert.equal(
+		d.power.map((p) => `${p.state} ${p.from}-${p.to}`),
+		["awake 0-300", "psm 300-1300", "awake 1300-1600", "psm 1600-2600", "awake 2600-2640"],
+	);
 });
 
 test.run();

@@ -24,8 +24,14 @@ test("serial device paths, tcp://HOST:PORT and sim", () => {
 test("bad specs give one clear sentence each", () => {
 	const cases: [string, string][] = [
 		["", "empty transport (expected a serial device path, tcp://HOST:PORT or sim)"],
-		["udp://127.0.0.1:2000", 'unsupported scheme "udp" in udp://127.0.0.1:2000 (expected a serial device path, tcp://HOST:PORT or sim)'],
-		["rfc2217://127.0.0.1:2000", 'unsupported scheme "rfc2217" in rfc2217://127.0.0.1:2000 (expected a serial device path, tcp://HOST:PORT or sim)'],
+		[
+			"udp://127.0.0.1:2000",
+			'unsupported scheme "udp" in udp://127.0.0.1:2000 (expected a serial device path, tcp://HOST:PORT or sim)',
+		],
+		[
+			"rfc2217://127.0.0.1:2000",
+			'unsupported scheme "rfc2217" in rfc2217://127.0.0.1:2000 (expected a serial device path, tcp://HOST:PORT or sim)',
+		],
 		["tcp://127.0.0.1", "missing port in tcp://127.0.0.1 (expected tcp://HOST:PORT)"],
 		["tcp://:2000", "missing host in tcp://:2000 (expected tcp://HOST:PORT)"],
 		["tcp://127.0.0.1:0", 'bad port "0" in tcp://127.0.0.1:0 (expected 1-65535)'],

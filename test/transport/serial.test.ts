@@ -38,7 +38,10 @@ test("open() after a failed open() tries again rather than claiming it is open",
 // binding's own texts (bindings-cpp serialport_unix.cpp, the mock binding).
 test("binding messages become sentences a user can act on", () => {
 	const cases: [string, string][] = [
-		["Error: Permission denied, cannot open /dev/ttyUSB0", "permission denied opening /dev/ttyUSB0 (on Linux, add your user to the dialout group)"],
+		[
+			"Error: Permission denied, cannot open /dev/ttyUSB0",
+			"permission denied opening /dev/ttyUSB0 (on Linux, add your user to the dialout group)",
+		],
 		["Error Resource temporarily unavailable Cannot lock port", "/dev/ttyUSB0 is in use by another program"],
 		["Port is locked cannot open", "/dev/ttyUSB0 is in use by another program"],
 		["Error: Inappropriate ioctl for device setting custom baud rate of 9600", "/dev/ttyUSB0 is not a serial port"],

@@ -91,7 +91,10 @@ test("a bridge that hangs up is reported through onClose, and later writes throw
 	const error = await within(closed, 3000, "onClose");
 	assert.instance(error, TransportError);
 	assert.is(error?.message, `tcp://127.0.0.1:${bridge.port}: the bridge closed the connection`);
-	assert.throws(() => transport.write(bytes("AT\r\n"), 0, 4), (e: Error) => e instanceof TransportError);
+	assert.throws(
+		() => transport.write(bytes("AT\r\n"), 0, 4),
+		(e: Error) => e instanceof TransportError,
+	);
 	await stopBridge(bridge);
 });
 

@@ -27,7 +27,11 @@ function setup(): { inner: Loop; outer: HostTransport; lines: string[]; clock: {
 	const inner = new Loop();
 	const lines: string[] = [];
 	const clock = { ms: 5000 };
-	const outer = traced(inner, (line) => lines.push(line), () => clock.ms);
+	const outer = traced(
+		inner,
+		(line) => lines.push(line),
+		() => clock.ms,
+	);
 	return { inner, outer, lines, clock };
 }
 
@@ -72,14 +76,18 @@ test("a line split over many chunks is one trace line, stamped at its first byte
 	clock.ms += 7;
 	outer.write(bytes("\r"), 0, 1);
 	outer.write(bytes("\rAT+CGMR\r"), 0, 9);
-	assert.equal(lines, [
-		"   0.000 < \\r\\n",
-		"   0.007 < OK\\r\\n",
-		"   0.021 < \\r\\n",
-		"   0.021 < +CEREG: 0,1\\r\\n",
-		"   0.035 > AT\\r",
-		"   0.042 > \\r",
-	], "the host's lines end with CR");
+	assert.equal(
+		lines,
+		[
+			"   0.000 < \\r\\n",
+			"   0.007 < OK\\r\\n",
+			"   0.021 < \\r\\n",
+			"   0.021 < +CEREG: 0,1\\r\\n",
+			"   0.035 > AT\\r",
+			"   0.042 > \\r",
+		],
+		"the host's lines end with CR",
+	);
 	outer.write(bytes("AT\r\n"), 0, 4);
 	assert.equal(lines.slice(6), ["   0.042 > AT+CGMR\\r", "   0.042 > AT\\r\\n"], "or CR LF");
 });

@@ -20,9 +20,13 @@ test.after(async () => {
 
 test("the reader transcripts pass inside XS", async () => {
 	const { value } = await xs.call<{ total: number; failures: { name: string; detail: string }[] }>(
-		"core.runAllReaderChecks(10, 10)");
+		"core.runAllReaderChecks(10, 10)",
+	);
 	assert.ok(value.total > 1000, `ran ${value.total} checks`);
-	assert.equal(value.failures.map((f) => `${f.name}\n${f.detail}`), []);
+	assert.equal(
+		value.failures.map((f) => `${f.name}\n${f.detail}`),
+		[],
+	);
 });
 
 test("1 MB+ of recv/QIRD/QISEND traffic allocates no heap slot in XS", async () => {
@@ -32,7 +36,8 @@ test("1 MB+ of recv/QIRD/QISEND traffic allocates no heap slot in XS", async () 
 		iterations: 20, // 20 x 64 KiB = 1.25 MiB
 	});
 	const { value } = await xs.call<{ moved: number; errors: number }>(
-		"({ moved: steady.moved, errors: steady.workload.errors })");
+		"({ moved: steady.moved, errors: steady.workload.errors })",
+	);
 	assert.ok(value.moved >= 1.25 * 1024 * 1024, `moved ${value.moved}`);
 	assert.is(value.errors, 0);
 	assert.is(heap.growth, 0, `heap grew by ${heap.growth} slots`);

@@ -9,25 +9,31 @@ import { bytes, latin1 } from "../support/bytes.js";
 export function runNetScenario(): string[] {
 	const failures: string[] = [];
 	const check = (name: string, actual: unknown, expected: unknown) => {
-		const a = JSON.stringify(actual), e = JSON.stringify(expected);
+		const a = JSON.stringify(actual),
+			e = JSON.stringify(expected);
 		if (a !== e) failures.push(name + ": got " + a + ", expected " + e);
 	};
 	const h = new Harness({ echo: true });
 	h.bringUp();
 	const events: string[] = [];
 	let inside = false;
-	h.fake.expect("AT+QIDNSGIP=1,\"collector.test\"", OK + "\r\n+QIURC: \"dnsgip\",0,1,600\r\n\r\n+QIURC: \"dnsgip\",\"127.0.0.1\"\r\n");
+	h.fake.expect(
+		'AT+QIDNSGIP=1,"collector.test"',
+		OK + '\r\n+QIURC: "dnsgip",0,1,600\r\n\r\n+QIURC: "dnsgip","127.0.0.1"\r\n',
+	);
 	let address = "";
-	new Resolver({ modem: h.modem }).resolve({ host: "collector.test", onResolved: (_host, a) => address = a });
+	new Resolver({ modem: h.modem }).resolve({ host: "collector.test", onResolved: (_host, a) => (address = a) });
 	h.settle();
 	check("resolved", address, "127.0.0.1");
 
 	// Buffer access mode, the TCP class's default: the module holds the data until read.
-	h.fake.expect("AT+QIOPEN=1,0,\"TCP\",\"127.0.0.1\",80,0,0", OK + "\r\n+QIOPEN: 0,0\r\n");
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",80,0,0', OK + "\r\n+QIOPEN: 0,0\r\n");
 	let received = "";
 	inside = true;
 	const tcp: TCP = new TCP({
-		modem: h.modem, address, port: 80,
+		modem: h.modem,
+		address,
+		port: 80,
 		onWritable(count: number) {
 			if (inside) events.push("callback inside a call");
 			events.push("writable " + count);
@@ -54,10 +60,10 @@ export function runNetScenario(): string[] {
 	inside = false;
 	h.settle(); // the request goes out (from a turn of the clock) before the reply comes
 	const reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nOK";
-	h.fake.send("\r\n+QIURC: \"recv\",0," + reply.length + "\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,' + reply.length + "\r\n");
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: " + reply.length + ",0," + hexOf(reply) + "\r\n" + OK);
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-	h.fake.send("\r\n+QIURC: \"closed\",0\r\n");
+	h.fake.send('\r\n+QIURC: "closed",0\r\n');
 	h.fake.expect("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
 	h.settle();
 	check("received", received, reply);

@@ -17,10 +17,19 @@ test.after(async () => {
 test("dist/xs/bc20.js's source runs as a plain script in XS and defines globalThis.bc20", async () => {
 	await xs.evaluate(await bundleForXS("firmware/index.ts", { globalName: "bc20" }));
 	const { value } = await xs.call<Record<string, string>>(
-		"({ BC20: typeof bc20.BC20, TCP: typeof bc20.TCP, UDP: typeof bc20.UDP, Resolver: typeof bc20.Resolver, Channel: typeof bc20.Channel, E_TIMEOUT: typeof bc20.E_TIMEOUT })");
-	assert.equal(value, { BC20: "function", TCP: "function", UDP: "function", Resolver: "function", Channel: "function", E_TIMEOUT: "number" });
+		"({ BC20: typeof bc20.BC20, TCP: typeof bc20.TCP, UDP: typeof bc20.UDP, Resolver: typeof bc20.Resolver, Channel: typeof bc20.Channel, E_TIMEOUT: typeof bc20.E_TIMEOUT })",
+	);
+	assert.equal(value, {
+		BC20: "function",
+		TCP: "function",
+		UDP: "function",
+		Resolver: "function",
+		Channel: "function",
+		E_TIMEOUT: "number",
+	});
 	const { value: built } = await xs.call<string>(
-		"(() => { const m = new bc20.BC20({ transport: { write() {} }, clock: { now() { return 0; }, set() { return 1; }, clear() {} } }); return m.state; })()");
+		"(() => { const m = new bc20.BC20({ transport: { write() {} }, clock: { now() { return 0; }, set() { return 1; }, clear() {} } }); return m.state; })()",
+	);
 	assert.is(built, "idle");
 });
 

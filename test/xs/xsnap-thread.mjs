@@ -30,48 +30,51 @@ let reports = [];
 const { meteringLimit, worker: build } = /** @type {ThreadOptions} */ (workerData);
 
 const worker = await xsnap({
-  name: "xs",
-  os: type(),
-  // @agoric/xsnap spawns the worker it built; another build of it (same
-  // protocol) is started in its place, with its environment.
-  spawn: build === undefined
-    ? spawn
-    : (_binary, args, options) => spawn(build.binary, args, { ...options, env: { ...process.env, ...build.env } }),
-  fs: { ...fs, ...fs.promises },
-  meteringLimit,
-  // XS print() and the worker's own diagnostics go to the test's console.
-  stdout: "inherit",
-  stderr: "inherit",
-  handleCommand: async (message) => {
-    reports.push(decoder.decode(message));
-    return new Uint8Array(0);
-  },
+	name: "xs",
+	os: type(),
+	// @agoric/xsnap spawns the worker it built; another build of it (same
+	// protocol) is started in its place, with its environment.
+	spawn:
+		build === undefined
+			? spawn
+			: (_binary, args, options) => spawn(build.binary, args, { ...options, env: { ...process.env, ...build.env } }),
+	fs: { ...fs, ...fs.promises },
+	meteringLimit,
+	// XS print() and the worker's own diagnostics go to the test's console.
+	stdout: "inherit",
+	stderr: "inherit",
+	handleCommand: async (message) => {
+		reports.push(decoder.decode(message));
+		return new Uint8Array(0);
+	},
 });
 
 /** @param {Request} request */
 async function handle(request) {
-  if (request.kind === "close") {
-    // A worker that already died (e.g. out of memory) rejects close(); the
-    // delivery that hit the failure has reported it.
-    await worker.close().catch(() => {});
-    port.close();
-    return;
-  }
-  const { id } = request;
-  reports = [];
-  try {
-    const { reply, meterUsage } =
-      request.kind === "evaluate" ? await worker.evaluate(request.source) : await worker.issueCommand(request.message);
-    // reply is a view into the whole netstring buffer: copy so that only the
-    // reply bytes are cloned to the other thread.
-    port.postMessage(/** @type {Response} */ ({ id, ok: true, reply: reply.slice(), meterUsage, reports }));
-  } catch (error) {
-    port.postMessage(/** @type {Response} */ ({ id, ok: false, message: error instanceof Error ? error.message : String(error) }));
-  }
+	if (request.kind === "close") {
+		// A worker that already died (e.g. out of memory) rejects close(); the
+		// delivery that hit the failure has reported it.
+		await worker.close().catch(() => {});
+		port.close();
+		return;
+	}
+	const { id } = request;
+	reports = [];
+	try {
+		const { reply, meterUsage } =
+			request.kind === "evaluate" ? await worker.evaluate(request.source) : await worker.issueCommand(request.message);
+		// reply is a view into the whole netstring buffer: copy so that only the
+		// reply bytes are cloned to the other thread.
+		port.postMessage(/** @type {Response} */ ({ id, ok: true, reply: reply.slice(), meterUsage, reports }));
+	} catch (error) {
+		port.postMessage(
+			/** @type {Response} */ ({ id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+		);
+	}
 }
 
 // One request at a time, so that `reports` belongs to exactly one delivery.
 let queue = Promise.resolve();
 port.on("message", (/** @type {Request} */ request) => {
-  queue = queue.then(() => handle(request));
+	queue = queue.then(() => handle(request));
 });

@@ -44,8 +44,16 @@ const started = performance.now();
 // device would reach it.
 let callbackDepth = -1;
 let nativeDepth = -1;
-const probe = new FakeSerial({ baud: 115200, receive: 0, onReadable() { callbackDepth = stackDepth(); } });
-setImmediate(() => { nativeDepth = stackDepth(); });
+const probe = new FakeSerial({
+	baud: 115200,
+	receive: 0,
+	onReadable() {
+		callbackDepth = stackDepth();
+	},
+});
+setImmediate(() => {
+	nativeDepth = stackDepth();
+});
 const encoder = new TextEncoder();
 let output = "";
 
