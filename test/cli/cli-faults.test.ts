@@ -154,7 +154,7 @@ test("--reboot-on PREFIX: the module reboots (RDY) right after answering that co
 		const module = await uart(port);
 		try {
 			module.send("AT+CGMR\r");
-			const text = await module.until(/RDY/);
+			const text = await module.until(/RDY\r\n/);
 			assert.match(text, /^AT\+CGMR\r\r\nRevision: \S+\r\n\r\nOK\r\n\r\nRDY\r\n/, JSON.stringify(text));
 		} finally {
 			module.close();
@@ -167,7 +167,7 @@ test("--cut-response BYTES: with --reboot-on, only BYTES bytes of the answer get
 		const module = await uart(port);
 		try {
 			module.send("AT+CGMR\r");
-			const text = await module.until(/RDY/);
+			const text = await module.until(/RDY\r\n/);
 			// The echo, then "\r\nRev" (5 bytes), then the boot output.
 			assert.match(text, /^AT\+CGMR\r\r\nRev\r\nRDY\r\n/, JSON.stringify(text));
 		} finally {
