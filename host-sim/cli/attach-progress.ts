@@ -4,8 +4,8 @@
 // its own AT+CEREG?, AT+CGATT? and AT+CGPADDR polls, and +CEREG URCs.
 import type { StatusLine } from "./status-line.js";
 
-// <stat> of +CEREG (3GPP TS 27.007).
-const REGISTRATION = [
+// <stat> of +CEREG (3GPP TS 27.007), by value.
+export const REGISTRATION: readonly string[] = [
 	"not registered, not searching",
 	"registered (home)",
 	"searching",

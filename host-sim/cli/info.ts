@@ -7,6 +7,7 @@
 import { type BC20Error, E_CME, E_ERROR } from "../../firmware/bc20/errors.js";
 import type { BC20 } from "../../firmware/bc20/modem.js";
 import { type ParsedArgs, UsageError } from "./args.js";
+import { REGISTRATION } from "./attach-progress.js";
 import { connect } from "./connect.js";
 
 type Answer = { lines: string[] } | { error: string };
@@ -38,16 +39,6 @@ function fields(answer: Answer, prefix: string): string[] | null {
 				.split(",")
 				.map((f) => f.replace(/^"|"$/g, ""));
 }
-
-// <stat> of +CEREG.
-const REGISTRATION = [
-	"not registered, not searching",
-	"registered (home)",
-	"searching",
-	"registration denied",
-	"unknown",
-	"registered (roaming)",
-];
 
 // GPRS timer 3 (T3412 extended, the periodic TAU) and GPRS timer 2 (T3324,
 // the active time), TS 24.008 10.5.7.4a and 10.5.7.3: three bits of unit,
