@@ -14,6 +14,7 @@
 //
 // Runtime-agnostic (no Node APIs): the benchmark also bundles it into XS.
 import * as K from "../firmware/at/line-kind.js";
+import * as U from "../firmware/bc20/urcs.js";
 
 // Bytes <-> latin1 text (one char per byte).
 export interface Latin1Codec {
@@ -129,36 +130,36 @@ export class NaiveParser {
 						case "recv":
 							return K.URC_RECV;
 						case "closed":
-							return K.URC_CLOSED;
+							return U.URC_CLOSED;
 						case "dnsgip":
-							return K.URC_DNSGIP;
+							return U.URC_DNSGIP;
 						case "pdpdeact":
-							return K.URC_PDPDEACT;
+							return U.URC_PDPDEACT;
 					}
 					return K.URC_QIURC_OTHER;
 				}
 				case "QIOPEN":
-					return K.URC_QIOPEN;
+					return U.URC_QIOPEN;
 				case "QPING":
-					return K.URC_QPING;
+					return U.URC_QPING;
 				case "QNTP":
-					return K.URC_QNTP;
+					return U.URC_QNTP;
 				case "CPIN":
-					return K.URC_CPIN;
+					return U.URC_CPIN;
 				case "CFUN":
-					return K.URC_CFUN;
+					return U.URC_CFUN;
 				case "IP":
-					return K.URC_IP;
+					return U.URC_IP;
 				case "CEREG":
-					return K.URC_CEREG;
+					return U.URC_CEREG;
 				case "CSCON":
-					return K.URC_CSCON;
+					return U.URC_CSCON;
 				case "QATWAKEUP":
-					return K.URC_QATWAKEUP;
+					return U.URC_QATWAKEUP;
 				case "QATSLEEP":
-					return K.URC_QATSLEEP;
+					return U.URC_QATSLEEP;
 				case "QNBIOTEVENT":
-					return K.URC_QNBIOTEVENT;
+					return U.URC_QNBIOTEVENT;
 			}
 		}
 		if (ECHO.test(line)) return K.ECHO;

@@ -25,6 +25,8 @@ import type { Result } from "../firmware/at/result.js";
 import type { Clock, Transport } from "../firmware/at/seams.js";
 import { prng } from "../test/support/bytes.js";
 import { type Latin1Codec, NaiveParser, type NaiveEvents, portableLatin1 } from "./naive-parser.js";
+import * as U from "../firmware/bc20/urcs.js";
+import { BC20_LINES } from "../firmware/bc20/urcs.js";
 
 export const CHUNK = 128;
 const PAYLOAD = 512;
@@ -253,7 +255,7 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 
 	constructor(stream: Stream) {
 		super(stream);
-		this.channel = new Channel({ transport: this, clock: this.#clock, events: this });
+		this.channel = new Channel({ lines: BC20_LINES, transport: this, clock: this.#clock, events: this });
 	}
 
 	// The channel takes it when the wire is free.
@@ -390,7 +392,7 @@ class ProjectLineMix extends ChannelDriver {
 	}
 
 	onUrc(line: Line): void {
-		if (line.kind === K.URC_CSCON || line.kind === K.URC_CEREG) this.tally.field(line.int(0));
+		if (line.kind === U.URC_CSCON || line.kind === U.URC_CEREG) this.tally.field(line.int(0));
 		else this.tally.errors++;
 	}
 }
@@ -404,7 +406,7 @@ class ProjectDirectPush extends Driver implements ReaderEvents {
 
 	constructor(stream: Stream) {
 		super(stream);
-		this.reader = new Reader(this);
+		this.reader = new Reader(this, BC20_LINES);
 	}
 
 	feed(bytes: Uint8Array, start: number, end: number): void {
@@ -541,8 +543,8 @@ class NaiveLineMix extends NaiveDriver {
 				this.#sent = false;
 				this.#next();
 				break;
-			case K.URC_CSCON:
-			case K.URC_CEREG:
+			case U.URC_CSCON:
+			case U.URC_CEREG:
 				this.tally.field(Number(line.slice(line.indexOf(":") + 1)));
 				break;
 			default:

@@ -30,6 +30,7 @@ import {
 } from "./command.js";
 import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
+import type { LineTable } from "./prefix-table.js";
 import { Reader, type ReaderEvents } from "./reader.js";
 import { Resync } from "./resync.js";
 import {
@@ -86,6 +87,8 @@ export interface ChannelOptions {
 	transport: Transport;
 	clock: Clock;
 	events: ChannelEvents;
+	// The final results and URCs lines are classified by (firmware/bc20/urcs.ts: BC20_LINES).
+	lines: LineTable;
 	lineCapacity?: number; // longest line kept, a power of two (default 256)
 	commandCapacity?: number; // longest command line (default 1152: QISENDEX with 512 bytes)
 	baud?: number; // to add the line's transmission time to each deadline (default 115200)
@@ -191,7 +194,7 @@ export class Channel implements ReaderEvents {
 		this.#clock = options.clock;
 		this.#events = options.events;
 		this.#writer = new CommandWriter(options.commandCapacity ?? 1152);
-		this.reader = new Reader(this, options.lineCapacity ?? 256);
+		this.reader = new Reader(this, options.lines, options.lineCapacity ?? 256);
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
 		this.#graceMs = options.graceMs ?? 200;
 		this.#stallMs = options.stallMs ?? 250;

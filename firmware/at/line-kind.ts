@@ -13,25 +13,12 @@ export const CLOSE_OK = 6;
 // A line that starts with the response prefix armed for the command in flight.
 export const RESPONSE = 10;
 
-// Unsolicited result codes.
+// Unsolicited result codes the engine itself frames on; the module's driver
+// numbers the others in this range (firmware/bc20/urcs.ts).
 export const URC_RECV = 20; // +QIURC: "recv",<id>[,<n>|,"buff full"] (payload, if any, follows as raw bytes)
-export const URC_CLOSED = 21; // +QIURC: "closed",<id>
-export const URC_DNSGIP = 22; // +QIURC: "dnsgip",...
-export const URC_PDPDEACT = 23; // +QIURC: "pdpdeact",<contextID>
-export const URC_QIURC_OTHER = 24; // +QIURC: of a type this driver does not know
-export const URC_QIOPEN = 25; // +QIOPEN: <id>,<err>
-export const URC_QPING = 26; // +QPING: ...
-export const URC_QNTP = 27; // +QNTP: ...
+export const URC_QIURC_OTHER = 24; // +QIURC: of a type the driver does not know (may carry a payload)
 export const URC_RDY = 28; // RDY: the module (re)booted
-export const URC_CPIN = 29;
-export const URC_CFUN = 30;
-export const URC_IP = 31;
-export const URC_CEREG = 32;
-export const URC_CSCON = 33;
-export const URC_QATWAKEUP = 34;
-export const URC_QATSLEEP = 35;
-export const URC_QNBIOTEVENT = 36;
-export const URC_OTHER = 37; // any other "+NAME:" line
+export const URC_OTHER = 37; // any other "+NAME:" line (may carry a payload)
 
 // The module echoing a command line back ("AT..." with echo on).
 export const ECHO = 40;
@@ -42,31 +29,9 @@ export function isFinal(kind: number): boolean {
 	return kind >= OK && kind <= CLOSE_OK;
 }
 
+// Names of the kinds no table row names (see LineTable.kindName).
 const names: { readonly [kind: number]: string } = Object.freeze({
-	[OK]: "OK",
-	[ERROR]: "ERROR",
-	[CME_ERROR]: "+CME ERROR",
-	[SEND_OK]: "SEND OK",
-	[SEND_FAIL]: "SEND FAIL",
-	[CLOSE_OK]: "CLOSE OK",
 	[RESPONSE]: "response",
-	[URC_RECV]: "recv",
-	[URC_CLOSED]: "closed",
-	[URC_DNSGIP]: "dnsgip",
-	[URC_PDPDEACT]: "pdpdeact",
-	[URC_QIURC_OTHER]: "+QIURC",
-	[URC_QIOPEN]: "+QIOPEN",
-	[URC_QPING]: "+QPING",
-	[URC_QNTP]: "+QNTP",
-	[URC_RDY]: "RDY",
-	[URC_CPIN]: "+CPIN",
-	[URC_CFUN]: "+CFUN",
-	[URC_IP]: "+IP",
-	[URC_CEREG]: "+CEREG",
-	[URC_CSCON]: "+CSCON",
-	[URC_QATWAKEUP]: "+QATWAKEUP",
-	[URC_QATSLEEP]: "+QATSLEEP",
-	[URC_QNBIOTEVENT]: "+QNBIOTEVENT",
 	[URC_OTHER]: "urc",
 	[ECHO]: "echo",
 	[NOISE]: "noise",

@@ -16,7 +16,7 @@ import { COMMA, CR, HEX_VALUE, LF } from "./ascii.js";
 import { ByteRing } from "./byte-ring.js";
 import { Line } from "./line.js";
 import * as K from "./line-kind.js";
-import { kindOf, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
+import { type LineTable, QIRD_HEADER, RECV_URC } from "./prefix-table.js";
 
 export interface ReaderEvents {
 	// Every non-blank line. `line` is valid during the call and, when the
@@ -100,9 +100,12 @@ export class Reader {
 	#trailer = false; // a payload run just ended: the next byte must be CR
 	#runLength = 0; // bytes the last run announced
 	#paused = false;
+	#table: LineTable;
 
-	constructor(events: ReaderEvents, capacity = 256) {
+	// `table`: the final results and URCs lines are classified by.
+	constructor(events: ReaderEvents, table: LineTable, capacity = 256) {
 		this.#events = events;
+		this.#table = table;
 		this.ring = new ByteRing(capacity);
 	}
 
@@ -373,7 +376,7 @@ export class Reader {
 		const line = this.line;
 		const armed = this.armed;
 		if (armed !== null && line.startsWith(armed)) return K.RESPONSE;
-		const kind = kindOf(line);
+		const kind = this.#table.kindOf(line);
 		if (kind >= 0) return kind;
 		const first = line.byteAt(0),
 			second = line.byteAt(1);

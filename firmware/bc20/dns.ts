@@ -4,7 +4,7 @@
 // A failure may come as just +QIURC: "dnsgip",<err>.
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE, URC_TAKEN } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { URC_DNSGIP } from "../at/line-kind.js";
+import { URC_DNSGIP } from "./urcs.js";
 import type { Result } from "../at/result.js";
 import { CONTEXT_ID, QIDNSGIP } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";

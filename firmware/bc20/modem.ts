@@ -14,16 +14,7 @@
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import {
-	ECHO,
-	NOISE,
-	URC_CFUN,
-	URC_CLOSED,
-	URC_CPIN,
-	URC_PDPDEACT,
-	URC_QIURC_OTHER,
-	URC_RECV,
-} from "../at/line-kind.js";
+import { ECHO, NOISE } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
@@ -40,6 +31,7 @@ import {
 	type ReadyInfo,
 } from "./bring-up.js";
 import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
+import { BC20_LINES, URC_HANDLERS, type UrcHost } from "./urcs.js";
 import { type ConfigCallback, ConfigCommand } from "./config.js";
 import { QICFG_SETTINGS, type QicfgSetting, type ReceiveSettings } from "./qicfg-settings.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -239,6 +231,7 @@ export class BC20 {
 	#stats: ModemStats = { pushBytesDropped: 0, rebootsDetected: 0, rebootChecks: 0 };
 	#clock: Clock;
 	#channel: Channel;
+	#urcHost: UrcHost;
 	#dispatcher: Dispatcher;
 	#slots: Slot[];
 	#inputBuffer: Uint8Array;
@@ -292,10 +285,12 @@ export class BC20 {
 		// The hosts the parts see are built by the methods below, not here:
 		// the closures and locals they take would all be slots of this frame,
 		// under every part's construction (XS counts its stack in slots).
+		this.#urcHost = this.#urcHostOf();
 		this.#channel = new Channel({
 			transport: checked.transport,
 			clock,
 			events: this.#channelEvents(),
+			lines: BC20_LINES,
 			lineCapacity: checked.lineCapacity,
 			commandCapacity: this.#commandCapacity,
 			baud: checked.baud,
@@ -752,30 +747,37 @@ export class BC20 {
 	};
 
 	#onUrc = (line: Line): void => {
-		const kind = line.kind;
 		if (this.#observer !== undefined) {
 			this.#observer.urc?.(line.text());
 			this.#observeSockets();
 		}
-		if (kind === URC_RECV) {
-			// A direct-push header: its data goes through onPush*.
-			if (line.payloadLength > 0) return;
-			const slot = this.#slots[line.int(1)];
-			if (slot === undefined) {
-				this.#damagedLine();
-				return;
-			}
-			if (line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
-			else slot.receiver.notice(line.int(2, -1));
-		} else if (kind === URC_CLOSED) this.#slots[line.int(1)]?.peerClosed();
-		else if (kind === URC_PDPDEACT) this.#pdpDeactivated();
-		else if (kind === URC_CPIN || kind === URC_CFUN) this.#suspectReboot();
-		else if (kind === URC_QIURC_OTHER) {
-			this.#damagedLine();
-			// Longer than any +QIURC without data: a pushed header with its data.
-			if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
-		}
+		const handle = URC_HANDLERS[line.kind];
+		// A tail call: XS runs the row's handler in this frame.
+		if (handle) return handle(this.#urcHost, line);
 	};
+
+	// What the URC table's handlers do (urcs.ts), built here rather than in
+	// the constructor so that its closures are no slots of that frame.
+	#urcHostOf(): UrcHost {
+		return {
+			received: (line) => {
+				// A direct-push header: its data goes through onPush*.
+				if (line.payloadLength > 0) return;
+				const slot = this.#slots[line.int(1)];
+				if (slot === undefined) return this.#damagedLine();
+				if (line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
+				else slot.receiver.notice(line.int(2, -1));
+			},
+			closed: (line) => this.#slots[line.int(1)]?.peerClosed(),
+			pdpDeactivated: () => this.#pdpDeactivated(),
+			suspectReboot: () => this.#suspectReboot(),
+			unknownQiurc: (line) => {
+				this.#damagedLine();
+				// Longer than any +QIURC without data: a pushed header with its data.
+				if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
+			},
+		};
+	}
 
 	#observeSockets(): void {
 		const told = this.#observed,

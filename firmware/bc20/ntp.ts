@@ -2,7 +2,7 @@
 import { COMMA } from "../at/ascii.js";
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { URC_QNTP } from "../at/line-kind.js";
+import { URC_QNTP } from "./urcs.js";
 import type { Result } from "../at/result.js";
 import { CONTEXT_ID, QNTP } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";

@@ -14,7 +14,7 @@ import {
 	URC_TAKEN,
 } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { URC_QPING } from "../at/line-kind.js";
+import { URC_QPING } from "./urcs.js";
 import type { Result } from "../at/result.js";
 import { CONTEXT_ID, qpingSpec } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";

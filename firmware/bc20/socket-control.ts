@@ -4,7 +4,7 @@
 import { COMMA } from "../at/ascii.js";
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { URC_QIOPEN } from "../at/line-kind.js";
+import { URC_QIOPEN } from "./urcs.js";
 import type { Result } from "../at/result.js";
 import { CONTEXT_ID, QICLOSE, QIOPEN, QISWTMD } from "./commands.js";
 import type { BC20Error } from "./errors.js";

@@ -16,11 +16,12 @@ import {
 	URC_NOT_MINE,
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
-import * as K from "../../firmware/at/line-kind.js";
 import { DONE_CANCELLED, type Result, statusName } from "../../firmware/at/result.js";
 import { bytes, hex, latin1 } from "../support/bytes.js";
 import { CommandQueue } from "../support/command-queue.js";
 import { StepClock } from "../support/bc20-virtual-clock.js";
+import * as U from "../../firmware/bc20/urcs.js";
+import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
 class TextCommand implements Command {
 	results: string[] = [];
@@ -39,7 +40,7 @@ class TextCommand implements Command {
 		this.responses.push(line.text());
 	}
 	onUrc(line: Line): number {
-		if (line.kind === K.URC_QIOPEN && line.int(0) === this.urcId) return URC_COMPLETES;
+		if (line.kind === U.URC_QIOPEN && line.int(0) === this.urcId) return URC_COMPLETES;
 		return URC_NOT_MINE;
 	}
 	onPayloadStart(): void {}
@@ -57,7 +58,7 @@ class TextCommand implements Command {
 		);
 	}
 	onLate(kind: number): void {
-		this.late.push(K.kindName(kind));
+		this.late.push(BC20_LINES.kindName(kind));
 	}
 }
 
@@ -85,6 +86,7 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 		onPushEnd() {},
 	};
 	const channel = new Channel({
+		lines: BC20_LINES,
 		transport: { write: (b, s, e) => written.push(latin1(b, s, e)) },
 		clock,
 		events,

@@ -3,9 +3,9 @@
 // inside XS. Strings carry one byte per char code.
 import { ascii } from "../../firmware/at/ascii.js";
 import type { Line } from "../../firmware/at/line.js";
-import { kindName } from "../../firmware/at/line-kind.js";
 import { Reader, type ReaderEvents } from "../../firmware/at/reader.js";
 import { bytes, hex, prng } from "../support/bytes.js";
+import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
 export interface ReaderCase {
 	name: string;
@@ -31,7 +31,9 @@ export class EventLog implements ReaderEvents {
 	}
 
 	onLine(line: Line): void {
-		this.events.push(`${kindName(line.kind)}|${line.text()}${line.payloadLength ? `|n=${line.payloadLength}` : ""}`);
+		this.events.push(
+			`${BC20_LINES.kindName(line.kind)}|${line.text()}${line.payloadLength ? `|n=${line.payloadLength}` : ""}`,
+		);
 	}
 
 	isDirectPush(id: number): boolean {
@@ -53,7 +55,7 @@ export class EventLog implements ReaderEvents {
 }
 
 export function makeReader(c: ReaderCase, log: EventLog): Reader {
-	const reader = new Reader(log, c.capacity ?? 64);
+	const reader = new Reader(log, BC20_LINES, c.capacity ?? 64);
 	reader.viewMode = c.viewMode ?? 0;
 	reader.showLength = c.showLength ?? false;
 	reader.receiveHex = c.hexReceive ?? false;

@@ -12,6 +12,7 @@ import type { Line } from "../../firmware/at/line.js";
 import * as K from "../../firmware/at/line-kind.js";
 import type { Result } from "../../firmware/at/result.js";
 import type { Clock, Transport } from "../../firmware/at/seams.js";
+import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
 const PAYLOAD = 512;
 
@@ -97,7 +98,7 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 
 	constructor(chunkSize = 128) {
 		this.chunkSize = chunkSize;
-		this.channel = new Channel({ transport: this, clock: new StillClock(), events: this });
+		this.channel = new Channel({ lines: BC20_LINES, transport: this, clock: new StillClock(), events: this });
 		let payload = "";
 		for (let i = 0; i < PAYLOAD; i++) {
 			// Every byte value, plus the ones a line parser would trip on.

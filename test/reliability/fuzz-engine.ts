@@ -39,7 +39,6 @@ import {
 	URC_NOT_MINE,
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
-import * as K from "../../firmware/at/line-kind.js";
 import { Reader } from "../../firmware/at/reader.js";
 import { DONE_OK, type Result, statusName } from "../../firmware/at/result.js";
 import { BC20Error } from "../../firmware/bc20/errors.js";
@@ -50,6 +49,8 @@ import { StepClock } from "../support/bc20-virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
+import * as U from "../../firmware/bc20/urcs.js";
+import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
 export type Random = () => number;
 export const TARGETS = ["reader", "channel", "modem"] as const;
@@ -327,7 +328,7 @@ function readerRun(
 	check: (reader: Reader) => void,
 ): { events: string[]; reader: Reader } {
 	const log = new EventLog([...f.pushIds]);
-	const reader = new Reader(log, capacity);
+	const reader = new Reader(log, BC20_LINES, capacity);
 	reader.viewMode = f.viewMode;
 	reader.showLength = f.showLength;
 	reader.receiveHex = f.hexReceive;
@@ -394,7 +395,7 @@ export function readerIteration(seed: number): IterationOutcome {
 	// Resync: end the line, let the stall cut-off end any payload run, then a
 	// clean final result must be read as such.
 	const resync = new EventLog([...f.pushIds]);
-	const probe = new Reader(resync, capacity);
+	const probe = new Reader(resync, BC20_LINES, capacity);
 	probe.viewMode = f.viewMode;
 	probe.showLength = f.showLength;
 	probe.receiveHex = f.hexReceive;
@@ -442,7 +443,7 @@ class TokenCommand implements Command {
 		this.responses.push(line.int(0));
 	}
 	onUrc(line: Line): number {
-		if (line.kind === K.URC_QIOPEN && line.int(0) === this.token) return URC_COMPLETES;
+		if (line.kind === U.URC_QIOPEN && line.int(0) === this.token) return URC_COMPLETES;
 		return URC_NOT_MINE;
 	}
 	onPayload(b: Uint8Array, s: number, e: number): void {
@@ -525,7 +526,7 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 		onPushData() {},
 		onPushEnd() {},
 	};
-	const channel = new Channel({ transport, clock, events, lineCapacity: 64, wakeAfterIdleMs: 0 });
+	const channel = new Channel({ lines: BC20_LINES, transport, clock, events, lineCapacity: 64, wakeAfterIdleMs: 0 });
 	queue.channel = channel;
 	const f: Framing = { viewMode: 0, showLength: false, hexReceive: false, pushIds: [] };
 	const commands: TokenCommand[] = [];

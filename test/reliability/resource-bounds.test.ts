@@ -15,6 +15,7 @@ import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";
 import { hostileText } from "./fuzz-engine.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
+import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
 interface World {
 	modem: BC20;
@@ -286,7 +287,7 @@ test("a received datagram larger than the receive buffer is dropped whole and re
 
 test("a line longer than the line buffer (lineCapacity, 128-4096, default 512) is dropped whole and counted; the next line is read", () => {
 	const log = new EventLog();
-	const reader = new Reader(log, 128);
+	const reader = new Reader(log, BC20_LINES, 128);
 	reader.receive(bytes('\r\n+QIURC: "dnsgip","' + "a".repeat(300) + '"\r\n\r\nOK\r\n'));
 	assert.equal(log.events, ["OK|OK"]);
 	assert.is(reader.stats.linesDiscarded, 1);
@@ -303,7 +304,7 @@ test("a line longer than the line buffer (lineCapacity, 128-4096, default 512) i
 test("a damaged header announcing a huge payload never makes a count negative (hex receive format)", () => {
 	for (const announced of [1 << 30, 2000000000, 2147483647]) {
 		const log = new EventLog([0]);
-		const reader = new Reader(log, 256);
+		const reader = new Reader(log, BC20_LINES, 256);
 		reader.receiveHex = true;
 		reader.receive(bytes(`\r\n+QIURC: "recv",0,${announced}\r\n414243`));
 		assert.ok(reader.payloadRemaining >= 0, `payloadRemaining ${reader.payloadRemaining} for ${announced}`);
