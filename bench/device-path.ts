@@ -25,7 +25,7 @@ import type { Socket } from "../firmware/bc20/socket.js";
 import { FakeModule } from "../test/support/bc20-fake-module.js";
 import { expectBringUp, OK } from "../test/support/bc20-harness.js";
 import { prng } from "../test/support/bytes.js";
-import { SlotClock } from "../test/support/slot-clock.js";
+import { VirtualClock } from "../test/support/virtual-clock.js";
 
 export const CHUNK = 128;
 const PAYLOAD = 512;
@@ -155,7 +155,7 @@ export class DevicePath {
 	readonly workload: DeviceWorkload;
 	errors = 0;
 	read = 0;
-	#clock = new SlotClock();
+	#clock = new VirtualClock();
 	#transport = new CountingTransport();
 	#modem: BC20;
 	#socket: Socket;

@@ -14,7 +14,7 @@ import type { Socket } from "../firmware/bc20/socket.js";
 import { FakeModule } from "../test/support/bc20-fake-module.js";
 import { expectBringUp, hexOf, OK } from "../test/support/bc20-harness.js";
 import { bytes } from "../test/support/bytes.js";
-import { SlotClock } from "../test/support/slot-clock.js";
+import { VirtualClock } from "../test/support/virtual-clock.js";
 
 export const SOCKETS = 5;
 
@@ -41,7 +41,7 @@ class SwitchTransport implements Transport {
 }
 
 export class Stubs {
-	clock = new SlotClock();
+	clock = new VirtualClock();
 	transport = new SwitchTransport();
 }
 

@@ -19,7 +19,7 @@ import type { Line } from "../../firmware/at/line.js";
 import { DONE_CANCELLED, type Result, statusName } from "../../firmware/at/result.js";
 import { bytes, hex, latin1 } from "../support/bytes.js";
 import { CommandQueue } from "../support/command-queue.js";
-import { StepClock } from "../support/bc20-virtual-clock.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 import * as U from "../../firmware/bc20/urcs.js";
 import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
@@ -73,7 +73,7 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 	const written: string[] = [];
 	const urcs: string[] = [];
 	let reboots = 0;
-	const clock = new StepClock();
+	const clock = new VirtualClock();
 	const queue = new CommandQueue(queueSize);
 	const events: ChannelEvents = {
 		nextCommand: () => queue.nextCommand(),

@@ -6,11 +6,11 @@ import * as assert from "uvu/assert";
 import { BC20 } from "../../firmware/bc20/modem.js";
 import { FakeModule } from "../support/bc20-fake-module.js";
 import { expectBringUp } from "../support/bc20-harness.js";
-import { StepClock } from "../support/bc20-virtual-clock.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 
 test("by default data is received as text, in view mode 1 with showlength", () => {
 	const fake = new FakeModule();
-	const clock = new StepClock();
+	const clock = new VirtualClock();
 	const modem = new BC20({ transport: fake, clock });
 	fake.connect((chunk, start, end) => modem.receive(chunk, start, end));
 	expectBringUp(fake, { hex: 0, view: 1, show: 1 });

@@ -45,7 +45,7 @@ import { BC20Error } from "../../firmware/bc20/errors.js";
 import { BC20, type BC20Options } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { EventLog, feed, randomCuts } from "../at/reader-cases.js";
-import { StepClock } from "../support/bc20-virtual-clock.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
@@ -495,7 +495,7 @@ function answer(line: string): string {
 export function channelIteration(seed: number, trace?: (line: string) => void): IterationOutcome {
 	const random = prng(seed);
 	const withGarbage = random() < 0.5;
-	const clock = new StepClock();
+	const clock = new VirtualClock();
 	// Answers wait in a queue, in order (a module answers in order). The
 	// module is usually prompt, sometimes stalls (600-1400 ms, long enough for
 	// the command and up to two resync probes to time out) and then answers
@@ -653,7 +653,7 @@ const LEGAL_STATES = [0, 1, 2, 3];
 
 export function modemIteration(seed: number, trace?: (line: string) => void): IterationOutcome {
 	const random = prng(seed);
-	const clock = new StepClock();
+	const clock = new VirtualClock();
 	const module = new ScriptedBC20();
 	if (trace !== undefined) {
 		const write = module.write.bind(module);
@@ -949,7 +949,7 @@ export const MEMORY_CASES: readonly MemoryCase[] = ["idle", "raw command waiting
 // global.gc() then process.memoryUsage().heapUsed).
 export function modemRetainedBytes(seed: number, length: number, heapUsed: () => number, what: MemoryCase): number {
 	const random = prng(seed);
-	const clock = new StepClock();
+	const clock = new VirtualClock();
 	const module = new ScriptedBC20();
 	const modem = new BC20({ transport: module, clock });
 	modem.start({ onReady() {}, onError() {} });

@@ -10,7 +10,7 @@ import { BC20Error, E_ARGUMENT, E_DATA_LOST, E_QUEUE_FULL, E_STATE } from "../..
 import { BC20, type BC20Options } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { EventLog } from "../at/reader-cases.js";
-import { StepClock } from "../support/bc20-virtual-clock.js";
+import { VirtualClock } from "../support/virtual-clock.js";
 import { bytes, latin1, prng } from "../support/bytes.js";
 import { ScriptedBC20 } from "../support/reliability-module.js";
 import { hostileText } from "./fuzz-engine.js";
@@ -20,13 +20,13 @@ import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 interface World {
 	modem: BC20;
 	module: ScriptedBC20;
-	clock: StepClock;
+	clock: VirtualClock;
 	settle(): void;
 	advance(ms: number): void;
 }
 
 function world(options: Partial<BC20Options> = {}): World {
-	const clock = new StepClock();
+	const clock = new VirtualClock();
 	const module = new ScriptedBC20();
 	const modem = new BC20({ transport: module, clock, ...options });
 	const settle = () => {

@@ -5,7 +5,7 @@ import { BC20Error } from "../../firmware/bc20/errors.js";
 import { BC20, type BC20Options, type OpenOptions } from "../../firmware/bc20/modem.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { FakeModule, type FakeOptions } from "./bc20-fake-module.js";
-import { StepClock } from "./bc20-virtual-clock.js";
+import { VirtualClock } from "./virtual-clock.js";
 import { latin1 } from "./bytes.js";
 
 export type HarnessOptions = Partial<Omit<BC20Options, "transport" | "clock">> & FakeOptions;
@@ -13,7 +13,7 @@ export type HarnessOptions = Partial<Omit<BC20Options, "transport" | "clock">> &
 export const OK = "\r\nOK\r\n";
 
 export class Harness {
-	readonly clock = new StepClock();
+	readonly clock = new VirtualClock();
 	readonly fake: FakeModule;
 	readonly modem: BC20;
 	readonly ready: ReadyInfo[] = [];

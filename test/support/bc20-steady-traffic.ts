@@ -10,7 +10,7 @@ import type { Socket } from "../../firmware/bc20/socket.js";
 import { FakeModule } from "./bc20-fake-module.js";
 import { expectBringUp, hexOf, OK } from "./bc20-harness.js";
 import { bytes } from "./bytes.js";
-import { SlotClock } from "./slot-clock.js";
+import { VirtualClock } from "./virtual-clock.js";
 import { CONNECTED } from "../../firmware/bc20/socket-constants.js";
 
 class SwitchTransport implements Transport {
@@ -28,7 +28,7 @@ export class SteadyTraffic {
 	errors = 0;
 	readable = 0; // bytes the sockets announced (onReadable)
 	writable = 0;
-	#clock = new SlotClock();
+	#clock = new VirtualClock();
 	#transport = new SwitchTransport();
 	#modem: BC20;
 	#tcp: Socket;
