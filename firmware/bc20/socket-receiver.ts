@@ -474,7 +474,7 @@ export class Receiver {
 				this.needRead = false;
 				link.warn(
 					E_TIMEOUT,
-					"AT+QIRD timed out " + READ_ATTEMPTS + ' times: reading stops until the next "recv"',
+					this.#host.readSpec.name + " timed out " + READ_ATTEMPTS + ' times: reading stops until the next "recv"',
 					-1,
 					0,
 					0,
@@ -483,7 +483,7 @@ export class Receiver {
 		} else {
 			// The module refuses to read (socket gone, or in direct push mode).
 			this.needRead = false;
-			link.explainWarning(result, "AT+QIRD", -1, 0);
+			link.explainWarning(result, this.#host.readSpec.name, -1, 0);
 		}
 		this.#readActual = -1;
 		if (link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);

@@ -11,7 +11,7 @@
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command } from "../at/command.js";
 import { DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_TIMEOUT, type Result } from "../at/result.js";
-import { QIOPEN } from "./commands.js";
+import { QICLOSE, QIOPEN, QISWTMD } from "./commands.js";
 import type { Dispatcher, Worker } from "./dispatcher.js";
 import {
 	BC20Error,
@@ -344,9 +344,9 @@ export class Slot implements Worker, SocketLink {
 						this.#reasonCode = E_TIMEOUT;
 						this.#reasonDetail = "no +QIOPEN within " + QIOPEN.thenTimeoutMs + " ms";
 					}
-					this.#reasonCommand = "AT+QIOPEN";
+					this.#reasonCommand = QIOPEN.name;
 				}
-			} else this.#explainEnd(result, "AT+QIOPEN");
+			} else this.#explainEnd(result, QIOPEN.name);
 			this.dispatcher.soon();
 		}
 	}
@@ -363,7 +363,7 @@ export class Slot implements Worker, SocketLink {
 			// The connectID is given up either way; an app's close that failed
 			// is reported as an error.
 			if (this.appClosed) this.#closeFailed = true;
-			if (this.appClosed || this.#reasonCode === 0) this.#explainEnd(result, "AT+QICLOSE");
+			if (this.appClosed || this.#reasonCode === 0) this.#explainEnd(result, QICLOSE.name);
 		}
 		this.dispatcher.soon();
 	}
@@ -423,7 +423,7 @@ export class Slot implements Worker, SocketLink {
 				this.#switching
 					? "a mode switch is already waiting"
 					: "cannot switch mode while " + stateName(this.state, this.appClosed),
-				"AT+QISWTMD",
+				QISWTMD.name,
 				this.id,
 			);
 		this.#switch = new SwitchCommand(this, mode, callback);
