@@ -46,11 +46,10 @@ export interface TcpipContext {
 	readonly stats: EmulatorStats;
 	/** True once for each armed failNextSend() fault. */
 	takeSendFailure(): boolean;
-	/** A mark at the end of the output queued so far; heard(mark) once the host has received all of it. */
+	/** A mark at the end of the output queued so far. */
 	outputMark(): number;
+	/** Whether the host had received all output up to `mark` when the command line being run began to reach the module: what it could know when it wrote the line. */
 	heard(mark: number): boolean;
-	/** heard(mark), as it stood when the bytes of the command line being run reached the module. */
-	heardBeforeLine(mark: number): boolean;
 	/** The host had received the boot banner of this power cycle when that line reached the module (until then it cannot know its sockets are gone). */
 	bannerHeard(): boolean;
 	/** Records something the host did that the manual forbids. */
@@ -236,7 +235,7 @@ export class TcpipService {
 		} else if (
 			socket.state !== SocketState.Connected &&
 			socket.endMark !== undefined &&
-			this.ctx.heardBeforeLine(socket.endMark)
+			this.ctx.heard(socket.endMark)
 		) {
 			this.ctx.violation("socket-not-open", line, `connect ID ${id} ${socket.endReason}`);
 		}
