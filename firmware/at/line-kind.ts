@@ -29,6 +29,12 @@ export function isFinal(kind: number): boolean {
 	return kind >= OK && kind <= CLOSE_OK;
 }
 
+// An unsolicited line: the engine's URC kinds and the driver's (numbered
+// between URC_RECV and URC_OTHER), for tools that tell URCs from answers.
+export function isUrc(kind: number): boolean {
+	return kind >= URC_RECV && kind <= URC_OTHER;
+}
+
 // Names of the kinds no table row names (see LineTable.kindName).
 const names: { readonly [kind: number]: string } = Object.freeze({
 	[RESPONSE]: "response",

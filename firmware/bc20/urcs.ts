@@ -70,7 +70,11 @@ export const URCS: readonly UrcRow[] = Object.freeze([
 
 // The rows' handlers by kind, for the modem's dispatch.
 const handlers: UrcRow["handle"][] = [];
-for (const row of URCS) handlers[row.kind] = row.handle;
+for (const row of URCS) {
+	// Tools tell URCs from answers by the range (line-kind.ts isUrc).
+	if (!K.isUrc(row.kind)) throw new Error("urc table: kind " + row.kind + " outside the URC range");
+	handlers[row.kind] = row.handle;
+}
 export const URC_HANDLERS: readonly UrcRow["handle"][] = Object.freeze(handlers);
 
 // Every line the BC20 driver classifies: the final results and the URCs.

@@ -3,14 +3,9 @@
 // seconds since the command started, from the first byte the link carries,
 // until Ctrl-C or --seconds. The driver's own AT (the module answers?) and
 // its reply are not shown; nothing is written to the module besides it.
-import { URC_OTHER, URC_RECV } from "../../firmware/at/line-kind.js";
+import { isUrc } from "../../firmware/at/line-kind.js";
 import { type ParsedArgs, UsageError, intOption } from "./args.js";
 import { connect } from "./connect.js";
-
-// The unsolicited kinds: URC_RECV to URC_OTHER (firmware/at/line-kind.ts).
-function isUrc(kind: number): boolean {
-	return kind >= URC_RECV && kind <= URC_OTHER;
-}
 
 export async function monitor(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	if (args.positional.length !== 0) throw new UsageError("usage: bc20 monitor [--seconds N]");

@@ -3,7 +3,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { E_STATE } from "../../firmware/bc20/errors.js";
-import { URC_OTHER, URC_RECV } from "../../firmware/at/line-kind.js";
+import { isUrc } from "../../firmware/at/line-kind.js";
 import { Harness, OK } from "../support/bc20-harness.js";
 
 const ATTACHED = [
@@ -79,7 +79,7 @@ test("the trace hook gets each line's kind: a tool tells URCs from answers", () 
 	const seen: string[] = [];
 	const h = new Harness({
 		bringUp: "look",
-		trace: (line, kind) => void (kind >= URC_RECV && kind <= URC_OTHER && seen.push(line)),
+		trace: (line, kind) => void (isUrc(kind) && seen.push(line)),
 	});
 	h.fake.send("\r\n+CEREG: 2\r\n");
 	h.fake.expect("AT");
