@@ -266,15 +266,17 @@ export class Channel implements ReaderEvents {
 				// here rather than through #tell: a frame less under the owner's
 				// handling (the next command, the application's callback).
 				const ended = this.#ended;
-				if (ended !== null && this.#endedWaiting === null && !this.#rebootToTell) {
+				if (this.#endedWaiting !== null || this.#rebootToTell) this.#tell();
+				else if (ended !== null) {
 					this.#ended = null;
 					ended.onDone(this.#result);
-				} else this.#tell();
+				}
 			} while (i < end);
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
 				this.#events.onTurnEnd?.();
-				this.#serveWire();
+				// A quiet turn (payload bytes only) has nothing for the wire.
+				if (!this.#quiet || this.#waiting !== null) this.#serveWire();
 			}
 		} finally {
 			if (outer) this.#inTurn = false;

@@ -44,6 +44,8 @@ export const QIRD_STARTS = starts(QIRD_NAME);
 export const QISEND_STARTS = starts(QISEND.name);
 export const QISENDEX_STARTS = starts(QISENDEX.name);
 export const MAX_READ = 512;
+// A whole read's line ("AT+QIRD=<id>,512"), the one a busy socket writes most.
+export const QIRD_WHOLE = Object.freeze([0, 1, 2, 3, 4].map((id) => ascii(QIRD_NAME + "=" + id + "," + MAX_READ)));
 export const MAX_SEND_TEXT = 1024;
 export const MAX_SEND_HEX = 512;
 

@@ -4,7 +4,7 @@
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Result } from "../at/result.js";
-import { QIRD_STARTS } from "./commands.js";
+import { MAX_READ, QIRD_STARTS, QIRD_WHOLE } from "./commands.js";
 
 // What a read reports to: the socket's receiver (socket-receiver.ts), seen
 // through this shape so that neither module imports the other's.
@@ -24,11 +24,13 @@ export class ReadCommand implements Command {
 	length = 0;
 	#receiver: ReadTarget;
 	#start: Uint8Array;
+	#whole: Uint8Array;
 
 	constructor(receiver: ReadTarget, id: number, spec: CommandSpec) {
 		this.#receiver = receiver;
 		this.spec = spec;
 		this.#start = QIRD_STARTS[id];
+		this.#whole = QIRD_WHOLE[id];
 	}
 
 	// The length is settled when the line is written, not when the read was
@@ -38,7 +40,8 @@ export class ReadCommand implements Command {
 		const room = this.#receiver.readRoom();
 		if (room < this.length) this.length = room;
 		if (this.length <= 0) throw new RangeError("no room to read into"); // never written; read again later
-		out.literal(this.#start).int(this.length);
+		if (this.length === MAX_READ) out.literal(this.#whole);
+		else out.literal(this.#start).int(this.length);
 	}
 
 	// +QIRD: <actual_read_length>[,<remaining_length>] (remaining with showlength 1).
