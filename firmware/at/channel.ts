@@ -182,6 +182,10 @@ export class Channel implements ReaderEvents {
 	#onTimer: () => void;
 	#kicked = false;
 	#onKick: () => void;
+	// Nothing happened since the owner last had no command (no line, no
+	// completion, no kick, no timer): a turn that only moved payload bytes
+	// does not ask again. Asking means asking every socket.
+	#quiet = false;
 
 	#msPerByte: number;
 	#graceMs: number;
@@ -233,6 +237,7 @@ export class Channel implements ReaderEvents {
 	// ends, or from a turn of its own on the clock, never from inside the
 	// caller (who may be deep in the application: XS counts its stack in slots).
 	kick(): void {
+		this.#quiet = false;
 		if (this.#inTurn || this.#kicked) return;
 		this.#kicked = true;
 		this.#clock.set(this.#onKick, 0);
@@ -279,6 +284,7 @@ export class Channel implements ReaderEvents {
 	// Fails the command on the wire and the one waiting for a probe (the
 	// owner shuts down, or learned of a reboot another way).
 	cancelAll(status: number): void {
+		this.#quiet = false;
 		const outer = !this.#inTurn;
 		this.#inTurn = true;
 		try {
@@ -355,6 +361,7 @@ export class Channel implements ReaderEvents {
 	}
 
 	onPayloadEnd(missing: number, badDigits: number): void {
+		this.#quiet = false;
 		this.stats.payloadBytesLost += missing;
 		if (this.#payloadPush) return this.#events.onPushEnd(missing, badDigits);
 		this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
@@ -363,6 +370,7 @@ export class Channel implements ReaderEvents {
 	// ---- internals ----
 
 	#line(line: Line): void {
+		this.#quiet = false;
 		this.#events.onTraceLine?.(line);
 		const kind = line.kind;
 		if (kind === K.ECHO) {
@@ -483,8 +491,9 @@ export class Channel implements ReaderEvents {
 				this.#failWaiting(DONE_WITHDRAWN);
 				continue;
 			}
-			command ??= this.#events.nextCommand();
+			command ??= this.#quiet ? null : this.#events.nextCommand();
 			if (command === null) {
+				this.#quiet = true;
 				// Idle: no deadline to watch (a payload stall check and the end of
 				// an owed line's wait keep the timer).
 				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
@@ -535,6 +544,7 @@ export class Channel implements ReaderEvents {
 	// The command on the wire ended with `status`: it is told at the top of
 	// the turn (#tell), and the reader stops after this line until then.
 	#end(status: number, code: number): void {
+		this.#quiet = false;
 		const command = this.#current as Command;
 		this.#events.onEnded?.(status, code, this.#clock.now() - this.#startedAt);
 		this.#current = null;
@@ -595,6 +605,7 @@ export class Channel implements ReaderEvents {
 	// DONE_REBOOT and, unless it had already answered OK, the next command is
 	// preceded by a probe. A module that rebooted owes no second-stage line.
 	#rebooted(): void {
+		this.#quiet = false;
 		this.stats.reboots++;
 		this.#lateThen = 0;
 		const current = this.#current;
@@ -628,6 +639,7 @@ export class Channel implements ReaderEvents {
 
 	#timerFired(): void {
 		this.#timer = null;
+		this.#quiet = false;
 		const outer = !this.#inTurn;
 		this.#inTurn = true;
 		try {

@@ -87,6 +87,32 @@ export class Line {
 		this.head = key | ((headLength < MAX_HEAD_LENGTH ? headLength : MAX_HEAD_LENGTH) << (8 * HEAD_BYTES));
 	}
 
+	// Points the view at a line in a chunk whose head the caller has matched
+	// already (the reader's payload headers): `head` and `headLength` as set()
+	// would compute them, with no pass over the bytes.
+	setKnownHead(bytes: Uint8Array, start: number, length: number, head: number, headLength: number): void {
+		this.#bytes = bytes;
+		this.#start = start;
+		this.#mask = NO_WRAP;
+		this.length = length;
+		this.kind = 0;
+		this.payloadLength = 0;
+		this.#lastIndex = -1;
+		this.#cached = 0;
+		this.head = head;
+		this.headLength = headLength;
+		let at = headLength;
+		while (at < length && bytes[start + at] === SPACE) at++;
+		this.paramsAt = at;
+	}
+
+	// Field `index`'s integer, found by the caller's own pass over the line
+	// (negative: the field is no number), kept as int() would keep it.
+	knownInt(index: number, value: number): void {
+		this.#ints[index] = value < 0 ? NOT_INT : value;
+		this.#cached |= 1 << index;
+	}
+
 	// Shortens the line (a view mode 1 header is cut before its data).
 	truncate(length: number): void {
 		if (length < this.length) this.length = length;

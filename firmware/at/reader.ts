@@ -68,6 +68,9 @@ const NO_WRAP = -1;
 // The longest view mode 1 header up to its data's comma:
 // +QIURC: "recv",4,1460, is 23 bytes.
 const MAX_HEADER = 32;
+// The heads of the two payload headers, as Line.set computes them.
+const QIRD_HEAD = headOf(QIRD_HEADER);
+const QIURC_HEAD = headOf(RECV_URC);
 
 export class Reader {
 	readonly ring: ByteRing;
@@ -292,32 +295,109 @@ export class Reader {
 	}
 
 	// #inlineHeader for a line that starts at chunk[i] (nothing kept, the usual
-	// case): the header is judged where it sits, without the ring.
+	// case): the header is judged where it sits, without the ring, in one
+	// bounded pass that also reads its numbers. A line of the same start that
+	// ends (LF) before its data's comma, such as a buffer-mode "recv" notice or
+	// "+QIRD: 0", is handed up from here too, its numbers known: the index
+	// returned is then its LF.
 	#wholeHeader(chunk: Uint8Array, i: number, end: number): number {
 		if (chunk[i] !== 43 /* + */ || i + 7 > end) return -1;
-		let needed: number;
+		let needed: number, prefixLength: number;
 		// "+QIRD:" and "+QIURC:" differ at their fourth byte.
 		const third = chunk[i + 3];
-		if (third === 82 /* R */ && startsAt(chunk, i, end, QIRD_HEADER)) needed = this.showLength ? 2 : 1;
-		else if (third === 85 /* U */ && startsAt(chunk, i, end, RECV_URC)) needed = 3;
-		else return -1;
+		if (third === 82 /* R */ && startsAt(chunk, i, end, QIRD_HEADER)) {
+			needed = this.showLength ? 2 : 1;
+			prefixLength = QIRD_HEADER.length;
+		} else if (third === 85 /* U */ && startsAt(chunk, i, end, RECV_URC)) {
+			needed = 3;
+			prefixLength = RECV_URC.length;
+		} else return -1;
+		// A header's commas lie within MAX_HEADER bytes, before any LF (a native
+		// indexOf would scan on past the chunk's end, and XS meters it per byte).
+		// The numbers of fields 0-2 are read on the way (-1: not a plain number,
+		// left to Line.int); fields are numbered as Line numbers them ("recv" is
+		// field 0 of a notice).
 		const limit = i + MAX_HEADER < end ? i + MAX_HEADER : end;
-		let at = i - 1;
-		for (let commas = 0; commas < needed; commas++) {
-			at = chunk.indexOf(COMMA, at + 1);
-			if (at < 0 || at >= limit) return -1;
+		let at = i + prefixLength,
+			field = 0,
+			value = 0,
+			digits = 0,
+			clean = needed !== 3,
+			cr = false,
+			quoted = false,
+			v0 = -1,
+			v1 = -1,
+			v2 = -1;
+		for (; at < limit; at++) {
+			const c = chunk[at];
+			if (c >= 48 && c <= 57) {
+				value = value * 10 + c - 48;
+				digits++;
+				// Only CRs may follow a number: the line's end trims them.
+				if (cr) clean = false;
+			} else if (c === COMMA) {
+				// (A CR inside the line is a byte of its field: no number then.)
+				if (clean && !cr && !quoted && digits > 0 && digits < 10) {
+					if (field === 0) v0 = value;
+					else if (field === 1) v1 = value;
+					else v2 = value;
+				}
+				if (++field === needed) break;
+				value = digits = 0;
+				clean = true;
+				cr = false;
+			} else if (c === LF) {
+				if (at - i > this.ring.capacity) return -1;
+				if (clean && !quoted && digits > 0 && digits < 10 && field < 3) {
+					if (field === 0) v0 = value;
+					else if (field === 1) v1 = value;
+					else v2 = value;
+				}
+				return this.#knownLine(chunk, i, at, needed === 3, v0, v1, v2);
+			} else if (c === CR) cr = true;
+			else if (c === 34 /* " */) {
+				// Line numbers fields outside quotes only: leave them all to it.
+				v0 = v1 = v2 = -1;
+				quoted = true;
+				clean = false;
+			} else if (c !== 32 /* space */ || digits > 0 || cr) clean = false;
 		}
-		const lf = chunk.indexOf(LF, i);
-		if (lf >= 0 && lf < at) return -1;
+		if (at >= limit) return -1;
 		// As when the header is built in the ring: one it cannot hold is not a header.
 		if (at - i > this.ring.capacity) return -1;
 		const line = this.line;
-		line.set(chunk, i, at - i, NO_WRAP);
+		this.#setHeader(chunk, i, at, needed === 3, v0, v1, v2);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
 		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
 		// A "recv" header is known for one already (unless a command armed that prefix).
 		this.#emit(true, needed === 3 && this.armed === null ? K.URC_RECV : -1);
 		return at;
+	}
+
+	// Points the line at chunk[i, end), a "+QIRD:" or (`recv`) '+QIURC: "recv"'
+	// line, with the numbers #wholeHeader read.
+	#setHeader(chunk: Uint8Array, i: number, end: number, recv: boolean, v0: number, v1: number, v2: number): void {
+		const line = this.line;
+		line.setKnownHead(
+			chunk,
+			i,
+			end - i,
+			recv ? QIURC_HEAD.head : QIRD_HEAD.head,
+			recv ? QIURC_HEAD.length : QIRD_HEAD.length,
+		);
+		if (v0 >= 0) line.knownInt(0, v0);
+		if (v1 >= 0) line.knownInt(1, v1);
+		if (v2 >= 0) line.knownInt(2, v2);
+	}
+
+	// A line #wholeHeader read to its LF at chunk[lf] (no header: its data's
+	// comma never came): handed up as #line would, its numbers known.
+	#knownLine(chunk: Uint8Array, i: number, lf: number, recv: boolean, v0: number, v1: number, v2: number): number {
+		let end = lf;
+		while (end > i && chunk[end - 1] === CR) end--;
+		this.#setHeader(chunk, i, end, recv, v0, v1, v2);
+		this.#emit(false, recv && this.armed === null ? K.URC_RECV : -1);
+		return lf;
 	}
 
 	// Whether the line made of the ring's bytes and chunk[i, end) starts with `prefix`.
@@ -451,4 +531,11 @@ function startsAt(chunk: Uint8Array, i: number, end: number, prefix: Uint8Array)
 	if (i + n > end) return false;
 	for (let k = 0; k < n; k++) if (chunk[i + k] !== prefix[k]) return false;
 	return true;
+}
+
+// Line.head and Line.headLength of a line that starts with `prefix`.
+function headOf(prefix: Uint8Array): { readonly head: number; readonly length: number } {
+	const probe = new Line();
+	probe.set(prefix, 0, prefix.length, NO_WRAP);
+	return Object.freeze({ head: probe.head, length: probe.headLength });
 }

@@ -253,6 +253,8 @@ export class BC20 {
 	#callbacks: StartCallbacks | null = null;
 	#info: ReadyInfo | null = null;
 	#pushTo: Receiver | null = null;
+	// A push run ended this turn: the sockets tell the app when it ends.
+	#pushEnded = false;
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
@@ -342,12 +344,16 @@ export class BC20 {
 			onPushEnd: (missing, badDigits) => {
 				const receiver = this.#pushTo;
 				this.#pushTo = null;
+				this.#pushEnded = true;
 				receiver?.pushEnd(missing, badDigits);
 			},
 			onTraceLine: this.#onTraceLine,
 			onTurnEnd: () => {
-				const slots = this.#slots;
-				for (let i = 0; i < slots.length; i++) slots[i].receiver.flushPushed();
+				if (this.#pushEnded) {
+					this.#pushEnded = false;
+					const slots = this.#slots;
+					for (let i = 0; i < slots.length; i++) slots[i].receiver.flushPushed();
+				}
 				if (this.#observer !== undefined) this.#observeSockets();
 			},
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
@@ -765,8 +771,10 @@ export class BC20 {
 				if (line.payloadLength > 0) return;
 				const slot = this.#slots[line.int(1)];
 				if (slot === undefined) return this.#damagedLine();
-				if (line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
-				else slot.receiver.notice(line.int(2, -1));
+				// The count (usual) before the rare "buff full": the reader parsed it already.
+				const length = line.int(2, -1);
+				if (length < 0 && line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
+				else slot.receiver.notice(length);
 			},
 			closed: (line) => this.#slots[line.int(1)]?.peerClosed(),
 			pdpDeactivated: () => this.#pdpDeactivated(),
