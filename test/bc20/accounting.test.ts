@@ -29,26 +29,36 @@ const TEXT_VIEW0 = { hex: 0, view: 0, show: 0 };
 const TEXT_VIEW1 = { hex: 0, view: 1, show: 1 };
 
 for (const announced of [600, 4096, 99999]) {
-	test(`a +QIRD header announcing ${announced} bytes (more than the 512 asked) is damaged: no payload taken, the 512 at stake reported`, () => {
-		for (const s of [TEXT_VIEW0, TEXT_VIEW1]) {
-			const { h, socket } = setup(s, 0);
-			const data = "x".repeat(40);
-			const header = "+QIRD: " + announced + (s.show ? ",0" : "");
-			h.fake.expect("AT+QIRD=0,512", "\r\n" + header + (s.view ? "," : "\r\n") + data + "\r\n" + OK);
-			h.fake.expect(
-				"AT+QIRD=0,512",
-				"\r\n+QIRD: 5" + (s.show ? ",0" : "") + (s.view ? "," : "\r\n") + "after\r\n" + OK,
-			);
-			h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-			h.fake.send('\r\n+QIURC: "recv",0' + (s.show ? ",45" : "") + "\r\n");
-			h.settle();
-			const log = h.takeLog();
-			assert.ok(log.includes("0 warning 1008 lost 512"), JSON.stringify(log));
-			// The next read is in step: its bytes, and only they, reach the app.
-			assert.is(h.readAll(socket), "after");
-			assert.equal(h.fake.unexpected, []);
-			assert.is(socket.stats.lost, 512);
-		}
+	test(`a +QIRD header announcing ${announced} bytes (more than the 512 asked) is damaged: no payload taken, the 512 at stake reported; a TCP stream ends there`, () => {
+		for (const type of ["tcp", "udp"] as const)
+			for (const s of [TEXT_VIEW0, TEXT_VIEW1]) {
+				const { h, socket } = setup(s, 0, type);
+				const data = "x".repeat(40);
+				const header = "+QIRD: " + announced + (s.show ? ",0" : "");
+				h.fake.expect("AT+QIRD=0,512", "\r\n" + header + (s.view ? "," : "\r\n") + data + "\r\n" + OK);
+				h.fake.expect(
+					"AT+QIRD=0,512",
+					"\r\n+QIRD: 5" + (s.show ? ",0" : "") + (s.view ? "," : "\r\n") + "after\r\n" + OK,
+				);
+				h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
+				h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+				h.fake.send('\r\n+QIURC: "recv",0' + (s.show ? ",45" : "") + "\r\n");
+				h.settle();
+				const log = h.takeLog();
+				assert.is(log[0], "0 warning 1008 lost 512", JSON.stringify(log));
+				assert.is(socket.stats.lost, 512);
+				if (type === "udp") {
+					// The next read is in step: its bytes, and only they, reach the app.
+					assert.is(h.readAll(socket), "after|");
+					assert.is(socket.state, CONNECTED);
+				} else {
+					// Up to 512 bytes of the stream are gone: it ends at the gap, and
+					// what the module still holds is not read.
+					assert.equal(log, ["0 warning 1008 lost 512", "0 error 1008 lost -1"]);
+					assert.is(socket.state, INITIAL);
+				}
+				assert.equal(h.fake.unexpected, []);
+			}
 	});
 }
 
