@@ -218,7 +218,8 @@ export class Receiver {
 	// damaged and bytes of unknown number were lost.
 	payloadDamaged(atStake: number): void {
 		const link = this.#link;
-		if (link.state === INITIAL || link.appClosed) return;
+		// After a gap nothing is delivered: there is nothing at stake.
+		if (link.state === INITIAL || link.appClosed || this.#broken) return;
 		if (atStake < 0) {
 			this.#gap("a payload header's length was damaged on the line");
 			return;
