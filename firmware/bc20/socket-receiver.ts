@@ -138,6 +138,8 @@ export class Receiver {
 		this.#broken = false;
 		this.#pushed = false;
 		this.#pushedStored = 0;
+		this.#readActual = -1;
+		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
 	}
 
 	// The app closed: what it did not read is dropped, and nothing more is read.
@@ -372,6 +374,7 @@ export class Receiver {
 		this.#readStored = 0;
 		this.#readLost = 0;
 		this.#readBad = 0;
+		this.#readDamaged = 0;
 		this.#runReported = false;
 		if (actual > this.#read.length) {
 			// More than was asked for: the header's digits were damaged, no
@@ -437,7 +440,7 @@ export class Receiver {
 			const stored = this.#readStored,
 				lost = this.#readLost,
 				bad = this.#readBad;
-			this.#readStored = this.#readLost = this.#readBad = 0;
+			this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
 			this.#readActual = -1;
 			if (status === DONE_REBOOT && link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);
 			return;

@@ -6,7 +6,7 @@
 // A UDP socket loses datagrams, not its framing: it stays open.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { expectBringUp, Harness, OK } from "../support/bc20-harness.js";
+import { expectBringUp, expectProbe, Harness, OK } from "../support/bc20-harness.js";
 import { E_REBOOTED, type BC20Error } from "../../firmware/bc20/errors.js";
 import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
@@ -118,6 +118,36 @@ test("a +QIRD read cut off, then the module reboots before the read's deadline: 
 	assert.is(ends[0].code, E_REBOOTED);
 	assert.is(ends[0].lost, -1);
 	assert.is(socket.state, INITIAL);
+});
+
+test("a damaged +QIRD header whose read a reboot cut leaves nothing behind: the next socket on that connectID reads cleanly", () => {
+	const { h, socket, ends } = setup(0);
+	// The header's length is damaged past a count (not a payload header: a
+	// line), and the module reboots before the read's OK.
+	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 99999,0\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,15\r\n');
+	h.advance(50);
+	expectProbe(h.fake);
+	expectBringUp(h.fake, VIEW1);
+	h.fake.echo = true;
+	h.fake.send("\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: READY\r\n");
+	h.advance(2000);
+	assert.is(socket.state, INITIAL);
+	assert.is(ends[0]?.code, E_REBOOTED);
+	// A new socket on connectID 0 reads 5 bytes: no damage of the old read is told.
+	h.fake.echo = false;
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
+	const warnings: BC20Error[] = [];
+	const next = h.open({ mode: 0, onWarning: (error) => void warnings.push(error) });
+	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 5,0,hello\r\n" + OK).expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
+	h.fake.send('\r\n+QIURC: "recv",0,5\r\n');
+	h.advance(1000);
+	assert.equal(
+		warnings.map((w) => w.message),
+		[],
+	);
+	assert.is(h.readAll(next), "hello");
+	assert.is(next.state, CONNECTED);
 });
 
 test("pushed bytes that do not fit a full ring are a gap: the bytes that fit are delivered, nothing after", () => {
