@@ -99,8 +99,8 @@ export class Driver {
 	// Leaves a marker in each buffer whose role a test can name by content:
 	// socket i's receive ring gets rxMarker(i) (read with AT+QIRD, hex), the
 	// reader's ring the unfinished line LINE_MARKER, socket i's transmit ring
-	// txMarker(i) (socket 0's marker is binary, so it goes out as AT+QISENDEX
-	// through the send scratch; the other sends wait behind it).
+	// txMarker(i) (socket 0's marker is binary, so it goes out as AT+QISENDEX,
+	// hex-encoded from the ring; the other sends wait behind it).
 	leaveMarkers(): void {
 		this.#withFake((fake) => {
 			// Each socket reads its marker, then +QIRD: 0 (in whatever order the driver reads them).

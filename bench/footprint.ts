@@ -132,7 +132,6 @@ function label(found: Found[]): HeldBuffer[] {
 		if (key === "ByteRing<Reader<Channel<BC20") text = "reader: line ring";
 		else if (key === "(field)<Reader<Channel<BC20") text = "reader: hex-decode scratch";
 		else if (key === "CommandWriter<Channel<BC20") text = "channel: command writer";
-		else if (key === "BC20") text = "sockets' shared send scratch (hex rendering)";
 		else if (key === "SocketTable<BC20")
 			text = "receive arena: UART input, app read buffer, every socket's receive ring";
 		else if (key === "ByteRing<SocketTable<BC20") text = `socket ${perSlot.ring++}: transmit ring`;
@@ -195,7 +194,6 @@ async function run(): Promise<SectionResult> {
 			else if (b.label === "channel: command writer") b.checked = has(i, "AT+QISENDEX=0,");
 			// The last payload decoded (hex) was socket 4's marker; the only hex send, socket 0's.
 			else if (b.label === "reader: hex-decode scratch") b.checked = has(i, markerNames[6]);
-			else if (b.label.startsWith("sockets' shared send scratch")) b.checked = has(i, markerNames[7]);
 		});
 
 		const bufferBytes = buffers.reduce((sum, b) => sum + b.bytes, 0);

@@ -182,9 +182,10 @@ export class Channel implements ReaderEvents {
 	#onTimer: () => void;
 	#kicked = false;
 	#onKick: () => void;
-	// Nothing happened since the owner last had no command (no line, no
-	// completion, no kick, no timer): a turn that only moved payload bytes
-	// does not ask again. Asking means asking every socket.
+	// Nothing happened since the owner last had no command (no completion, no
+	// kick, no timer, no payload run's end): a turn that only moved payload
+	// bytes, or brought lines that changed nothing for the wire, does not ask
+	// again. Asking means asking every socket.
 	#quiet = false;
 
 	#msPerByte: number;
@@ -371,8 +372,9 @@ export class Channel implements ReaderEvents {
 
 	// ---- internals ----
 
+	// A line alone does not end the quiet: what it changes for the wire ends
+	// it (a completion, a kick from a socket it concerns, an owed line come).
 	#line(line: Line): void {
-		this.#quiet = false;
 		this.#events.onTraceLine?.(line);
 		const kind = line.kind;
 		if (kind === K.ECHO) {
@@ -411,6 +413,8 @@ export class Channel implements ReaderEvents {
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
+		// A socket that waits for an owed line may go once it came or never will.
+		if (this.#lateThen !== 0) this.#quiet = false;
 		// An owed line that has not come within another second-stage deadline never will.
 		if (this.#lateThen !== 0 && this.#clock.now() > this.#lateUntil) this.#lateThen = 0;
 		// A second-stage line owed by a timed-out command is consumed as late.

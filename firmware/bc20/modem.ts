@@ -151,7 +151,6 @@ export interface ModemStats {
 	rebootChecks: number;
 }
 
-const SEND_SCRATCH = 64;
 const CONTEXT_ONLY_1 = "contextId must be 1: the module supports no other context";
 const RAW_TIMEOUT_MS = 5000;
 
@@ -386,7 +385,6 @@ export class BC20 {
 		return {
 			dispatcher: this.#dispatcher,
 			readSpec: qirdSpec(baud),
-			scratch: new Uint8Array(SEND_SCRATCH),
 			textSend,
 			dropped: this.#stats,
 			suspect: () => this.#suspectReboot(),

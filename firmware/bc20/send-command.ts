@@ -35,10 +35,15 @@ export function isTextByte(b: number): boolean {
 // Length of the longest prefix of ring[0, limit) that can go as text: text
 // bytes only, not starting or ending with a space.
 export function textRun(ring: ByteRing, limit: number): number {
-	if (ring.peek(0) === SPACE) return 0;
+	if (limit > ring.count) limit = ring.count;
+	// The ring's array read directly (a peek per byte costs a call per byte on XS).
+	const bytes = ring.bytes,
+		head = ring.headIndex,
+		mask = ring.capacity - 1;
+	if (limit === 0 || bytes[head] === SPACE) return 0;
 	let n = 0;
-	while (n < limit && isTextByte(ring.peek(n))) n++;
-	while (n > 0 && ring.peek(n - 1) === SPACE) n--;
+	while (n < limit && isTextByte(bytes[(head + n) & mask])) n++;
+	while (n > 0 && bytes[(head + n - 1) & mask] === SPACE) n--;
 	return n;
 }
 
@@ -81,13 +86,11 @@ export class SendCommand implements Command {
 	count = 0;
 	hex = false;
 	#transmitter: SendSource;
-	#scratch: Uint8Array;
 	#textStart: Uint8Array;
 	#hexStart: Uint8Array;
 
-	constructor(transmitter: SendSource, id: number, scratch: Uint8Array) {
+	constructor(transmitter: SendSource, id: number) {
 		this.#transmitter = transmitter;
-		this.#scratch = scratch;
 		this.#textStart = QISEND_STARTS[id];
 		this.#hexStart = QISENDEX_STARTS[id];
 	}
@@ -111,14 +114,12 @@ export class SendCommand implements Command {
 			out.length += tx.copyOut(0, out.bytes, out.length, count);
 			return;
 		}
-		const scratch = this.#scratch;
-		for (let at = 0; at < count;) {
-			const rest = count - at;
-			const n = tx.copyOut(at, scratch, 0, rest < scratch.length ? rest : scratch.length);
-			if (n === 0) throw new RangeError("send longer than the bytes queued");
-			out.hex(scratch, 0, n);
-			at += n;
-		}
+		// Hex straight from the ring's array, in its (at most two) runs: no copy first.
+		if (tx.count < count) throw new RangeError("send longer than the bytes queued");
+		const head = tx.headIndex,
+			first = count < tx.capacity - head ? count : tx.capacity - head;
+		out.hex(tx.bytes, head, head + first);
+		if (count > first) out.hex(tx.bytes, 0, count - first);
 	}
 
 	onDone(result: Result): void {

@@ -24,8 +24,6 @@ import type { SocketLink } from "./socket-link.js";
 
 // What a transmitter needs from its modem.
 export interface TransmitterHost {
-	// Scratch for hex rendering, shared (one command renders at a time).
-	readonly scratch: Uint8Array;
 	readonly textSend: boolean;
 	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
 	owes(command: Command): boolean;
@@ -50,7 +48,7 @@ export class Transmitter {
 		// field while those run, under whatever they call.
 		this.txLengths = new LengthQueue(DATAGRAMS);
 		this.#host = host;
-		this.#send = new SendCommand(this, link.id, host.scratch);
+		this.#send = new SendCommand(this, link.id);
 	}
 
 	// Bytes write() takes now, the connection allowing (UDP: the largest

@@ -284,6 +284,22 @@ test("text goes as AT+QISEND up to 1024 bytes, anything else as AT+QISENDEX up t
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("a binary send that wraps around the transmit ring goes out whole and in order", () => {
+	const h = ready({ txBufferSize: 256 });
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	const first = "\x00\x01\xfe\xff".repeat(50),
+		second = "\x10\x20\x30\x40\x50".repeat(40);
+	h.fake.expect("AT+QISENDEX=0,200," + hexOf(first), OK + "\r\nSEND OK\r\n");
+	socket.write(bytes(first));
+	h.settle();
+	// The ring's head is at 200 of 256: these 200 bytes wrap.
+	h.fake.expect("AT+QISENDEX=0,200," + hexOf(second), OK + "\r\nSEND OK\r\n");
+	socket.write(bytes(second));
+	h.settle();
+	assert.equal(h.fake.unexpected, []);
+});
+
 test("textSend: false sends everything as hex", () => {
 	const h = ready({ textSend: false });
 	h.fake.expect(OPEN0);

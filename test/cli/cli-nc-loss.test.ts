@@ -37,10 +37,16 @@ test("received bytes dropped on the line: exit 1, the count covers the damage, o
 			const wrong = misplaced(reply, run.stdout);
 			const missing = reply.length - run.stdout.length;
 			if (wrong === 0 && missing === 0) continue;
-			damaged++;
 			const why = `seed ${seed}: ${wrong} bytes wrong, ${missing} missing, ${run.stderr}`;
 			assert.is(run.code, 1, why);
 			const last = run.stderr.trimEnd().split("\n").pop() as string;
+			// The drops can cost bring-up an answer: nc then fails before any data,
+			// saying which command went unanswered. No data, nothing to account for.
+			if (run.stdout.length === 0 && !/received bytes/.test(last)) {
+				assert.match(last, /^bc20: AT\+\S+: .*\(\d+\)$/, why);
+				continue;
+			}
+			damaged++;
 			const counted = /(\d+) received bytes lost or damaged/.exec(last);
 			if (counted !== null) assert.ok(Number(counted[1]) >= wrong + Math.abs(missing), why);
 			else {
