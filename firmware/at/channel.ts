@@ -408,7 +408,7 @@ export class Channel implements ReaderEvents {
 		// its payload is still routed to the late command below.
 		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
 		// A late answer of a resync probe that went unanswered: the past.
-		if (this.#resync.owed !== 0 && kind === K.URC_OTHER && this.#resync.settles(line)) return;
+		if (kind === K.URC_OTHER && this.#resync.owed !== 0 && this.#resync.settles(line)) return;
 		return this.#events.onUrc(line);
 	}
 
