@@ -242,14 +242,16 @@ export class DevicePath {
 }
 
 // The floor on the same chunks: per chunk a native set into a scratch; per
-// line a native indexOf for its LF; per payload run a native copy out of the
-// scratch (text) or a table read per digit (hex). The runs' places are known
-// in advance: deciding them is the work the floor leaves out.
+// line a native indexOf for its LF, and a line left unfinished at the chunk's
+// end scanned once, backwards (a forward indexOf would run on past the chunk,
+// and XS meters it per byte); per payload run a native copy out of the
+// scratch (text) or a table read per digit (hex). The runs' places and their
+// LF counts are known in advance: deciding them is the work the floor leaves out.
 export class Floor {
 	read = 0;
 	#arena = new Uint8Array(CHUNK + 1024);
 	#chunks: Uint8Array[];
-	// Per chunk: [start, end, kind] triples, kind 0 lines, 1 text payload, 2 hex payload.
+	// Per chunk: [start, end, kind, LFs] quadruples, kind 0 lines, 1 text payload, 2 hex payload.
 	#runs: Int32Array[];
 	#at = 0;
 	#high = -1;
@@ -280,7 +282,9 @@ export class Floor {
 				const kind = isPayload[offset + i] ? (w.hex ? 2 : 1) : 0;
 				let j = i + 1;
 				while (j < chunk.length && (isPayload[offset + j] ? (w.hex ? 2 : 1) : 0) === kind) j++;
-				runs.push(i, j, kind);
+				let lfs = 0;
+				if (kind === 0) for (let k = i; k < j; k++) if (chunk[k] === LF) lfs++;
+				runs.push(i, j, kind, lfs);
 				i = j;
 			}
 			offset += chunk.length;
@@ -294,12 +298,14 @@ export class Floor {
 			runs = this.#runs[i],
 			arena = this.#arena;
 		arena.set(chunk);
-		for (let r = 0; r < runs.length; r += 3) {
+		for (let r = 0; r < runs.length; r += 4) {
 			const start = runs[r],
 				end = runs[r + 1],
 				kind = runs[r + 2];
 			if (kind === 0) {
-				for (let at = arena.indexOf(LF, start); at >= 0 && at < end; at = arena.indexOf(LF, at + 1));
+				let at = start - 1;
+				for (let k = runs[r + 3]; k > 0; k--) at = arena.indexOf(LF, at + 1);
+				if (at < end - 1) arena.lastIndexOf(LF, end - 1);
 			} else if (kind === 1) {
 				arena.copyWithin(CHUNK, start, end);
 				this.read += end - start;

@@ -65,6 +65,11 @@ const HEX_SCRATCH = 256;
 export const MAX_READ_PAYLOAD = 512;
 export const MAX_PUSH_PAYLOAD = 1460;
 const NO_WRAP = -1;
+// What the reader expects after a payload run.
+const NO_TRAILER = 0;
+const TRAILER_CR = 1;
+const TRAILER_LF = 2;
+const TRAILER_NEXT = 3; // the CR that starts the next line
 // The longest view mode 1 header up to its data's comma:
 // +QIURC: "recv",4,1460, is 23 bytes.
 const MAX_HEADER = 32;
@@ -100,8 +105,9 @@ export class Reader {
 	#hexRun = false; // this run is hex (fixed at its start)
 	#scratch = new Uint8Array(HEX_SCRATCH);
 	#scratchCount = 0;
-	#trailer = false; // a payload run just ended: the next byte must be CR
+	#trailer = NO_TRAILER; // after a payload run: the CR LF the module puts there
 	#runLength = 0; // bytes the last run announced
+	#lastRaw = -1; // the last byte (or hex digit) a run took
 	#paused = false;
 	#table: LineTable;
 
@@ -141,11 +147,7 @@ export class Reader {
 				i = this.#payload(chunk, i, end);
 				continue;
 			}
-			if (this.#trailer) {
-				this.#trailer = false;
-				const c = chunk[i];
-				if (c !== CR) this.#events.onPayloadDamaged?.(c === LF ? this.#runLength : -1);
-			}
+			if (this.#trailer !== NO_TRAILER) this.#checkTrailer(chunk, i, end);
 			// A view mode 1 header ends at a comma, with its payload behind it on
 			// the same line: look for that comma first, so that the search for
 			// the line's LF never runs over payload bytes.
@@ -214,6 +216,31 @@ export class Reader {
 		this.ring.discard(this.ring.count);
 		this.#discarding = false;
 		this.armed = null;
+	}
+
+	// A complete run is followed by CR LF, and the module's next line starts
+	// with a CR (it frames every line "\r\n...\r\n"). An LF first, with a CR
+	// as the run's last byte, means the run was one byte short (a byte of it
+	// dropped on the line, the CR taken instead); a CR LF then no CR, two bytes
+	// short (it took the CR LF): either way its bytes are at stake, the framing
+	// is not. Anything else means the header's length was damaged: bytes of
+	// unknown number were taken as payload or are about to be taken for lines.
+	// (A damaged length that lands on a CR LF CR of the data by chance goes
+	// unseen: about 1 in 16 million for random data.)
+	#checkTrailer(chunk: Uint8Array, i: number, end: number): void {
+		const expected = this.#trailer;
+		this.#trailer = NO_TRAILER;
+		const c = chunk[i];
+		if (expected === TRAILER_NEXT) {
+			if (c !== CR) this.#events.onPayloadDamaged?.(this.#runLength);
+		} else if (expected === TRAILER_LF) {
+			if (c !== LF) this.#events.onPayloadDamaged?.(-1);
+			else this.#trailer = TRAILER_NEXT;
+		} else if (c === CR) {
+			if (i + 1 === end) this.#trailer = TRAILER_LF;
+			else if (chunk[i + 1] !== LF) this.#events.onPayloadDamaged?.(-1);
+			else this.#trailer = TRAILER_NEXT;
+		} else this.#events.onPayloadDamaged?.(c === LF && this.#lastRaw === CR ? this.#runLength : -1);
 	}
 
 	// A line longer than any the module sends: drop it whole (what is kept of
@@ -468,6 +495,7 @@ export class Reader {
 	#payload(chunk: Uint8Array, i: number, end: number): number {
 		let n = end - i;
 		if (n > this.#remaining) n = this.#remaining;
+		this.#lastRaw = chunk[i + n - 1];
 		if (!this.#hexRun) {
 			this.#events.onPayload(chunk, i, i + n);
 			this.stats.payloadBytes += n;
@@ -518,7 +546,7 @@ export class Reader {
 	#endPayload(missing: number): void {
 		if (this.#scratchCount > 0) this.#flushHex();
 		this.#mode = LINE_MODE;
-		this.#trailer = missing === 0;
+		this.#trailer = missing === 0 ? TRAILER_CR : NO_TRAILER;
 		this.#remaining = 0;
 		this.#hexHigh = -1;
 		return this.#events.onPayloadEnd(missing, this.#badDigits);

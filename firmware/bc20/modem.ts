@@ -781,8 +781,9 @@ export class BC20 {
 			suspectReboot: () => this.#suspectReboot(),
 			unknownQiurc: (line) => {
 				this.#damagedLine();
-				// Longer than any +QIURC without data: a pushed header with its data.
-				if (line.length > LONGEST_PLAIN_QIURC) this.#pushMayBeLost();
+				// A pushed header with its data (cut at the data's first LF, however
+				// short): fields past the length, or longer than any +QIURC without data.
+				if (line.length > LONGEST_PLAIN_QIURC || line.hasField(3)) this.#pushMayBeLost();
 			},
 		};
 	}
@@ -809,7 +810,12 @@ export class BC20 {
 	}
 
 	#onTraceLine = (line: Line): void => {
-		if (line.kind === NOISE) this.#damagedLine();
+		// Garbage where the module's lines should be: a damaged line, or pushed
+		// data whose header was damaged, taken for lines.
+		if (line.kind === NOISE) {
+			this.#damagedLine();
+			this.#pushMayBeLost();
+		}
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
 		else if (line.kind === ECHO && !this.#looking) this.#suspectReboot();
 		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);

@@ -25,7 +25,7 @@ export interface SocketLink {
 	warn(code: number, detail: string, offset: number, count: number, lost: number): void;
 	// A warning for a command that failed, explained by AT+QIGETERROR if need be.
 	explainWarning(result: Result, command: string, offset: number, count: number): void;
-	// Received bytes of unknown number are lost: a TCP stream ends with `detail`.
+	// A TCP stream has a gap (received bytes lost): it ends there, with `detail`.
 	streamBroken(detail: string): void;
 	// onReadable (unless the socket ended) and onWritable (while it is
 	// connected and not closed by the application).

@@ -76,7 +76,7 @@ export class Receiver {
 	#pushStored = 0;
 	#pushLost = 0;
 	#runReported = false; // the last payload run's damage was reported
-	#broken = false; // TCP: the stream has a gap of unknown size; nothing after it is delivered
+	#broken = false; // TCP: the stream has a gap; nothing after it is delivered
 	// Direct-push runs the app has not heard of yet (flushPushed).
 	#pushed = false;
 	#pushedStored = 0;
@@ -102,8 +102,9 @@ export class Receiver {
 	}
 
 	// Reading the module's buffer is what the socket does next (buffer mode).
+	// Past a gap it is not read: what it holds lies beyond the gap.
 	get draining(): boolean {
-		return this.needRead && this.#link.mode === BUFFER_MODE;
+		return this.needRead && !this.#broken && this.#link.mode === BUFFER_MODE;
 	}
 
 	// The read to issue now, or null (no room for one worth the wire).
@@ -217,7 +218,8 @@ export class Receiver {
 	// damaged and bytes of unknown number were lost.
 	payloadDamaged(atStake: number): void {
 		const link = this.#link;
-		if (link.state === INITIAL || link.appClosed) return;
+		// After a gap nothing is delivered: there is nothing at stake.
+		if (link.state === INITIAL || link.appClosed || this.#broken) return;
 		if (atStake < 0) {
 			this.#gap("a payload header's length was damaged on the line");
 			return;
@@ -240,9 +242,8 @@ export class Receiver {
 			this.#gap("a line that may have been pushed data was damaged");
 	}
 
-	// Received bytes of unknown number are lost. A TCP stream cannot go on
-	// past such a gap: it ends there (what came before is still read). A UDP
-	// socket loses datagrams, not its framing.
+	// Received bytes of unknown number are lost. A UDP socket loses
+	// datagrams, not its framing; a TCP stream ends at the gap.
 	#gap(detail: string): void {
 		const link = this.#link;
 		if (link.state === INITIAL || link.appClosed || this.#broken) return;
@@ -253,11 +254,17 @@ export class Receiver {
 			0,
 			-1,
 		);
-		if (link.udp) return;
+		if (!link.udp) this.#endStream(detail);
+	}
+
+	// TCP: bytes that never reached the ring leave a hole in the stream, and
+	// every later byte would sit at the wrong place: it ends at the gap. What
+	// came before is still read; nothing after it is delivered, and the
+	// module's buffer is not read any more.
+	#endStream(detail: string): void {
 		this.#broken = true;
-		link.streamBroken(detail);
-		// The module's buffer is not read any more: what it holds lies beyond the gap.
 		this.needRead = false;
+		this.#link.streamBroken(detail);
 	}
 
 	// ---- the payload sink ----
@@ -317,6 +324,8 @@ export class Receiver {
 			this.#partial -= stored;
 			this.#completeDatagram(stored);
 		}
+		// Past a gap every run is dropped: the gap's warning told of it.
+		if (this.#broken) return;
 		const lost = this.#pushLost + missing;
 		if (lost > 0 || badDigits > 0) {
 			this.flushPushed();
@@ -441,21 +450,18 @@ export class Receiver {
 		// (one that timed out may still get its payload, late).
 		if (status === DONE_OK && this.#readActual > stored + lost) lost = this.#readActual - stored;
 		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
-		if (damaged > 0 && link.state !== INITIAL && !link.appClosed) {
+		if (damaged > 0 && link.state !== INITIAL && !link.appClosed && !this.#broken) {
 			link.stats.lost += lost;
-			link.warn(
-				E_DATA_LOST,
+			const detail =
 				"a +QIRD header announced " +
-					damaged +
-					" bytes, more than the " +
-					lost +
-					" asked: it was damaged, and up to " +
-					lost +
-					" bytes were lost",
-				-1,
-				0,
-				lost,
-			);
+				damaged +
+				" bytes, more than the " +
+				lost +
+				" asked: it was damaged, and up to " +
+				lost +
+				" bytes were lost";
+			link.warn(E_DATA_LOST, link.udp ? detail : detail + "; the stream ends here", -1, 0, lost);
+			if (!link.udp) this.#endStream(detail);
 			lost = 0;
 		}
 		if (status === DONE_OK) {
@@ -490,9 +496,16 @@ export class Receiver {
 		if (link.state === CLOSING) link.dispatcher.soon();
 	}
 
+	// Tells the app of a run's `stored` bytes, after a warning for what the
+	// run lost or may have damaged.
 	#delivered(stored: number, lost: number, badDigits: number, missing: number): void {
 		const link = this.#link;
-		if (lost > 0 || badDigits > 0) {
+		// Past a gap nothing is stored, and what is dropped there is not counted:
+		// the gap's warning told of it.
+		if ((lost > 0 || badDigits > 0) && !this.#broken) {
+			// Bytes that never reached the ring are a gap in a TCP stream; bad hex
+			// digits leave the run's bytes at their place (possibly wrong).
+			const gap = lost > 0 && !link.udp;
 			let detail = "";
 			if (lost > 0) detail = lost + " bytes did not fit or never came";
 			if (missing > 0) detail = join(detail, missing + " of them were cut off (the module stalled)");
@@ -508,7 +521,8 @@ export class Receiver {
 				this.#runReported = true;
 			}
 			link.stats.lost += lost;
-			link.warn(E_DATA_LOST, detail, -1, 0, lost);
+			link.warn(E_DATA_LOST, gap ? detail + "; the stream ends here" : detail, -1, 0, lost);
+			if (gap) this.#endStream(detail);
 		}
 		const news = link.udp ? this.#completed : stored;
 		this.#completed = 0;

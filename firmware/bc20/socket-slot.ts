@@ -290,12 +290,15 @@ export class Slot implements Worker, SocketLink {
 		this.#dropSwitch(E_REBOOTED);
 		this.#closePending = false;
 		if (!this.appClosed) {
-			if (this.#reasonCode === 0 || this.#reasonCode === E_PEER_CLOSED || this.#reasonCode === 570) {
+			// A gap the reboot's stall cut is the reboot's too.
+			const code = this.#reasonCode;
+			if (code === 0 || code === E_PEER_CLOSED || code === 570 || code === E_DATA_LOST) {
 				this.#reasonCode = E_REBOOTED;
 				this.#reasonCommand = "";
 				this.#reasonDetail = "";
 			}
-			this.#lostAtEnd = lost;
+			// A gap's "count unknown" stays.
+			if (this.#lostAtEnd === 0) this.#lostAtEnd = lost;
 		}
 		this.state = CLOSING;
 		this.dispatcher.soon();
@@ -458,7 +461,11 @@ export class Slot implements Worker, SocketLink {
 	}
 
 	streamBroken(detail: string): void {
+		// Whatever the peer sent after the gap is not delivered: its count is unknown.
 		this.#lostAtEnd = -1;
+		// The app's stream ends at the gap, even if the peer had closed before
+		// the driver read that far: not a clean end.
+		if (this.#reasonCode === E_PEER_CLOSED) this.#reasonCode = 0;
 		if (this.#reasonCode === 0) this.#reasonDetail = detail;
 		this.#fail(E_DATA_LOST);
 	}

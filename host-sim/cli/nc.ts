@@ -17,7 +17,7 @@
 // waits for the module to close the socket (AT+QICLOSE).
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
-import { PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
+import { CLOSING, PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
@@ -69,12 +69,15 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 			};
 			const finishIfDone = () => {
 				if (!stdinEnded || !settled()) return;
+				// The driver is ending the socket (a gap in the stream, an error):
+				// its onError comes once the module closed it, and says why.
+				if (socket.state === CLOSING) return;
 				if (!udp && peerClosed) {
 					finishSent("");
 					return;
 				}
 				clearTimeout(idle);
-				idle = setTimeout(() => finishSent(""), wait);
+				idle = setTimeout(() => socket.state !== CLOSING && finishSent(""), wait);
 			};
 			// The end: exit 0 if every byte read from stdin was sent, else say how
 			// many were not sent and how many are of unknown fate, and why.

@@ -29,26 +29,36 @@ const TEXT_VIEW0 = { hex: 0, view: 0, show: 0 };
 const TEXT_VIEW1 = { hex: 0, view: 1, show: 1 };
 
 for (const announced of [600, 4096, 99999]) {
-	test(`a +QIRD header announcing ${announced} bytes (more than the 512 asked) is damaged: no payload taken, the 512 at stake reported`, () => {
-		for (const s of [TEXT_VIEW0, TEXT_VIEW1]) {
-			const { h, socket } = setup(s, 0);
-			const data = "x".repeat(40);
-			const header = "+QIRD: " + announced + (s.show ? ",0" : "");
-			h.fake.expect("AT+QIRD=0,512", "\r\n" + header + (s.view ? "," : "\r\n") + data + "\r\n" + OK);
-			h.fake.expect(
-				"AT+QIRD=0,512",
-				"\r\n+QIRD: 5" + (s.show ? ",0" : "") + (s.view ? "," : "\r\n") + "after\r\n" + OK,
-			);
-			h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
-			h.fake.send('\r\n+QIURC: "recv",0' + (s.show ? ",45" : "") + "\r\n");
-			h.settle();
-			const log = h.takeLog();
-			assert.ok(log.includes("0 warning 1008 lost 512"), JSON.stringify(log));
-			// The next read is in step: its bytes, and only they, reach the app.
-			assert.is(h.readAll(socket), "after");
-			assert.equal(h.fake.unexpected, []);
-			assert.is(socket.stats.lost, 512);
-		}
+	test(`a +QIRD header announcing ${announced} bytes (more than the 512 asked) is damaged: no payload taken, the 512 at stake reported; a TCP stream ends there`, () => {
+		for (const type of ["tcp", "udp"] as const)
+			for (const s of [TEXT_VIEW0, TEXT_VIEW1]) {
+				const { h, socket } = setup(s, 0, type);
+				const data = "x".repeat(40);
+				const header = "+QIRD: " + announced + (s.show ? ",0" : "");
+				h.fake.expect("AT+QIRD=0,512", "\r\n" + header + (s.view ? "," : "\r\n") + data + "\r\n" + OK);
+				h.fake.expect(
+					"AT+QIRD=0,512",
+					"\r\n+QIRD: 5" + (s.show ? ",0" : "") + (s.view ? "," : "\r\n") + "after\r\n" + OK,
+				);
+				h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
+				h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+				h.fake.send('\r\n+QIURC: "recv",0' + (s.show ? ",45" : "") + "\r\n");
+				h.settle();
+				const log = h.takeLog();
+				assert.is(log[0], "0 warning 1008 lost 512", JSON.stringify(log));
+				assert.is(socket.stats.lost, 512);
+				if (type === "udp") {
+					// The next read is in step: its bytes, and only they, reach the app.
+					assert.is(h.readAll(socket), "after|");
+					assert.is(socket.state, CONNECTED);
+				} else {
+					// Up to 512 bytes of the stream are gone: it ends at the gap, and
+					// what the module still holds is not read.
+					assert.equal(log, ["0 warning 1008 lost 512", "0 error 1008 lost -1"]);
+					assert.is(socket.state, INITIAL);
+				}
+				assert.equal(h.fake.unexpected, []);
+			}
 	});
 }
 
@@ -119,6 +129,108 @@ test("a run one byte short (it ate the CR) is damage confined to that run: its b
 	assert.ok(log.includes("0 warning 1008 lost 6"), JSON.stringify(log));
 	assert.is(socket.state, CONNECTED);
 	assert.is(h.readAll(socket).slice(-5), "later");
+});
+
+test("a length shortened on the line, its run followed by an LF of the data: not one byte short, the TCP stream ends at the gap", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 1);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	// 12 bytes announced as 1 (a digit dropped): the run takes "a", and the
+	// "\n" after it is no CR LF; "bc..." would be taken for lines.
+	h.fake.send('\r\n+QIURC: "recv",0,1,a\nbcdefghijk\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+	h.settle();
+	h.advance(100);
+	const log = h.takeLog();
+	assert.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+		JSON.stringify(log),
+	);
+	assert.ok(!log.includes("0 warning 1008 lost 1"), JSON.stringify(log));
+	assert.is(h.readAll(socket), "a");
+});
+
+test("a run followed by a CR and no LF: its length was damaged, the TCP stream ends at the gap", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 1);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	// 12 bytes announced as 2: the data's own CR comes after the run.
+	h.fake.send('\r\n+QIURC: "recv",0,2,ab\rcdefghijk\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+	h.settle();
+	h.advance(100);
+	const log = h.takeLog();
+	assert.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+		JSON.stringify(log),
+	);
+	assert.is(h.readAll(socket), "ab");
+});
+
+test("a run two bytes short (it took the CR LF): its bytes are reported at stake, the stream goes on", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 1);
+	// "abcdefgh" lost its "c" and "f": the run of 8 takes the CR LF, and the
+	// next line's own CR LF looks like the trailer; "+QIURC" comes without a CR.
+	h.fake.send('\r\n+QIURC: "recv",0,8,abdegh\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+	h.settle();
+	const log = h.takeLog();
+	assert.ok(log.includes("0 warning 1008 lost 8"), JSON.stringify(log));
+	assert.is(socket.state, CONNECTED);
+	assert.is(h.readAll(socket).slice(-5), "later");
+});
+
+test("a pushed header whose type was damaged, its data cut at an early LF: the TCP stream ends at the gap", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 1);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,2,AB\r\n');
+	// "recv" lost its "e": the header is a short unknown +QIURC line up to the
+	// data's first LF, and the rest of the data is taken for lines.
+	h.fake.send('\r\n+QIURC: "rcv",0,12,ab\ncdefghijk\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+	h.settle();
+	h.advance(100);
+	const log = h.takeLog();
+	assert.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+		JSON.stringify(log),
+	);
+	assert.is(h.readAll(socket), "AB");
+});
+
+test("garbage where the module's lines belong (a pushed header damaged past recognition): the TCP stream ends at the gap", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 1);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,2,AB\r\n');
+	// The header lost its "+" and its LF before: its data is a line of noise.
+	h.fake.send('\rQIURC: "recv",0,12,abcdefghijk\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+	h.settle();
+	h.advance(100);
+	const log = h.takeLog();
+	assert.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+		JSON.stringify(log),
+	);
+	assert.is(h.readAll(socket), "AB");
+});
+
+test("after the gap that ended a TCP stream, later runs' damage is not reported: nothing of them is delivered", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 1);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	h.fake.send('\r\n+QIURC: "recv",0,1,a\nbcdefghijk\r\n');
+	// A later run, one byte short: it is not delivered, so nothing is at stake.
+	h.fake.send('\r\n+QIURC: "recv",0,6,abdef\r\n');
+	h.settle();
+	h.advance(100);
+	const log = h.takeLog();
+	assert.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost -1")),
+		JSON.stringify(log),
+	);
+	assert.not.ok(
+		log.some((l) => l.startsWith("0 warning 1008 lost 6")),
+		JSON.stringify(log),
+	);
+	assert.is(h.readAll(socket), "a");
 });
 
 test("a dropped hex digit: the whole run is at stake, not just the one bad digit", () => {

@@ -108,23 +108,34 @@ for (const s of ALL) {
 	});
 }
 
-test("direct push into a full buffer: what does not fit is counted and reported lost", () => {
+test("direct push into a full buffer: what does not fit is counted and reported lost, and the TCP stream ends there", () => {
 	const s = { hex: 1, view: 1, show: 1 };
-	const { h, socket } = setup(s, {}, 1);
-	const data = "p".repeat(512);
-	for (let i = 0; i < 5; i++) h.fake.send(push(0, data, s));
-	h.settle();
-	// The runs that came in one receive turn are announced once, before the loss.
-	assert.equal(h.takeLog(), ["0 readable 2048", "0 warning 1008 lost 512"]);
-	assert.is(socket.stats.lost, 512);
-	assert.is(h.readAll(socket), data.repeat(4));
-	// Partly fits.
-	h.fake.send(push(0, "q".repeat(1460), s));
-	h.fake.send(push(0, "r".repeat(700), s));
-	h.settle();
-	// onReadable counts what the buffer holds when it is called: the kept head of the run that lost its tail included.
-	assert.equal(h.takeLog(), ["0 readable 2048", "0 warning 1008 lost 112", "0 readable 2048"]);
-	assert.is(h.readAll(socket), "q".repeat(1460) + "r".repeat(588));
+	const whole = "p".repeat(512);
+	const head = "q".repeat(1460);
+	const tail = "r".repeat(700);
+	for (const [runs, kept, lost, told] of [
+		[[whole, whole, whole, whole, whole, whole], whole.repeat(4), 512, ["0 readable 2048", "0 warning 1008 lost 512"]],
+		// Partly fits.
+		[
+			[head, tail, whole],
+			head + tail.slice(0, 588),
+			112,
+			["0 readable 2048", "0 warning 1008 lost 112", "0 readable 2048"],
+		],
+	] as const) {
+		const { h, socket } = setup(s, {}, 1);
+		h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+		for (const run of runs) h.fake.send(push(0, run, s));
+		h.settle();
+		// The runs that came in one receive turn are announced once, before the
+		// loss; onReadable counts what the buffer holds when it is called (the
+		// kept head of the run that lost its tail included).
+		assert.equal(h.takeLog(), told);
+		assert.is(socket.stats.lost, lost);
+		assert.is(h.readAll(socket), kept);
+		h.settle();
+		assert.equal(h.takeLog(), ["0 error 1008 lost -1"]);
+	}
 });
 
 test("pushed data for a socket that is not open is skipped, and the stream stays in step", () => {
