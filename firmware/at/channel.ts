@@ -409,6 +409,8 @@ export class Channel implements ReaderEvents {
 		// A +QIRD header that no QIRD on the wire armed (its command timed out):
 		// its payload is still routed to the late command below.
 		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
+		// A late answer of a resync probe that went unanswered: the past.
+		if (kind === K.URC_OTHER && this.#resync.owed !== 0 && this.#resync.settles(line)) return;
 		return this.#events.onUrc(line);
 	}
 
@@ -512,7 +514,7 @@ export class Channel implements ReaderEvents {
 				// The command waits for a probe; a silent module is probed again
 				// only after it spoke or a backoff passed.
 				this.#waiting = command;
-				const at = resync.waitUntil();
+				const at = resync.waitUntil(now, this.#late?.spec.response ?? null);
 				if (at > now) {
 					this.#arm(at);
 					return;

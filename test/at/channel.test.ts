@@ -274,6 +274,67 @@ test("after a probe went unanswered the next probe waits until the module speaks
 	assert.equal(c.results, ["OK"]);
 });
 
+// Four probes go unanswered (the module stalls): every probe prefix is owed.
+function fourProbesOwed(s: ReturnType<typeof setup>) {
+	s.queue.submit(new TextCommand(PLAIN, "AT"));
+	s.clock.advance(400); // AT times out
+	for (const backoff of [0, 500, 1000, 2000]) {
+		s.queue.submit(new TextCommand(PLAIN, "AT"));
+		s.clock.advance(backoff + 400); // the backoff passes, the probe times out
+	}
+	assert.equal(s.written, ["AT\r", "AT+CGATT?\r", "AT+CGSN=1\r", "AT+CPSMS?\r", "AT+CCLK?\r"]);
+}
+
+const CSQ = spec("AT+CSQ", ascii("+CSQ:"), 300);
+
+test("a late answer of an owed probe, split across turns, is never taken for a new probe's: no prefix is reused while owed", () => {
+	const s = setup();
+	fourProbesOwed(s);
+	const next = new TextCommand(CSQ, "AT+CSQ");
+	s.queue.submit(next);
+	// The old AT+CCLK? is answered at last, its line cut in two turns.
+	s.feed('\r\n+CCLK: "26/12');
+	assert.equal(s.written.length, 5, "every prefix is owed: no probe that its late answer could pass for");
+	s.feed('/07,03:00:00+00"\r\n');
+	assert.equal(s.written.slice(5), ["AT+CGATT?\r"], "its answer came: the probes are settled, a probe goes");
+	s.feed("\r\nOK\r\n"); // the old probe's OK belongs to the past
+	assert.equal(s.written.length, 6);
+	s.feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	assert.equal(s.written.slice(6), ["AT+CSQ\r"]);
+	s.feed("\r\n+CSQ: 20,0\r\n\r\nOK\r\n");
+	assert.equal(next.responses, ["+CSQ: 20,0"]);
+	assert.equal(next.results, ["OK"]);
+	assert.equal(s.urcs, [], "a late probe answer is not a URC");
+});
+
+test("a late answer of an owed probe settles it and the probes written before it, not those after", () => {
+	const s = setup();
+	fourProbesOwed(s);
+	s.queue.submit(new TextCommand(CSQ, "AT+CSQ"));
+	s.feed('\r\n+CPSMS: 0,,,"00000000","00000000"\r\n');
+	assert.equal(s.written.slice(5), ["AT+CGATT?\r"], "CGATT, CGSN and CPSMS are settled");
+	s.clock.advance(400); // the probe times out: CGATT is owed again
+	s.queue.submit(new TextCommand(CSQ, "AT+CSQ"));
+	s.feed("\r\nOK\r\n"); // the module speaks
+	assert.equal(s.written.slice(6), ["AT+CGSN=1\r"], "CCLK is still owed: the next free prefix");
+});
+
+test("when every prefix stays owed, a probe goes once the oldest is too old to be answered, and the module is resynced", () => {
+	const s = setup();
+	fourProbesOwed(s);
+	const next = new TextCommand(PLAIN, "ATE0");
+	s.queue.submit(next);
+	s.feed("\r\n+CEREG: 1\r\n"); // the module speaks, but answers no probe
+	s.clock.advance(2000);
+	assert.equal(s.written.length, 5, "no probe while every prefix is owed");
+	for (let waited = 0; s.written.length === 5 && waited < 10000; waited += 10) s.clock.advance(10);
+	assert.equal(s.written.slice(5), ["AT+CGATT?\r"], "the oldest owed prefix expired");
+	s.feed("\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	s.feed("\r\nOK\r\n");
+	assert.equal(s.written.slice(6), ["ATE0\r"]);
+	assert.equal(next.results, ["OK"]);
+});
+
 test("RDY with a command on the wire: it fails as rebooted, and its answer after the banner is not taken for the next command's", () => {
 	const s = setup();
 	const a = new TextCommand(SEND, "AT+QISEND=0,1,a"),
