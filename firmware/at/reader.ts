@@ -148,11 +148,20 @@ export class Reader {
 				continue;
 			}
 			if (this.#trailer !== NO_TRAILER) this.#checkTrailer(chunk, i, end);
+			// (#inlineHeader leaves the ring as it found it unless it took a header.)
+			const kept = ring.count;
+			// The module frames every line "\r\n...\r\n": the blank line before
+			// each, half of all lines, is no event, and is passed without a search.
+			if (kept === 0 && chunk[i] === CR && i + 1 < end && chunk[i + 1] === LF && !this.#discarding) {
+				i += 2;
+				continue;
+			}
 			// A view mode 1 header ends at a comma, with its payload behind it on
 			// the same line: look for that comma first, so that the search for
 			// the line's LF never runs over payload bytes.
 			if (this.viewMode === 1 && !this.#discarding) {
-				const comma = this.#inlineHeader(chunk, i, end);
+				// (The comma, or the LF of a line #wholeHeader handed up.)
+				const comma = kept === 0 ? this.#wholeHeader(chunk, i, end) : this.#inlineHeader(chunk, i, end);
 				if (comma >= 0) {
 					i = comma + 1;
 					continue;
@@ -175,10 +184,8 @@ export class Reader {
 				i = end;
 				continue;
 			}
-			const kept = ring.count;
 			if (kept === 0) {
-				// The usual case: the line arrived whole. A blank one ("\r\n",
-				// half of all lines) is no event: skip it without a look.
+				// The usual case: the line arrived whole. A blank one is no event.
 				if (lf - i > 1 || (lf - i === 1 && chunk[i] !== CR)) {
 					if (lf - i > ring.capacity) this.#tooLong(lf - i);
 					else this.#line(chunk, i, lf, NO_WRAP);
@@ -275,11 +282,11 @@ export class Reader {
 	// "+QIRD: n[,remain],<data>" and "+QIURC: "recv",id,n,<data>". If the line
 	// begun in the ring and continued in chunk[i, end) is such a header and its
 	// completing comma lies in the chunk, emits the header, starts the payload
-	// and returns that comma's index; else -1.
+	// and returns that comma's index; else -1. (A line that starts in the chunk
+	// is judged by #wholeHeader.)
 	#inlineHeader(chunk: Uint8Array, i: number, end: number): number {
 		const ring = this.ring;
 		const kept = ring.count;
-		if (kept === 0) return this.#wholeHeader(chunk, i, end);
 		// The line's first byte decides: only "+QIRD:" and "+QIURC:" qualify.
 		const first = kept > 0 ? ring.peek(0) : i < end ? chunk[i] : -1;
 		if (first !== 43 /* + */) return -1;
@@ -396,8 +403,7 @@ export class Reader {
 		this.#setHeader(chunk, i, at, needed === 3, v0, v1, v2);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
 		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
-		// A "recv" header is known for one already (unless a command armed that prefix).
-		this.#emit(true, needed === 3 && this.armed === null ? K.URC_RECV : -1);
+		this.#emit(true, this.#knownKind(needed === 3), needed !== 3);
 		return at;
 	}
 
@@ -423,8 +429,17 @@ export class Reader {
 		let end = lf;
 		while (end > i && chunk[end - 1] === CR) end--;
 		this.#setHeader(chunk, i, end, recv, v0, v1, v2);
-		this.#emit(false, recv && this.armed === null ? K.URC_RECV : -1);
+		this.#emit(false, this.#knownKind(recv), !recv);
 		return lf;
+	}
+
+	// The kind of a line #wholeHeader matched, when its prefix alone tells:
+	// a "recv" notice or header, or the answer of the +QIRD on the wire; else
+	// -1 (classified as any line).
+	#knownKind(recv: boolean): number {
+		const armed = this.armed;
+		if (recv) return armed === null ? K.URC_RECV : -1;
+		return armed === QIRD_HEADER ? K.RESPONSE : -1;
 	}
 
 	// Whether the line made of the ring's bytes and chunk[i, end) starts with `prefix`.
@@ -440,12 +455,13 @@ export class Reader {
 
 	// Classifies the line in this.line, hands it up, and starts the payload
 	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
-	#emit(inline: boolean, kind = -1): void {
+	// `qird`: the line is known to start with "+QIRD:".
+	#emit(inline: boolean, kind = -1, qird = false): void {
 		const line = this.line;
 		line.kind = kind >= 0 ? kind : this.#classify();
 		let connectId = -1;
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
-			if (line.startsWith(QIRD_HEADER)) {
+			if (qird || (line.head === QIRD_HEAD.head && line.startsWith(QIRD_HEADER))) {
 				const n = line.int(0, 0);
 				if (n > 0 && n <= MAX_READ_PAYLOAD) line.payloadLength = n;
 			}
