@@ -403,7 +403,7 @@ export class Reader {
 		this.#setHeader(chunk, i, at, needed === 3, v0, v1, v2);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
 		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
-		this.#emit(true, this.#knownKind(needed === 3), needed !== 3);
+		this.#emit(true, this.#knownKind(needed === 3));
 		return at;
 	}
 
@@ -429,7 +429,7 @@ export class Reader {
 		let end = lf;
 		while (end > i && chunk[end - 1] === CR) end--;
 		this.#setHeader(chunk, i, end, recv, v0, v1, v2);
-		this.#emit(false, this.#knownKind(recv), !recv);
+		this.#emit(false, this.#knownKind(recv));
 		return lf;
 	}
 
@@ -455,13 +455,16 @@ export class Reader {
 
 	// Classifies the line in this.line, hands it up, and starts the payload
 	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
-	// `qird`: the line is known to start with "+QIRD:".
-	#emit(inline: boolean, kind = -1, qird = false): void {
+	#emit(inline: boolean, kind = -1): void {
 		const line = this.line;
 		line.kind = kind >= 0 ? kind : this.#classify();
 		let connectId = -1;
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
-			if (qird || (line.head === QIRD_HEAD.head && line.startsWith(QIRD_HEADER))) {
+			// (The answer of an armed +QIRD starts with "+QIRD:" by definition.)
+			if (
+				(line.kind === K.RESPONSE && this.armed === QIRD_HEADER) ||
+				(line.head === QIRD_HEAD.head && line.startsWith(QIRD_HEADER))
+			) {
 				const n = line.int(0, 0);
 				if (n > 0 && n <= MAX_READ_PAYLOAD) line.payloadLength = n;
 			}
