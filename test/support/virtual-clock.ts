@@ -6,6 +6,9 @@
 // same clock as the step-by-step tests.
 import type { Clock } from "../../firmware/at/seams.js";
 
+// Timers set at once, at most (the driver keeps a handful).
+const MAX_SLOTS = 256;
+
 export class VirtualClock implements Clock {
 	time = 0;
 	#callbacks: ((() => void) | null)[] = [];
@@ -29,7 +32,8 @@ export class VirtualClock implements Clock {
 		let i = this.#ids.indexOf(0);
 		if (i < 0) i = this.#grow();
 		const at = this.time + (ms > 0 ? ms : 0);
-		const id = this.#nextId++;
+		// The slot is in the handle's low bits, so that clear() finds it at once.
+		const id = this.#nextId++ * MAX_SLOTS + i;
 		this.#callbacks[i] = callback;
 		this.#at[i] = at;
 		this.#ids[i] = id;
@@ -38,8 +42,8 @@ export class VirtualClock implements Clock {
 	}
 
 	clear(handle: unknown): void {
-		const i = this.#ids.indexOf(handle as number);
-		if (i < 0) return;
+		const i = (handle as number) % MAX_SLOTS;
+		if (this.#ids[i] !== handle) return;
 		this.#callbacks[i] = null;
 		this.#ids[i] = 0;
 	}
@@ -98,6 +102,7 @@ export class VirtualClock implements Clock {
 	}
 
 	#grow(): number {
+		if (this.#ids.length === MAX_SLOTS) throw new Error(`VirtualClock: more than ${MAX_SLOTS} timers at once`);
 		this.#callbacks.push(null);
 		this.#at.push(0);
 		return this.#ids.push(0) - 1;
