@@ -121,24 +121,16 @@ const STAGE_THEN = 2; // OK seen, waiting for SEND OK / CLOSE OK / a URC
 
 export class Channel implements ReaderEvents {
 	readonly reader: Reader;
-	readonly stats: ChannelStats = {
-		commands: 0,
-		timeouts: 0,
-		lateFinals: 0,
-		strayFinals: 0,
-		echoes: 0,
-		noiseLines: 0,
-		payloadBytesLost: 0,
-		reboots: 0,
-		probes: 0,
-	};
+	// Made in the constructor, not in field initializers: XS holds a slot per
+	// private field while those run, under whatever they call.
+	readonly stats: ChannelStats;
 
 	#transport: Transport;
 	#clock: Clock;
 	#events: ChannelEvents;
 	#writer: CommandWriter;
-	#result = new Result();
-	#waitingResult = new Result();
+	#result: Result;
+	#waitingResult: Result;
 
 	#current: Command | null = null;
 	#stage = STAGE_IDLE;
@@ -158,7 +150,7 @@ export class Channel implements ReaderEvents {
 	#held = false;
 
 	// Resync state.
-	#resync = new Resync();
+	#resync: Resync;
 	#late: Command | null = null; // the last command that timed out or was cut by a reboot
 	#lateThen = 0; // a second-stage line still owed by it (SEND/CLOSE), else 0
 	#lateUntil = 0;
@@ -198,6 +190,20 @@ export class Channel implements ReaderEvents {
 		this.#transport = options.transport;
 		this.#clock = options.clock;
 		this.#events = options.events;
+		this.stats = {
+			commands: 0,
+			timeouts: 0,
+			lateFinals: 0,
+			strayFinals: 0,
+			echoes: 0,
+			noiseLines: 0,
+			payloadBytesLost: 0,
+			reboots: 0,
+			probes: 0,
+		};
+		this.#result = new Result();
+		this.#waitingResult = new Result();
+		this.#resync = new Resync();
 		this.#writer = new CommandWriter(options.commandCapacity ?? 1152);
 		this.reader = new Reader(this, options.lines, options.lineCapacity ?? 256);
 		this.#msPerByte = 10000 / (options.baud ?? 115200);

@@ -79,16 +79,10 @@ const QIURC_HEAD = headOf(RECV_URC);
 
 export class Reader {
 	readonly ring: ByteRing;
-	readonly line = new Line();
-	readonly stats: ReaderStats = {
-		lines: 0,
-		noiseBytes: 0,
-		linesDiscarded: 0,
-		bytesDiscarded: 0,
-		payloadBytes: 0,
-		payloadsAborted: 0,
-		hexErrors: 0,
-	};
+	// Made in the constructor, not in field initializers: XS holds a slot per
+	// private field while those run, under whatever they call.
+	readonly line: Line;
+	readonly stats: ReaderStats;
 	// Receive-side settings of the module (AT+QICFG), kept in step by the owner.
 	viewMode = 0;
 	showLength = false;
@@ -103,7 +97,7 @@ export class Reader {
 	#hexHigh = -1;
 	#badDigits = 0;
 	#hexRun = false; // this run is hex (fixed at its start)
-	#scratch = new Uint8Array(HEX_SCRATCH);
+	#scratch: Uint8Array;
 	#scratchCount = 0;
 	#trailer = NO_TRAILER; // after a payload run: the CR LF the module puts there
 	#runLength = 0; // bytes the last run announced
@@ -116,6 +110,17 @@ export class Reader {
 		this.#events = events;
 		this.#table = table;
 		this.ring = new ByteRing(capacity);
+		this.line = new Line();
+		this.#scratch = new Uint8Array(HEX_SCRATCH);
+		this.stats = {
+			lines: 0,
+			noiseBytes: 0,
+			linesDiscarded: 0,
+			bytesDiscarded: 0,
+			payloadBytes: 0,
+			payloadsAborted: 0,
+			hexErrors: 0,
+		};
 	}
 
 	get inPayload(): boolean {
