@@ -282,7 +282,7 @@ export class Channel implements ReaderEvents {
 			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
 				this.#events.onTurnEnd?.();
-				// A quiet turn (payload bytes only) has nothing for the wire.
+				// A quiet turn (payload, or lines that changed nothing) has nothing for the wire.
 				if (!this.#quiet || this.#waiting !== null) this.#serveWire();
 			}
 		} finally {

@@ -293,8 +293,7 @@ export class Reader {
 		const ring = this.ring;
 		const kept = ring.count;
 		// The line's first byte decides: only "+QIRD:" and "+QIURC:" qualify.
-		const first = kept > 0 ? ring.peek(0) : i < end ? chunk[i] : -1;
-		if (first !== 43 /* + */) return -1;
+		if (ring.peek(0) !== 43 /* + */) return -1;
 		let needed: number;
 		if (this.#startsLine(QIRD_HEADER, chunk, i, end)) needed = this.showLength ? 2 : 1;
 		else if (this.#startsLine(RECV_URC, chunk, i, end)) needed = 3;
@@ -305,16 +304,17 @@ export class Reader {
 		if (commas >= needed) return -1;
 		// A header is short: its commas lie within MAX_HEADER bytes of the
 		// line's start, so the search never runs far into what follows.
+		// One bounded pass (a native indexOf would scan on past the chunk's end),
+		// and the commas must belong to this line: no LF before them.
 		const limit = i + MAX_HEADER - kept < end ? i + MAX_HEADER - kept : end;
-		let at = i - 1;
-		while (commas < needed) {
-			at = chunk.indexOf(COMMA, at + 1);
-			if (at < 0 || at >= limit) return -1;
-			commas++;
+		let at = i;
+		for (; at < limit; at++) {
+			const c = chunk[at];
+			if (c === COMMA) {
+				if (++commas === needed) break;
+			} else if (c === LF) return -1;
 		}
-		// The commas must belong to this line: the header is short, so a plain
-		// loop over it finds an LF before them.
-		for (let k = i; k < at; k++) if (chunk[k] === LF) return -1;
+		if (at >= limit) return -1;
 		// The header is ring + chunk[i, at): check its length field is a count.
 		const ringFree = ring.free;
 		if (ringFree < at - i) return -1; // not a header the module sends
