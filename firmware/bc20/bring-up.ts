@@ -220,6 +220,7 @@ export class BringUp {
 
 	#host: BringUpHost;
 	#generation = 0;
+	#queued: StepCommand | null = null; // the last step put in the urgent queue
 	#procedure: Procedure = FULL_BRING_UP;
 	#script = 0;
 	#step = 0;
@@ -367,7 +368,12 @@ export class BringUp {
 				this.#step++;
 				continue;
 			}
-			this.#host.dispatcher.urgent(new StepCommand(this, this.#generation, step));
+			// A run started again before its step reached the wire (a burst of
+			// pdpdeact) takes that step's place: one step of bring-up waits at a time.
+			const command = new StepCommand(this, this.#generation, step),
+				dispatcher = this.#host.dispatcher;
+			if (this.#queued === null || !dispatcher.replaceUrgent(this.#queued, command)) dispatcher.urgent(command);
+			this.#queued = command;
 			return;
 		}
 	}

@@ -81,6 +81,18 @@ export class Dispatcher {
 		this.pump();
 	}
 
+	// Puts `command` in the place of `queued` in the urgent queue, if `queued`
+	// still waits there; false if it does not (it went on the wire).
+	replaceUrgent(queued: Command, command: Command): boolean {
+		for (let k = 0; k < this.#urgentCount; k++) {
+			const at = (this.#urgentHead + k) % URGENT_SIZE;
+			if (this.#urgent[at] !== queued) continue;
+			this.#urgent[at] = command;
+			return true;
+		}
+		return false;
+	}
+
 	// While held nothing is written.
 	hold(): void {
 		this.#held = true;

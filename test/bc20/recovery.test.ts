@@ -145,6 +145,31 @@ test("pdpdeact: every socket fails with 570 after its data, and the service atta
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("a burst of pdpdeact while a command is on the wire: one re-attach, nothing thrown from receive", () => {
+	const h = ready();
+	// A ping holds the wire while the URCs come, so bring-up's steps queue.
+	h.fake.expect('AT+QPING=1,"127.0.0.1",1,1,32', OK);
+	h.modem.ping("127.0.0.1", { timeout: 1, count: 1 }, () => {});
+	h.settle();
+	h.fake.always("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK);
+	h.fake
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"10.9.9.9"\r\n' + OK)
+		.expect('AT+QICFG="dataformat",0,1')
+		.expect('AT+QICFG="viewmode",1')
+		.expect('AT+QICFG="showlength",1')
+		.expect("AT+QISTATE?");
+	h.fake.send('\r\n+QIURC: "pdpdeact",1\r\n'.repeat(6));
+	h.settle();
+	h.fake.send("\r\n+QPING: 570\r\n");
+	h.advance(3000);
+	assert.is(h.modem.state, "ready");
+	// The abandoned runs' steps never reached the wire: after the ping, one re-attach.
+	const after = h.fake.written.slice(h.fake.written.findIndex((w) => w.startsWith("AT+QPING")) + 1);
+	assert.is(after.filter((w) => w === "AT+CEREG?").length, 1, JSON.stringify(after));
+	assert.equal(h.fake.unexpected, []);
+});
+
 test("pdpdeact before an open was written: the open never goes out", () => {
 	const h = ready();
 	h.fake.expect('AT+QPING=1,"127.0.0.1",1,1,32', OK);
