@@ -252,7 +252,7 @@ export class BC20 {
 	#callbacks: StartCallbacks | null = null;
 	#info: ReadyInfo | null = null;
 	#pushTo: Receiver | null = null;
-	// A push run ended this turn: the sockets tell the app when it ends.
+	// A push run ended in this receive turn: the sockets tell the app at its end.
 	#pushEnded = false;
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
