@@ -97,6 +97,18 @@ test("an operation started from a callback of one the reboot failed is not lost"
 	assert.equal(h.fake.unexpected, []);
 });
 
+// Bring-up's steps after registration, as a re-attach writes them (the
+// harness's default receive settings: hex, view mode 1, showlength).
+function expectReattached(h: Harness): void {
+	h.fake
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"10.9.9.9"\r\n' + OK)
+		.expect('AT+QICFG="dataformat",0,1')
+		.expect('AT+QICFG="viewmode",1')
+		.expect('AT+QICFG="showlength",1')
+		.expect("AT+QISTATE?");
+}
+
 test("pdpdeact: every socket fails with 570 after its data, and the service attaches again", () => {
 	const h = ready();
 	h.fake.expect(OPEN(0));
@@ -117,15 +129,8 @@ test("pdpdeact: every socket fails with 570 after its data, and the service atta
 		})(),
 	);
 	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n").always("AT+QICLOSE=1", OK + "\r\nCLOSE OK\r\n");
-	h.fake
-		.expect("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK)
-		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"10.9.9.9"\r\n' + OK)
-		.expect('AT+QICFG="dataformat",0,1')
-		.expect('AT+QICFG="viewmode",1')
-		.expect('AT+QICFG="showlength",1')
-		.expect("AT+QISTATE?");
+	h.fake.expect("AT+CEREG?", "\r\n+CEREG: 0,2\r\n" + OK).expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK);
+	expectReattached(h);
 	h.states.length = 0;
 	h.fake.send('\r\n+QIURC: "pdpdeact",1\r\n');
 	h.settle();
@@ -152,13 +157,7 @@ test("a burst of pdpdeact while a command is on the wire: one re-attach, nothing
 	h.modem.ping("127.0.0.1", { timeout: 1, count: 1 }, () => {});
 	h.settle();
 	h.fake.always("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK);
-	h.fake
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"10.9.9.9"\r\n' + OK)
-		.expect('AT+QICFG="dataformat",0,1')
-		.expect('AT+QICFG="viewmode",1')
-		.expect('AT+QICFG="showlength",1')
-		.expect("AT+QISTATE?");
+	expectReattached(h);
 	h.fake.send('\r\n+QIURC: "pdpdeact",1\r\n'.repeat(6));
 	h.settle();
 	h.fake.send("\r\n+QPING: 570\r\n");
