@@ -7,7 +7,8 @@
 // the last packet, T3324 before PSM) run inside the module and never reach
 // the UART, so a real module stays awake longer than a recording shows.
 import type { CurrentModel } from "./current-model.js";
-import type { PowerState, Recording } from "../timeline/read-recording.js";
+import type { PowerState } from "../record/format.js";
+import type { Recording } from "../timeline/read-recording.js";
 
 // Commands during which the radio transmits: opening and closing a TCP
 // connection, sending, pings, NTP and DNS queries.

@@ -13,7 +13,8 @@
 // so the steady cost of a run is the mean of its other reports.
 import { type CurrentModel } from "./current-model.js";
 import { chargeBetween, type CurrentProfile, currentProfile, MICROAMP_MS_PER_UAH, timeIn } from "./current-profile.js";
-import type { PowerState, Recording } from "../timeline/read-recording.js";
+import type { PowerState } from "../record/format.js";
+import type { Recording } from "../timeline/read-recording.js";
 
 export interface ReportCost {
 	n: number;

@@ -15,6 +15,7 @@ export interface RecordingHeader {
 
 export type SocketStateName = "Initial" | "Opening" | "Connected" | "Closing";
 export type PowerState = "awake" | "light-sleep" | "psm";
+export const POWER_STATES: readonly PowerState[] = ["awake", "light-sleep", "psm"];
 
 export type RecordedEvent =
 	| { t: number; k: "tx" | "rx"; data: string }

@@ -3,36 +3,23 @@
 // "k", its kind) for the timeline and the energy model. A line that is not an
 // event of a known kind is an error naming its line number: a timeline drawn
 // from half a file would hide what the engineer came to see.
-export type PowerState = "awake" | "light-sleep" | "psm";
-export const POWER_STATES: readonly PowerState[] = ["awake", "light-sleep", "psm"];
-export type SocketState = "Initial" | "Opening" | "Connected" | "Closing";
-
-export interface RecordingHeader {
-	format: "bc20-recording";
-	version: number;
-	started: string;
-	port: string;
-	command: string;
-}
-
-export type RecordingEvent =
-	| { t: number; k: "tx" | "rx"; data: string }
-	| { t: number; k: "cmd"; id: number; text: string }
-	| { t: number; k: "done"; id: number; status: string; ms: number }
-	| { t: number; k: "urc"; line: string }
-	| { t: number; k: "socket"; id: number; state: SocketState; type: string }
-	| { t: number; k: "power"; state: PowerState }
-	| { t: number; k: "report"; n: number; ok: boolean; commands: number }
-	| { t: number; k: "note"; text: string };
+import {
+	FORMAT,
+	POWER_STATES,
+	type RecordedEvent,
+	type RecordingHeader,
+	SOCKET_STATES,
+	VERSION,
+} from "../record/format.js";
 
 export interface Recording {
 	header: RecordingHeader;
-	events: RecordingEvent[];
+	events: RecordedEvent[];
 	endMs: number; // the last event's time
 }
 
 // The fields each kind must carry, and their types.
-const FIELDS: Record<RecordingEvent["k"], Record<string, "string" | "number" | "boolean">> = {
+const FIELDS: Record<RecordedEvent["k"], Record<string, "string" | "number" | "boolean">> = {
 	tx: { data: "string" },
 	rx: { data: "string" },
 	cmd: { id: "number", text: "string" },
@@ -43,7 +30,6 @@ const FIELDS: Record<RecordingEvent["k"], Record<string, "string" | "number" | "
 	report: { n: "number", ok: "boolean", commands: "number" },
 	note: { text: "string" },
 };
-const SOCKET_STATES = new Set(["Initial", "Opening", "Connected", "Closing"]);
 
 export class RecordingError extends Error {
 	override readonly name = "RecordingError";
@@ -63,16 +49,15 @@ export function parseRecording(text: string, name = "recording"): Recording {
 	};
 	if (lines[0].trim() === "") throw fail(1, "empty: no header line");
 	const header = parse(0);
-	if (header.format !== "bc20-recording")
-		throw fail(1, `not a bc20 recording (format ${JSON.stringify(header.format)})`);
-	if (header.version !== 1)
-		throw fail(1, `recording version ${JSON.stringify(header.version)}; this bc20 reads version 1`);
-	const events: RecordingEvent[] = [];
+	if (header.format !== FORMAT) throw fail(1, `not a bc20 recording (format ${JSON.stringify(header.format)})`);
+	if (header.version !== VERSION)
+		throw fail(1, `recording version ${JSON.stringify(header.version)}; this bc20 reads version ${VERSION}`);
+	const events: RecordedEvent[] = [];
 	let last = 0;
 	for (let i = 1; i < lines.length; i++) {
 		if (lines[i].trim() === "") continue;
 		const event = parse(i);
-		const kind = event.k as RecordingEvent["k"];
+		const kind = event.k as RecordedEvent["k"];
 		if (typeof kind !== "string" || !Object.hasOwn(FIELDS, kind))
 			throw fail(i + 1, `unknown event kind ${JSON.stringify(event.k)}`);
 		if (typeof event.t !== "number" || !(event.t >= 0))
@@ -81,12 +66,14 @@ export function parseRecording(text: string, name = "recording"): Recording {
 			if (typeof event[field] !== type) throw fail(i + 1, `a "${kind}" event needs "${field}" (${type})`);
 		if (kind === "power" && !(POWER_STATES as readonly unknown[]).includes(event.state))
 			throw fail(i + 1, `unknown power state ${JSON.stringify(event.state)}`);
-		if (kind === "socket" && !SOCKET_STATES.has(event.state as string))
+		if (kind === "socket" && !(SOCKET_STATES as readonly unknown[]).includes(event.state))
 			throw fail(i + 1, `unknown socket state ${JSON.stringify(event.state)}`);
+		if (kind === "socket" && event.type !== "TCP" && event.type !== "UDP")
+			throw fail(i + 1, `unknown socket type ${JSON.stringify(event.type)}`);
 		// Events are written as they happen; a clock that went back would draw a lie.
 		if (event.t < last) throw fail(i + 1, `time goes back (${event.t} ms after ${last} ms)`);
 		last = event.t;
-		events.push(event as unknown as RecordingEvent);
+		events.push(event as unknown as RecordedEvent);
 	}
 	return { header: header as unknown as RecordingHeader, events, endMs: last };
 }

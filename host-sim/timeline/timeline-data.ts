@@ -3,7 +3,8 @@
 // states), instants (URCs, UART chunks, reports, notes), the modelled
 // current, and the energy summary. Plain JSON, embedded in the page.
 import type { EnergyReport, Projection } from "../energy/report-energy.js";
-import type { Recording, SocketState, PowerState } from "./read-recording.js";
+import type { PowerState, SocketStateName } from "../record/format.js";
+import type { Recording } from "./read-recording.js";
 
 // Where a report's window went (ms): to its first command (e.g. the wait
 // after a PSM_EINT pulse), commands in flight, the rest until the report
@@ -27,7 +28,7 @@ export interface TimelineData {
 	sockets: {
 		id: number;
 		types: string[];
-		segments: { from: number; to: number; state: SocketState; type: string }[];
+		segments: { from: number; to: number; state: SocketStateName; type: string }[];
 	}[];
 	power: { from: number; to: number; state: PowerState }[];
 	current: { t: number; uA: number; tx: boolean }[];
