@@ -4,6 +4,7 @@
 // no socket: state only needs the module to answer, the others wait for it to
 // be attached (see connect.ts).
 import type { BC20 } from "../../firmware/bc20/modem.js";
+import type { SocketRecord } from "../../firmware/bc20/qistate.js";
 import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from "./args.js";
 import { type BringUp, connect } from "./connect.js";
 
@@ -93,17 +94,7 @@ const STATES = ["initial", "opening", "connected", "closing"];
 export function state(args: ParsedArgs, out: (line: string) => void): Promise<number> {
 	if (args.positional.length !== 0) throw new UsageError("usage: bc20 state");
 	return withModem(args, "look", async (modem) => {
-		const records = await call<
-			{
-				connectId: number;
-				serviceType: string;
-				address: string;
-				remotePort: number;
-				localPort: number;
-				state: number;
-				accessMode: number;
-			}[]
-		>((done) => modem.queryState(null, done));
+		const records = await call<SocketRecord[]>((done) => modem.queryState(null, done));
 		if (args.flags.has("--json")) {
 			out(
 				JSON.stringify({
