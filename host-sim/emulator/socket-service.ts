@@ -168,13 +168,7 @@ export class SocketService {
 
 	/** Closes gracefully (FIN after pending writes); `done` runs once the socket is really closed. */
 	close(done: () => void): void {
-		this.closingByHost = true;
-		const tcp = this.tcp;
-		const udp = this.udp;
-		this.tcp = undefined;
-		this.udp = undefined;
-		// The owner has moved the socket out of Opening, so this result reaches nobody; it ends the wait.
-		this.abandonConnect?.();
+		const [tcp, udp] = this.detach();
 		if (tcp !== undefined && !tcp.destroyed) {
 			tcp.once("close", () => done());
 			if (tcp.connecting) {
@@ -193,13 +187,8 @@ export class SocketService {
 
 	/** Drops the socket at once, reporting nothing (reboot, detach, emulator shutdown). */
 	destroy(): Promise<void> {
-		this.closingByHost = true;
 		return new Promise((resolve) => {
-			const tcp = this.tcp;
-			const udp = this.udp;
-			this.tcp = undefined;
-			this.udp = undefined;
-			this.abandonConnect?.();
+			const [tcp, udp] = this.detach();
 			if (tcp !== undefined && !tcp.destroyed) {
 				tcp.once("close", () => resolve());
 				tcp.destroy();
@@ -209,6 +198,17 @@ export class SocketService {
 				resolve();
 			}
 		});
+	}
+
+	/** The host ends the socket: its handles are taken from it, and a connect under way is given up. */
+	private detach(): [TcpSocket | undefined, UdpSocket | undefined] {
+		this.closingByHost = true;
+		const handles: [TcpSocket | undefined, UdpSocket | undefined] = [this.tcp, this.udp];
+		this.tcp = undefined;
+		this.udp = undefined;
+		// The owner has moved the socket out of Opening, so this result reaches nobody; it ends the wait.
+		this.abandonConnect?.();
+		return handles;
 	}
 
 	private connectTcp(address: string, settle: (error: TcpipErrorCode) => void): void {
