@@ -14,6 +14,7 @@ import {
 import type { PingReply } from "../../firmware/bc20/ping.js";
 import { Harness, hexOf, OK, ready, thrownCode } from "../support/bc20-harness.js";
 import { CLOSING, CONNECTED, OPENING } from "../../firmware/bc20/socket-constants.js";
+import { MANUAL_TEST_FORMS } from "../support/manual-test-forms.js";
 
 const nop = () => {};
 
@@ -364,22 +365,8 @@ test("lastError: code and description as the module prints them", () => {
 
 test("command: the test form of every TCP/IP command, read forms, text responses", () => {
 	const h = ready();
-	const tests: [string, string[]][] = [
-		[
-			"AT+QIOPEN=?",
-			['+QIOPEN: (1-3),(0-4),"TCP/UDP","<IP_address>/<domain_name>",<remote_port>,<local_port>,(0-1)[,(0-1)]'],
-		],
-		["AT+QICLOSE=?", ["+QICLOSE: (0-4)"]],
-		["AT+QISTATE=?", []],
-		["AT+QISEND=?", ["+QISEND: (0-4),(1-1024),<data>"]],
-		["AT+QIRD=?", ["+QIRD: (0-4),(1-512)"]],
-		["AT+QISENDEX=?", ["+QISENDEX: (0-4),(1-512),<hex_string>"]],
-		["AT+QISWTMD=?", ["+QISWTMD: (0-4),(0-1)"]],
-		["AT+QPING=?", ['+QPING: (1-3),"<host>"[,(1-255)[,(1-10)[,(32-200)]]]']],
-		["AT+QNTP=?", ['+QNTP: (1-3),"<server>"[,<port>[,(0-1)]]']],
-		["AT+QIDNSGIP=?", ['+QIDNSGIP: (1-3),"<hostname>"']],
-		["AT+QICFG=?", ['+QICFG: "dataformat",(0,1),(0,1)', '+QICFG: "viewmode",(0,1)', '+QICFG: "showlength",(0,1)']],
-		["AT+QIGETERROR=?", []],
+	const tests: (readonly [string, readonly string[]])[] = [
+		...MANUAL_TEST_FORMS,
 		["AT+QISWTMD?", []],
 		["AT+QISTATE?", ['+QISTATE: 0,"TCP","127.0.0.1",80,4000,2,1,0']],
 		["ATI", ["Quectel_Ltd", "Quectel_BC20", "Revision: BC20JAR01A01"]],

@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { TcpPeer, UdpPeer, unusedTcpPort, waitFor } from "../support/loopback-servers.js";
 import { SntpServer } from "../../host-sim/cloud/sntp-server.js";
 import { framed, ModuleHarness, checkViolationsAfterEach } from "./module-harness.js";
+import { MANUAL_TEST_FORMS } from "../support/manual-test-forms.js";
 
 checkViolationsAfterEach(test);
 
@@ -23,24 +24,7 @@ test("test forms answer as in the manual", async () => {
 	const m = await ModuleHarness.boot();
 	m.expectViolations("unknown-command");
 	try {
-		const forms: [string, string[]][] = [
-			[
-				"AT+QIOPEN=?",
-				['+QIOPEN: (1-3),(0-4),"TCP/UDP","<IP_address>/<domain_name>",<remote_port>,<local_port>,(0-1)[,(0-1)]'],
-			],
-			["AT+QICLOSE=?", ["+QICLOSE: (0-4)"]],
-			["AT+QISTATE=?", []],
-			["AT+QISEND=?", ["+QISEND: (0-4),(1-1024),<data>"]],
-			["AT+QIRD=?", ["+QIRD: (0-4),(1-512)"]],
-			["AT+QISENDEX=?", ["+QISENDEX: (0-4),(1-512),<hex_string>"]],
-			["AT+QISWTMD=?", ["+QISWTMD: (0-4),(0-1)"]],
-			["AT+QPING=?", ['+QPING: (1-3),"<host>"[,(1-255)[,(1-10)[,(32-200)]]]']],
-			["AT+QNTP=?", ['+QNTP: (1-3),"<server>"[,<port>[,(0-1)]]']],
-			["AT+QIDNSGIP=?", ['+QIDNSGIP: (1-3),"<hostname>"']],
-			["AT+QICFG=?", ['+QICFG: "dataformat",(0,1),(0,1)', '+QICFG: "viewmode",(0,1)', '+QICFG: "showlength",(0,1)']],
-			["AT+QIGETERROR=?", []],
-		];
-		for (const [command, lines] of forms) {
+		for (const [command, lines] of MANUAL_TEST_FORMS) {
 			assert.is(await m.command(command), `${command}\r${framed(...lines)}${OK}`, command);
 		}
 		// Forms the manual does not define.
