@@ -119,30 +119,28 @@ test("a UDP push header announcing more than a datagram can carry is reported; t
 	assert.is(socket.state, CONNECTED);
 });
 
-test("a run one byte short (it ate the CR) is damage confined to that run: its bytes are reported at stake", () => {
-	const { h, socket } = setup(TEXT_VIEW1, 1);
+// Damage confined to one run: its bytes are reported at stake, and the stream
+// goes on (the framing held). Each row: the run as it arrived, its length.
+const SHORT_RUNS: [name: string, run: string, length: number][] = [
 	// "abcdef" lost its "c": the run of 6 takes the CR.
-	h.fake.send('\r\n+QIURC: "recv",0,6,abdef\r\n');
-	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
-	h.settle();
-	const log = h.takeLog();
-	assert.ok(log.includes("0 warning 1008 lost 6"), JSON.stringify(log));
-	assert.is(socket.state, CONNECTED);
-	assert.is(h.readAll(socket).slice(-5), "later");
-});
-
-test("a run two bytes short (it took the CR LF): its bytes are reported at stake, the stream goes on", () => {
-	const { h, socket } = setup(TEXT_VIEW1, 1);
+	["a run one byte short (it ate the CR)", "abdef", 6],
 	// "abcdefgh" lost its "c" and "f": the run of 8 takes the CR LF, and the
 	// next line's own CR LF looks like the trailer; "+QIURC" comes without a CR.
-	h.fake.send('\r\n+QIURC: "recv",0,8,abdegh\r\n');
-	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
-	h.settle();
-	const log = h.takeLog();
-	assert.ok(log.includes("0 warning 1008 lost 8"), JSON.stringify(log));
-	assert.is(socket.state, CONNECTED);
-	assert.is(h.readAll(socket).slice(-5), "later");
-});
+	["a run two bytes short (it took the CR LF)", "abdegh", 8],
+];
+
+for (const [name, run, length] of SHORT_RUNS) {
+	test(`${name}: its bytes are reported at stake, the stream goes on`, () => {
+		const { h, socket } = setup(TEXT_VIEW1, 1);
+		h.fake.send(`\r\n+QIURC: "recv",0,${length},${run}\r\n`);
+		h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+		h.settle();
+		const log = h.takeLog();
+		assert.ok(log.includes(`0 warning 1008 lost ${length}`), JSON.stringify(log));
+		assert.is(socket.state, CONNECTED);
+		assert.is(h.readAll(socket).slice(-5), "later");
+	});
+}
 
 // Damage that costs a TCP push stream bytes of unknown number: the socket
 // warns (lost -1) and the stream ends at the gap, with what came before it
