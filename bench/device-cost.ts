@@ -65,20 +65,31 @@ interface Figures {
 	opsPerByte: number;
 	msPerMB: number;
 	slotsPerMB: number;
-	worstChunkOps: number;
+	worstChunkOps: number; // the receive turn of one chunk
+	worstOtherOps: number; // the turns between chunks (the app's write, timers); 0 where there are none
 }
 
-function figures(runs: Run[], worst: number): Figures {
+function figures(runs: Run[], worst: Worst): Figures {
 	return {
 		opsPerByte: median(runs.map((r) => r.compute / r.bytes)),
 		msPerMB: median(runs.map((r) => r.workloadMs / (r.bytes / MB))),
 		slotsPerMB: Math.max(...runs.map((r) => r.growth / (r.bytes / MB))),
-		worstChunkOps: worst,
+		worstChunkOps: worst.chunk,
+		worstOtherOps: worst.other,
 	};
 }
 
-// The most operations one chunk cost, over PASS_CHUNKS chunks fed one per delivery.
-async function worstChunk(xs: XS, create: string): Promise<number> {
+interface Worst {
+	chunk: number;
+	other: number;
+}
+
+// The most operations one chunk's receive turn cost, over PASS_CHUNKS chunks
+// fed one per delivery, and the most the turns before a chunk cost (the
+// project's before(): the app's write and the deferred timer turns, which on
+// the device run apart from the UART's turn, so one figure for them all
+// overstates each). The floor and the naive parser have no such turns.
+async function worstChunk(xs: XS, create: string): Promise<Worst> {
 	try {
 		return await worstChunkOnce(xs, create);
 	} catch (error) {
@@ -86,13 +97,18 @@ async function worstChunk(xs: XS, create: string): Promise<number> {
 	}
 }
 
-async function worstChunkOnce(xs: XS, create: string): Promise<number> {
+async function worstChunkOnce(xs: XS, create: string): Promise<Worst> {
 	await xs.evaluate(`globalThis.benchOne = ${create}; benchOne.run(64 * 1024);`);
 	const empty = Math.min(...(await Promise.all([0, 1, 2].map(async () => (await xs.call("0")).compute))));
-	let worst = 0;
+	const { value: turns } = await xs.call<boolean>(`typeof benchOne.before === "function"`);
+	const worst = { chunk: 0, other: 0 };
 	for (let i = 0; i < PASS_CHUNKS; i++) {
-		const { compute } = await xs.call("benchOne.run(1)");
-		if (compute - empty > worst) worst = compute - empty;
+		if (turns) {
+			const before = (await xs.call("benchOne.before()")).compute - empty;
+			if (before > worst.other) worst.other = before;
+		}
+		const { compute } = await xs.call(turns ? "benchOne.receive()" : "benchOne.run(1)");
+		if (compute - empty > worst.chunk) worst.chunk = compute - empty;
 	}
 	return worst;
 }
@@ -170,6 +186,7 @@ async function run(): Promise<SectionResult> {
 					"worst chunk ops",
 					"floor",
 					"naive",
+					"other turns",
 					"Node MB/s",
 					"naive",
 				],
@@ -186,13 +203,15 @@ async function run(): Promise<SectionResult> {
 					String(f.project.worstChunkOps),
 					String(f.floor.worstChunkOps),
 					f.naive ? String(f.naive.worstChunkOps) : "-",
+					String(f.project.worstOtherOps),
 					fixed(f.nodeProjectMBps),
 					Number.isNaN(f.nodeNaiveMBps) ? "-" : fixed(f.nodeNaiveMBps),
 				]),
 			},
 			notes: [
 				`modem.receive(chunk) -> socket -> app read(buffer) in ${CHUNK}-byte chunks, view mode 1, showlength 1; ` +
-					`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB; worst chunk over ${PASS_CHUNKS} chunks`,
+					`median of ${ROUNDS} alternating rounds of ${ITERATIONS} x ${BUDGET / 1024} KiB; worst chunk over ${PASS_CHUNKS} chunks: its receive turn; ` +
+					"other turns: the worst of the turns before a chunk (the app's write and the timer turns, separate on the device, measured as one)",
 				"naive: bench/workloads.ts's naive parser on its nearest workload (buffer-read, direct-push, line-mix; view mode 0 text)",
 				"the default configuration is text receive: the targets below are for the text workloads and line-mix",
 			],
@@ -204,9 +223,11 @@ async function run(): Promise<SectionResult> {
 					met: payload.every((f) => f.project.opsPerByte <= FLOOR_FACTOR * f.floor.opsPerByte),
 				},
 				{
-					name: `worst 128-byte chunk <= ${WORST_OPS} XS ops (default configuration)`,
-					value: text.map((f) => `${f.workload} ${f.project.worstChunkOps}`).join(", "),
-					met: text.every((f) => f.project.worstChunkOps <= WORST_OPS),
+					name: `worst 128-byte chunk (and every other turn) <= ${WORST_OPS} XS ops (default configuration)`,
+					value: text
+						.map((f) => `${f.workload} ${f.project.worstChunkOps} (other ${f.project.worstOtherOps})`)
+						.join(", "),
+					met: text.every((f) => f.project.worstChunkOps <= WORST_OPS && f.project.worstOtherOps <= WORST_OPS),
 				},
 				{
 					name: "0 XS heap slots per MB on the device path",

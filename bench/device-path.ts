@@ -165,6 +165,7 @@ export class DevicePath {
 	#write: boolean[];
 	#at = 0;
 	#commandsBase = 0; // commands written before the stream started (per pass)
+	#before = -1; // the chunk whose turns before() ran
 
 	constructor(name: string) {
 		const w = (this.workload = DEVICE_WORKLOADS.find((x) => x.name === name) as DeviceWorkload);
@@ -211,26 +212,43 @@ export class DevicePath {
 		}
 	}
 
-	// One chunk, as the UART's onReadable would hand it; returns its length.
-	step(): number {
-		const i = this.#at,
-			chunk = this.#chunks[i];
+	// The turns before the next chunk: the app writes its report (line-mix),
+	// and the deferred turns run (commands written at the end of a turn). On
+	// the device these are turns of their own (the app's callback, a timer),
+	// apart from the UART's. Runs once per chunk.
+	before(): void {
+		const i = this.#at;
+		if (this.#before === i) return;
+		this.#before = i;
 		if (this.#write[i] && this.#socket.write(REPORT) !== REPORT.length) this.errors++;
-		// Deferred turns (commands written at the end of a turn) run first.
 		this.#clock.run();
 		if (this.#transport.commands - this.#commandsBase < this.#need[i]) {
 			this.#clock.run();
 			if (this.#transport.commands - this.#commandsBase < this.#need[i]) this.errors++;
 		}
+	}
+
+	// The receive turn of one chunk, as the UART's onReadable would hand it
+	// (after before()); returns its length.
+	receive(): number {
+		const i = this.#at,
+			chunk = this.#chunks[i];
 		const input = this.#input,
 			n = chunk.length;
 		input.set(chunk); // the UART read (native on the device)
 		this.#modem.receive(input, 0, n);
+		this.#before = -1;
 		if (++this.#at === this.#chunks.length) {
 			this.#at = 0;
 			this.#commandsBase = this.#transport.commands;
 		}
 		return n;
+	}
+
+	// One chunk and the turns before it; returns its length.
+	step(): number {
+		this.before();
+		return this.receive();
 	}
 
 	// Whole chunks until at least `budget` bytes went in.
