@@ -71,6 +71,8 @@ export interface ChannelEvents {
 	// (pushed) or to `command` (a +QIRD).
 	onPayloadDamaged?(connectId: number, command: Command | null, atStake: number): void;
 	onLineDropped?(): void;
+	// An echo of a command or a noise line (optional): no command or URC takes it.
+	onEchoOrNoise?(line: Line): void;
 	// Every line, for traces (optional).
 	onTraceLine?(line: Line): void;
 	// The bytes of a receive turn were all handled: the owner tells the
@@ -385,18 +387,19 @@ export class Channel implements ReaderEvents {
 		const kind = line.kind;
 		if (kind === K.ECHO) {
 			this.stats.echoes++;
-			return;
+			return this.#events.onEchoOrNoise?.(line);
 		}
 		if (kind === K.NOISE) {
 			this.stats.noiseLines++;
-			return;
+			return this.#events.onEchoOrNoise?.(line);
 		}
 		if (kind === K.URC_RDY) {
 			this.#rebooted();
 			return this.#events.onUrc(line);
 		}
 		const current = this.#current;
-		if (K.isFinal(kind)) return this.#final(line, kind, current);
+		// A final result (line-kind.ts; a range test, not a call per line).
+		if (kind >= K.OK && kind <= K.CLOSE_OK) return this.#final(line, kind, current);
 		if (kind === K.RESPONSE) {
 			if (current !== null && this.#stage === STAGE_RESPONSE) {
 				current.onResponse?.(line);

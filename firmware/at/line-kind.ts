@@ -2,7 +2,7 @@
 // classifying and dispatching a line allocates nothing.
 
 // Final results: they end the first stage of a command (OK, ERROR, +CME ERROR)
-// or its second stage (SEND OK, SEND FAIL, CLOSE OK).
+// or its second stage (SEND OK, SEND FAIL, CLOSE OK): the kinds OK to CLOSE_OK.
 export const OK = 1;
 export const ERROR = 2;
 export const CME_ERROR = 3;
@@ -24,10 +24,6 @@ export const URC_OTHER = 37; // any other "+NAME:" line (may carry a payload)
 export const ECHO = 40;
 // Text that is none of the above (boot-ROM output, corrupted lines).
 export const NOISE = 41;
-
-export function isFinal(kind: number): boolean {
-	return kind >= OK && kind <= CLOSE_OK;
-}
 
 // An unsolicited line: the engine's URC kinds and the driver's (numbered
 // between URC_RECV and URC_OTHER), for tools that tell URCs from answers.

@@ -67,11 +67,13 @@ export class Line {
 		let key = 0,
 			at = 0;
 		if (length > 0 && bytes[start & mask] === PLUS) {
-			for (; at < length; at++) {
+			// The packed bytes, then the colon: a test less per byte of the name.
+			for (; at < HEAD_BYTES && at < length; at++) {
 				const c = bytes[(start + at) & mask];
-				if (at < HEAD_BYTES) key = (key << 8) | c;
+				key = (key << 8) | c;
 				if (c === COLON) break;
 			}
+			if (at === HEAD_BYTES) while (at < length && bytes[(start + at) & mask] !== COLON) at++;
 			if (at < length) {
 				at++;
 				this.headLength = at;

@@ -157,16 +157,27 @@ export class Reader {
 			const kept = ring.count;
 			// The module frames every line "\r\n...\r\n": the blank line before
 			// each, half of all lines, is no event, and is passed without a search.
+			// The line after it is taken in the same pass, unless a trailer check
+			// waits for its first byte.
 			if (kept === 0 && chunk[i] === CR && i + 1 < end && chunk[i + 1] === LF && !this.#discarding) {
 				i += 2;
-				continue;
+				if (this.#trailer !== NO_TRAILER) continue;
+				if (i === end) break;
 			}
 			// A view mode 1 header ends at a comma, with its payload behind it on
 			// the same line: look for that comma first, so that the search for
 			// the line's LF never runs over payload bytes.
 			if (this.viewMode === 1 && !this.#discarding) {
-				// (The comma, or the LF of a line #wholeHeader handed up.)
-				const comma = kept === 0 ? this.#wholeHeader(chunk, i, end) : this.#inlineHeader(chunk, i, end);
+				// (The comma, or the LF of a line #wholeHeader handed up.) A line
+				// that starts here is a header only if it starts "+QIRD:" or
+				// "+QIURC:" ("+Q", then R or U): others pass without a call.
+				const fourth = chunk[i + 3];
+				const comma =
+					kept !== 0
+						? this.#inlineHeader(chunk, i, end)
+						: chunk[i] === 43 /* + */ && chunk[i + 1] === 81 /* Q */ && (fourth === 82 /* R */ || fourth === 85) /* U */
+							? this.#wholeHeader(chunk, i, end)
+							: -1;
 				if (comma >= 0) {
 					i = comma + 1;
 					continue;
@@ -462,7 +473,21 @@ export class Reader {
 	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
 	#emit(inline: boolean, kind = -1): void {
 		const line = this.line;
-		line.kind = kind >= 0 ? kind : this.#classify();
+		if (kind < 0) {
+			// Classified here, not in a method of its own: a call per line.
+			const armed = this.armed;
+			if (armed !== null && line.startsWith(armed)) kind = K.RESPONSE;
+			else {
+				kind = this.#table.kindOf(line);
+				if (kind < 0) {
+					const first = line.byteAt(0),
+						second = line.byteAt(1);
+					if ((first === 65 || first === 97) && (second === 84 || second === 116)) kind = K.ECHO;
+					else kind = first === 43 /* + */ ? K.URC_OTHER : K.NOISE;
+				}
+			}
+		}
+		line.kind = kind;
 		let connectId = -1;
 		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
 			// (The answer of an armed +QIRD starts with "+QIRD:" by definition.)
@@ -501,19 +526,6 @@ export class Reader {
 		this.#badDigits = 0;
 		this.#runLength = length;
 		return this.#events.onPayloadStart(connectId, length);
-	}
-
-	#classify(): number {
-		const line = this.line;
-		const armed = this.armed;
-		if (armed !== null && line.startsWith(armed)) return K.RESPONSE;
-		const kind = this.#table.kindOf(line);
-		if (kind >= 0) return kind;
-		const first = line.byteAt(0),
-			second = line.byteAt(1);
-		if ((first === 65 || first === 97) && (second === 84 || second === 116)) return K.ECHO;
-		if (first === 43 /* + */) return K.URC_OTHER;
-		return K.NOISE;
 	}
 
 	#payload(chunk: Uint8Array, i: number, end: number): number {

@@ -14,7 +14,7 @@
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { ECHO, NOISE } from "../at/line-kind.js";
+import { NOISE } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
@@ -346,7 +346,9 @@ export class BC20 {
 				this.#pushEnded = true;
 				receiver?.pushEnd(missing, badDigits);
 			},
-			onTraceLine: this.#onTraceLine,
+			onEchoOrNoise: this.#onEchoOrNoise,
+			// Only with a trace: a call per line otherwise.
+			onTraceLine: this.#trace === undefined ? undefined : (line) => this.#trace?.(line.text(), line.kind),
 			onTurnEnd: () => {
 				if (this.#pushEnded) {
 					this.#pushEnded = false;
@@ -807,17 +809,16 @@ export class BC20 {
 		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.receiver.notice(-1);
 	}
 
-	#onTraceLine = (line: Line): void => {
+	#onEchoOrNoise = (line: Line): void => {
 		// Garbage where the module's lines should be: a damaged line, or pushed
 		// data whose header was damaged, taken for lines.
 		if (line.kind === NOISE) {
 			this.#damagedLine();
 			this.#pushMayBeLost();
+			if (this.#raw !== null) this.#raw.keep(line);
 		}
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
-		else if (line.kind === ECHO && !this.#looking) this.#suspectReboot();
-		if (this.#raw !== null && line.kind === NOISE) this.#raw.keep(line);
-		if (this.#trace !== undefined) this.#trace(line.text(), line.kind);
+		else if (!this.#looking) this.#suspectReboot();
 	};
 
 	// Every socket fails with 570 and the service attaches again.
