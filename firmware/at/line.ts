@@ -12,11 +12,10 @@
 import { COLON, COMMA, DIGIT_0, DIGIT_9, MINUS, PLUS, QUOTE, SPACE } from "./ascii.js";
 
 const NO_WRAP = -1; // all bits set: (start + k) & NO_WRAP === start + k
-// The line's head (see `head`) packs this many of its first bytes exactly,
-// and its length up to MAX_HEAD_LENGTH: a small integer (below 2 ** 30), so
-// that neither engine boxes it (V8 would allocate for a larger one).
-export const HEAD_BYTES = 3;
-const MAX_HEAD_LENGTH = 63;
+// The line's head (see `head`) holds its first HEAD_EXACT bytes exactly and
+// the low six bits of the next: a small integer (below 2 ** 30), so that
+// neither engine boxes it (V8 would allocate for a larger one).
+export const HEAD_EXACT = 3;
 // Fields whose integer value is kept once parsed, and the mark of a field that is none.
 const CACHED_FIELDS = 4;
 const NOT_INT = -2147483648;
@@ -24,21 +23,20 @@ const NOT_INT = -2147483648;
 export class Line {
 	kind = 0;
 	length = 0;
-	// Offset of the first parameter: after "+NAME: ", else 0.
-	paramsAt = 0;
 	// Bytes of raw payload announced by this line (a +QIRD or direct-push
 	// header), 0 when none follows.
 	payloadLength = 0;
-	// What classifies the line in one lookup (prefix-table.ts): its head is
-	// "+NAME:" up to the colon for a "+" line that has one, else the whole
-	// line. `head` holds the head's first HEAD_BYTES bytes and its length
-	// (MAX_HEAD_LENGTH for any longer), so two heads give the same number only
-	// when they have the same first HEAD_BYTES bytes and the same length.
+	// What classifies the line in one lookup (prefix-table.ts), read with no
+	// pass over the line: its first HEAD_EXACT bytes and the low six bits of
+	// the fourth (0 for bytes a short line lacks). Lines of one head agree in
+	// their first three bytes; the table compares the rest.
 	head = 0;
-	headLength = 0;
 	#bytes: Uint8Array = new Uint8Array(0);
 	#start = 0;
 	#mask = NO_WRAP;
+	// Offset of the first parameter (after "+NAME: ", else 0), -1 until found:
+	// most lines are classified and dropped without a field read.
+	#paramsAt = -1;
 	#fieldStart = 0;
 	#fieldEnd = 0;
 	// The last field located, so reading fields in order does not rescan the
@@ -59,42 +57,23 @@ export class Line {
 		this.length = length;
 		this.kind = 0;
 		this.payloadLength = 0;
-		this.paramsAt = 0;
+		this.#paramsAt = -1;
 		this.#lastIndex = -1;
 		this.#cached = 0;
-		// One pass over the head: its first bytes packed, and the colon that
-		// ends a "+NAME:" head, after which the parameters start.
-		let key = 0,
-			at = 0;
-		if (length > 0 && bytes[start & mask] === PLUS) {
-			// The packed bytes, then the colon: a test less per byte of the name.
-			for (; at < HEAD_BYTES && at < length; at++) {
-				const c = bytes[(start + at) & mask];
-				key = (key << 8) | c;
-				if (c === COLON) break;
-			}
-			if (at === HEAD_BYTES) while (at < length && bytes[(start + at) & mask] !== COLON) at++;
-			if (at < length) {
-				at++;
-				this.headLength = at;
-				while (at < length && bytes[(start + at) & mask] === SPACE) at++;
-			} else this.headLength = length;
-			this.paramsAt = at;
-		} else {
-			this.headLength = length;
-			const n = length < HEAD_BYTES ? length : HEAD_BYTES;
-			for (; at < n; at++) key = (key << 8) | bytes[(start + at) & mask];
-		}
-		const headLength = this.headLength;
-		this.head = key | ((headLength < MAX_HEAD_LENGTH ? headLength : MAX_HEAD_LENGTH) << (8 * HEAD_BYTES));
+		let head = length > 0 ? bytes[start & mask] << 22 : 0;
+		if (length > 1) head |= bytes[(start + 1) & mask] << 14;
+		if (length > 2) head |= bytes[(start + 2) & mask] << 6;
+		if (length > 3) head |= bytes[(start + 3) & mask] & 63;
+		this.head = head;
 	}
 
-	// Points the view at a line in a chunk whose head the caller has matched
-	// already (the reader's payload headers): `head` and `headLength` as set()
-	// would compute them, with no pass over the bytes. (The resets are written
-	// out as in set(), not shared through a method: a call per line costs XS
-	// about 40 operations, on the turns that are the device path's longest.)
-	setKnownHead(bytes: Uint8Array, start: number, length: number, head: number, headLength: number): void {
+	// Points the view at a line in a chunk whose start the caller has matched
+	// already (the reader's payload headers): `head` as set() would compute it,
+	// and the parameters after `colonEnd` (the offset past the name's colon).
+	// (The resets are written out as in set(), not shared through a method: a
+	// call per line costs XS about 40 operations, on the turns that are the
+	// device path's longest.)
+	setKnownHead(bytes: Uint8Array, start: number, length: number, head: number, colonEnd: number): void {
 		this.#bytes = bytes;
 		this.#start = start;
 		this.#mask = NO_WRAP;
@@ -104,10 +83,26 @@ export class Line {
 		this.#lastIndex = -1;
 		this.#cached = 0;
 		this.head = head;
-		this.headLength = headLength;
-		let at = headLength;
+		let at = colonEnd;
 		while (at < length && bytes[start + at] === SPACE) at++;
-		this.paramsAt = at;
+		this.#paramsAt = at;
+	}
+
+	// Finds where the parameters start.
+	#findParams(): void {
+		const bytes = this.#bytes,
+			mask = this.#mask,
+			start = this.#start,
+			length = this.length;
+		let at = 0;
+		if (length > 0 && bytes[start & mask] === PLUS) {
+			while (at < length && bytes[(start + at) & mask] !== COLON) at++;
+			if (at < length) {
+				at++;
+				while (at < length && bytes[(start + at) & mask] === SPACE) at++;
+			}
+		}
+		this.#paramsAt = at;
 	}
 
 	// Field `index`'s integer, found by the caller's own pass over the line
@@ -120,7 +115,7 @@ export class Line {
 	// Shortens the line (a view mode 1 header is cut before its data).
 	truncate(length: number): void {
 		if (length < this.length) this.length = length;
-		if (this.paramsAt > length) this.paramsAt = length;
+		if (this.#paramsAt > length) this.#paramsAt = length;
 		this.#lastIndex = -1;
 		this.#cached = 0;
 	}
@@ -158,7 +153,11 @@ export class Line {
 			mask = this.#mask,
 			base = this.#start,
 			length = this.length;
-		let at = this.paramsAt;
+		let at = this.#paramsAt;
+		if (at < 0) {
+			this.#findParams();
+			at = this.#paramsAt;
+		}
 		if (at >= length) return false;
 		let field = 0,
 			quoted = false,

@@ -3,7 +3,7 @@
 // (line-kind.ts); the module's driver gives the rest as rows of its own
 // (firmware/bc20/urcs.ts) and builds one LineTable from both at load.
 import { ascii } from "./ascii.js";
-import { HEAD_BYTES, Line } from "./line.js";
+import { HEAD_EXACT, Line } from "./line.js";
 import * as K from "./line-kind.js";
 
 export interface Prefix {
@@ -31,57 +31,51 @@ export const FINAL_RESULTS: readonly Prefix[] = Object.freeze([
 // Headers after which raw payload bytes follow.
 export const QIRD_HEADER = ascii("+QIRD:");
 export const RECV_URC = ascii('+QIURC: "recv"');
-const QIURC_HEAD = ascii("+QIURC:");
 
-// Rows by their head (Line.head: "+NAME:" up to the colon, or the whole
-// line), so that a line is classified by one lookup of a number the line's
-// own parsing computed, instead of byte comparisons against every row that
-// starts like it: XS interprets every compared byte. The +QIURC rows share one
-// head and are told apart by their type, in table order (specific types
-// before the general "+QIURC:"). Built once, at load; read-only afterwards (a
+// Rows by their head (Line.head: the first three bytes and the low bits of
+// the fourth, read with no pass over the line), so that a line is classified
+// by one lookup of a number, then a comparison of its bytes past the first
+// three against the few rows of that head (XS interprets every compared
+// byte). Rows of one head are tried in table order: the specific +QIURC types
+// before the general "+QIURC:". Built once, at load; read-only afterwards (a
 // preloaded Map is frozen).
 export class LineTable {
-	#byHead = new Map<number, Prefix>();
-	#qiurcTypes: Prefix[] = [];
-	#qiurcKey: number;
+	#byHead = new Map<number, readonly Prefix[]>();
 	#byKind: (Prefix | undefined)[] = [];
 
 	constructor(rows: readonly Prefix[]) {
 		const probe = new Line();
+		const lists = new Map<number, Prefix[]>();
 		for (const row of rows) {
 			const b = row.bytes;
+			// A row shorter than the head would match only lines as short as itself.
+			if (b.length <= HEAD_EXACT && !row.exact) throw new Error(`line table: ${row.name} is short and must be exact`);
 			probe.set(b, 0, b.length, -1);
-			if (probe.headLength !== b.length)
-				this.#qiurcTypes.push(row); // +QIURC: "<type>"
-			else if (this.#byHead.has(probe.head)) throw new Error("line table: two rows share a head");
-			else this.#byHead.set(probe.head, row);
+			let list = lists.get(probe.head);
+			if (list === undefined) lists.set(probe.head, (list = []));
+			for (const earlier of list)
+				if (!earlier.exact && startsWith(b, earlier.bytes))
+					throw new Error(`line table: ${row.name} is unreachable behind ${earlier.name}`);
+			list.push(row);
 			if (this.#byKind[row.kind] !== undefined) throw new Error("line table: two rows share a kind");
 			this.#byKind[row.kind] = row;
 		}
-		probe.set(QIURC_HEAD, 0, QIURC_HEAD.length, -1);
-		this.#qiurcKey = probe.head;
-		Object.freeze(this.#qiurcTypes);
+		for (const [head, list] of lists) this.#byHead.set(head, Object.freeze(list));
 		Object.freeze(this.#byKind);
 		Object.freeze(this);
 	}
 
-	// The kind of the row `line` matches, or -1. A row is matched whole: the
-	// line's head is the row's (a final result, or "+NAME:" with whatever
-	// parameters follow); the bytes past the ones the head packs are compared.
+	// The kind of the row `line` matches, or -1: the line starts with the
+	// row's bytes (is them, for an exact row).
 	kindOf(line: Line): number {
-		const head = line.head;
-		if (head === this.#qiurcKey) {
-			const types = this.#qiurcTypes;
-			for (let r = 0; r < types.length; r++) {
-				const row = types[r];
-				if (line.matchesFrom(row.bytes, HEAD_BYTES)) return row.kind;
-			}
+		const rows = this.#byHead.get(line.head);
+		if (rows === undefined) return -1;
+		for (let r = 0; r < rows.length; r++) {
+			const row = rows[r];
+			if (row.exact && line.length !== row.bytes.length) continue;
+			if (line.matchesFrom(row.bytes, HEAD_EXACT)) return row.kind;
 		}
-		const row = this.#byHead.get(head);
-		if (row === undefined) return -1;
-		const bytes = row.bytes;
-		if (bytes.length > HEAD_BYTES && !line.matchesFrom(bytes, HEAD_BYTES)) return -1;
-		return row.exact && line.length !== bytes.length ? -1 : row.kind;
+		return -1;
 	}
 
 	// The row of `kind`, if the table has one.
@@ -93,4 +87,10 @@ export class LineTable {
 	kindName(kind: number): string {
 		return this.#byKind[kind]?.name ?? K.kindName(kind);
 	}
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+	if (prefix.length > bytes.length) return false;
+	for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+	return true;
 }

@@ -12,7 +12,7 @@
 //
 // Nothing here allocates after construction. `receive` never throws on any
 // input and consumes at least one byte per step, so it cannot spin.
-import { COMMA, CR, HEX_VALUE, LF } from "./ascii.js";
+import { COLON, COMMA, CR, HEX_VALUE, LF } from "./ascii.js";
 import { ByteRing } from "./byte-ring.js";
 import { Line } from "./line.js";
 import * as K from "./line-kind.js";
@@ -597,9 +597,9 @@ function startsAt(chunk: Uint8Array, i: number, end: number, prefix: Uint8Array)
 	return true;
 }
 
-// Line.head and Line.headLength of a line that starts with `prefix`.
+// Line.head of a line that starts with `prefix`, and the offset past its name's colon.
 function headOf(prefix: Uint8Array): { readonly head: number; readonly length: number } {
 	const probe = new Line();
 	probe.set(prefix, 0, prefix.length, NO_WRAP);
-	return Object.freeze({ head: probe.head, length: probe.headLength });
+	return Object.freeze({ head: probe.head, length: prefix.indexOf(COLON) + 1 });
 }

@@ -63,8 +63,8 @@ export const URCS: readonly UrcRow[] = Object.freeze([
 	urc("+IP:", URC_IP, "+IP", null),
 	urc("+CEREG:", URC_CEREG, "+CEREG", null),
 	urc("+CSCON:", URC_CSCON, "+CSCON", null),
-	urc("+QATWAKEUP", URC_QATWAKEUP, "+QATWAKEUP", null),
-	urc("+QATSLEEP", URC_QATSLEEP, "+QATSLEEP", null),
+	urc("+QATWAKEUP", URC_QATWAKEUP, "+QATWAKEUP", null, true),
+	urc("+QATSLEEP", URC_QATSLEEP, "+QATSLEEP", null, true),
 	urc("+QNBIOTEVENT:", URC_QNBIOTEVENT, "+QNBIOTEVENT", null),
 ]);
 
