@@ -6,6 +6,8 @@
 //   direct-push   +QIURC: "recv",id,512 followed by 512 bytes (view mode 0)
 //   line-mix      two AT+QISEND (OK, a +CSCON URC, SEND OK), AT+QISTATE=0,1
 //                 (three +QISTATE lines, OK), +CEREG and +CSCON URCs
+//   report-loop   the device path's line-mix (bench/device-path.ts): one
+//                 AT+QISEND (OK, +CSCON, SEND OK), then +CEREG and +CSCON URCs
 //
 // Each side has a driver that plays the host: it issues the command the
 // stream answers next (through the real Channel on the project side), takes
@@ -102,6 +104,18 @@ function lineMixStream(): Stream {
 				`\r\n+QISTATE: ${id},"TCP","127.0.0.1",${8060 + id},${4000 + ((i + id) % 1000)},${(i + id) % 5},1,${id & 1}`,
 			);
 		out.text("\r\n\r\nOK\r\n");
+		out.text(`\r\n+CEREG: ${i % 2 === 0 ? 1 : 5}\r\n\r\n+CSCON: 0\r\n`);
+	});
+}
+
+// The device path's line-mix stream (bench/device-path.ts), byte for byte:
+// the naive parser measured on the stream the device path runs.
+const REPORT_SEQUENCE = [0]; // QISEND on socket 0, again and again
+
+function reportLoopStream(): Stream {
+	return build((out, i) => {
+		out.gate();
+		out.text("\r\nOK\r\n\r\n+CSCON: 1\r\n\r\nSEND OK\r\n");
 		out.text(`\r\n+CEREG: ${i % 2 === 0 ? 1 : 5}\r\n\r\n+CSCON: 0\r\n`);
 	});
 }
@@ -379,9 +393,9 @@ class ProjectLineMix extends ChannelDriver {
 	readonly #commands: Command[];
 	#step = 0;
 
-	constructor(stream: Stream) {
+	constructor(stream: Stream, sequence: readonly number[] = MIX_SEQUENCE) {
 		super(stream);
-		this.#commands = MIX_SEQUENCE.map((id) => (id >= 0 ? new SendCommand(this, id) : new StateCommand(this)));
+		this.#commands = sequence.map((id) => (id >= 0 ? new SendCommand(this, id) : new StateCommand(this)));
 		this.submit(this.#commands[0]);
 	}
 
@@ -501,16 +515,18 @@ class NaiveDirectPush extends NaiveDriver {
 const SEND_TEXT = String.fromCharCode.apply(null, SEND_DATA as unknown as number[]);
 
 class NaiveLineMix extends NaiveDriver {
+	readonly #sequence: readonly number[];
 	#step = 0;
 	#sent = false; // OK came for a QISEND: SEND OK is next
 
-	constructor(stream: Stream, codec: Latin1Codec) {
+	constructor(stream: Stream, codec: Latin1Codec, sequence: readonly number[] = MIX_SEQUENCE) {
 		super(stream, codec);
+		this.#sequence = sequence;
 		this.#issue();
 	}
 
 	#issue(): void {
-		const id = MIX_SEQUENCE[this.#step];
+		const id = this.#sequence[this.#step];
 		if (id >= 0) {
 			this.write(`AT+QISEND=${id},${SEND_TEXT.length},${SEND_TEXT}\r`);
 			this.parser.expect = null;
@@ -521,7 +537,7 @@ class NaiveLineMix extends NaiveDriver {
 	}
 
 	#next(): void {
-		this.#step = (this.#step + 1) % MIX_SEQUENCE.length;
+		this.#step = (this.#step + 1) % this.#sequence.length;
 		this.#issue();
 	}
 
@@ -535,7 +551,7 @@ class NaiveLineMix extends NaiveDriver {
 				break;
 			}
 			case K.OK:
-				if (MIX_SEQUENCE[this.#step] >= 0) this.#sent = true;
+				if (this.#sequence[this.#step] >= 0) this.#sent = true;
 				else this.#next();
 				break;
 			case K.SEND_OK:
@@ -584,6 +600,13 @@ export const WORKLOADS: readonly Workload[] = [
 		stream: lineMixStream,
 		project: (stream) => new ProjectLineMix(stream),
 		naive: (stream, codec) => new NaiveLineMix(stream, codec),
+	},
+	{
+		name: "report-loop",
+		description: "the device path's line-mix: QISEND OK/SEND OK with +CSCON, then CEREG/CSCON URCs (Channel)",
+		stream: reportLoopStream,
+		project: (stream) => new ProjectLineMix(stream, REPORT_SEQUENCE),
+		naive: (stream, codec) => new NaiveLineMix(stream, codec, REPORT_SEQUENCE),
 	},
 ];
 
