@@ -1,4 +1,5 @@
-// The path the device runs, end to end in one engine: modem.receive(chunk) ->
+// The path the device runs, end to end in one engine: modem.receive(chunk)
+// (through modem.receiver, as the serial adapter feeds it) ->
 // reader -> socket ring -> the application's read(buffer), in 128-byte
 // chunks (one ESP32 UART FIFO), beside the floor: the cheapest
 // zero-allocation loop that does the unavoidable work on the same stream
@@ -157,7 +158,8 @@ export class DevicePath {
 	read = 0;
 	#clock = new VirtualClock();
 	#transport = new CountingTransport();
-	#modem: BC20;
+	// What the serial adapter feeds (firmware/platform/serial-transport.ts): modem.receiver.
+	#receiver: { receive(chunk: Uint8Array, start: number, end: number): void };
 	#socket: Socket;
 	#input: Uint8Array;
 	#chunks: Uint8Array[];
@@ -172,7 +174,7 @@ export class DevicePath {
 		if (w === undefined) throw new Error(`no device workload ${name}`);
 		const fake = new FakeModule();
 		this.#transport.fake = fake;
-		const modem = (this.#modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: w.hex }));
+		const modem = new BC20({ transport: this.#transport, clock: this.#clock, receiveHex: w.hex });
 		fake.connect((chunk, start, end) => modem.receive(chunk, start, end));
 		expectBringUp(fake, { hex: w.hex ? 1 : 0, view: 1, show: 1 });
 		modem.start({ onReady() {}, onError() {} });
@@ -203,6 +205,7 @@ export class DevicePath {
 		this.#need = need;
 		this.#write = write;
 		this.#input = modem.inputBuffer;
+		this.#receiver = modem.receiver;
 	}
 
 	#spin(fake: FakeModule): void {
@@ -236,7 +239,7 @@ export class DevicePath {
 		const input = this.#input,
 			n = chunk.length;
 		input.set(chunk); // the UART read (native on the device)
-		this.#modem.receive(input, 0, n);
+		this.#receiver.receive(input, 0, n);
 		this.#before = -1;
 		if (++this.#at === this.#chunks.length) {
 			this.#at = 0;
