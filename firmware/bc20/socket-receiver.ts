@@ -32,7 +32,6 @@ import { ReadCommand } from "./read-command.js";
 import {
 	BUFFER_MODE,
 	CLOSING,
-	CONNECTED,
 	DATAGRAMS,
 	INITIAL,
 	MAX_PUSH,
@@ -237,10 +236,11 @@ export class Receiver {
 		);
 	}
 
-	// A line that may have been a pushed header (and its data) was damaged.
+	// A line that may have been a pushed header (and its data) was damaged:
+	// a gap for every socket that takes pushed data (one closing after a
+	// failed open too: the failure may have been a damaged +QIOPEN line).
 	pushMayBeLost(): void {
-		const link = this.#link;
-		if (link.mode === PUSH_MODE && link.state === CONNECTED && !link.switching)
+		if (this.#link.mode === PUSH_MODE && this.#open && !this.#link.switching)
 			this.#gap("a line that may have been pushed data was damaged");
 	}
 

@@ -163,6 +163,26 @@ test("pushed bytes that do not fit a full ring are a gap: the bytes that fit are
 	assertEndedAtGap(socket, warnings, ends, 76);
 });
 
+test("a socket closing after its +QIOPEN answer was damaged still takes the module's pushes: a damaged line among them is a gap", () => {
+	const h = new Harness({ receiveHex: false, viewMode: 1, showLength: true });
+	h.bringUp(VIEW1);
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,1');
+	const warnings: BC20Error[] = [];
+	// "+QIOPEN: 0,0" with its comma dropped: the driver takes it for a failure
+	// (550) and closes, but the module opened the connection and pushes.
+	h.fake.expect("AT+QICLOSE=0", OK);
+	const socket = h.open({ mode: 1, onWarning: (error) => void warnings.push(error) }, "00");
+	h.fake.send('\r\n+QIURC: "recv",0,5,hello\r\n');
+	// A pushed header whose "+" was damaged: a noise line, its data with it.
+	h.fake.send('\r\nxQIURC: "recv",0,5,world\r\n');
+	h.fake.send('\r\n+QIURC: "recv",0,5,later\r\n');
+	h.settle();
+	assert.is(h.readAll(socket), "hello");
+	assert.is(warnings.length, 1, warnings.map((w) => w.message).join(" | "));
+	assert.is(warnings[0].lost, -1);
+	assert.match(warnings[0].message, "the stream ends here");
+});
+
 test("a UDP push run cut off by a stall: reported, and the socket stays open for the next datagram", () => {
 	const { h, socket, warnings } = setup(1, "udp");
 	h.fake.send('\r\n+QIURC: "recv",0,10,defg');
