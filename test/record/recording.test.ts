@@ -126,7 +126,13 @@ test("bc20 sim --record holds the same bytes, from the module's side, as the hos
 	assert.is(bytes(moduleFile, "tx"), bytes(hostFile, "tx"));
 	// The module's boot banner went out before the host connected: lost, as on an unplugged line.
 	assert.match(bytes(hostFile, "rx"), "\r\nOK\r\n");
-	assert.ok(bytes(moduleFile, "rx").endsWith(bytes(hostFile, "rx")));
+	// The host leaves once its command is answered: what the module sends later
+	// (a +IP URC as it attaches) reaches it in part or not at all. What it got
+	// is one unbroken run of what the module sent.
+	assert.ok(
+		bytes(moduleFile, "rx").includes(bytes(hostFile, "rx")),
+		JSON.stringify([bytes(moduleFile, "rx"), bytes(hostFile, "rx")]),
+	);
 	assert.match(bytes(moduleFile, "rx"), "RDY");
 	assert.ok(host.events.some((e) => e.k === "cmd" && e.text === "AT+CGMR"));
 	assert.not.ok(
