@@ -154,6 +154,10 @@ export class Channel implements ReaderEvents {
 	// Resync state.
 	#resync: Resync;
 	#late: Command | null = null; // the last command that timed out or was cut by a reboot
+	// A reboot cut `#cutByReboot` in its first stage: its answer may still come
+	// until #cutAnswerBy (its deadline), and nothing is written meanwhile.
+	#cutByReboot: Command | null = null;
+	#cutAnswerBy = 0;
 	#lateThen = 0; // a second-stage line still owed by it (SEND/CLOSE), else 0
 	#lateUntil = 0;
 
@@ -441,6 +445,19 @@ export class Channel implements ReaderEvents {
 			return;
 		}
 		if (current === null) {
+			const cut = this.#cutByReboot;
+			if (cut !== null && kind <= K.CME_ERROR && this.#clock.now() <= this.#cutAnswerBy) {
+				// The answer of the command a reboot cut: the probe may go now.
+				// (A late OK of a two-stage command: its second line is owed.)
+				this.#cutByReboot = null;
+				this.#quiet = false;
+				this.stats.lateFinals++;
+				if (cut === this.#late) {
+					if (kind === K.OK) this.#owe(cut);
+					cut.onLate?.(kind);
+				}
+				return;
+			}
 			this.stats.strayFinals++;
 			return;
 		}
@@ -523,7 +540,14 @@ export class Channel implements ReaderEvents {
 				// The command waits for a probe; a silent module is probed again
 				// only after it spoke or a backoff passed.
 				this.#waiting = command;
-				const at = resync.waitUntil(now, this.#late?.spec.response ?? null);
+				let at = resync.waitUntil(now, this.#late?.spec.response ?? null);
+				// Never two commands on the wire: a command a reboot cut is answered
+				// as usual when the banner crossed it, or after the banner when it
+				// came during the boot.
+				if (this.#cutByReboot !== null) {
+					if (this.#cutAnswerBy < now) this.#cutByReboot = null;
+					else if (this.#cutAnswerBy + 1 > at) at = this.#cutAnswerBy + 1;
+				}
 				if (at > now) {
 					this.#arm(at);
 					return;
@@ -618,16 +642,23 @@ export class Channel implements ReaderEvents {
 	}
 
 	// RDY. The command on the wire is late, not gone: a module answers a
-	// command that came during its boot after the banner. It fails with
+	// command that came during its boot after the banner, and one whose banner
+	// crossed the command on the line answers it as usual. It fails with
 	// DONE_REBOOT and, unless it had already answered OK, the next command is
-	// preceded by a probe. A module that rebooted owes no second-stage line.
+	// preceded by a probe, written once its answer came or its deadline passed.
+	// A module that rebooted owes no second-stage line.
 	#rebooted(): void {
 		this.#quiet = false;
 		this.stats.reboots++;
 		this.#lateThen = 0;
+		this.#cutByReboot = null;
 		const current = this.#current;
 		if (current !== null) {
-			if (this.#stage === STAGE_RESPONSE) this.#resync.synced = false;
+			if (this.#stage === STAGE_RESPONSE) {
+				this.#resync.synced = false;
+				this.#cutByReboot = current;
+				this.#cutAnswerBy = this.#deadline;
+			}
 			if (current !== this.#resync.probe) this.#late = current;
 			this.#disarm();
 			this.#end(DONE_REBOOT, 0);
