@@ -160,7 +160,7 @@ export async function sweepSeed(seed: number, bytes = 3000): Promise<SweepResult
 		);
 		if (altered > 0) problems.push(`UDP: ${altered} datagrams came back altered`);
 		if (received + unsent === 0) problems.push("UDP: no datagram came back and none was reported lost");
-		const violations = (session.emulator?.violations ?? []).filter((v) => v.kind !== "probe-overlap");
+		const violations = session.emulator?.violations ?? [];
 		for (const v of violations) problems.push("protocol: " + describeViolation(v));
 	} catch (error) {
 		problems.push((error as Error).message);
