@@ -75,6 +75,7 @@ export class Receiver {
 	#pushStored = 0;
 	#pushLost = 0;
 	#runReported = false; // the last payload run's damage was reported
+	#runStored = 0; // bytes the last payload run stored (delivered, or about to be)
 	#broken = false; // TCP: the stream has a gap; nothing after it is delivered
 	// Direct-push runs the app has not heard of yet (flushPushed).
 	#pushed = false;
@@ -222,6 +223,20 @@ export class Receiver {
 		// After a gap nothing is delivered: there is nothing at stake.
 		if (link.state === INITIAL || link.appClosed || this.#broken) return;
 		if (atStake < 0) {
+			// The run taken under the damaged length was delivered: it may hold
+			// bytes that were no data, or miss some, so its bytes are at stake too.
+			const delivered = this.#runReported ? 0 : this.#runStored;
+			if (delivered > 0) {
+				this.#runReported = true;
+				link.stats.lost += delivered;
+				link.warn(
+					E_DATA_LOST,
+					delivered + " bytes just delivered may be wrong: their header's length was damaged on the line",
+					-1,
+					0,
+					delivered,
+				);
+			}
 			this.#gap("a payload header's length was damaged on the line");
 			return;
 		}
@@ -292,6 +307,7 @@ export class Receiver {
 		this.#pushStored = 0;
 		this.#pushLost = 0;
 		this.#runReported = false;
+		this.#runStored = 0;
 		this.#pushDrop = this.#broken || (this.#link.udp && (length > this.rx.free || this.rxLengths.full));
 	}
 
@@ -322,6 +338,7 @@ export class Receiver {
 			return;
 		}
 		const stored = this.#pushStored;
+		this.#runStored = stored;
 		if (link.udp && stored > 0) {
 			this.#partial -= stored;
 			this.#completeDatagram(stored);
@@ -376,6 +393,7 @@ export class Receiver {
 		this.#readBad = 0;
 		this.#readDamaged = 0;
 		this.#runReported = false;
+		this.#runStored = 0;
 		if (actual > this.#read.length) {
 			// More than was asked for: the header's digits were damaged, no
 			// payload was taken, and what the module sent (at most what was
@@ -415,6 +433,7 @@ export class Receiver {
 	}
 
 	readEnd(missing: number, badDigits: number): void {
+		this.#runStored = this.#readStored;
 		this.#readLost += missing;
 		this.#readBad += badDigits;
 		if (this.#link.udp && (this.#nodeLeft === 0 || missing > 0)) {
