@@ -60,8 +60,13 @@ export class OpenCommand implements Command {
 	}
 
 	onUrc(line: Line): number {
-		if (line.kind !== URC_QIOPEN || line.int(0) !== this.#slot.id) return URC_NOT_MINE;
-		this.code = line.int(1, 550);
+		if (line.kind !== URC_QIOPEN) return URC_NOT_MINE;
+		const id = line.int(0);
+		if (id >= 0 && id !== this.#slot.id) return URC_NOT_MINE;
+		// Only the open on the wire awaits a +QIOPEN: one whose connectID was
+		// damaged past reading is its answer, of unknown outcome (550), rather
+		// than a 60 s wait while the module pushes for a connection it opened.
+		this.code = id < 0 ? 550 : line.int(1, 550);
 		return URC_COMPLETES;
 	}
 

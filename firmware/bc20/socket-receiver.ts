@@ -220,8 +220,9 @@ export class Receiver {
 	// damaged and bytes of unknown number were lost.
 	payloadDamaged(atStake: number): void {
 		const link = this.#link;
-		// After a gap nothing is delivered: there is nothing at stake.
-		if (link.state === INITIAL || link.appClosed || this.#broken) return;
+		// After a gap nothing is delivered, and before the socket is open nothing
+		// is stored (pushes are dropped and counted): there is nothing at stake.
+		if (!this.#open || this.#broken) return;
 		if (atStake < 0) {
 			// The run taken under the damaged length was delivered: it may hold
 			// bytes that were no data, or miss some, so its bytes are at stake too.
@@ -263,7 +264,7 @@ export class Receiver {
 	// datagrams, not its framing; a TCP stream ends at the gap.
 	#gap(detail: string): void {
 		const link = this.#link;
-		if (link.state === INITIAL || link.appClosed || this.#broken) return;
+		if (!this.#open || this.#broken) return;
 		link.warn(
 			E_DATA_LOST,
 			detail + ": received bytes lost (count unknown)" + (link.udp ? "" : "; the stream ends here"),

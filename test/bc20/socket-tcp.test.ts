@@ -187,6 +187,21 @@ test("AT+QIOPEN answered ERROR without a code: AT+QIGETERROR tells; +CME ERROR i
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("a +QIOPEN whose connectID was damaged answers the open on the wire: it fails at once (550) and closes, with no 60 s wait", () => {
+	const h = ready();
+	const errors: BC20Error[] = [];
+	// Only the open on the wire awaits a +QIOPEN; this one's outcome is unknown.
+	h.fake.expect(OPEN0, OK + "\r\n+QIOPEN: ,0\r\n").expect("AT+QICLOSE=0", CLOSE_OK);
+	const socket = h.open({ onError: (e) => void errors.push(e) }, "");
+	h.advance(1000);
+	assert.equal(
+		errors.map((e) => e.code),
+		[550],
+	);
+	assert.is(socket.state, INITIAL);
+	assert.equal(h.fake.unexpected, []);
+});
+
 test("no +QIOPEN within 60 s: AT+QICLOSE and E_TIMEOUT; a late +QIOPEN is ignored", () => {
 	const h = ready();
 	h.fake.expect(OPEN0, OK);

@@ -8,7 +8,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { expectBringUp, expectProbe, Harness, OK } from "../support/bc20-harness.js";
 import { E_REBOOTED, type BC20Error } from "../../firmware/bc20/errors.js";
-import { CONNECTED, INITIAL } from "../../firmware/bc20/socket-constants.js";
+import { CONNECTED, INITIAL, OPENING } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 
 const VIEW1 = { hex: 0, view: 1, show: 1 };
@@ -181,6 +181,24 @@ test("a socket closing after its +QIOPEN answer was damaged still takes the modu
 	assert.is(warnings.length, 1, warnings.map((w) => w.message).join(" | "));
 	assert.is(warnings[0].lost, -1);
 	assert.match(warnings[0].message, "the stream ends here");
+});
+
+test("pushes for a socket still opening are dropped and counted: no damage is reported for it, its stream does not end", () => {
+	const h = new Harness({ receiveHex: false, viewMode: 1, showLength: true });
+	h.bringUp(VIEW1);
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,1');
+	const warnings: BC20Error[] = [];
+	// "+QIOPEN: 0,0" was lost on the line: the open still awaits it.
+	const socket = h.open({ mode: 1, onWarning: (error) => void warnings.push(error) }, "");
+	// A run whose length was damaged (2 for 12), and the data's rest taken for a line.
+	h.fake.send('\r\n+QIURC: "recv",0,2,ab\rcdefghijk\r\n');
+	h.settle();
+	assert.equal(
+		warnings.map((w) => w.message),
+		[],
+	);
+	assert.is(h.modem.stats.pushBytesDropped, 2);
+	assert.is(socket.state, OPENING);
 });
 
 test("a UDP push run cut off by a stall: reported, and the socket stays open for the next datagram", () => {
