@@ -447,8 +447,9 @@ export class Channel implements ReaderEvents {
 		if (current === null) {
 			const cut = this.#cutByReboot;
 			if (cut !== null && kind <= K.CME_ERROR && this.#clock.now() <= this.#cutAnswerBy) {
-				// The answer of the command a reboot cut: the probe may go now.
-				// (A late OK of a two-stage command: its second line is owed.)
+				// OK, ERROR or +CME ERROR: the answer of the command a reboot cut,
+				// and the probe may go now. (A late OK of a two-stage command: its
+				// second line is owed.)
 				this.#cutByReboot = null;
 				this.#quiet = false;
 				this.stats.lateFinals++;
