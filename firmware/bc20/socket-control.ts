@@ -3,6 +3,7 @@
 // Their outcome is handed to the socket's slot.
 import { COMMA } from "../at/ascii.js";
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
+import { URC_RECV } from "../at/line-kind.js";
 import type { Line } from "../at/line.js";
 import { URC_QIOPEN } from "./urcs.js";
 import type { Result } from "../at/result.js";
@@ -60,6 +61,14 @@ export class OpenCommand implements Command {
 	}
 
 	onUrc(line: Line): number {
+		if (line.kind === URC_RECV) {
+			// The module pushes for this connectID: it opened the connection, and
+			// its +QIOPEN (which comes first) was lost on the line. The outcome is
+			// unknown to the driver (550): it closes rather than wait 60 s.
+			if (line.int(1) !== this.#slot.id) return URC_NOT_MINE;
+			this.code = 550;
+			return URC_COMPLETES;
+		}
 		if (line.kind !== URC_QIOPEN) return URC_NOT_MINE;
 		const id = line.int(0);
 		if (id >= 0 && id !== this.#slot.id) return URC_NOT_MINE;
