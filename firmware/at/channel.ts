@@ -440,24 +440,16 @@ export class Channel implements ReaderEvents {
 				: kind === K.CLOSE_OK && this.#lateThen === THEN_CLOSE_OK)
 		) {
 			this.#lateThen = 0;
-			this.stats.lateFinals++;
-			this.#late?.onLate?.(kind);
-			return;
+			return this.#pastFinal(this.#late, kind);
 		}
 		if (current === null) {
 			const cut = this.#cutByReboot;
 			if (cut !== null && kind <= K.CME_ERROR && this.#clock.now() <= this.#cutAnswerBy) {
-				// OK, ERROR or +CME ERROR: the answer of the command a reboot cut,
-				// and the probe may go now. (A late OK of a two-stage command: its
-				// second line is owed.)
+				// OK, ERROR or +CME ERROR: the answer of the command a reboot cut;
+				// the probe may go now.
 				this.#cutByReboot = null;
 				this.#quiet = false;
-				this.stats.lateFinals++;
-				if (cut === this.#late) {
-					if (kind === K.OK) this.#owe(cut);
-					cut.onLate?.(kind);
-				}
-				return;
+				return this.#pastFinal(cut === this.#late ? cut : null, kind);
 			}
 			this.stats.strayFinals++;
 			return;
@@ -470,11 +462,7 @@ export class Channel implements ReaderEvents {
 					// two-stage command means its SEND OK / SEND FAIL / CLOSE OK may
 					// still come: it is owed, so it will not be taken for a later
 					// command's.
-					this.stats.lateFinals++;
-					const late = this.#late;
-					if (late !== null) this.#owe(late);
-					late?.onLate?.(kind);
-					return;
+					return this.#pastFinal(this.#late, kind);
 				}
 				const then = current.spec.then;
 				if (then === THEN_NOTHING) this.#end(DONE_OK, 0);
@@ -491,11 +479,7 @@ export class Channel implements ReaderEvents {
 				return;
 			}
 			if (kind === K.ERROR || kind === K.CME_ERROR) {
-				if (current === probe && !probe.seen) {
-					this.stats.lateFinals++;
-					this.#late?.onLate?.(kind);
-					return;
-				}
+				if (current === probe && !probe.seen) return this.#pastFinal(this.#late, kind);
 				this.#end(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
 				return;
 			}
@@ -511,6 +495,15 @@ export class Channel implements ReaderEvents {
 			}
 		}
 		this.stats.strayFinals++;
+	}
+
+	// A final result of the past: `late`'s (null: no command's the caller
+	// knows), told to it. After its OK, a two-stage command's second line is owed.
+	#pastFinal(late: Command | null, kind: number): void {
+		this.stats.lateFinals++;
+		if (late === null) return;
+		if (kind === K.OK) this.#owe(late);
+		return late.onLate?.(kind);
 	}
 
 	// Writes commands while the wire is free: the one waiting for a probe, or

@@ -54,7 +54,7 @@ export class LineTable {
 			let list = lists.get(probe.head);
 			if (list === undefined) lists.set(probe.head, (list = []));
 			for (const earlier of list)
-				if (!earlier.exact && startsWith(b, earlier.bytes))
+				if (!earlier.exact && probe.startsWith(earlier.bytes))
 					throw new Error(`line table: ${row.name} is unreachable behind ${earlier.name}`);
 			list.push(row);
 			if (this.#byKind[row.kind] !== undefined) throw new Error("line table: two rows share a kind");
@@ -87,10 +87,4 @@ export class LineTable {
 	kindName(kind: number): string {
 		return this.#byKind[kind]?.name ?? K.kindName(kind);
 	}
-}
-
-function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
-	if (prefix.length > bytes.length) return false;
-	for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
-	return true;
 }

@@ -351,7 +351,8 @@ export class Reader {
 	// "+QIRD: 0", is handed up from here too, its numbers known: the index
 	// returned is then its LF.
 	#wholeHeader(chunk: Uint8Array, i: number, end: number): number {
-		if (chunk[i] !== 43 /* + */ || i + 7 > end) return -1;
+		// (The caller saw "+Q" and an R or U at its fourth byte.)
+		if (i + 7 > end) return -1;
 		let needed: number, prefixLength: number;
 		// "+QIRD:" and "+QIURC:" differ at their fourth byte.
 		const third = chunk[i + 3];
@@ -489,16 +490,16 @@ export class Reader {
 		}
 		line.kind = kind;
 		let connectId = -1;
-		if (line.kind === K.RESPONSE || line.kind === K.URC_QIURC_OTHER || line.kind === K.URC_OTHER) {
+		if (kind === K.RESPONSE || kind === K.URC_QIURC_OTHER || kind === K.URC_OTHER) {
 			// (The answer of an armed +QIRD starts with "+QIRD:" by definition.)
 			if (
-				(line.kind === K.RESPONSE && this.armed === QIRD_HEADER) ||
+				(kind === K.RESPONSE && this.armed === QIRD_HEADER) ||
 				(line.head === QIRD_HEAD.head && line.startsWith(QIRD_HEADER))
 			) {
 				const n = line.int(0, 0);
 				if (n > 0 && n <= MAX_READ_PAYLOAD) line.payloadLength = n;
 			}
-		} else if (line.kind === K.URC_RECV) {
+		} else if (kind === K.URC_RECV) {
 			const id = line.int(1);
 			const n = line.int(2, 0);
 			// At a line end in view mode 1, "recv",id,n is a buffer-mode notice

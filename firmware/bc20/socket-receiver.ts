@@ -219,37 +219,27 @@ export class Receiver {
 	// its `atStake` bytes may be wrong, or (-1) its header's length was
 	// damaged and bytes of unknown number were lost.
 	payloadDamaged(atStake: number): void {
-		const link = this.#link;
 		// After a gap nothing is delivered, and before the socket is open nothing
 		// is stored (pushes are dropped and counted): there is nothing at stake.
 		if (!this.#open || this.#broken) return;
 		if (atStake < 0) {
 			// The run taken under the damaged length was delivered: it may hold
 			// bytes that were no data, or miss some, so its bytes are at stake too.
-			const delivered = this.#runReported ? 0 : this.#runStored;
-			if (delivered > 0) {
-				this.#runReported = true;
-				link.stats.lost += delivered;
-				link.warn(
-					E_DATA_LOST,
-					delivered + " bytes just delivered may be wrong: their header's length was damaged on the line",
-					-1,
-					0,
-					delivered,
-				);
-			}
+			this.#deliveredAtStake(this.#runStored, "their header's length was damaged on the line");
 			this.#gap("a payload header's length was damaged on the line");
 			return;
 		}
-		if (this.#runReported) return; // its bad hex digits already put it all at stake
-		link.stats.lost += atStake;
-		link.warn(
-			E_DATA_LOST,
-			atStake + " bytes just delivered may be wrong: a byte of them was dropped on the line",
-			-1,
-			0,
-			atStake,
-		);
+		this.#deliveredAtStake(atStake, "a byte of them was dropped on the line");
+	}
+
+	// `count` bytes of the last run, delivered, may be wrong (once per run:
+	// its bad hex digits may have put it all at stake already).
+	#deliveredAtStake(count: number, reason: string): void {
+		if (this.#runReported || count <= 0) return;
+		this.#runReported = true;
+		const link = this.#link;
+		link.stats.lost += count;
+		link.warn(E_DATA_LOST, count + " bytes just delivered may be wrong: " + reason, -1, 0, count);
 	}
 
 	// A line that may have been a pushed header (and its data) was damaged:
