@@ -181,7 +181,7 @@ export class Channel implements ReaderEvents {
 	#kicked = false;
 	#onKick: () => void;
 	// Nothing happened since the owner last had no command (no completion, no
-	// kick, no timer, no payload run's end): a turn that only moved payload
+	// kick, no timer, no end of a read's payload): a turn that only moved payload
 	// bytes, or brought lines that changed nothing for the wire, does not ask
 	// again. Asking means asking every socket.
 	#quiet = false;
@@ -375,10 +375,12 @@ export class Channel implements ReaderEvents {
 		this.#events.onLineDropped?.();
 	}
 
+	// A pushed run's end changes nothing for the wire by itself (what it
+	// makes a socket do, it kicks for): the turn stays quiet.
 	onPayloadEnd(missing: number, badDigits: number): void {
-		this.#quiet = false;
 		this.stats.payloadBytesLost += missing;
 		if (this.#payloadPush) return this.#events.onPushEnd(missing, badDigits);
+		this.#quiet = false;
 		this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
 	}
 

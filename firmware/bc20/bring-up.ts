@@ -7,7 +7,7 @@
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import type { Reader } from "../at/reader.js";
-import { DONE_CANCELLED, DONE_ERROR, DONE_REBOOT, type Result } from "../at/result.js";
+import { DONE_CANCELLED, DONE_ERROR, DONE_REBOOT, DONE_TIMEOUT, type Result } from "../at/result.js";
 import type { Clock } from "../at/seams.js";
 import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, CONTEXT_ID, QICFG, QICLOSE, QISTATE } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";
@@ -126,7 +126,7 @@ const CONFIGURE: Script = {
 		spec: QICFG,
 		render: (out, run) => renderQicfg(out, setting, setting.get(run.settings)),
 		settle: (result, run) => {
-			if (!result.ok) return FAIL;
+			if (!result.ok) return result.status === DONE_TIMEOUT ? run.unanswered() : FAIL;
 			setting.set(run.reader, setting.get(run.settings));
 			return NEXT;
 		},
@@ -146,7 +146,7 @@ const RECONCILE: Script = {
 				const id = line.int(0);
 				if (id >= 0 && id <= 4 && !run.isModuleOpen(id)) run.stale |= 1 << id;
 			},
-			settle: () => NEXT,
+			settle: (result, run) => (result.status === DONE_TIMEOUT ? run.unanswered() : NEXT),
 		},
 		{
 			spec: QICLOSE,
@@ -225,6 +225,7 @@ export class BringUp {
 	#script = 0;
 	#step = 0;
 	#attempts = 0;
+	#tries = 0; // of the current step, when it went unanswered
 	#deadline = 0;
 	#failure = 0;
 	#timer: unknown = null;
@@ -262,6 +263,7 @@ export class BringUp {
 		this.#script = 0;
 		this.#step = 0;
 		this.#attempts = 0;
+		this.#tries = 0;
 		this.registration = -1;
 		this.attached = false;
 		this.address = "";
@@ -286,6 +288,15 @@ export class BringUp {
 		return FAIL;
 	}
 
+	// A step that went unanswered (its OK lost on a noisy line, or the module
+	// busy) goes again, after the channel's probe, up to syncAttempts tries in
+	// all: the steps that say so set or read, and may be repeated.
+	unanswered(): number {
+		if (++this.#tries < this.#host.settings.syncAttempts) return AGAIN;
+		this.#attempts = this.#tries;
+		return this.fail(E_NO_ANSWER);
+	}
+
 	stepDone(generation: number, step: Step, result: Result): void {
 		const dispatcher = this.#host.dispatcher,
 			status = result.status;
@@ -299,6 +310,7 @@ export class BringUp {
 			// issue, nor the end of bring-up, under it.
 			case NEXT:
 				this.#step++;
+				this.#tries = 0;
 				this.#pollMs = FIRST_POLL_MS;
 				return this.#issue();
 			case AGAIN:

@@ -81,7 +81,8 @@ export interface BC20Options {
 	textSend?: boolean;
 	// Registration, attach and address, in ms (default 120000).
 	attachTimeout?: number;
-	// "AT" tries before the module is declared silent, 1-100 (default 20).
+	// "AT" tries before the module is declared silent, and tries of a setting
+	// that goes unanswered, 1-100 (default 20).
 	syncAttempts?: number;
 	// UART speed, for deadlines (default 115200).
 	baud?: number;

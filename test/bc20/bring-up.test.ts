@@ -122,6 +122,51 @@ test("no registration within attachTimeout fails with E_NOT_ATTACHED", () => {
 	assert.is(h.modem.state, "ready");
 });
 
+test("a setting whose answer was lost on the line is applied again", () => {
+	// On a noisy line an OK can be lost: the step times out. A setting is
+	// idempotent, so it goes again (after the probe), rather than failing bring-up.
+	const h = new Harness();
+	h.fake
+		.expect("AT")
+		.expect("ATE0")
+		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK)
+		.expect('AT+QICFG="dataformat",0,1')
+		.expect('AT+QICFG="viewmode",1', "");
+	expectProbe(h.fake);
+	h.fake.expect('AT+QICFG="viewmode",1').expect('AT+QICFG="showlength",1').expect("AT+QISTATE?", "");
+	expectProbe(h.fake);
+	h.fake
+		.expect("AT+QISTATE?", '\r\n+QISTATE: 2,"TCP","127.0.0.1",9000,0,2,1,2,1,"uart1"\r\n' + OK)
+		.expect("AT+QICLOSE=2", OK + "\r\nCLOSE OK\r\n");
+	h.start();
+	h.advance(5000);
+	assert.is(h.modem.state, "ready");
+	assert.equal(h.failures, []);
+	assert.equal(h.fake.unexpected, []);
+	assert.is(h.fake.expectationsLeft, 0);
+});
+
+test("a setting never answered fails bring-up after syncAttempts, naming the command", () => {
+	const h = new Harness({ syncAttempts: 3 });
+	h.fake
+		.expect("AT")
+		.expect("ATE0")
+		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK)
+		.always('AT+QICFG="dataformat",0,1', "")
+		.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+	h.start();
+	h.advance(20000);
+	assert.is(h.modem.state, "failed");
+	assert.is(h.failures.length, 1);
+	assert.is(h.failures[0].code, E_NO_ANSWER);
+	assert.is(h.failures[0].command, "AT+QICFG");
+	assert.is(h.fake.written.filter((line) => line.startsWith("AT+QICFG")).length, 3);
+});
+
 test("a QICFG ERROR is explained by AT+QIGETERROR and fails bring-up", () => {
 	const h = new Harness();
 	h.fake
