@@ -22,7 +22,7 @@ import { Channel, type ChannelEvents } from "../firmware/at/channel.js";
 import { type Command, type CommandWriter, spec, THEN_SEND_RESULT } from "../firmware/at/command.js";
 import type { Line } from "../firmware/at/line.js";
 import * as K from "../firmware/at/line-kind.js";
-import { Reader, type ReaderEvents } from "../firmware/at/reader.js";
+import { DROP_PAYLOAD, type PayloadSink, Reader, type ReaderEvents } from "../firmware/at/reader.js";
 import type { Result } from "../firmware/at/result.js";
 import type { Clock, Transport } from "../firmware/at/seams.js";
 import { prng } from "../test/support/bytes.js";
@@ -305,8 +305,9 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	isDirectPush(): boolean {
 		return false;
 	}
-	onPushStart(): void {}
-	onPushData(): void {}
+	onPushStart(): PayloadSink {
+		return DROP_PAYLOAD;
+	}
 	onPushEnd(): void {}
 }
 
@@ -433,10 +434,11 @@ class ProjectDirectPush extends Driver implements ReaderEvents {
 	isDirectPush(): boolean {
 		return true;
 	}
-	onPayloadStart(connectId: number, length: number): void {
+	onPayloadStart(connectId: number, length: number): PayloadSink {
 		this.tally.field(connectId);
 		this.#expected = length;
 		this.#received = 0;
+		return this;
 	}
 	onPayload(bytes: Uint8Array, start: number, end: number): void {
 		this.#received = copyIn(this.rx, this.#received, bytes, start, end);

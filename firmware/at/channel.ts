@@ -31,7 +31,7 @@ import {
 import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import type { LineTable } from "./prefix-table.js";
-import { Reader, type ReaderEvents } from "./reader.js";
+import { DROP_PAYLOAD, type PayloadSink, Reader, type ReaderEvents } from "./reader.js";
 import { Resync } from "./resync.js";
 import {
 	DONE_CME_ERROR,
@@ -64,8 +64,8 @@ export interface ChannelEvents {
 	onRebooted(): void;
 	// See ReaderEvents: direct-push data for a socket.
 	isDirectPush(connectId: number): boolean;
-	onPushStart(connectId: number, length: number): void;
-	onPushData(bytes: Uint8Array, start: number, end: number): void;
+	// Returns where the run's bytes go (ReaderEvents.onPayloadStart).
+	onPushStart(connectId: number, length: number): PayloadSink;
 	onPushEnd(missing: number, badDigits: number): void;
 	// See ReaderEvents.onPayloadDamaged; the run went to socket `connectId`
 	// (pushed) or to `command` (a +QIRD).
@@ -336,7 +336,7 @@ export class Channel implements ReaderEvents {
 		return this.#events.isDirectPush(connectId);
 	}
 
-	onPayloadStart(connectId: number, length: number): void {
+	onPayloadStart(connectId: number, length: number): PayloadSink {
 		if (connectId >= 0) {
 			this.#payloadPush = true;
 			this.#pushId = connectId;
@@ -351,13 +351,13 @@ export class Channel implements ReaderEvents {
 					? this.#late
 					: null;
 		this.#payloadTo = owner;
-		if (owner !== null) owner.onPayloadStart?.(length);
-		else this.stats.payloadBytesLost += length;
-	}
-
-	onPayload(bytes: Uint8Array, start: number, end: number): void {
-		if (this.#payloadPush) return this.#events.onPushData(bytes, start, end);
-		this.#payloadTo?.onPayload?.(bytes, start, end);
+		if (owner === null) {
+			this.stats.payloadBytesLost += length;
+			return DROP_PAYLOAD;
+		}
+		owner.onPayloadStart?.(length);
+		// (Chosen above for having onPayload.)
+		return owner as PayloadSink;
 	}
 
 	// The run that just ended was not followed by its CR LF. The routing of

@@ -16,6 +16,7 @@ import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import { NOISE } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
+import type { PayloadSink } from "../at/reader.js";
 import type { Clock, Transport } from "../at/seams.js";
 import {
 	BringUp,
@@ -253,6 +254,10 @@ export class BC20 {
 	#callbacks: StartCallbacks | null = null;
 	#info: ReadyInfo | null = null;
 	#pushTo: Receiver | null = null;
+	// Where a run pushed for no live socket goes: counted and dropped.
+	#dropPush: PayloadSink = {
+		onPayload: (_bytes: Uint8Array, start: number, end: number) => void (this.#stats.pushBytesDropped += end - start),
+	};
 	// A push run ended in this receive turn: the sockets tell the app at its end.
 	#pushEnded = false;
 	#raw: RawCommand | null = null;
@@ -333,13 +338,10 @@ export class BC20 {
 			},
 			onPushStart: (id, length) => {
 				const slot = this.#slots[id];
-				this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null;
-				this.#pushTo?.pushStart(length);
-			},
-			onPushData: (bytes, start, end) => {
-				const receiver = this.#pushTo;
-				if (receiver !== null) receiver.pushData(bytes, start, end);
-				else this.#stats.pushBytesDropped += end - start;
+				const receiver = (this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null);
+				if (receiver === null) return this.#dropPush;
+				receiver.pushStart(length);
+				return receiver;
 			},
 			onPushEnd: (missing, badDigits) => {
 				const receiver = this.#pushTo;

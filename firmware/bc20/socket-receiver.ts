@@ -16,6 +16,7 @@
 // datagram (true for datagrams up to 512 bytes read with room for 512).
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
+import type { PayloadSink } from "../at/reader.js";
 import {
 	DONE_CANCELLED,
 	DONE_NOT_SENT,
@@ -50,7 +51,7 @@ export interface ReceiverHost {
 	readonly dropped: { pushBytesDropped: number };
 }
 
-export class Receiver {
+export class Receiver implements PayloadSink {
 	readonly rx: ByteRing;
 	readonly rxLengths: LengthQueue;
 	// The module holds data for this socket: read it (buffer mode).
@@ -302,7 +303,8 @@ export class Receiver {
 		this.#pushDrop = this.#broken || (this.#link.udp && (length > this.rx.free || this.rxLengths.full));
 	}
 
-	pushData(bytes: Uint8Array, start: number, end: number): void {
+	// The direct-push intake: the reader's sink for a run pushed to this socket.
+	onPayload(bytes: Uint8Array, start: number, end: number): void {
 		const n = end - start;
 		if (!this.#open) {
 			// Not open (yet, or any more): not this socket's, nor the next one's.

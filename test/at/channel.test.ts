@@ -16,6 +16,7 @@ import {
 	URC_NOT_MINE,
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
+import { DROP_PAYLOAD } from "../../firmware/at/reader.js";
 import { DONE_CANCELLED, type Result, statusName } from "../../firmware/at/result.js";
 import { bytes, hex, latin1 } from "../support/bytes.js";
 import { CommandQueue } from "../support/command-queue.js";
@@ -81,8 +82,7 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 		onReboot: () => reboots++,
 		onRebooted() {},
 		isDirectPush: () => false,
-		onPushStart() {},
-		onPushData() {},
+		onPushStart: () => DROP_PAYLOAD,
 		onPushEnd() {},
 	};
 	const channel = new Channel({

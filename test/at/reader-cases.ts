@@ -3,7 +3,7 @@
 // inside XS. Strings carry one byte per char code.
 import { ascii } from "../../firmware/at/ascii.js";
 import type { Line } from "../../firmware/at/line.js";
-import { Reader, type ReaderEvents } from "../../firmware/at/reader.js";
+import { type PayloadSink, Reader, type ReaderEvents } from "../../firmware/at/reader.js";
 import { bytes, hex, prng } from "../support/bytes.js";
 import { BC20_LINES } from "../../firmware/bc20/urcs.js";
 
@@ -40,9 +40,10 @@ export class EventLog implements ReaderEvents {
 		return this.push.indexOf(id) >= 0;
 	}
 
-	onPayloadStart(id: number, n: number): void {
+	onPayloadStart(id: number, n: number): PayloadSink {
 		this.#data = "";
 		this.events.push(`start ${id} ${n}`);
+		return this;
 	}
 
 	onPayload(src: Uint8Array, start: number, end: number): void {

@@ -10,6 +10,7 @@ import { Channel, type ChannelEvents } from "../../firmware/at/channel.js";
 import { type Command, CommandWriter, spec, THEN_SEND_RESULT } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
 import * as K from "../../firmware/at/line-kind.js";
+import { DROP_PAYLOAD, type PayloadSink } from "../../firmware/at/reader.js";
 import type { Result } from "../../firmware/at/result.js";
 import type { Clock, Transport } from "../../firmware/at/seams.js";
 import { BC20_LINES } from "../../firmware/bc20/urcs.js";
@@ -178,7 +179,8 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 	isDirectPush(): boolean {
 		return false;
 	}
-	onPushStart(): void {}
-	onPushData(): void {}
+	onPushStart(): PayloadSink {
+		return DROP_PAYLOAD;
+	}
 	onPushEnd(): void {}
 }

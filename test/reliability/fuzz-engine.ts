@@ -39,7 +39,7 @@ import {
 	URC_NOT_MINE,
 } from "../../firmware/at/command.js";
 import type { Line } from "../../firmware/at/line.js";
-import { Reader } from "../../firmware/at/reader.js";
+import { DROP_PAYLOAD, Reader } from "../../firmware/at/reader.js";
 import { DONE_OK, type Result, statusName } from "../../firmware/at/result.js";
 import { BC20Error } from "../../firmware/bc20/errors.js";
 import { BC20, type BC20Options } from "../../firmware/bc20/modem.js";
@@ -522,8 +522,7 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 		onReboot() {},
 		onRebooted() {},
 		isDirectPush: () => false,
-		onPushStart() {},
-		onPushData() {},
+		onPushStart: () => DROP_PAYLOAD,
 		onPushEnd() {},
 	};
 	const channel = new Channel({ lines: BC20_LINES, transport, clock, events, lineCapacity: 64, wakeAfterIdleMs: 0 });
