@@ -20,6 +20,7 @@
 //
 // Runtime-agnostic (no Node APIs): bench/device-cost.ts bundles it into XS.
 import { ascii, HEX_VALUE } from "../firmware/at/ascii.js";
+import type { ByteRing } from "../firmware/at/byte-ring.js";
 import type { Transport } from "../firmware/at/seams.js";
 import { BC20 } from "../firmware/bc20/modem.js";
 import type { Socket } from "../firmware/bc20/socket.js";
@@ -48,12 +49,19 @@ export const DEVICE_WORKLOADS: readonly DeviceWorkload[] = [
 	{ name: "line-mix", hex: false, mode: 1, payload: false },
 ];
 
+// Once set up, takes what the driver writes as the serial adapter does (into
+// the modem's output ring, here emptied at once, as if the FIFO took it all)
+// and counts the command lines.
 class CountingTransport implements Transport {
 	fake: FakeModule | null = null;
-	commands = 0; // command lines written once set up
+	output: ByteRing | null = null;
+	commands = 0;
 	write(data: Uint8Array, start: number, end: number): void {
-		if (this.fake !== null) this.fake.write(data, start, end);
-		else if (data[end - 1] === 13) this.commands++;
+		if (this.fake !== null) return this.fake.write(data, start, end);
+		const output = this.output as ByteRing;
+		output.push(data, start, end);
+		output.discard(output.count);
+		if (data[end - 1] === 13) this.commands++;
 	}
 }
 
@@ -200,6 +208,7 @@ export class DevicePath {
 		this.#spin(fake);
 		if (this.#socket.state !== 2 || fake.unexpected.length > 0) throw new Error(`device path ${name}: setup failed`);
 		this.#transport.fake = null;
+		this.#transport.output = modem.outputRing;
 		const { chunks, need, write } = cut(script(w, this.#socket.id));
 		this.#chunks = chunks;
 		this.#need = need;
@@ -260,6 +269,36 @@ export class DevicePath {
 		while (moved < budget) moved += this.step();
 		return moved;
 	}
+
+	// A send, turn by turn, on a path of its own (its commands are not the
+	// stream's): the app's write(), then the timer turn that renders the
+	// AT+QISEND or AT+QISENDEX and writes it; then the module's answer.
+	sendWrite(data: Uint8Array): number {
+		return this.#socket.write(data);
+	}
+
+	sendRender(): void {
+		this.#clock.run();
+	}
+
+	sendAnswered(): boolean {
+		const answer = SEND_ANSWER,
+			input = this.#input;
+		input.set(answer);
+		this.#receiver.receive(input, 0, answer.length);
+		this.#clock.run();
+		return this.#socket.writable > 0;
+	}
+}
+
+const SEND_ANSWER = ascii("\r\nOK\r\n\r\nSEND OK\r\n");
+
+// What a send carries: text (AT+QISEND, up to 1024 bytes) or bytes that must
+// go as hex (AT+QISENDEX, up to 512).
+export function sendData(text: boolean, length: number): Uint8Array {
+	const data = new Uint8Array(length);
+	for (let i = 0; i < length; i++) data[i] = text ? 65 + (i % 26) : (i * 7) & 255;
+	return data;
 }
 
 // The floor on the same chunks: per chunk a native set into a scratch; per

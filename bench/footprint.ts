@@ -124,17 +124,16 @@ function owner(frames: string[]): string[] {
 }
 
 function label(found: Found[]): HeldBuffer[] {
-	const perSlot = { ring: 0, rxLengths: 0, txLengths: 0 };
+	const perSlot = { rxLengths: 0, txLengths: 0 };
 	return found.map((f) => {
 		const chain = owner(f.frames),
 			key = chain.join("<");
 		let text: string;
 		if (key === "ByteRing<Reader<Channel<BC20") text = "reader: line ring";
-		else if (key === "(field)<Reader<Channel<BC20") text = "reader: hex-decode scratch";
-		else if (key === "CommandWriter<Channel<BC20") text = "channel: command writer";
-		else if (key === "SocketTable<BC20")
-			text = "receive arena: UART input, app read buffer, every socket's receive ring";
-		else if (key === "ByteRing<SocketTable<BC20") text = `socket ${perSlot.ring++}: transmit ring`;
+		else if (key === "Reader<Channel<BC20") text = "reader: hex-decode scratch";
+		else if (key === "Arena<BC20")
+			text =
+				"arena: every socket's receive and transmit rings, the transport's output ring, UART input, app read buffer, command line";
 		else if (key === "LengthQueue<Receiver<Slot<SocketTable<BC20")
 			text = `socket ${perSlot.rxLengths++}: receive datagram lengths (UDP)`;
 		else if (key === "LengthQueue<Transmitter<Slot<SocketTable<BC20")
@@ -188,11 +187,9 @@ async function run(): Promise<SectionResult> {
 			if (socket) {
 				const id = Number(socket[1]);
 				b.checked = has(i, markerNames[socket[2] === "receive" ? 2 + id : 7 + id]);
-			} else if (b.label.startsWith("receive arena"))
-				b.checked = [0, 1, 2, 3, 4].every((id) => has(i, markerNames[2 + id]));
-			else if (b.label === "reader: line ring") b.checked = has(i, markerNames[0]);
-			else if (b.label === "channel: command writer") b.checked = has(i, "AT+QISENDEX=0,");
+			} else if (b.label.startsWith("arena:")) b.checked = markerNames.slice(1).every((marker) => has(i, marker));
 			// The last payload decoded (hex) was socket 4's marker; the only hex send, socket 0's.
+			else if (b.label === "reader: line ring") b.checked = has(i, markerNames[0]);
 			else if (b.label === "reader: hex-decode scratch") b.checked = has(i, markerNames[6]);
 		});
 

@@ -93,6 +93,9 @@ export interface ChannelOptions {
 	lines: LineTable;
 	lineCapacity?: number; // longest line kept, a power of two (default 256)
 	commandCapacity?: number; // longest command line (default 1152: QISENDEX with 512 bytes)
+	// Where command lines are rendered (its length is the capacity): a view of
+	// an arena that holds the rings a command copies from makes those copies native.
+	commandBuffer?: Uint8Array;
 	baud?: number; // to add the line's transmission time to each deadline (default 115200)
 	graceMs?: number; // added to every deadline for a slow host or module (default 200)
 	stallMs?: number; // a payload run with no byte for this long is cut off (default 250)
@@ -210,7 +213,7 @@ export class Channel implements ReaderEvents {
 		this.#result = new Result();
 		this.#waitingResult = new Result();
 		this.#resync = new Resync();
-		this.#writer = new CommandWriter(options.commandCapacity ?? 1152);
+		this.#writer = new CommandWriter(options.commandBuffer ?? new Uint8Array(options.commandCapacity ?? 1152));
 		this.reader = new Reader(this, options.lines, options.lineCapacity ?? 256);
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
 		this.#graceMs = options.graceMs ?? 200;

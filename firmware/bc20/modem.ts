@@ -11,6 +11,7 @@
 // (E_QUEUE_FULL); everything else is reported through callbacks, which never
 // run inside the method that started the operation (exceptions: start()
 // reports its first state change, close() fails what waits before it returns).
+import type { ByteRing } from "../at/byte-ring.js";
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
@@ -49,6 +50,7 @@ import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.j
 import type { Receiver } from "./socket-receiver.js";
 import type { Slot, SlotHost } from "./socket-slot.js";
 import { SocketTable } from "./socket-table.js";
+import { Arena } from "./arena.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
 
 export interface BC20Options {
@@ -222,6 +224,10 @@ function checkOptions(options: BC20Options): CheckedOptions {
 	return { transport, clock, queueSize, lineCapacity, sockets, rxSize, txSize, baud, textSend, settings, bringUp };
 }
 
+// The ring a transport may adopt for the bytes it waits to write: a command
+// line and more.
+const OUTPUT_BYTES = 2048;
+
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
 const LONGEST_PLAIN_QIURC = 64;
 
@@ -235,8 +241,7 @@ export class BC20 {
 	#urcHost: UrcHost;
 	#dispatcher: Dispatcher;
 	#slots: Slot[];
-	#inputBuffer: Uint8Array;
-	#readBuffer: Uint8Array;
+	#arena: Arena;
 	#settings: BringUpSettings;
 	#bringUp: BringUp;
 	#trace: ((line: string, kind: number) => void) | undefined;
@@ -293,26 +298,25 @@ export class BC20 {
 		// the closures and locals they take would all be slots of this frame,
 		// under every part's construction (XS counts its stack in slots).
 		this.#urcHost = this.#urcHostOf();
+		const arena = (this.#arena = new Arena({
+			sockets: checked.sockets,
+			rxSize: checked.rxSize,
+			txSize: checked.txSize,
+			commandCapacity: this.#commandCapacity,
+			outputSize: OUTPUT_BYTES,
+		}));
 		this.#channel = new Channel({
 			transport: checked.transport,
 			clock,
 			events: this.#channelEvents(),
 			lines: BC20_LINES,
 			lineCapacity: checked.lineCapacity,
-			commandCapacity: this.#commandCapacity,
+			commandBuffer: arena.command,
 			baud: checked.baud,
 		});
 		const dispatcher = (this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize));
-		const table = new SocketTable(
-			checked.sockets,
-			checked.rxSize,
-			checked.txSize,
-			this.#slotHost(checked.baud, checked.textSend),
-		);
-		this.#slots = table.slots;
+		this.#slots = new SocketTable(arena, this.#slotHost(checked.baud, checked.textSend)).slots;
 		this.#observed = this.#slots.map((slot) => slot.state);
-		this.#inputBuffer = table.input;
-		this.#readBuffer = table.readBuffer;
 		dispatcher.setWorkers(this.#slots);
 		this.#bringUp = new BringUp(this.#bringUpHost());
 		this.#rebootCheck = new RebootCheck(this.#rebootCheckHost());
@@ -440,15 +444,21 @@ export class BC20 {
 	}
 
 	// A transport may read the module's bytes into this (256 bytes) before
-	// receive(): they then move into a socket natively (see socket-table.ts).
+	// receive(): they then move into a socket natively (see arena.ts).
 	get inputBuffer(): Uint8Array {
-		return this.#inputBuffer;
+		return this.#arena.input;
+	}
+
+	// A transport may keep the bytes it waits to write in this ring: the
+	// command lines then go into it natively.
+	get outputRing(): ByteRing {
+		return this.#arena.output;
 	}
 
 	// An application may read a socket into this (1536 bytes): the copy out
 	// of the socket is then native too.
 	get readBuffer(): Uint8Array {
-		return this.#readBuffer;
+		return this.#arena.readBuffer;
 	}
 
 	get state(): ModemState {

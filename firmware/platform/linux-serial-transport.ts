@@ -21,7 +21,9 @@ import type { ByteSink } from "./serial-transport.js";
 export interface LinuxSerialTransportOptions {
 	device: string; // the tty: /dev/ttyUSB0, or the pty socat made for the emulator
 	baud: number;
-	txCapacity?: number; // bytes waiting for the driver, power of two (default 2048)
+	// Bytes waiting for the driver, power of two (default 2048), unless the
+	// sink attached has an output ring of its own.
+	txCapacity?: number;
 }
 
 // The Linux driver's shape; @moddable/typings describe only the pin form.
@@ -43,7 +45,8 @@ const LARGEST_PIECE = 512;
 export class LinuxSerialTransport implements Transport {
 	#serial: LinuxSerial;
 	#sink: ByteSink | null = null;
-	#tx: ByteRing;
+	#tx: ByteRing | null = null; // the sink's output ring, or made at the first write
+	#txCapacity: number;
 	#pieces: ArrayBuffer[] = [];
 	#views: Uint8Array[] = [];
 	// True between an onWritable and the next write: the driver takes a write.
@@ -51,7 +54,7 @@ export class LinuxSerialTransport implements Transport {
 	overflows = 0;
 
 	constructor(options: LinuxSerialTransportOptions) {
-		this.#tx = new ByteRing(options.txCapacity ?? 2048);
+		this.#txCapacity = options.txCapacity ?? 2048;
 		for (let size = 1; size <= LARGEST_PIECE; size <<= 1) {
 			const piece = new ArrayBuffer(size);
 			this.#pieces.push(piece);
@@ -72,10 +75,11 @@ export class LinuxSerialTransport implements Transport {
 	// Where received bytes go (the modem's receive).
 	attach(sink: ByteSink): void {
 		this.#sink = sink;
+		if (sink.outputRing !== undefined && this.#tx === null) this.#tx = sink.outputRing;
 	}
 
 	write(bytes: Uint8Array, start: number, end: number): void {
-		const taken = this.#tx.push(bytes, start, end);
+		const taken = (this.#tx ??= new ByteRing(this.#txCapacity)).push(bytes, start, end);
 		// As on the ESP32: running out means the tty stopped taking bytes.
 		if (taken < end - start) this.overflows++;
 		this.#feed();
@@ -96,7 +100,7 @@ export class LinuxSerialTransport implements Transport {
 
 	#feed(): void {
 		const tx = this.#tx;
-		if (!this.#writable || tx.count === 0) return;
+		if (!this.#writable || tx === null || tx.count === 0) return;
 		const n = tx.count < LARGEST_PIECE ? tx.count : LARGEST_PIECE;
 		// Largest power of two not above n.
 		let k = 0;

@@ -17,7 +17,9 @@ export interface SerialTransportOptions {
 	receive: number; // GPIO receiving from the module's TXD
 	transmit: number; // GPIO sending to the module's RXD
 	baud: number;
-	txCapacity?: number; // bytes waiting for the FIFO, power of two (default 2048)
+	// Bytes waiting for the FIFO, power of two (default 2048), unless the
+	// sink attached has an output ring of its own.
+	txCapacity?: number;
 }
 
 export interface ByteSink {
@@ -25,6 +27,9 @@ export interface ByteSink {
 	// Where the sink wants the FIFO read to (the modem's input buffer shares
 	// one ArrayBuffer with its receive rings, so its copies are native).
 	readonly inputBuffer?: Uint8Array;
+	// Where the transport keeps the bytes it waits to write (the modem's lies
+	// in the same ArrayBuffer as its command lines, so their copy is native).
+	readonly outputRing?: ByteRing;
 	// Where the bytes really go (the modem's channel), called directly: the
 	// modem's own receive only forwards, and would add a frame to every turn.
 	readonly receiver?: { receive(chunk: Uint8Array, start: number, end: number): void };
@@ -37,14 +42,15 @@ export class SerialTransport implements Transport {
 	#serial: Serial;
 	#sink: ByteSink | null = null;
 	#rx: Uint8Array = new Uint8Array(SCRATCH);
-	#tx: ByteRing;
+	#tx: ByteRing | null = null; // the sink's output ring, or made at the first write
+	#txCapacity: number;
 	#txScratch = new Uint8Array(LARGEST_VIEW);
 	#views: Uint8Array[] = [];
 	#writable = 0;
 	overflows = 0;
 
 	constructor(options: SerialTransportOptions) {
-		this.#tx = new ByteRing(options.txCapacity ?? 2048);
+		this.#txCapacity = options.txCapacity ?? 2048;
 		for (let size = 1; size <= LARGEST_VIEW; size <<= 1)
 			this.#views.push(new Uint8Array(this.#txScratch.buffer, 0, size));
 		this.#serial = new Serial({
@@ -75,10 +81,11 @@ export class SerialTransport implements Transport {
 	attach(sink: ByteSink): void {
 		this.#sink = sink.receiver ?? sink;
 		if (sink.inputBuffer !== undefined && sink.inputBuffer.length >= SCRATCH) this.#rx = sink.inputBuffer;
+		if (sink.outputRing !== undefined && this.#tx === null) this.#tx = sink.outputRing;
 	}
 
 	write(bytes: Uint8Array, start: number, end: number): void {
-		const taken = this.#tx.push(bytes, start, end);
+		const taken = (this.#tx ??= new ByteRing(this.#txCapacity)).push(bytes, start, end);
 		// The ring holds more than any command line; running out means the
 		// module stopped reading (flow stalled). Count it: the command's deadline
 		// reports the failure.
@@ -94,6 +101,7 @@ export class SerialTransport implements Transport {
 		const tx = this.#tx,
 			views = this.#views,
 			scratch = this.#txScratch;
+		if (tx === null) return;
 		while (tx.count > 0 && this.#writable > 0) {
 			let n = tx.count < this.#writable ? tx.count : this.#writable;
 			if (n > LARGEST_VIEW) n = LARGEST_VIEW;
