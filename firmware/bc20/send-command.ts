@@ -50,9 +50,19 @@ export function textRun(ring: ByteRing, limit: number): number {
 		head = ring.headIndex,
 		mask = ring.capacity - 1;
 	if (limit === 0 || bytes[head] === SPACE) return 0;
-	const text = TEXT_BYTES;
-	let n = 0;
-	while (n < limit && text[bytes[(head + n) & mask]] === 1) n++;
+	// In the ring's (at most two) contiguous runs: no wrap arithmetic per byte.
+	const text = TEXT_BYTES,
+		capacity = ring.capacity,
+		firstEnd = head + limit < capacity ? head + limit : capacity;
+	let i = head;
+	while (i < firstEnd && text[bytes[i]] === 1) i++;
+	let n = i - head;
+	if (i === capacity) {
+		const rest = limit - n;
+		let k = 0;
+		while (k < rest && text[bytes[k]] === 1) k++;
+		n += k;
+	}
 	while (n > 0 && bytes[(head + n - 1) & mask] === SPACE) n--;
 	return n;
 }
