@@ -288,7 +288,7 @@ export class Channel implements ReaderEvents {
 					ended.onDone(this.#result);
 				}
 			} while (i < end);
-			if (this.reader.inPayload) this.#arm(this.#lastByteAt + this.#stallMs);
+			if (this.reader.awaitsBytes) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
 				this.#events.onTurnEnd?.();
 				// A quiet turn (payload, or lines that changed nothing) has nothing for the wire.
@@ -530,7 +530,7 @@ export class Channel implements ReaderEvents {
 				// Idle: no deadline to watch (a payload stall check and the end of
 				// an owed line's wait keep the timer).
 				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
-				else if (!this.reader.inPayload) this.#disarm();
+				else if (!this.reader.awaitsBytes) this.#disarm();
 				return;
 			}
 			const resync = this.#resync;
@@ -698,8 +698,8 @@ export class Channel implements ReaderEvents {
 				return;
 			}
 			this.#overdue = false;
-			if (this.reader.inPayload) {
-				if (now - this.#lastByteAt >= this.#stallMs) this.reader.abortPayload();
+			if (this.reader.awaitsBytes) {
+				if (now - this.#lastByteAt >= this.#stallMs) this.reader.stalled();
 				else this.#arm(this.#lastByteAt + this.#stallMs);
 			}
 			const current = this.#current;
@@ -717,9 +717,10 @@ export class Channel implements ReaderEvents {
 		}
 	}
 
-	// Whether the payload stall or the command's deadline has passed.
+	// Whether the payload stall (a run's bytes, or its CR LF, overdue) or the
+	// command's deadline has passed.
 	#passed(now: number): boolean {
-		const stalled = this.reader.inPayload && now - this.#lastByteAt >= this.#stallMs;
+		const stalled = this.reader.awaitsBytes && now - this.#lastByteAt >= this.#stallMs;
 		return stalled || (this.#current !== null && now >= this.#deadline && (stalled || !this.reader.inPayload));
 	}
 

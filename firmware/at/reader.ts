@@ -138,6 +138,26 @@ export class Reader {
 		return this.#mode === PAYLOAD_MODE;
 	}
 
+	// Payload bytes are still due, or the CR LF the module puts right after a
+	// run: the owner calls stalled() when the line goes quiet meanwhile.
+	get awaitsBytes(): boolean {
+		return this.#mode === PAYLOAD_MODE || this.#trailer === TRAILER_CR;
+	}
+
+	// The line went quiet while awaitsBytes. A run still taking bytes is cut
+	// short (abortPayload). A run whose CR LF never came took them: two of its
+	// bytes were dropped on the line (or the CR LF was), and nothing after it
+	// can tell, so its bytes are at stake now.
+	stalled(): void {
+		if (this.#mode === PAYLOAD_MODE) {
+			this.abortPayload();
+			return;
+		}
+		if (this.#trailer !== TRAILER_CR) return;
+		this.#trailer = NO_TRAILER;
+		this.#events.onPayloadDamaged?.(this.#runLength);
+	}
+
 	// Payload bytes still expected by the current run.
 	get payloadRemaining(): number {
 		if (this.#mode !== PAYLOAD_MODE) return 0;

@@ -67,6 +67,7 @@ export class Receiver implements PayloadSink {
 	#readStored = 0;
 	#readLost = 0;
 	#readBad = 0;
+	#readMissing = 0; // bytes the read's run announced that never came
 	#readDamaged = 0; // the length a damaged +QIRD header announced
 	#nodeLeft = 0; // UDP: bytes of the current node still in the module
 	#discarding = false; // UDP: the current node is larger than the ring
@@ -140,7 +141,7 @@ export class Receiver implements PayloadSink {
 		this.#pushed = false;
 		this.#pushedStored = 0;
 		this.#readActual = -1;
-		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
+		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = this.#readMissing = 0;
 	}
 
 	// The app closed: what it did not read is dropped, and nothing more is read.
@@ -428,6 +429,7 @@ export class Receiver implements PayloadSink {
 	readEnd(missing: number, badDigits: number): void {
 		this.#runStored = this.#readStored;
 		this.#readLost += missing;
+		this.#readMissing += missing;
 		this.#readBad += badDigits;
 		if (this.#link.udp && (this.#nodeLeft === 0 || missing > 0)) {
 			if (!this.#discarding && this.#partial > 0) this.#completeDatagram(this.#partial);
@@ -451,20 +453,23 @@ export class Receiver implements PayloadSink {
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
 			const stored = this.#readStored,
 				lost = this.#readLost,
-				bad = this.#readBad;
-			this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
+				bad = this.#readBad,
+				missing = this.#readMissing;
+			this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = this.#readMissing = 0;
 			this.#readActual = -1;
-			if (status === DONE_REBOOT && link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);
+			if (status === DONE_REBOOT && link.state !== INITIAL && !link.appClosed)
+				this.#delivered(stored, lost, bad, missing);
 			return;
 		}
 		const stored = this.#readStored,
 			bad = this.#readBad,
-			damaged = this.#readDamaged;
+			damaged = this.#readDamaged,
+			missing = this.#readMissing;
 		let lost = this.#readLost;
 		// A read that completed must have delivered what its header announced
 		// (one that timed out may still get its payload, late).
 		if (status === DONE_OK && this.#readActual > stored + lost) lost = this.#readActual - stored;
-		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = 0;
+		this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = this.#readMissing = 0;
 		if (damaged > 0 && link.state !== INITIAL && !link.appClosed && !this.#broken) {
 			link.stats.lost += lost;
 			const detail =
@@ -507,7 +512,7 @@ export class Receiver implements PayloadSink {
 			link.explainWarning(result, this.#host.readSpec.name, -1, 0);
 		}
 		this.#readActual = -1;
-		if (link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, 0);
+		if (link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, missing);
 		if (link.state === CLOSING) link.dispatcher.soon();
 	}
 
@@ -523,7 +528,16 @@ export class Receiver implements PayloadSink {
 			const gap = lost > 0 && !link.udp;
 			let detail = "";
 			if (lost > 0) detail = lost + " bytes did not fit or never came";
-			if (missing > 0) detail = join(detail, missing + " of them were cut off (the module stalled)");
+			if (missing > 0) {
+				detail = join(detail, missing + " of them never came (the line went quiet)");
+				// A byte dropped among those delivered cuts a run short the same
+				// way: they are at stake too (once per run).
+				if (badDigits === 0 && stored > 0 && !this.#runReported) {
+					detail = join(detail, "the " + stored + " bytes delivered from this run may be wrong");
+					lost += stored;
+					this.#runReported = true;
+				}
+			}
 			if (badDigits > 0) {
 				// A digit that is not hex may be a damaged one, or the first after a
 				// dropped one (every later byte of the run is shifted): all the

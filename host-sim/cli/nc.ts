@@ -116,10 +116,13 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 					),
 				);
 			};
+			// A TCP stream ends at its first gap; UDP loses datagrams and goes on.
 			const receivedLoss = () =>
-				receivedGap
-					? `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`
-					: `${receivedLost} received bytes lost or damaged on the line`;
+				!receivedGap
+					? `${receivedLost} received bytes lost or damaged on the line`
+					: udp
+						? `received datagrams lost (count unknown, at least ${receivedLost} bytes lost or damaged)`
+						: `received bytes lost (count unknown${receivedLost > 0 ? `, at least ${receivedLost}` : ""}): the stream ended at the gap`;
 			// Ends once the module has closed the socket (AT+QICLOSE), so the
 			// module is left with no socket of ours open.
 			const finish = (code: number, error?: Error) => {

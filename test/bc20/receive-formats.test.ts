@@ -164,7 +164,8 @@ test("a payload that stops coming is cut off and reported", () => {
 	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 10,0,abc");
 	h.fake.send(notice(0, 10, s));
 	h.advance(1000);
-	assert.equal(h.takeLog(), ["0 warning 1008 lost 7", "0 readable 3"]);
+	// 7 never came; the 3 delivered may be wrong (a dropped byte cuts a run the same way).
+	assert.equal(h.takeLog(), ["0 warning 1008 lost 10", "0 readable 3"]);
 	assert.is(h.readAll(socket), "abc");
 });
 

@@ -5,6 +5,7 @@
 // wrong only in bytes the count ("at least N") covers.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { createSocket } from "node:dgram";
 import { runCli } from "../support/cli-process.js";
 import { hostilePayload, sender } from "../support/loopback-servers.js";
 
@@ -64,6 +65,80 @@ test("received bytes dropped on the line: exit 1, the count covers the damage, o
 		assert.ok(damaged > 0, "the drops damaged some run");
 	} finally {
 		await peer.close();
+	}
+});
+
+// A UDP peer that answers any datagram with `count` datagrams of `size`
+// hostile bytes, each starting with its number.
+async function datagramSource(
+	count: number,
+	size: number,
+): Promise<{ port: number; datagram(seq: number): Buffer; close(): void }> {
+	const datagram = (seq: number) => {
+		const bytes = Buffer.from(hostilePayload(size, seq + 1));
+		bytes.writeUInt16BE(seq, 0);
+		return bytes;
+	};
+	const socket = createSocket("udp4");
+	socket.on("message", (_data, from) => {
+		let seq = 0;
+		const timer = setInterval(() => {
+			socket.send(datagram(seq), from.port, from.address);
+			if (++seq === count) clearInterval(timer);
+		}, 40);
+	});
+	await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+	return { port: socket.address().port, datagram, close: () => socket.close() };
+}
+
+test("received datagrams dropped on the line: exit 1, and the count covers every datagram not delivered intact", async () => {
+	const COUNT = 30,
+		SIZE = 300;
+	const peer = await datagramSource(COUNT, SIZE);
+	try {
+		let damaged = 0;
+		const seeds = ["1", "2", "3"];
+		const runs = await Promise.all(
+			seeds.map((seed) =>
+				runCli(
+					["nc", "-u", "127.0.0.1", String(peer.port), "--wait", "2500", "--drop-rate", "0.002", "--seed", seed],
+					new Uint8Array(Buffer.from("go\n")),
+					30000,
+				),
+			),
+		);
+		for (const [k, run] of runs.entries()) {
+			const out = Buffer.from(run.stdout);
+			// stdout holds the datagrams delivered, back to back: count those that
+			// came whole and right, at the place where the previous one ended.
+			let intact = 0;
+			for (let at = 0; at + SIZE <= out.length;) {
+				const seq = out.readUInt16BE(at);
+				if (seq < COUNT && out.subarray(at, at + SIZE).equals(peer.datagram(seq))) {
+					intact++;
+					at += SIZE;
+				} else at++;
+			}
+			if (intact === COUNT && out.length === COUNT * SIZE) continue;
+			damaged++;
+			const why = `seed ${seeds[k]}: ${intact} of ${COUNT} intact, ${out.length} bytes out, ${run.stderr}`;
+			assert.is(run.code, 1, why);
+			const last = run.stderr.trimEnd().split("\n").pop() as string;
+			// UDP loses datagrams, not a stream: nothing says a stream ended.
+			assert.not.match(last, /stream/, why);
+			const counted = /(\d+) received bytes lost or damaged on the line/.exec(last);
+			if (counted !== null) assert.ok(Number(counted[1]) >= (COUNT - intact) * SIZE, why);
+			else {
+				// Datagrams of unknown number lost: what was delivered and is not an
+				// intact datagram is covered by "at least N".
+				const unknown = /received datagrams lost \(count unknown, at least (\d+) bytes lost or damaged\)/.exec(last);
+				assert.ok(unknown !== null, why);
+				assert.ok(Number(unknown[1]) >= out.length - intact * SIZE, why);
+			}
+		}
+		assert.ok(damaged > 0, "the drops damaged some datagram");
+	} finally {
+		peer.close();
 	}
 });
 
