@@ -202,6 +202,37 @@ test("a +QIOPEN whose connectID was damaged answers the open on the wire: it fai
 	assert.equal(h.fake.unexpected, []);
 });
 
+// "+QIOPEN: 0,0" with a byte of its name dropped or damaged on the line: the
+// open's answer, of unknown outcome, not a 60 s wait. Lines further from it,
+// or for another connectID, are not.
+for (const [line, answers] of [
+	["+QIOPE: 0,0", true],
+	["+IOPEN: 0,0", true],
+	["+QIOXEN: 0,0", true],
+	["+QIOPEN: 0,0", true],
+	["+QIOPE: 1,0", false],
+	["+QIPE: 0,0", false],
+	["+QIOPENX: 0,0", false],
+	["+CSCON: 0,0", false],
+] as const)
+	test(`while an open awaits its +QIOPEN, "${line}" ${answers ? "answers it" : "does not"}`, () => {
+		const h = ready();
+		const errors: BC20Error[] = [];
+		h.fake.expect(OPEN0, OK + `\r\n${line}\r\n`);
+		if (answers && line !== "+QIOPEN: 0,0") h.fake.expect("AT+QICLOSE=0", CLOSE_OK);
+		const socket = h.open({ onError: (e) => void errors.push(e) }, "");
+		h.advance(1000);
+		if (line === "+QIOPEN: 0,0") assert.is(socket.state, CONNECTED);
+		else if (answers) {
+			assert.equal(
+				errors.map((e) => e.code),
+				[550],
+			);
+			assert.is(socket.state, INITIAL);
+		} else assert.is(socket.state, OPENING);
+		assert.equal(h.fake.unexpected, []);
+	});
+
 test("no +QIOPEN within 60 s: AT+QICLOSE and E_TIMEOUT; a late +QIOPEN is ignored", () => {
 	const h = ready();
 	h.fake.expect(OPEN0, OK);
