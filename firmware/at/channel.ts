@@ -67,9 +67,9 @@ export interface ChannelEvents {
 	// Returns where the run's bytes go (ReaderEvents.onPayloadStart).
 	onPushStart(connectId: number, length: number): PayloadSink;
 	onPushEnd(missing: number, badDigits: number): void;
-	// See ReaderEvents.onPayloadDamaged; the run went to socket `connectId`
-	// (pushed) or to `command` (a +QIRD).
-	onPayloadDamaged?(connectId: number, command: Command | null, atStake: number): void;
+	// See ReaderEvents.onPayloadDamaged, for a run pushed to socket `connectId`
+	// (a +QIRD's run is its command's: Command.onPayloadDamaged).
+	onPushDamaged?(connectId: number, atStake: number): void;
 	onLineDropped?(): void;
 	// An echo of a command or a noise line (optional): no command or URC takes it.
 	onEchoOrNoise?(line: Line): void;
@@ -110,6 +110,7 @@ export interface ChannelStats {
 	timeouts: number;
 	lateFinals: number; // finals that belonged to a timed-out command
 	strayFinals: number; // finals with no command to give them to
+	finalsInDamagedAnswers: number; // finals taken for data (Command.answerDamaged)
 	echoes: number;
 	noiseLines: number;
 	payloadBytesLost: number; // payload bytes nobody could take or that never came
@@ -204,6 +205,7 @@ export class Channel implements ReaderEvents {
 			timeouts: 0,
 			lateFinals: 0,
 			strayFinals: 0,
+			finalsInDamagedAnswers: 0,
 			echoes: 0,
 			noiseLines: 0,
 			payloadBytesLost: 0,
@@ -367,11 +369,8 @@ export class Channel implements ReaderEvents {
 	// that run is still in place (the next run's start replaces it), so its
 	// owner is told.
 	onPayloadDamaged(atStake: number): void {
-		this.#events.onPayloadDamaged?.(
-			this.#payloadPush ? this.#pushId : -1,
-			this.#payloadPush ? null : this.#payloadTo,
-			atStake,
-		);
+		if (this.#payloadPush) return this.#events.onPushDamaged?.(this.#pushId, atStake);
+		this.#payloadTo?.onPayloadDamaged?.(atStake);
 	}
 
 	onLineDropped(): void {
@@ -400,6 +399,7 @@ export class Channel implements ReaderEvents {
 		}
 		if (kind === K.NOISE) {
 			this.stats.noiseLines++;
+			this.#stray(line);
 			return this.#events.onEchoOrNoise?.(line);
 		}
 		if (kind === K.URC_RDY) {
@@ -429,7 +429,14 @@ export class Channel implements ReaderEvents {
 		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
 		// A late answer of a resync probe that went unanswered: the past.
 		if (kind === K.URC_OTHER && this.#resync.owed !== 0 && this.#resync.settles(line)) return;
+		if (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER) this.#stray(line);
 		return this.#events.onUrc(line);
+	}
+
+	// A line nobody takes came: the command awaiting its answer is told.
+	#stray(line: Line): void {
+		const current = this.#current;
+		if (current !== null && this.#stage === STAGE_RESPONSE) current.onStrayLine?.(line);
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
@@ -461,6 +468,12 @@ export class Channel implements ReaderEvents {
 		}
 		const probe = this.#resync.probe;
 		if (this.#stage === STAGE_RESPONSE) {
+			// Never two commands on the wire: the module's own final result of a
+			// damaged answer cannot be told from its data.
+			if (current.acceptsFinal !== undefined && !current.acceptsFinal(kind)) {
+				this.stats.finalsInDamagedAnswers++;
+				return;
+			}
 			if (kind === K.OK) {
 				if (current === probe && !probe.seen) {
 					// Output of the past, not the probe's answer. A late OK of a

@@ -39,6 +39,16 @@ export interface Command {
 	onPayloadStart?(length: number): void;
 	onPayload?(bytes: Uint8Array, start: number, end: number): void;
 	onPayloadEnd?(missing: number, badDigits: number): void;
+	// See ReaderEvents.onPayloadDamaged.
+	onPayloadDamaged?(atStake: number): void;
+	// Whether a final result of `kind` (line-kind.ts) is its answer. False
+	// when its answer was damaged on the line (a +QIRD header lost, or whose
+	// length cannot be right): what looks like its final result may be its
+	// data, so the channel takes none, and the command ends at its deadline.
+	acceptsFinal?(kind: number): boolean;
+	// A line nobody takes (noise, a +NAME: line of no known kind) came while
+	// this command awaits its answer: its data, perhaps, taken for lines.
+	onStrayLine?(line: Line): void;
 	// The final result, exactly once. `result` is reused: read it during the call.
 	onDone(result: Result): void;
 	// A final line (SEND OK, SEND FAIL, CLOSE OK, OK, ERROR) that arrived after

@@ -124,6 +124,22 @@ export class Line {
 		return offset >= 0 && offset < this.length ? this.#bytes[(this.#start + offset) & this.#mask] : -1;
 	}
 
+	// Whether the line's name (up to its colon) is `name` with one byte dropped
+	// or changed on the line: a damaged line that was that one.
+	nameNear(name: Uint8Array): boolean {
+		const n = name.length;
+		if (this.byteAt(n) === COLON) {
+			let changed = 0;
+			for (let k = 0; k < n; k++) if (this.byteAt(k) !== name[k]) changed++;
+			return changed === 1;
+		}
+		if (this.byteAt(n - 1) !== COLON) return false;
+		let k = 0;
+		while (k < n - 1 && this.byteAt(k) === name[k]) k++;
+		for (; k < n - 1; k++) if (this.byteAt(k) !== name[k + 1]) return false;
+		return true;
+	}
+
 	startsWith(prefix: Uint8Array, at = 0): boolean {
 		const n = prefix.length;
 		if (at + n > this.length) return false;

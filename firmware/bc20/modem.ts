@@ -367,11 +367,7 @@ export class BC20 {
 			// Payload taken for a line (too long to keep), or a damaged +QIURC: either
 			// may have been data pushed to a socket, which nothing will repeat.
 			onLineDropped: () => this.#pushMayBeLost(),
-			onPayloadDamaged: (id, command, atStake) => {
-				if (id >= 0) this.#slots[id]?.receiver.payloadDamaged(atStake);
-				else
-					for (const slot of this.#slots) if (slot.receiver.readsWith(command)) slot.receiver.payloadDamaged(atStake);
-			},
+			onPushDamaged: (id, atStake) => this.#slots[id]?.receiver.payloadDamaged(atStake),
 			onWritten:
 				observer === undefined
 					? undefined

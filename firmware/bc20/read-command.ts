@@ -3,6 +3,8 @@
 // (socket-receiver.ts).
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
+import { NOISE, OK } from "../at/line-kind.js";
+import { QIRD_HEADER } from "../at/prefix-table.js";
 import type { Result } from "../at/result.js";
 import { MAX_READ, QIRD_STARTS, QIRD_WHOLE } from "./commands.js";
 
@@ -11,17 +13,26 @@ import { MAX_READ, QIRD_STARTS, QIRD_WHOLE } from "./commands.js";
 export interface ReadTarget {
 	// How many bytes the next read may ask for.
 	readRoom(): number;
-	readHeader(actual: number, remaining: number): void;
+	// Returns whether the header is damaged (more than was asked).
+	readHeader(actual: number, remaining: number): boolean;
+	payloadDamaged(atStake: number): void;
 	readStart(length: number): void;
 	readData(bytes: Uint8Array, start: number, end: number): void;
 	readEnd(missing: number, badDigits: number): void;
-	readDone(result: Result): void;
+	// `damaged`: the read's answer was damaged on the line (it then ends at
+	// its deadline): what it announced is unknown.
+	readDone(result: Result, damaged: boolean): void;
 }
+
+// "+QIRD", the answer's name without its colon.
+const QIRD_NAME = QIRD_HEADER.subarray(0, QIRD_HEADER.length - 1);
 
 export class ReadCommand implements Command {
 	readonly spec: CommandSpec;
 	// Bytes asked for (1-512), set by the socket before each read.
 	length = 0;
+	#damaged = false; // its answer was damaged on the line
+	#header = false; // its +QIRD: header came
 	#receiver: ReadTarget;
 	#start: Uint8Array;
 	#whole: Uint8Array;
@@ -37,6 +48,7 @@ export class ReadCommand implements Command {
 	// chosen: a late payload of an earlier read (it timed out, and a resync
 	// probe went first) may have filled the ring in between.
 	render(out: CommandWriter): void {
+		this.#damaged = this.#header = false;
 		const room = this.#receiver.readRoom();
 		if (room < this.length) this.length = room;
 		if (this.length <= 0) throw new RangeError("no room to read into"); // never written; read again later
@@ -46,7 +58,23 @@ export class ReadCommand implements Command {
 
 	// +QIRD: <actual_read_length>[,<remaining_length>] (remaining with showlength 1).
 	onResponse(line: Line): void {
-		this.#receiver.readHeader(line.int(0, 0), line.int(1, -1));
+		this.#header = true;
+		if (this.#receiver.readHeader(line.int(0, 0), line.int(1, -1))) this.#damaged = true;
+	}
+
+	// The module sends the header before its OK, even for no data ("+QIRD: 0"):
+	// an OK without one came after a header damaged past recognition, among
+	// the data. (An ERROR alone is an answer: the module refuses the read.)
+	acceptsFinal(kind: number): boolean {
+		return !this.#damaged && (this.#header || kind !== OK);
+	}
+
+	// Before the header, noise, or a line that is the header with its colon
+	// or a byte of its name damaged, is the header and data taken for lines.
+	// (A well-formed URC of no known kind is just that.)
+	onStrayLine(line: Line): void {
+		if (this.#header) return;
+		if (line.kind === NOISE || line.startsWith(QIRD_NAME) || line.nameNear(QIRD_NAME)) this.#damaged = true;
 	}
 
 	onPayloadStart(length: number): void {
@@ -61,7 +89,15 @@ export class ReadCommand implements Command {
 		this.#receiver.readEnd(missing, badDigits);
 	}
 
+	// A run not followed by its CR LF: its length was damaged (-1), or the run
+	// came short, which a damaged length landing on a CR LF of the data looks
+	// like too: either way what follows may be data taken for lines.
+	onPayloadDamaged(atStake: number): void {
+		this.#damaged = true;
+		this.#receiver.payloadDamaged(atStake);
+	}
+
 	onDone(result: Result): void {
-		this.#receiver.readDone(result);
+		this.#receiver.readDone(result, this.#damaged);
 	}
 }

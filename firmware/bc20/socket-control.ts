@@ -1,7 +1,7 @@
 // The commands that change a socket's state at the module: AT+QIOPEN (OK,
 // then +QIOPEN: <id>,<err>), AT+QICLOSE (OK, then CLOSE OK) and AT+QISWTMD.
 // Their outcome is handed to the socket's slot.
-import { ascii, COLON, COMMA } from "../at/ascii.js";
+import { ascii, COMMA } from "../at/ascii.js";
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
 import { URC_OTHER, URC_RECV } from "../at/line-kind.js";
 import type { Line } from "../at/line.js";
@@ -22,22 +22,6 @@ export interface ControlTarget {
 
 // The open's URC is named after its command.
 const QIOPEN_URC = ascii(QIOPEN.name.slice(2));
-
-// Whether the line's name (up to its colon) is `name` with one byte dropped
-// or changed.
-function nearName(line: Line, name: Uint8Array): boolean {
-	const n = name.length;
-	if (line.byteAt(n) === COLON) {
-		let changed = 0;
-		for (let k = 0; k < n; k++) if (line.byteAt(k) !== name[k]) changed++;
-		return changed === 1;
-	}
-	if (line.byteAt(n - 1) !== COLON) return false;
-	let k = 0;
-	while (k < n - 1 && line.byteAt(k) === name[k]) k++;
-	for (; k < n - 1; k++) if (line.byteAt(k) !== name[k + 1]) return false;
-	return true;
-}
 
 export class OpenCommand implements Command {
 	readonly spec = QIOPEN;
@@ -91,7 +75,7 @@ export class OpenCommand implements Command {
 		if (line.kind === URC_OTHER) {
 			// "+QIOPEN: <id>,<err>" for this socket with a byte of its name dropped
 			// or damaged on the line: the answer, its outcome unknown (550).
-			if (!nearName(line, QIOPEN_URC) || line.int(0) !== this.#slot.id || line.int(1) < 0 || line.hasField(2))
+			if (!line.nameNear(QIOPEN_URC) || line.int(0) !== this.#slot.id || line.int(1) < 0 || line.hasField(2))
 				return URC_NOT_MINE;
 			this.code = 550;
 			return URC_COMPLETES;

@@ -117,10 +117,6 @@ export class Receiver implements PayloadSink {
 		return this.#read;
 	}
 
-	readsWith(command: unknown): boolean {
-		return command === this.#read;
-	}
-
 	// Nothing of an earlier connection on this connectID stays.
 	reset(): void {
 		this.rx.discard(this.rx.count);
@@ -380,7 +376,8 @@ export class Receiver implements PayloadSink {
 		return n < MAX_READ ? n : MAX_READ;
 	}
 
-	readHeader(actual: number, remaining: number): void {
+	// Returns whether the header is damaged (it announces more than was asked).
+	readHeader(actual: number, remaining: number): boolean {
 		this.#readActual = actual;
 		this.#readStored = 0;
 		this.#readLost = 0;
@@ -395,9 +392,9 @@ export class Receiver implements PayloadSink {
 			this.#readActual = -1;
 			this.#readLost = this.#read.length;
 			this.#readDamaged = actual;
-			return;
+			return true;
 		}
-		if (actual <= 0 || !this.#link.udp) return;
+		if (actual <= 0 || !this.#link.udp) return false;
 		const shown = remaining >= 0 && this.#host.showLength;
 		if (this.#nodeLeft === 0) {
 			this.#partial = 0;
@@ -405,6 +402,7 @@ export class Receiver implements PayloadSink {
 			this.#discarding = total > this.rx.capacity;
 		}
 		this.#nodeLeft = shown ? remaining : 0;
+		return false;
 	}
 
 	// A payload whose header this read did not see (it timed out, and the data
@@ -440,7 +438,7 @@ export class Receiver implements PayloadSink {
 		this.#readActual = -1;
 	}
 
-	readDone(result: Result): void {
+	readDone(result: Result, answerDamaged: boolean): void {
 		const link = this.#link;
 		link.idle();
 		const status = result.status;
@@ -495,6 +493,12 @@ export class Receiver implements PayloadSink {
 				const left = this.#moduleHolds - stored - lost;
 				this.#moduleHolds = left > 0 ? left : 0;
 			}
+		} else if (status === DONE_TIMEOUT && answerDamaged) {
+			// The module answered, on a line that damaged its answer: the data
+			// past what was stored was taken for lines, how much is unknown (a
+			// header that announced too much was counted above). Not a silent
+			// module: its attempts are not counted.
+			if (damaged === 0) this.#gap("a +QIRD answer was damaged on the line");
 		} else if (status === DONE_TIMEOUT) {
 			if (++this.#readFailures >= READ_ATTEMPTS) {
 				this.needRead = false;

@@ -57,6 +57,7 @@ const REPEATED = new Set([
 const FLAGS = new Set([
 	"--trace",
 	"-u",
+	"--buffer",
 	"--help",
 	"-h",
 	"--no-echo",

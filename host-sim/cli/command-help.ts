@@ -127,7 +127,7 @@ ${EXIT}
 
 example: bc20 --port /dev/ttyUSB0 ntp pool.ntp.org`,
 
-	nc: `usage: bc20 nc [-u] HOST PORT [--wait MS]
+	nc: `usage: bc20 nc [-u] [--buffer] HOST PORT [--wait MS]
 
 A TCP (or, with -u, UDP) socket through the module, netcat style: stdin to the
 socket, the socket's data to stdout, binary-safe. TCP ends when stdin ended,
@@ -139,6 +139,8 @@ one line says how many were not sent (and how many are of unknown fate), exit
 the bytes each way and the rate while it runs.
 
   -u             UDP instead of TCP
+  --buffer       receive in buffer access mode (the module keeps the data and
+                 the driver reads it with AT+QIRD) instead of direct push
   --wait MS      idle time before ending (default 1000)
 
 ${BRING_UP}; it opens one socket and closes it at the end.

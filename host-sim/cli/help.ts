@@ -25,6 +25,7 @@ commands:
                        everything was sent and the peer closed (or --wait MS idle after);
                        UDP sends each stdin chunk as datagrams of up to 512 bytes and ends
                        --wait MS (default 1000) after the last byte went or came.
+                       --buffer: receive in buffer access mode (AT+QIRD), not by push.
   ping HOST            AT+QPING [--count N] [--timeout S] [--size BYTES]
   dns HOST             AT+QIDNSGIP: every address
   ntp SERVER           AT+QNTP: the network time [--ntp-port PORT]

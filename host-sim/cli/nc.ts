@@ -1,4 +1,4 @@
-// bc20 nc [-u] HOST PORT: a socket through the module, netcat style. stdin
+// bc20 nc [-u] [--buffer] HOST PORT: a socket through the module, netcat style. stdin
 // goes to the socket, the socket's data to stdout, binary-safe.
 //   It ends when the peer closes (TCP), or MS (--wait, default 1000) after
 //   stdin ended, the module settled every byte written (SEND OK, SEND FAIL,
@@ -17,7 +17,7 @@
 // waits for the module to close the socket (AT+QICLOSE).
 import { E_PEER_CLOSED } from "../../firmware/bc20/errors.js";
 import type { BC20Error } from "../../firmware/bc20/errors.js";
-import { CLOSING, PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
+import { BUFFER_MODE, CLOSING, PUSH_MODE } from "../../firmware/bc20/socket-constants.js";
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { type ParsedArgs, UsageError, hostArgument, intOption, portNumber } from "./args.js";
 import { connect } from "./connect.js";
@@ -36,7 +36,7 @@ export interface NcStreams {
 }
 
 export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> {
-	if (args.positional.length !== 2) throw new UsageError("usage: bc20 nc [-u] HOST PORT [--wait MS]");
+	if (args.positional.length !== 2) throw new UsageError("usage: bc20 nc [-u] [--buffer] HOST PORT [--wait MS]");
 	const host = hostArgument(args.positional[0], "HOST");
 	const portText = args.positional[1];
 	const port = portNumber(portText, "PORT");
@@ -177,7 +177,7 @@ export async function nc(args: ParsedArgs, streams: NcStreams): Promise<number> 
 				type: udp ? "udp" : "tcp",
 				host,
 				port,
-				mode: PUSH_MODE,
+				mode: args.flags.has("--buffer") ? BUFFER_MODE : PUSH_MODE,
 				onWritable() {
 					pump();
 				},
