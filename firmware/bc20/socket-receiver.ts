@@ -498,7 +498,11 @@ export class Receiver implements PayloadSink {
 			// past what was stored was taken for lines, how much is unknown (a
 			// header that announced too much was counted above). Not a silent
 			// module: its attempts are not counted.
-			if (damaged === 0) this.#gap("a +QIRD answer was damaged on the line");
+			if (damaged === 0 && link.state !== INITIAL && !link.appClosed) {
+				// What it stored came under that damaged answer: at stake too.
+				this.#deliveredAtStake(stored, "their +QIRD answer was damaged on the line");
+				this.#gap("a +QIRD answer was damaged on the line");
+			}
 		} else if (status === DONE_TIMEOUT) {
 			if (++this.#readFailures >= READ_ATTEMPTS) {
 				this.needRead = false;

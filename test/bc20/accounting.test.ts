@@ -190,6 +190,21 @@ for (const [name, header, data] of DAMAGED_HEADERS)
 		);
 	});
 
+test("a read whose answer was damaged reports what it delivered at stake, then the gap", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 0);
+	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	// Noise before the header: the read's own start, damaged, may be in it.
+	h.fake.expect("AT+QIRD=0,512", "\r\n\x85z\x13\r\n+QIRD: 5,0,hello\r\n" + OK);
+	h.fake.send('\r\n+QIURC: "recv",0,5\r\n');
+	h.advance(3000);
+	assert.equal(
+		h.takeLog().filter((l) => l.includes(" warning ")),
+		["0 warning 1008 lost 5", "0 warning 1008 lost -1"],
+	);
+	assert.is(h.readAll(socket), "hello");
+});
+
 // The module ends every run with CR LF at once. A run two bytes short takes
 // them, and when nothing follows (the last datagram of an exchange), no later
 // byte can tell: the line going quiet with the run's CR LF not seen does.
