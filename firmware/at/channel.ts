@@ -110,7 +110,7 @@ export interface ChannelStats {
 	timeouts: number;
 	lateFinals: number; // finals that belonged to a timed-out command
 	strayFinals: number; // finals with no command to give them to
-	finalsInDamagedAnswers: number; // finals taken for data (Command.answerDamaged)
+	finalsInDamagedAnswers: number; // finals that may be data (Command.acceptsFinal said no)
 	echoes: number;
 	noiseLines: number;
 	payloadBytesLost: number; // payload bytes nobody could take or that never came

@@ -19,9 +19,9 @@ export interface ReadTarget {
 	readStart(length: number): void;
 	readData(bytes: Uint8Array, start: number, end: number): void;
 	readEnd(missing: number, badDigits: number): void;
-	// `damaged`: the read's answer was damaged on the line (it then ends at
-	// its deadline): what it announced is unknown.
-	readDone(result: Result, damaged: boolean): void;
+	// `answerDamaged`: the read's answer was damaged on the line (it then ends
+	// at its deadline): how much it carried is unknown.
+	readDone(result: Result, answerDamaged: boolean): void;
 }
 
 // "+QIRD", the answer's name without its colon.

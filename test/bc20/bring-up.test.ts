@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, E_REBOOTED, E_SEND_UNKNOWN } from "../../firmware/bc20/errors.js";
 import { BC20 } from "../../firmware/bc20/modem.js";
-import { expectBringUp, expectProbe, Harness, hexOf, OK } from "../support/bc20-harness.js";
+import { expectAttach, expectBringUp, expectProbe, Harness, hexOf, OK } from "../support/bc20-harness.js";
 import { CLOSING, INITIAL } from "../../firmware/bc20/socket-constants.js";
 
 test("nothing is written until start()", () => {
@@ -126,14 +126,7 @@ test("a setting whose answer was lost on the line is applied again", () => {
 	// On a noisy line an OK can be lost: the step times out. A setting is
 	// idempotent, so it goes again (after the probe), rather than failing bring-up.
 	const h = new Harness();
-	h.fake
-		.expect("AT")
-		.expect("ATE0")
-		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK)
-		.expect('AT+QICFG="dataformat",0,1')
-		.expect('AT+QICFG="viewmode",1', "");
+	expectAttach(h.fake).expect('AT+QICFG="dataformat",0,1').expect('AT+QICFG="viewmode",1', "");
 	expectProbe(h.fake);
 	h.fake.expect('AT+QICFG="viewmode",1').expect('AT+QICFG="showlength",1').expect("AT+QISTATE?", "");
 	expectProbe(h.fake);
@@ -150,12 +143,7 @@ test("a setting whose answer was lost on the line is applied again", () => {
 
 test("a setting never answered fails bring-up after syncAttempts, naming the command", () => {
 	const h = new Harness({ syncAttempts: 3 });
-	h.fake
-		.expect("AT")
-		.expect("ATE0")
-		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK)
+	expectAttach(h.fake)
 		.always('AT+QICFG="dataformat",0,1', "")
 		.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
 	h.start();
@@ -169,12 +157,7 @@ test("a setting never answered fails bring-up after syncAttempts, naming the com
 
 test("a QICFG ERROR is explained by AT+QIGETERROR and fails bring-up", () => {
 	const h = new Harness();
-	h.fake
-		.expect("AT")
-		.expect("ATE0")
-		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n' + OK)
+	expectAttach(h.fake)
 		.expect('AT+QICFG="dataformat",0,1', "\r\nERROR\r\n")
 		.expect("AT+QIGETERROR", "\r\n+QIGETERROR: 552,invalid parameters\r\n" + OK);
 	h.start();
