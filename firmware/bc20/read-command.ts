@@ -5,7 +5,7 @@ import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
 import { NOISE, OK } from "../at/line-kind.js";
 import { QIRD_HEADER } from "../at/prefix-table.js";
-import type { Result } from "../at/result.js";
+import { DONE_TIMEOUT, type Result } from "../at/result.js";
 import { MAX_READ, QIRD_STARTS, QIRD_WHOLE } from "./commands.js";
 
 // What a read reports to: the socket's receiver (socket-receiver.ts), seen
@@ -97,7 +97,11 @@ export class ReadCommand implements Command {
 		this.#receiver.payloadDamaged(atStake);
 	}
 
+	// A read that answered but never ended took no final result: its OK was
+	// lost, or taken into a run that came short (the module's "\r\n\r\nOK"
+	// after the data, then its CR LF, pass for the run's end): its answer is
+	// damaged too.
 	onDone(result: Result): void {
-		this.#receiver.readDone(result, this.#damaged);
+		this.#receiver.readDone(result, this.#damaged || (result.status === DONE_TIMEOUT && this.#header));
 	}
 }

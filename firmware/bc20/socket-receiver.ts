@@ -496,9 +496,10 @@ export class Receiver implements PayloadSink {
 		} else if (status === DONE_TIMEOUT && answerDamaged) {
 			// The module answered, on a line that damaged its answer: the data
 			// past what was stored was taken for lines, how much is unknown (a
-			// header that announced too much was counted above). Not a silent
-			// module: its attempts are not counted.
-			if (damaged === 0 && link.state !== INITIAL && !link.appClosed) {
+			// header that announced too much was counted above, and a run cut
+			// short counts its own bytes below). Not a silent module: its
+			// attempts are not counted.
+			if (damaged === 0 && missing === 0 && link.state !== INITIAL && !link.appClosed) {
 				// What it stored came under that damaged answer: at stake too.
 				this.#deliveredAtStake(stored, "their +QIRD answer was damaged on the line");
 				this.#gap("a +QIRD answer was damaged on the line");

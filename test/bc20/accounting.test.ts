@@ -205,6 +205,21 @@ test("a read whose answer was damaged reports what it delivered at stake, then t
 	assert.is(h.readAll(socket), "hello");
 });
 
+test("a read six bytes short takes the module's OK into its run: the read times out, and its bytes are at stake, then the gap", () => {
+	const { h, socket } = setup(TEXT_VIEW1, 0);
+	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	// "abcdefghijkl" lost six bytes: the run of 12 takes "\r\n\r\nOK", and the
+	// OK line's CR LF, then the next line's CR, pass for its end.
+	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 12,0,acegik\r\n" + OK);
+	h.fake.send('\r\n+QIURC: "recv",0,12\r\n');
+	h.advance(3000);
+	const log = h.takeLog();
+	assert.ok(log.includes("0 warning 1008 lost 12"), JSON.stringify(log));
+	assert.ok(log.includes("0 warning 1008 lost -1"), JSON.stringify(log));
+	assert.is(h.readAll(socket), "acegik\r\n\r\nOK");
+});
+
 // The module ends every run with CR LF at once. A run two bytes short takes
 // them, and when nothing follows (the last datagram of an exchange), no later
 // byte can tell: the line going quiet with the run's CR LF not seen does.
