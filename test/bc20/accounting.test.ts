@@ -190,35 +190,31 @@ for (const [name, header, data] of DAMAGED_HEADERS)
 		);
 	});
 
-test("a read whose answer was damaged reports what it delivered at stake, then the gap", () => {
-	const { h, socket } = setup(TEXT_VIEW1, 0);
-	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
-	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+// A read whose answer was damaged, its run delivered: the run's bytes are at
+// stake, then the gap. Each row: the answer as it arrived, the announced
+// length, what the app reads.
+const STAKED_READS: [name: string, answer: string, length: number, delivered: string][] = [
 	// Noise before the header: the read's own start, damaged, may be in it.
-	h.fake.expect("AT+QIRD=0,512", "\r\n\x85z\x13\r\n+QIRD: 5,0,hello\r\n" + OK);
-	h.fake.send('\r\n+QIURC: "recv",0,5\r\n');
-	h.advance(3000);
-	assert.equal(
-		h.takeLog().filter((l) => l.includes(" warning ")),
-		["0 warning 1008 lost 5", "0 warning 1008 lost -1"],
-	);
-	assert.is(h.readAll(socket), "hello");
-});
-
-test("a read six bytes short takes the module's OK into its run: the read times out, and its bytes are at stake, then the gap", () => {
-	const { h, socket } = setup(TEXT_VIEW1, 0);
-	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
-	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	["noise before its header", "\r\n\x85z\x13\r\n+QIRD: 5,0,hello\r\n" + OK, 5, "hello"],
 	// "abcdefghijkl" lost six bytes: the run of 12 takes "\r\n\r\nOK", and the
-	// OK line's CR LF, then the next line's CR, pass for its end.
-	h.fake.expect("AT+QIRD=0,512", "\r\n+QIRD: 12,0,acegik\r\n" + OK);
-	h.fake.send('\r\n+QIURC: "recv",0,12\r\n');
-	h.advance(3000);
-	const log = h.takeLog();
-	assert.ok(log.includes("0 warning 1008 lost 12"), JSON.stringify(log));
-	assert.ok(log.includes("0 warning 1008 lost -1"), JSON.stringify(log));
-	assert.is(h.readAll(socket), "acegik\r\n\r\nOK");
-});
+	// OK line's CR LF, then the next line's CR, pass for its end; no final comes.
+	["six bytes short, the module's OK taken into its run", "\r\n+QIRD: 12,0,acegik\r\n" + OK, 12, "acegik\r\n\r\nOK"],
+];
+
+for (const [name, answer, length, delivered] of STAKED_READS)
+	test(`a read whose answer was damaged (${name}) reports what it delivered at stake, then the gap`, () => {
+		const { h, socket } = setup(TEXT_VIEW1, 0);
+		h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+		h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+		h.fake.expect("AT+QIRD=0,512", answer);
+		h.fake.send(`\r\n+QIURC: "recv",0,${length}\r\n`);
+		h.advance(3000);
+		assert.equal(
+			h.takeLog().filter((l) => l.includes(" warning ")),
+			[`0 warning 1008 lost ${length}`, "0 warning 1008 lost -1"],
+		);
+		assert.is(h.readAll(socket), delivered);
+	});
 
 // The module ends every run with CR LF at once. A run two bytes short takes
 // them, and when nothing follows (the last datagram of an exchange), no later
