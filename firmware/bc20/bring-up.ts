@@ -228,6 +228,7 @@ export class BringUp {
 	#tries = 0; // of the current step, when it went unanswered
 	#deadline = 0;
 	#failure = 0;
+	#failedAfter = 0; // attempts, for the failure's message
 	#timer: unknown = null;
 	#pollMs = FIRST_POLL_MS;
 	#onTimer: () => void;
@@ -283,8 +284,10 @@ export class BringUp {
 		return ++this.#attempts < this.#host.settings.syncAttempts;
 	}
 
-	fail(code: number): number {
+	// Fails the run with `code` after `tries` attempts (of synchronising, by default).
+	fail(code: number, tries = this.#attempts): number {
 		this.#failure = code;
+		this.#failedAfter = tries;
 		return FAIL;
 	}
 
@@ -293,8 +296,7 @@ export class BringUp {
 	// all: the steps that say so set or read, and may be repeated.
 	unanswered(): number {
 		if (++this.#tries < this.#host.settings.syncAttempts) return AGAIN;
-		this.#attempts = this.#tries;
-		return this.fail(E_NO_ANSWER);
+		return this.fail(E_NO_ANSWER, this.#tries);
 	}
 
 	stepDone(generation: number, step: Step, result: Result): void {
@@ -334,7 +336,7 @@ export class BringUp {
 				break;
 			default:
 				if (this.#failure !== 0)
-					this.#failed(new BC20Error(this.#failure, "after " + this.#attempts + " attempts", step.spec.name));
+					this.#failed(new BC20Error(this.#failure, "after " + this.#failedAfter + " attempts", step.spec.name));
 				else if (status === DONE_ERROR && step.spec === QICFG) {
 					const generation = this.#generation;
 					explain(dispatcher, result, step.spec.name, -1, (error) => {

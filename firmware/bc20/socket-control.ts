@@ -1,11 +1,11 @@
 // The commands that change a socket's state at the module: AT+QIOPEN (OK,
 // then +QIOPEN: <id>,<err>), AT+QICLOSE (OK, then CLOSE OK) and AT+QISWTMD.
 // Their outcome is handed to the socket's slot.
-import { ascii, COMMA } from "../at/ascii.js";
+import { COMMA } from "../at/ascii.js";
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
 import { URC_OTHER, URC_RECV } from "../at/line-kind.js";
 import type { Line } from "../at/line.js";
-import { URC_QIOPEN } from "./urcs.js";
+import { URC_QIOPEN, URCS, type UrcRow } from "./urcs.js";
 import type { Result } from "../at/result.js";
 import { CONTEXT_ID, QICLOSE, QIOPEN, QISWTMD } from "./commands.js";
 import type { BC20Error } from "./errors.js";
@@ -20,8 +20,9 @@ export interface ControlTarget {
 	switched(command: SwitchCommand, result: Result): void;
 }
 
-// The open's URC is named after its command.
-const QIOPEN_URC = ascii(QIOPEN.name.slice(2));
+// The open's URC as the URC table names it, without its colon.
+const QIOPEN_ROW = URCS.find((row) => row.kind === URC_QIOPEN) as UrcRow;
+const QIOPEN_URC = QIOPEN_ROW.bytes.subarray(0, QIOPEN_ROW.bytes.length - 1);
 
 export class OpenCommand implements Command {
 	readonly spec = QIOPEN;
