@@ -248,9 +248,14 @@ export class Slot implements Worker, SocketLink {
 	}
 
 	// The connection is ending for `code` (first reason wins). In buffer mode
-	// the module's buffer is read before the close.
+	// the module's buffer is read before the close. After the app's close()
+	// nobody hears why, but what it wrote is not sent into a closed socket.
 	#fail(code: number): void {
-		if (this.state === INITIAL || this.appClosed) return;
+		if (this.state === INITIAL) return;
+		if (this.appClosed) {
+			this.#txDead = true;
+			return;
+		}
 		if (this.#reasonCode === 0) this.#reasonCode = code;
 		this.#txDead = true;
 		if (this.state === CONNECTED) this.state = CLOSING;

@@ -512,6 +512,26 @@ test("the peer closes with unsent bytes: they are reported in the error", () => 
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("the peer closes after close() with written bytes still queued: they are not sent", () => {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	h.fake.expect("AT+QISEND=0,5,hello", OK);
+	socket.write(bytes("hello"));
+	h.settle();
+	socket.write(bytes("world"));
+	socket.close();
+	h.fake.send('\r\n+QIURC: "closed",0\r\n');
+	h.settle();
+	// The module's socket is closed: "world" cannot go, only AT+QICLOSE may.
+	h.fake.expect("AT+QICLOSE=0", CLOSE_OK);
+	h.fake.send("\r\nSEND FAIL\r\n");
+	h.settle();
+	assert.equal(h.takeLog(), ["0 connected", "0 writable 2048", "0 warning 1006 0+5", "0 closed"]);
+	assert.equal(socket.stats, { written: 10, sent: 0, failed: 10, unknown: 0, received: 0, lost: 0 });
+	assert.equal(h.fake.unexpected, []);
+});
+
 test("close flushes written bytes first and drops unread data", () => {
 	const h = ready();
 	h.fake.expect(OPEN0);
