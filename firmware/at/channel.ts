@@ -31,7 +31,7 @@ import {
 import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
 import type { LineTable } from "./prefix-table.js";
-import { DROP_PAYLOAD, type PayloadSink, Reader, type ReaderEvents } from "./reader.js";
+import { DROP_PAYLOAD, MAX_PUSH_PAYLOAD, type PayloadSink, Reader, type ReaderEvents } from "./reader.js";
 import { Resync } from "./resync.js";
 import {
 	DONE_CME_ERROR,
@@ -110,7 +110,7 @@ export interface ChannelStats {
 	timeouts: number;
 	lateFinals: number; // finals that belonged to a timed-out command
 	strayFinals: number; // finals with no command to give them to
-	finalsInDamagedAnswers: number; // finals that may be data (Command.acceptsFinal said no)
+	finalsInDamagedAnswers: number; // finals that may be data (Command.acceptsFinal said no, or distrustFinals)
 	echoes: number;
 	noiseLines: number;
 	payloadBytesLost: number; // payload bytes nobody could take or that never came
@@ -192,6 +192,11 @@ export class Channel implements ReaderEvents {
 
 	#msPerByte: number;
 	#graceMs: number;
+	// How long the data of a pushed run whose header was damaged may still
+	// come (its largest on the line, then a stall), and until when final
+	// results may be such data (distrustFinals).
+	#pushDataMs: number;
+	#distrustUntil = -1;
 	#stallMs: number;
 	#wakeAfterIdleMs: number;
 	#lastTrafficAt = -Infinity;
@@ -220,6 +225,7 @@ export class Channel implements ReaderEvents {
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
 		this.#graceMs = options.graceMs ?? 200;
 		this.#stallMs = options.stallMs ?? 250;
+		this.#pushDataMs = Math.ceil((MAX_PUSH_PAYLOAD + 32) * this.#msPerByte) + this.#stallMs + this.#graceMs;
 		this.#wakeAfterIdleMs = options.wakeAfterIdleMs ?? 100;
 		this.#onTimer = () => this.#timerFired();
 		this.#onKick = () => {
@@ -264,7 +270,10 @@ export class Channel implements ReaderEvents {
 	// Bytes from the module.
 	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
 		if (end > start) {
-			this.#lastTrafficAt = this.#lastByteAt = this.#clock.now();
+			const now = this.#clock.now();
+			// The line was quiet: a damaged push's data, which comes at once, has all come.
+			if (this.#distrustUntil >= 0 && now - this.#lastByteAt >= this.#stallMs) this.#distrustUntil = -1;
+			this.#lastTrafficAt = this.#lastByteAt = now;
 			this.#overdue = false;
 			this.#resync.heard();
 		}
@@ -369,7 +378,10 @@ export class Channel implements ReaderEvents {
 	// that run is still in place (the next run's start replaces it), so its
 	// owner is told.
 	onPayloadDamaged(atStake: number): void {
-		if (this.#payloadPush) return this.#events.onPushDamaged?.(this.#pushId, atStake);
+		if (this.#payloadPush) {
+			this.distrustFinals();
+			return this.#events.onPushDamaged?.(this.#pushId, atStake);
+		}
 		this.#payloadTo?.onPayloadDamaged?.(atStake);
 	}
 
@@ -433,6 +445,19 @@ export class Channel implements ReaderEvents {
 		return this.#events.onUrc(line);
 	}
 
+	// Pushed data may be coming as lines (its header was damaged on the line):
+	// until it has had time to come, or the line went quiet for the stall time
+	// (the module sends a push's data at once), no final result is taken for
+	// the answer of a command, nor for a line a timed-out one owes (see
+	// #distrusted). A command awaiting its answer meanwhile ends at its
+	// deadline, and the line is probed as after any timeout: never two
+	// commands on the wire, whatever the data holds.
+	// (Hex data holds no CR or LF: it cannot pass for a line of its own.)
+	distrustFinals(): void {
+		if (this.reader.receiveHex) return;
+		this.#distrustUntil = this.#clock.now() + this.#pushDataMs;
+	}
+
 	// A line nobody takes came: the command awaiting its answer is told.
 	#stray(line: Line): void {
 		const current = this.#current;
@@ -440,6 +465,10 @@ export class Channel implements ReaderEvents {
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
+		if (this.#distrustUntil >= 0) {
+			if (this.#clock.now() <= this.#distrustUntil) return this.#distrusted(kind, current);
+			this.#distrustUntil = -1;
+		}
 		// A socket that waits for an owed line may go once it came or never will.
 		if (this.#lateThen !== 0) this.#quiet = false;
 		// An owed line that has not come within another second-stage deadline never will.
@@ -513,6 +542,24 @@ export class Channel implements ReaderEvents {
 			}
 		}
 		this.stats.strayFinals++;
+	}
+
+	// A final result that may be pushed data (distrustFinals). An OK, ERROR
+	// or +CME ERROR is ignored: the command awaiting its answer ends at its
+	// deadline. A second-stage line (the module already took the command) may
+	// be the module's own or the data's: the command's fate stays unknown,
+	// and it ends now rather than after the whole second-stage deadline, as
+	// does the wait for a line a timed-out command owes.
+	#distrusted(kind: number, current: Command | null): void {
+		this.stats.finalsInDamagedAnswers++;
+		const then =
+			kind === K.SEND_OK || kind === K.SEND_FAIL ? THEN_SEND_RESULT : kind === K.CLOSE_OK ? THEN_CLOSE_OK : 0;
+		if (then === 0) return;
+		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === then) this.#end(DONE_TIMEOUT, 0);
+		else if (this.#lateThen === then) {
+			this.#lateThen = 0;
+			this.#quiet = false;
+		}
 	}
 
 	// A final result of the past: `late`'s (null: no command's the caller

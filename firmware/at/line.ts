@@ -128,15 +128,29 @@ export class Line {
 	// or changed on the line: a damaged line that was that one.
 	nameNear(name: Uint8Array): boolean {
 		const n = name.length;
-		if (this.byteAt(n) === COLON) {
-			let changed = 0;
-			for (let k = 0; k < n; k++) if (this.byteAt(k) !== name[k]) changed++;
-			return changed === 1;
-		}
-		if (this.byteAt(n - 1) !== COLON) return false;
+		if (this.byteAt(n) === COLON) return this.#changed(name, 0) === 1;
+		return this.byteAt(n - 1) === COLON && this.#dropped(name, 0);
+	}
+
+	// Whether the bytes from `at` are `text` with one byte changed or dropped
+	// (whatever follows).
+	near(text: Uint8Array, at: number): boolean {
+		return this.#changed(text, at) === 1 || this.#dropped(text, at);
+	}
+
+	// How many of the bytes from `at` differ from `text`'s.
+	#changed(text: Uint8Array, at: number): number {
+		let changed = 0;
+		for (let k = 0; k < text.length; k++) if (this.byteAt(at + k) !== text[k]) changed++;
+		return changed;
+	}
+
+	// Whether the bytes from `at` are `text` with one of its bytes dropped.
+	#dropped(text: Uint8Array, at: number): boolean {
+		const n = text.length;
 		let k = 0;
-		while (k < n - 1 && this.byteAt(k) === name[k]) k++;
-		for (; k < n - 1; k++) if (this.byteAt(k) !== name[k + 1]) return false;
+		while (k < n - 1 && this.byteAt(at + k) === text[k]) k++;
+		for (; k < n - 1; k++) if (this.byteAt(at + k) !== text[k + 1]) return false;
 		return true;
 	}
 

@@ -15,7 +15,8 @@ import type { ByteRing } from "../at/byte-ring.js";
 import { Channel, type ChannelEvents } from "../at/channel.js";
 import type { Command } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { NOISE } from "../at/line-kind.js";
+import { RECV_URC } from "../at/prefix-table.js";
+import { NOISE, URC_OTHER, URC_QIURC_OTHER } from "../at/line-kind.js";
 import { DONE_CANCELLED, DONE_REBOOT, NO_LINES, Result } from "../at/result.js";
 import type { PayloadSink } from "../at/reader.js";
 import type { Clock, Transport } from "../at/seams.js";
@@ -33,7 +34,7 @@ import {
 	type ReadyInfo,
 } from "./bring-up.js";
 import { BUFF_FULL, MAX_SEND_HEX, qirdSpec } from "./commands.js";
-import { BC20_LINES, URC_HANDLERS, type UrcHost } from "./urcs.js";
+import { BC20_LINES, URC_HANDLERS, type UrcHost, type UrcRow, URCS } from "./urcs.js";
 import { type ConfigCallback, ConfigCommand } from "./config.js";
 import { QICFG_SETTINGS, type QicfgSetting, type ReceiveSettings } from "./qicfg-settings.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -230,6 +231,13 @@ const OUTPUT_BYTES = 2048;
 
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
 const LONGEST_PLAIN_QIURC = 64;
+
+// "+QIURC" as the URC table names it, without its colon.
+const QIURC_ROW = URCS.find((row) => row.kind === URC_QIURC_OTHER) as UrcRow;
+const QIURC_NAME = QIURC_ROW.bytes.subarray(0, QIURC_ROW.bytes.length - 1);
+// The type of a "recv" URC, quoted, as the URC table has it, and where it starts.
+const RECV_TYPE_AT = QIURC_ROW.bytes.length + 1;
+const RECV_TYPE = RECV_URC.subarray(RECV_TYPE_AT);
 
 export class BC20 {
 	// State lives in private fields and is shown through getters: the device
@@ -769,6 +777,8 @@ export class BC20 {
 		const handle = URC_HANDLERS[line.kind];
 		// A tail call: XS runs the row's handler in this frame.
 		if (handle) return handle(this.#urcHost, line);
+		// "+QIURC:" with a byte of its name damaged is a +QIURC of unknown type.
+		if (line.kind === URC_OTHER && line.nameNear(QIURC_NAME)) this.#urcHost.unknownQiurc(line);
 	};
 
 	// What the URC table's handlers do (urcs.ts), built here rather than in
@@ -779,20 +789,26 @@ export class BC20 {
 				// A direct-push header: its data goes through onPush*.
 				if (line.payloadLength > 0) return;
 				const slot = this.#slots[line.int(1)];
-				if (slot === undefined) return this.#damagedLine();
+				if (slot === undefined) {
+					this.#damagedLine();
+					return this.#pushMayBeLost();
+				}
 				// The count (usual) before the rare "buff full": the reader parsed it already.
 				const length = line.int(2, -1);
 				if (length < 0 && line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
-				else slot.receiver.notice(length);
+				else if (slot.receiver.notice(length)) this.#channel.distrustFinals();
 			},
 			closed: (line) => this.#slots[line.int(1)]?.peerClosed(),
 			pdpDeactivated: () => this.#pdpDeactivated(),
 			suspectReboot: () => this.#suspectReboot(),
+			// A damaged +QIURC may have been a "recv" notice, or a pushed header
+			// (whose data, if it was one, follows as lines): one with a length
+			// field, with its data run into it (longer than any +QIURC without
+			// data), or whose type is "recv" damaged (its quote lost, say).
 			unknownQiurc: (line) => {
 				this.#damagedLine();
-				// A pushed header with its data (cut at the data's first LF, however
-				// short): fields past the length, or longer than any +QIURC without data.
-				if (line.length > LONGEST_PLAIN_QIURC || line.hasField(3)) this.#pushMayBeLost();
+				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.near(RECV_TYPE, RECV_TYPE_AT))
+					this.#pushMayBeLost();
 			},
 		};
 	}
@@ -809,13 +825,15 @@ export class BC20 {
 	}
 
 	#pushMayBeLost(): void {
-		for (const slot of this.#slots) slot.receiver.pushMayBeLost();
+		let pushing = false;
+		for (const slot of this.#slots) if (slot.receiver.pushMayBeLost()) pushing = true;
+		if (pushing) this.#channel.distrustFinals();
 	}
 
 	// A line that may have been a damaged "recv" notice: the module will not
 	// repeat it while it holds data, so every buffer-mode socket reads once.
 	#damagedLine(): void {
-		for (const slot of this.#slots) if (slot.state === CONNECTED) slot.receiver.notice(-1);
+		for (const slot of this.#slots) if (slot.state === CONNECTED && slot.mode === BUFFER_MODE) slot.receiver.notice(-1);
 	}
 
 	#onEchoOrNoise = (line: Line): void => {

@@ -163,14 +163,17 @@ export class Receiver implements PayloadSink {
 	// ---- notices from the modem ----
 
 	// +QIURC: "recv",<id>[,<n>] in buffer access mode (`length` -1 when not shown).
-	notice(length: number): void {
+	// Returns whether it was a pushed header, damaged (its data, if any, may
+	// follow as lines).
+	notice(length: number): boolean {
 		const link = this.#link;
-		if (link.state === INITIAL) return;
+		if (link.state === INITIAL) return false;
 		if (link.mode !== BUFFER_MODE) {
 			// A socket in direct push mode gets no notices: this was a push header
-			// whose length was damaged (too large to be one) or whose data was cut
-			// from it, or payload taken for lines after a run was cut off.
-			if (length > 0 && !link.switching)
+			// whose length was damaged (too large to be one, or not a number: its
+			// CR LF lost, the data ran into it) or whose data was cut from it, or
+			// payload taken for lines after a run was cut off.
+			if (!link.switching)
 				this.#gap(
 					length > MAX_PUSH
 						? "a pushed header announced " +
@@ -180,13 +183,14 @@ export class Receiver implements PayloadSink {
 								"): it was damaged"
 						: "a pushed header came without its data (damaged, or payload taken for a line)",
 				);
-			return;
+			return true;
 		}
 		if (!this.needRead) this.#moduleHolds = 0;
 		if (this.#moduleHolds >= 0) this.#moduleHolds = length >= 0 ? this.#moduleHolds + length : -1;
 		this.needRead = true;
 		this.#readFailures = 0;
 		link.dispatcher.pump();
+		return false;
 	}
 
 	// +QIURC: "recv",<id>,"buff full": the module has no room left for this socket.
@@ -243,9 +247,12 @@ export class Receiver implements PayloadSink {
 	// A line that may have been a pushed header (and its data) was damaged:
 	// a gap for every socket that takes pushed data (one closing after a
 	// failed open too: the failure may have been a damaged +QIOPEN line).
-	pushMayBeLost(): void {
-		if (this.#link.mode === PUSH_MODE && this.#open && !this.#link.switching)
-			this.#gap("a line that may have been pushed data was damaged");
+	// Returns whether data may be pushed to this socket (so the damaged line
+	// may have been its header, and the lines after it its data).
+	pushMayBeLost(): boolean {
+		if (this.#link.mode !== PUSH_MODE || !this.#open) return false;
+		if (!this.#link.switching) this.#gap("a line that may have been pushed data was damaged");
+		return true;
 	}
 
 	// Received bytes of unknown number are lost. A UDP socket loses

@@ -1,0 +1,115 @@
+// Never two commands on the wire, in direct push mode: a pushed header
+// damaged on the line lets its data be parsed as lines, and an OK, ERROR or
+// SEND OK among them is no command's answer. While such data may still be
+// coming, the command on the wire takes no final result: it ends at its
+// deadline, and what it did is reported unknown rather than guessed.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Harness, OK } from "../support/bc20-harness.js";
+import { bytes } from "../support/bytes.js";
+
+const TEXT_VIEW0 = { hex: 0, view: 0, show: 0 };
+
+function pushSocket(type: "tcp" | "udp") {
+	const h = new Harness({ receiveHex: false, viewMode: 0, showLength: false });
+	h.bringUp(TEXT_VIEW0);
+	h.fake.expect('AT+QIOPEN=1,0,"' + type.toUpperCase() + '","127.0.0.1",9000,0,1');
+	const socket = h.open({ type, mode: 1 });
+	h.takeLog();
+	return { h, socket };
+}
+
+// Each row: how the push was damaged, and the module's output as it came.
+// Its data was "ab\r\nERROR\r\nSEND FAIL\r\nxy" (24 bytes), its header
+// +QIURC: "recv",0,24.
+const DATA = "ab\r\nERROR\r\nSEND FAIL\r\nxy\r\n";
+const DAMAGED_PUSHES: [name: string, output: string][] = [
+	["its header lost a digit of the length (the run ends short)", '\r\n+QIURC: "recv",0,4\r\n' + DATA],
+	["its header lost its CR LF (header and data one line)", '\r\n+QIURC: "recv",0,24' + DATA],
+	// (Its data's first line a final result: no noise comes before it.)
+	["its header lost the quote after its type", '\r\n+QIURC: "recv,0,24\r\nERROR\r\nSEND FAIL\r\nab\r\nxy\r\n'],
+	["its header lost a byte of its type", '\r\n+QIURC: "rcv",0,24\r\n' + DATA],
+	["its header lost a byte of its name", '\r\n+QIUC: "recv",0,24\r\n' + DATA],
+	["its header lost its colon", '\r\n+QIURC "recv",0,24\r\n' + DATA],
+];
+
+// The send's stage when the damaged push came: awaiting its OK (the ERROR in
+// the data would end it, and the next command go before the module's OK:
+// nothing may be written until its deadline), or awaiting SEND OK (the SEND
+// FAIL in the data would be taken for its fate; it is unknown at once, not
+// after the 10 s a SEND OK may take).
+const STAGES: [name: string, reply: string, after: string, deadlineMs: number][] = [
+	["its OK", "", "\r\nOK\r\n\r\nSEND OK\r\n", 2000],
+	["its SEND OK", OK, "\r\nSEND OK\r\n", 0],
+];
+
+for (const [name, output] of DAMAGED_PUSHES)
+	for (const [stage, reply, after, deadlineMs] of STAGES)
+		for (const type of ["tcp", "udp"] as const)
+			test(`${type}: a push damaged while AT+QISEND awaits ${stage} (${name}): no final result in its data is taken; the send is reported unknown`, () => {
+				const { h, socket } = pushSocket(type);
+				h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+				h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+				h.fake.expect("AT+QISEND=0,5,hello", reply);
+				socket.write(bytes("hello"));
+				h.settle();
+				const written = h.fake.written.length;
+				h.fake.send(output);
+				h.settle();
+				// The module's own answer, right after the data.
+				h.fake.send(after);
+				h.settle();
+				if (deadlineMs > 0) {
+					h.advance(100);
+					assert.is(h.fake.written.length, written, "nothing written while the send awaits its answer");
+					h.advance(deadlineMs);
+				}
+				assert.ok(
+					h.takeLog().some((l) => l.startsWith("0 warning 1007 0+5")),
+					"the send's fate is unknown, not failed",
+				);
+				assert.is(socket.stats.failed, 0);
+				assert.is(socket.stats.unknown, 5);
+				assert.equal(h.fake.unexpected, []);
+			});
+
+test("the distrust ends once a damaged push's data has had time to come: a later command's answer is taken", () => {
+	const { h, socket } = pushSocket("udp");
+	h.fake.send('\r\n+QIURC: "rcv",0,13\r\nab\r\nERROR\r\nxy\r\n');
+	h.settle();
+	h.advance(1000);
+	h.takeLog();
+	h.fake.expect("AT+QISEND=0,5,hello", OK + "\r\nSEND OK\r\n");
+	socket.write(bytes("hello"));
+	h.settle();
+	assert.is(socket.stats.sent, 5);
+	assert.equal(h.fake.unexpected, []);
+});
+
+test("once the line was quiet (the stall time), a damaged push's data has all come: the next answer is taken", () => {
+	const { h, socket } = pushSocket("udp");
+	h.fake.send('\r\n+QIURC: "rcv",0,13\r\nab\r\nERROR\r\nxy\r\n');
+	h.settle();
+	// Within the time the largest push takes at 115200 baud, but quiet for 300 ms.
+	h.advance(300);
+	h.fake.expect("AT+QISEND=0,5,hello", OK + "\r\nSEND OK\r\n");
+	socket.write(bytes("hello"));
+	h.settle();
+	assert.is(socket.stats.sent, 5);
+	assert.equal(h.fake.unexpected, []);
+});
+
+test("buffer mode: noise while a command awaits its answer does not make it distrust its answer", () => {
+	const h = new Harness({ receiveHex: false, viewMode: 0, showLength: false });
+	h.bringUp(TEXT_VIEW0);
+	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
+	const socket = h.open({ type: "tcp", mode: 0 });
+	h.fake.expect("AT+QISEND=0,5,hello");
+	socket.write(bytes("hello"));
+	h.settle();
+	h.fake.send("\r\n\x01\x02garbage\r\n\r\nOK\r\n\r\nSEND OK\r\n");
+	h.settle();
+	assert.is(socket.stats.sent, 5);
+});
+
+test.run();
