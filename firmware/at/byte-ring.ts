@@ -54,8 +54,7 @@ export class ByteRing {
 		return this.capacity - this.#count;
 	}
 
-	// Where the oldest byte sits in `bytes`: only tests that sweep every
-	// wrap-around offset need it.
+	// Where the oldest byte sits in `bytes`.
 	get headIndex(): number {
 		return this.#head;
 	}

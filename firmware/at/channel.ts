@@ -30,7 +30,7 @@ import {
 } from "./command.js";
 import type { Line } from "./line.js";
 import * as K from "./line-kind.js";
-import type { LineTable } from "./prefix-table.js";
+import { FINAL_RESULTS, type LineTable, type Prefix } from "./prefix-table.js";
 import { DROP_PAYLOAD, MAX_PUSH_PAYLOAD, type PayloadSink, Reader, type ReaderEvents } from "./reader.js";
 import { Resync } from "./resync.js";
 import {
@@ -117,6 +117,10 @@ export interface ChannelStats {
 	reboots: number;
 	probes: number;
 }
+
+// The second-stage lines of a send, as the table of final results has them.
+const SEND_OK_TEXT = (FINAL_RESULTS.find((row) => row.kind === K.SEND_OK) as Prefix).bytes;
+const SEND_FAIL_TEXT = (FINAL_RESULTS.find((row) => row.kind === K.SEND_FAIL) as Prefix).bytes;
 
 // How long after finding a deadline passed it is judged (see #overdue).
 const OVERDUE_CONFIRM_MS = 1;
@@ -459,9 +463,29 @@ export class Channel implements ReaderEvents {
 	}
 
 	// A line nobody takes came: the command awaiting its answer is told.
+	// One a byte away from SEND OK or SEND FAIL while a send awaits that line
+	// is it, damaged: the send's fate is unknown now, not after the 10 s its
+	// deadline allows and the wait for the line it would then owe (nor does a
+	// timed-out send's owed line, come damaged, hold its socket any longer).
+	// A URC awaited in a second stage may come as noise (its colon lost): the
+	// command is offered it too.
 	#stray(line: Line): void {
 		const current = this.#current;
-		if (current !== null && this.#stage === STAGE_RESPONSE) current.onStrayLine?.(line);
+		if (current !== null && this.#stage === STAGE_RESPONSE) return current.onStrayLine?.(line);
+		if (
+			current !== null &&
+			this.#stage === STAGE_THEN &&
+			line.kind === K.NOISE &&
+			current.spec.then === THEN_URC &&
+			current.onUrc?.(line) === URC_COMPLETES
+		)
+			return this.#end(DONE_OK, 0);
+		const awaits = current !== null && this.#stage === STAGE_THEN && current.spec.then === THEN_SEND_RESULT;
+		if (!awaits && this.#lateThen !== THEN_SEND_RESULT) return;
+		if (!line.near(SEND_OK_TEXT, 0) && !line.near(SEND_FAIL_TEXT, 0)) return;
+		if (awaits) return this.#end(DONE_TIMEOUT, 0);
+		this.#lateThen = 0;
+		this.#quiet = false;
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
@@ -759,8 +783,14 @@ export class Channel implements ReaderEvents {
 			}
 			this.#overdue = false;
 			if (this.reader.awaitsBytes) {
-				if (now - this.#lastByteAt >= this.#stallMs) this.reader.stalled();
-				else this.#arm(this.#lastByteAt + this.#stallMs);
+				if (now - this.#lastByteAt >= this.#stallMs) {
+					this.reader.stalled();
+					// A kept line it took as whole.
+					if (this.#held) {
+						this.#held = false;
+						this.#line(this.reader.line);
+					}
+				} else this.#arm(this.#lastByteAt + this.#stallMs);
 			}
 			const current = this.#current;
 			if (current !== null) {

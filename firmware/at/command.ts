@@ -32,7 +32,8 @@ export interface Command {
 	render(out: CommandWriter): void;
 	// A response line (kind RESPONSE) while the command is on the wire.
 	onResponse?(line: Line): void;
-	// A URC during the second stage of a THEN_URC command: return URC_NOT_MINE,
+	// A URC, or a line of noise (perhaps a URC damaged past recognition),
+	// during the second stage of a THEN_URC command: return URC_NOT_MINE,
 	// URC_TAKEN, or URC_COMPLETES.
 	onUrc?(line: Line): number;
 	// Raw payload of a +QIRD response to this command.

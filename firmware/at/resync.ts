@@ -51,6 +51,11 @@ export class Probe implements Command {
 	onResponse(): void {
 		this.seen = true;
 	}
+	// Its response line with a byte damaged on the line ("+CGATT 1"): no
+	// other command's answer starts so (no probe uses an owed prefix).
+	onStrayLine(line: Line): void {
+		if (this.spec.response !== null && line.near(this.spec.response, 0)) this.seen = true;
+	}
 	onDone(): void {}
 }
 

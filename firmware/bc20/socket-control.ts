@@ -3,7 +3,7 @@
 // Their outcome is handed to the socket's slot.
 import { COMMA } from "../at/ascii.js";
 import { type Command, type CommandWriter, URC_COMPLETES, URC_NOT_MINE } from "../at/command.js";
-import { URC_OTHER, URC_RECV } from "../at/line-kind.js";
+import { NOISE, URC_OTHER, URC_RECV } from "../at/line-kind.js";
 import type { Line } from "../at/line.js";
 import { URC_QIOPEN, URCS, type UrcRow } from "./urcs.js";
 import type { Result } from "../at/result.js";
@@ -73,11 +73,16 @@ export class OpenCommand implements Command {
 			this.code = 550;
 			return URC_COMPLETES;
 		}
-		if (line.kind === URC_OTHER) {
+		if (line.kind === URC_OTHER || line.kind === NOISE) {
 			// "+QIOPEN: <id>,<err>" for this socket with a byte of its name dropped
-			// or damaged on the line: the answer, its outcome unknown (550).
-			if (!line.nameNear(QIOPEN_URC) || line.int(0) !== this.#slot.id || line.int(1) < 0 || line.hasField(2))
-				return URC_NOT_MINE;
+			// or damaged on the line: the answer, its outcome unknown (550). With
+			// its colon or "+" damaged ("+QIOPEN 0,0", "QIOPEN: 0,0") no field can
+			// be read, but only the open on the wire awaits a +QIOPEN: it is this
+			// one's too.
+			const id = line.int(0);
+			if (id >= 0 && line.nameNear(QIOPEN_URC)) {
+				if (id !== this.#slot.id || line.int(1) < 0 || line.hasField(2)) return URC_NOT_MINE;
+			} else if (id >= 0 || !line.near(QIOPEN_ROW.bytes, 0)) return URC_NOT_MINE;
 			this.code = 550;
 			return URC_COMPLETES;
 		}

@@ -216,6 +216,20 @@ test("a late answer is never taken for the next command's: the probe resyncs", (
 	assert.equal(channel.stats.lateFinals, 1);
 });
 
+test("the probe's answer with its response line damaged (its colon lost) still resyncs: no wait for the next probe", () => {
+	const { queue, feed, clock, written } = setup();
+	const a = new TextCommand(STATE, "AT+QISTATE?");
+	queue.submit(a);
+	clock.advance(400);
+	const b = new TextCommand(PLAIN, 'AT+QICFG="viewmode",1');
+	queue.submit(b);
+	assert.equal(written.slice(1), ["AT+CGATT?\r"]);
+	feed("\r\n+CGATT 1\r\n\r\nOK\r\n");
+	assert.equal(written.slice(2), ['AT+QICFG="viewmode",1\r'], "the command went after the probe's OK");
+	feed("\r\nOK\r\n");
+	assert.equal(b.results, ["OK"]);
+});
+
 test("the probe avoids a prefix the timed-out command could answer with", () => {
 	const { queue, clock, written } = setup();
 	queue.submit(new TextCommand(spec("AT+CGATT?", ascii("+CGATT:"), 300), "AT+CGATT?"));

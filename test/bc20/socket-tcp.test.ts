@@ -209,6 +209,11 @@ for (const [line, answers] of [
 	["+QIOPE: 0,0", true],
 	["+IOPEN: 0,0", true],
 	["+QIOXEN: 0,0", true],
+	// Its colon lost (nc -u, seed 98 at 0.005, waited the minute) or changed.
+	["+QIOPEN 0,0", true],
+	["+QIOPEN; 0,0", true],
+	// Its "+" lost: a line of noise.
+	["QIOPEN: 0,0", true],
 	["+QIOPEN: 0,0", true],
 	["+QIOPE: 1,0", false],
 	["+QIPE: 0,0", false],
@@ -232,6 +237,18 @@ for (const [line, answers] of [
 		} else assert.is(socket.state, OPENING);
 		assert.equal(h.fake.unexpected, []);
 	});
+
+test("a +QIOPEN: 0,0 whose LF was lost, with nothing after it, is taken whole once the line is quiet", () => {
+	// (nc -u, seed 95 at 0.005: the UDP open waited the minute, the peer
+	// sending nothing until the host did.)
+	const h = ready();
+	h.fake.expect(OPEN0, OK + "\r\n+QIOPEN: 0,0\r");
+	const socket = h.open({}, "");
+	assert.is(socket.state, OPENING);
+	h.advance(1000);
+	assert.is(socket.state, CONNECTED);
+	assert.equal(h.fake.unexpected, []);
+});
 
 test("no +QIOPEN within 60 s: AT+QICLOSE and E_TIMEOUT; a late +QIOPEN is ignored", () => {
 	const h = ready();
@@ -291,6 +308,48 @@ test("write takes what fits (backpressure); onWritable after each send", () => {
 	h.settle();
 	assert.equal(h.takeLog(), ["0 writable 256"]);
 	assert.equal(socket.stats, { written: 300, sent: 300, failed: 0, unknown: 0, received: 0, lost: 0 });
+	assert.equal(h.fake.unexpected, []);
+});
+
+for (const damaged of ["SEND O", "SEND 0K", "SEND FAL", "SEND OK\x8f"])
+	test(`a SEND OK or SEND FAIL damaged on the line (${JSON.stringify(damaged)}) ends the send as unknown at once; the next send goes`, () => {
+		const h = ready();
+		h.fake.expect(OPEN0);
+		const socket = h.open({});
+		h.takeLog();
+		h.fake.expect("AT+QISEND=0,5,hello", OK);
+		socket.write(bytes("hello"));
+		h.settle();
+		// A damaged line may have been a "recv" notice: the socket reads once.
+		h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
+		h.fake.send("\r\n" + damaged + "\r\n");
+		h.settle();
+		assert.equal(h.takeLog(), ["0 warning " + E_SEND_UNKNOWN + " 0+5", "0 writable 2048"]);
+		h.fake.expect("AT+QISEND=0,5,world", OK + "\r\nSEND OK\r\n");
+		socket.write(bytes("world"));
+		h.settle();
+		assert.equal(socket.stats, { written: 10, sent: 5, failed: 0, unknown: 5, received: 0, lost: 0 });
+		assert.equal(h.fake.unexpected, []);
+	});
+
+test("a timed-out send's owed SEND OK, come damaged, holds the socket no longer", () => {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	h.fake.expect("AT+QISEND=0,5,hello", OK);
+	socket.write(bytes("hello"));
+	h.settle();
+	h.advance(11000);
+	socket.write(bytes("world"));
+	h.settle();
+	const before = h.fake.written.length;
+	h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
+	h.fake.expect("AT+QISEND=0,5,world", OK + "\r\nSEND OK\r\n");
+	h.fake.send("\r\nSEND O\r\n");
+	h.settle();
+	assert.ok(!h.fake.written.slice(0, before).includes("AT+QISEND=0,5,world"), "it waited for the owed line");
+	assert.ok(h.fake.written.slice(before).includes("AT+QISEND=0,5,world"), "the next send went at once");
+	assert.is(socket.stats.sent, 5);
 	assert.equal(h.fake.unexpected, []);
 });
 
