@@ -118,9 +118,15 @@ export interface ChannelStats {
 	probes: number;
 }
 
-// The second-stage lines of a send, as the table of final results has them.
-const SEND_OK_TEXT = (FINAL_RESULTS.find((row) => row.kind === K.SEND_OK) as Prefix).bytes;
-const SEND_FAIL_TEXT = (FINAL_RESULTS.find((row) => row.kind === K.SEND_FAIL) as Prefix).bytes;
+// The second-stage lines, as the table of final results has them.
+const textOf = (kind: number): Uint8Array => (FINAL_RESULTS.find((row) => row.kind === kind) as Prefix).bytes;
+const SEND_OK_TEXT = textOf(K.SEND_OK);
+const SEND_FAIL_TEXT = textOf(K.SEND_FAIL);
+const CLOSE_OK_TEXT = textOf(K.CLOSE_OK);
+
+// The most bytes of a push (its data and a header) that may follow damage
+// to its header as lines.
+const PUSH_WINDOW_BYTES = MAX_PUSH_PAYLOAD + 32;
 
 // How long after finding a deadline passed it is judged (see #overdue).
 const OVERDUE_CONFIRM_MS = 1;
@@ -196,10 +202,10 @@ export class Channel implements ReaderEvents {
 
 	#msPerByte: number;
 	#graceMs: number;
-	// How long the data of a pushed run whose header was damaged may still
-	// come (its largest on the line, then a stall), and until when final
-	// results may be such data (distrustFinals).
-	#pushDataMs: number;
+	// Bytes received before the current chunk, and in all; up to which count
+	// final results may be pushed data taken for lines (distrustFinals), or -1.
+	#chunkAt = 0;
+	#received = 0;
 	#distrustUntil = -1;
 	#stallMs: number;
 	#wakeAfterIdleMs: number;
@@ -229,7 +235,6 @@ export class Channel implements ReaderEvents {
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
 		this.#graceMs = options.graceMs ?? 200;
 		this.#stallMs = options.stallMs ?? 250;
-		this.#pushDataMs = Math.ceil((MAX_PUSH_PAYLOAD + 32) * this.#msPerByte) + this.#stallMs + this.#graceMs;
 		this.#wakeAfterIdleMs = options.wakeAfterIdleMs ?? 100;
 		this.#onTimer = () => this.#timerFired();
 		this.#onKick = () => {
@@ -274,10 +279,10 @@ export class Channel implements ReaderEvents {
 	// Bytes from the module.
 	receive(chunk: Uint8Array, start = 0, end = chunk.length): void {
 		if (end > start) {
-			const now = this.#clock.now();
-			// The line was quiet: a damaged push's data, which comes at once, has all come.
-			if (this.#distrustUntil >= 0 && now - this.#lastByteAt >= this.#stallMs) this.#distrustUntil = -1;
-			this.#lastTrafficAt = this.#lastByteAt = now;
+			this.#lastTrafficAt = this.#lastByteAt = this.#clock.now();
+			this.#chunkAt = this.#received;
+			this.#received += end - start;
+			if (this.#distrustUntil >= 0 && this.#chunkAt >= this.#distrustUntil) this.#distrustUntil = -1;
 			this.#overdue = false;
 			this.#resync.heard();
 		}
@@ -303,7 +308,7 @@ export class Channel implements ReaderEvents {
 					ended.onDone(this.#result);
 				}
 			} while (i < end);
-			if (this.reader.awaitsBytes) this.#arm(this.#lastByteAt + this.#stallMs);
+			if (this.reader.awaitsBytes || this.#distrustUntil >= 0) this.#arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
 				this.#events.onTurnEnd?.();
 				// A quiet turn (payload, or lines that changed nothing) has nothing for the wire.
@@ -450,49 +455,54 @@ export class Channel implements ReaderEvents {
 	}
 
 	// Pushed data may be coming as lines (its header was damaged on the line):
-	// until it has had time to come, or the line went quiet for the stall time
-	// (the module sends a push's data at once), no final result is taken for
-	// the answer of a command, nor for a line a timed-out one owes (see
-	// #distrusted). A command awaiting its answer meanwhile ends at its
-	// deadline, and the line is probed as after any timeout: never two
-	// commands on the wire, whatever the data holds.
-	// (Hex data holds no CR or LF: it cannot pass for a line of its own.)
+	// until the largest push's bytes have come after this chunk, or the line
+	// was quiet for the stall time (the module sends a push's data at once),
+	// no final result in a chunk that started before is taken for the answer
+	// of a command, nor for a line a timed-out one owes (see #distrusted). A
+	// command awaiting its answer meanwhile ends at its deadline, and the line
+	// is probed as after any timeout: never two commands on the wire, whatever
+	// the data holds. Bytes, not time: a host that lags gets a push's bytes
+	// late and at once, and its clock cannot say when the module sent them;
+	// and quiet is judged on the timer, after the I/O a late turn had pending
+	// (see #overdue). (Hex data holds no CR or LF: it cannot pass for a line.)
 	distrustFinals(): void {
 		if (this.reader.receiveHex) return;
-		this.#distrustUntil = this.#clock.now() + this.#pushDataMs;
+		this.#distrustUntil = this.#received + PUSH_WINDOW_BYTES;
+		this.#arm(this.#lastByteAt + this.#stallMs);
 	}
 
 	// A line nobody takes came: the command awaiting its answer is told.
-	// One a byte away from SEND OK or SEND FAIL while a send awaits that line
-	// is it, damaged: the send's fate is unknown now, not after the 10 s its
-	// deadline allows and the wait for the line it would then owe (nor does a
-	// timed-out send's owed line, come damaged, hold its socket any longer).
 	// A URC awaited in a second stage may come as noise (its colon lost): the
-	// command is offered it too.
+	// command is offered it too. One a byte away from the second-stage line a
+	// command awaits is that line, damaged: a send's fate is unknown now (it
+	// was SEND OK or SEND FAIL), a close is done (only CLOSE OK comes), rather
+	// than after the 10 s their deadline allows and the wait for the line they
+	// would then owe; an owed line come damaged holds its socket no longer.
 	#stray(line: Line): void {
 		const current = this.#current;
 		if (current !== null && this.#stage === STAGE_RESPONSE) return current.onStrayLine?.(line);
-		if (
-			current !== null &&
-			this.#stage === STAGE_THEN &&
-			line.kind === K.NOISE &&
-			current.spec.then === THEN_URC &&
-			current.onUrc?.(line) === URC_COMPLETES
-		)
-			return this.#end(DONE_OK, 0);
-		const awaits = current !== null && this.#stage === STAGE_THEN && current.spec.then === THEN_SEND_RESULT;
-		if (!awaits && this.#lateThen !== THEN_SEND_RESULT) return;
-		if (!line.near(SEND_OK_TEXT, 0) && !line.near(SEND_FAIL_TEXT, 0)) return;
-		if (awaits) return this.#end(DONE_TIMEOUT, 0);
-		this.#lateThen = 0;
-		this.#quiet = false;
+		const then = current !== null && this.#stage === STAGE_THEN ? current.spec.then : THEN_NOTHING;
+		if (then === THEN_URC) {
+			if (line.kind === K.NOISE && current?.onUrc?.(line) === URC_COMPLETES) this.#end(DONE_OK, 0);
+			return;
+		}
+		if (then === THEN_NOTHING && this.#lateThen === 0) return;
+		const near =
+			line.near(SEND_OK_TEXT, 0) || line.near(SEND_FAIL_TEXT, 0)
+				? THEN_SEND_RESULT
+				: line.near(CLOSE_OK_TEXT, 0)
+					? THEN_CLOSE_OK
+					: THEN_NOTHING;
+		if (near === THEN_NOTHING) return;
+		if (near === then) return this.#end(near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT, 0);
+		if (near === this.#lateThen) {
+			this.#lateThen = 0;
+			this.#quiet = false;
+		}
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
-		if (this.#distrustUntil >= 0) {
-			if (this.#clock.now() <= this.#distrustUntil) return this.#distrusted(kind, current);
-			this.#distrustUntil = -1;
-		}
+		if (this.#chunkAt < this.#distrustUntil) return this.#distrusted(kind, current);
 		// A socket that waits for an owed line may go once it came or never will.
 		if (this.#lateThen !== 0) this.#quiet = false;
 		// An owed line that has not come within another second-stage deadline never will.
@@ -782,6 +792,11 @@ export class Channel implements ReaderEvents {
 				return;
 			}
 			this.#overdue = false;
+			if (this.#distrustUntil >= 0) {
+				// Quiet: a damaged push's data has all come.
+				if (now - this.#lastByteAt >= this.#stallMs) this.#distrustUntil = -1;
+				else this.#arm(this.#lastByteAt + this.#stallMs);
+			}
 			if (this.reader.awaitsBytes) {
 				if (now - this.#lastByteAt >= this.#stallMs) {
 					this.reader.stalled();
@@ -810,7 +825,7 @@ export class Channel implements ReaderEvents {
 	// Whether the payload stall (a run's bytes, or its CR LF, overdue) or the
 	// command's deadline has passed.
 	#passed(now: number): boolean {
-		const stalled = this.reader.awaitsBytes && now - this.#lastByteAt >= this.#stallMs;
+		const stalled = (this.reader.awaitsBytes || this.#distrustUntil >= 0) && now - this.#lastByteAt >= this.#stallMs;
 		return stalled || (this.#current !== null && now >= this.#deadline && (stalled || !this.reader.inPayload));
 	}
 

@@ -332,6 +332,19 @@ for (const damaged of ["SEND O", "SEND 0K", "SEND FAL", "SEND OK\x8f"])
 		assert.equal(h.fake.unexpected, []);
 	});
 
+test("a CLOSE OK damaged on the line (a byte dropped) ends the close at once: only CLOSE OK comes", () => {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	h.takeLog();
+	h.fake.expect("AT+QICLOSE=0", OK + "\r\nCLOSE O\r\n");
+	socket.close();
+	h.settle();
+	assert.is(socket.state, INITIAL);
+	assert.equal(h.takeLog(), ["0 closed"]);
+	assert.equal(h.fake.unexpected, []);
+});
+
 test("a timed-out send's owed SEND OK, come damaged, holds the socket no longer", () => {
 	const h = ready();
 	h.fake.expect(OPEN0);
