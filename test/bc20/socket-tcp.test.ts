@@ -18,6 +18,18 @@ import { CLOSING, CONNECTED, INITIAL, OPENING } from "../../firmware/bc20/socket
 const OPEN0 = 'AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0';
 const CLOSE_OK = OK + "\r\nCLOSE OK\r\n";
 
+// A connected socket whose "hello" is on the wire, answered OK: its SEND OK
+// or SEND FAIL is awaited.
+function awaitingSendResult() {
+	const h = ready();
+	h.fake.expect(OPEN0);
+	const socket = h.open({});
+	h.fake.expect("AT+QISEND=0,5,hello", OK);
+	socket.write(bytes("hello"));
+	h.settle();
+	return { h, socket };
+}
+
 test("open before ready, with bad arguments, or on a busy connectID throws and sends nothing", () => {
 	const h = new Harness();
 	assert.is(
@@ -313,13 +325,8 @@ test("write takes what fits (backpressure); onWritable after each send", () => {
 
 for (const damaged of ["SEND O", "SEND 0K", "SEND FAL", "SEND OK\x8f"])
 	test(`a SEND OK or SEND FAIL damaged on the line (${JSON.stringify(damaged)}) ends the send as unknown at once; the next send goes`, () => {
-		const h = ready();
-		h.fake.expect(OPEN0);
-		const socket = h.open({});
+		const { h, socket } = awaitingSendResult();
 		h.takeLog();
-		h.fake.expect("AT+QISEND=0,5,hello", OK);
-		socket.write(bytes("hello"));
-		h.settle();
 		// A damaged line may have been a "recv" notice: the socket reads once.
 		h.fake.always("AT+QIRD=0,512", "\r\n+QIRD: 0\r\n" + OK);
 		h.fake.send("\r\n" + damaged + "\r\n");
@@ -346,12 +353,7 @@ test("a CLOSE OK damaged on the line (a byte dropped) ends the close at once: on
 });
 
 test("a timed-out send's owed SEND OK, come damaged, holds the socket no longer", () => {
-	const h = ready();
-	h.fake.expect(OPEN0);
-	const socket = h.open({});
-	h.fake.expect("AT+QISEND=0,5,hello", OK);
-	socket.write(bytes("hello"));
-	h.settle();
+	const { h, socket } = awaitingSendResult();
 	h.advance(11000);
 	socket.write(bytes("world"));
 	h.settle();
@@ -568,12 +570,7 @@ test("the peer closes: the module's buffer is drained, the socket closed, onErro
 });
 
 test("the peer closes with unsent bytes: they are reported in the error", () => {
-	const h = ready();
-	h.fake.expect(OPEN0);
-	const socket = h.open({});
-	h.fake.expect("AT+QISEND=0,5,hello", OK);
-	socket.write(bytes("hello"));
-	h.settle();
+	const { h, socket } = awaitingSendResult();
 	socket.write(bytes("world"));
 	h.fake.send('\r\n+QIURC: "closed",0\r\n');
 	h.settle();
@@ -585,12 +582,7 @@ test("the peer closes with unsent bytes: they are reported in the error", () => 
 });
 
 test("the peer closes after close() with written bytes still queued: they are not sent", () => {
-	const h = ready();
-	h.fake.expect(OPEN0);
-	const socket = h.open({});
-	h.fake.expect("AT+QISEND=0,5,hello", OK);
-	socket.write(bytes("hello"));
-	h.settle();
+	const { h, socket } = awaitingSendResult();
 	socket.write(bytes("world"));
 	socket.close();
 	h.fake.send('\r\n+QIURC: "closed",0\r\n');
