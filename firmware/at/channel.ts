@@ -621,10 +621,12 @@ export class Channel implements ReaderEvents {
 			command ??= this.#quiet ? null : this.#events.nextCommand();
 			if (command === null) {
 				this.#quiet = true;
-				// Idle: no deadline to watch (a payload stall check and the end of
-				// an owed line's wait keep the timer).
-				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
-				else if (!this.reader.awaitsBytes) this.#disarm();
+				// Idle: no deadline to watch (a payload stall check, the end of
+				// an owed line's wait and the quiet that ends a distrust keep the timer).
+				if (this.#lateThen !== 0 || this.#distrustUntil >= 0) {
+					if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
+					if (this.#distrustUntil >= 0) this.#arm(this.#lastByteAt + this.#stallMs);
+				} else if (!this.reader.awaitsBytes) this.#disarm();
 				return;
 			}
 			const resync = this.#resync;
@@ -744,6 +746,8 @@ export class Channel implements ReaderEvents {
 		this.#quiet = false;
 		this.stats.reboots++;
 		this.#lateThen = 0;
+		// What the module sends now is no push of before its reboot.
+		this.#distrustUntil = -1;
 		this.#cutByReboot = null;
 		const current = this.#current;
 		if (current !== null) {

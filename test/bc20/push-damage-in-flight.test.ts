@@ -101,6 +101,22 @@ test("once the line was quiet (the stall time), a damaged push's data has all co
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("the quiet that ends the distrust is watched while the wire is idle", () => {
+	const { h, socket } = pushSocket("udp");
+	h.fake.expect("AT+QISEND=0,5,hello", OK);
+	socket.write(bytes("hello"));
+	h.settle();
+	// The send ends, then a damaged header comes, in one turn: the wire goes idle.
+	h.fake.send('\r\nSEND OK\r\n\r\n+QIURC: "rcv",0,13\r\n');
+	h.settle();
+	h.advance(1000);
+	h.fake.expect("AT+QISEND=0,5,world", OK + "\r\nSEND OK\r\n");
+	socket.write(bytes("world"));
+	h.settle();
+	assert.is(socket.stats.sent, 10);
+	assert.equal(h.fake.unexpected, []);
+});
+
 test("buffer mode: noise while a command awaits its answer does not make it distrust its answer", () => {
 	const h = new Harness({ receiveHex: false, viewMode: 0, showLength: false });
 	h.bringUp(TEXT_VIEW0);
