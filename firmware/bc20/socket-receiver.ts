@@ -172,17 +172,18 @@ export class Receiver implements PayloadSink {
 			// A socket in direct push mode gets no notices: this was a push header
 			// whose length was damaged (too large to be one, or not a number: its
 			// CR LF lost, the data ran into it) or whose data was cut from it, or
-			// payload taken for lines after a run was cut off.
-			if (!link.switching)
-				this.#gap(
-					length > MAX_PUSH
-						? "a pushed header announced " +
-								length +
-								" bytes, more than a push carries (" +
-								MAX_PUSH +
-								"): it was damaged"
-						: "a pushed header came without its data (damaged, or payload taken for a line)",
-				);
+			// payload taken for lines after a run was cut off. (While a switch to
+			// push mode is under way it may be a notice of buffer mode.)
+			if (link.switching) return false;
+			this.#gap(
+				length > MAX_PUSH
+					? "a pushed header announced " +
+							length +
+							" bytes, more than a push carries (" +
+							MAX_PUSH +
+							"): it was damaged"
+					: "a pushed header came without its data (damaged, or payload taken for a line)",
+			);
 			return true;
 		}
 		if (!this.needRead) this.#moduleHolds = 0;
