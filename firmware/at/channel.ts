@@ -128,6 +128,15 @@ const CLOSE_OK_TEXT = textOf(K.CLOSE_OK);
 // to its header as lines.
 const PUSH_WINDOW_BYTES = MAX_PUSH_PAYLOAD + 32;
 
+// The second stage a final result of `kind` ends (THEN_NOTHING: none).
+function secondStageOf(kind: number): number {
+	return kind === K.SEND_OK || kind === K.SEND_FAIL
+		? THEN_SEND_RESULT
+		: kind === K.CLOSE_OK
+			? THEN_CLOSE_OK
+			: THEN_NOTHING;
+}
+
 // How long after finding a deadline passed it is judged (see #overdue).
 const OVERDUE_CONFIRM_MS = 1;
 
@@ -493,27 +502,17 @@ export class Channel implements ReaderEvents {
 				: line.near(CLOSE_OK_TEXT, 0)
 					? THEN_CLOSE_OK
 					: THEN_NOTHING;
-		if (near === THEN_NOTHING) return;
-		if (near === then) return this.#end(near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT, 0);
-		if (near === this.#lateThen) {
-			this.#lateThen = 0;
-			this.#quiet = false;
-		}
+		if (near !== THEN_NOTHING) this.#secondStageUnsure(near, near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT);
 	}
 
 	#final(line: Line, kind: number, current: Command | null): void {
-		if (this.#chunkAt < this.#distrustUntil) return this.#distrusted(kind, current);
+		if (this.#chunkAt < this.#distrustUntil) return this.#distrusted(kind);
 		// A socket that waits for an owed line may go once it came or never will.
 		if (this.#lateThen !== 0) this.#quiet = false;
 		// An owed line that has not come within another second-stage deadline never will.
 		if (this.#lateThen !== 0 && this.#clock.now() > this.#lateUntil) this.#lateThen = 0;
 		// A second-stage line owed by a timed-out command is consumed as late.
-		if (
-			this.#lateThen !== 0 &&
-			(kind === K.SEND_OK || kind === K.SEND_FAIL
-				? this.#lateThen === THEN_SEND_RESULT
-				: kind === K.CLOSE_OK && this.#lateThen === THEN_CLOSE_OK)
-		) {
+		if (this.#lateThen !== 0 && secondStageOf(kind) === this.#lateThen) {
 			this.#lateThen = 0;
 			return this.#pastFinal(this.#late, kind);
 		}
@@ -584,13 +583,19 @@ export class Channel implements ReaderEvents {
 	// be the module's own or the data's: the command's fate stays unknown,
 	// and it ends now rather than after the whole second-stage deadline, as
 	// does the wait for a line a timed-out command owes.
-	#distrusted(kind: number, current: Command | null): void {
+	#distrusted(kind: number): void {
 		this.stats.finalsInDamagedAnswers++;
-		const then =
-			kind === K.SEND_OK || kind === K.SEND_FAIL ? THEN_SEND_RESULT : kind === K.CLOSE_OK ? THEN_CLOSE_OK : 0;
-		if (then === 0) return;
-		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === then) this.#end(DONE_TIMEOUT, 0);
-		else if (this.#lateThen === then) {
+		const then = secondStageOf(kind);
+		if (then !== THEN_NOTHING) this.#secondStageUnsure(then, DONE_TIMEOUT);
+	}
+
+	// A second-stage line of `then`'s came that cannot be taken as it stands
+	// (damaged, or perhaps data): the command awaiting it ends with `status`;
+	// a timed-out command's owed line is awaited no longer.
+	#secondStageUnsure(then: number, status: number): void {
+		const current = this.#current;
+		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === then) return this.#end(status, 0);
+		if (this.#lateThen === then) {
 			this.#lateThen = 0;
 			this.#quiet = false;
 		}
