@@ -232,9 +232,8 @@ const OUTPUT_BYTES = 2048;
 // The longest +QIURC line that carries no data (a dnsgip answer with an IPv6 address).
 const LONGEST_PLAIN_QIURC = 64;
 
-// "+QIURC" as the URC table names it, without its colon.
+// "+QIURC:" as the URC table names it.
 const QIURC_ROW = URCS.find((row) => row.kind === URC_QIURC_OTHER) as UrcRow;
-const QIURC_NAME = QIURC_ROW.bytes.subarray(0, QIURC_ROW.bytes.length - 1);
 // The type of a "recv" URC, quoted, as the URC table has it, and where it starts.
 const RECV_TYPE_AT = QIURC_ROW.bytes.length + 1;
 const RECV_TYPE = RECV_URC.subarray(RECV_TYPE_AT);
@@ -777,8 +776,9 @@ export class BC20 {
 		const handle = URC_HANDLERS[line.kind];
 		// A tail call: XS runs the row's handler in this frame.
 		if (handle) return handle(this.#urcHost, line);
-		// "+QIURC:" with a byte of its name damaged is a +QIURC of unknown type.
-		if (line.kind === URC_OTHER && line.nameNear(QIURC_NAME)) this.#urcHost.unknownQiurc(line);
+		// "+QIURC:" with a byte of it damaged (its colon too: no URC is named
+		// "+QIURC") is a +QIURC of unknown type.
+		if (line.kind === URC_OTHER && line.near(QIURC_ROW.bytes, 0)) this.#urcHost.unknownQiurc(line);
 	};
 
 	// What the URC table's handlers do (urcs.ts), built here rather than in
