@@ -776,9 +776,11 @@ export class BC20 {
 		const handle = URC_HANDLERS[line.kind];
 		// A tail call: XS runs the row's handler in this frame.
 		if (handle) return handle(this.#urcHost, line);
+		if (line.kind !== URC_OTHER) return;
 		// "+QIURC:" with a byte of it damaged (its colon too: no URC is named
 		// "+QIURC") is a +QIURC of unknown type.
-		if (line.kind === URC_OTHER && line.near(QIURC_ROW.bytes, 0)) this.#urcHost.unknownQiurc(line);
+		if (line.near(QIURC_ROW.bytes, 0)) return this.#urcHost.unknownQiurc(line);
+		this.#mayBePushHeader();
 	};
 
 	// What the URC table's handlers do (urcs.ts), built here rather than in
@@ -793,6 +795,9 @@ export class BC20 {
 					this.#damagedLine();
 					return this.#pushMayBeLost();
 				}
+				// No data comes for a socket not open: its connectID was damaged, or
+				// it is late for one just closed (so no gap for the others).
+				if (slot.state === INITIAL) return this.#mayBePushHeader();
 				// The count (usual) before the rare "buff full": the reader parsed it already.
 				const length = line.int(2, -1);
 				if (length < 0 && line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
@@ -809,6 +814,7 @@ export class BC20 {
 				this.#damagedLine();
 				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.near(RECV_TYPE, RECV_TYPE_AT))
 					this.#pushMayBeLost();
+				else this.#mayBePushHeader();
 			},
 		};
 	}
@@ -828,6 +834,15 @@ export class BC20 {
 		let pushing = false;
 		for (const slot of this.#slots) if (slot.receiver.pushMayBeLost()) pushing = true;
 		if (pushing) this.#channel.distrustFinals();
+	}
+
+	// A line no row knows, while data may be pushed: a pushed header damaged
+	// past knowing (two bytes of its name dropped, say), its data (in view
+	// mode 1 on that line) perhaps followed by final results of the data's.
+	// No sign of loss on its own (an unknown URC, a late response), but no
+	// final result is taken for a while (see Channel.distrustFinals).
+	#mayBePushHeader(): void {
+		for (const slot of this.#slots) if (slot.receiver.takesPushes) return this.#channel.distrustFinals();
 	}
 
 	// A line that may have been a damaged "recv" notice: the module will not

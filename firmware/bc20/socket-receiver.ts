@@ -251,9 +251,14 @@ export class Receiver implements PayloadSink {
 	// Returns whether data may be pushed to this socket (so the damaged line
 	// may have been its header, and the lines after it its data).
 	pushMayBeLost(): boolean {
-		if (this.#link.mode !== PUSH_MODE || !this.#open) return false;
+		if (!this.takesPushes) return false;
 		if (!this.#link.switching) this.#gap("a line that may have been pushed data was damaged");
 		return true;
+	}
+
+	// Whether data may be pushed to this socket (direct push mode, open).
+	get takesPushes(): boolean {
+		return this.#link.mode === PUSH_MODE && this.#open;
 	}
 
 	// Received bytes of unknown number are lost. A UDP socket loses
