@@ -3,7 +3,7 @@
 // (socket-receiver.ts).
 import type { Command, CommandSpec, CommandWriter } from "../at/command.js";
 import type { Line } from "../at/line.js";
-import { NOISE, OK } from "../at/line-kind.js";
+import { NOISE, OK, URC_OTHER } from "../at/line-kind.js";
 import { QIRD_HEADER } from "../at/prefix-table.js";
 import { DONE_TIMEOUT, type Result } from "../at/result.js";
 import { MAX_READ, QIRD_STARTS, QIRD_WHOLE } from "./commands.js";
@@ -33,6 +33,7 @@ export class ReadCommand implements Command {
 	length = 0;
 	#damaged = false; // its answer was damaged on the line
 	#header = false; // its +QIRD: header came
+	#strayBeforeHeader = false; // a line of no known name came before it
 	#receiver: ReadTarget;
 	#start: Uint8Array;
 	#whole: Uint8Array;
@@ -48,7 +49,7 @@ export class ReadCommand implements Command {
 	// chosen: a late payload of an earlier read (it timed out, and a resync
 	// probe went first) may have filled the ring in between.
 	render(out: CommandWriter): void {
-		this.#damaged = this.#header = false;
+		this.#damaged = this.#header = this.#strayBeforeHeader = false;
 		const room = this.#receiver.readRoom();
 		if (room < this.length) this.length = room;
 		if (this.length <= 0) throw new RangeError("no room to read into"); // never written; read again later
@@ -57,24 +58,31 @@ export class ReadCommand implements Command {
 	}
 
 	// +QIRD: <actual_read_length>[,<remaining_length>] (remaining with showlength 1).
+	// A count that is no number is a damaged header (its CR LF lost, the
+	// data run into it): its data, if any, comes as lines.
 	onResponse(line: Line): void {
 		this.#header = true;
-		if (this.#receiver.readHeader(line.int(0, 0), line.int(1, -1))) this.#damaged = true;
+		const actual = line.int(0, -1);
+		if (actual < 0 || this.#receiver.readHeader(actual, line.int(1, -1))) this.#damaged = true;
 	}
 
 	// The module sends the header before its OK, even for no data ("+QIRD: 0"):
 	// an OK without one came after a header damaged past recognition, among
-	// the data. (An ERROR alone is an answer: the module refuses the read.)
+	// the data. (An ERROR alone is an answer: the module refuses the read;
+	// after a line that may have been the header, it may be data.)
 	acceptsFinal(kind: number): boolean {
-		return !this.#damaged && (this.#header || kind !== OK);
+		return !this.#damaged && (this.#header || (kind !== OK && !this.#strayBeforeHeader));
 	}
 
 	// Before the header, noise, or a line that is the header with its colon
 	// or a byte of its name damaged, is the header and data taken for lines.
-	// (A well-formed URC of no known kind is just that.)
+	// A line of no known name may be a URC, or the header with more of its
+	// name damaged ("+QD: 17,0,ab", in view mode 1 the data on its line): if
+	// no header comes after it, it was the header.
 	onStrayLine(line: Line): void {
 		if (this.#header) return;
 		if (line.kind === NOISE || line.startsWith(QIRD_NAME) || line.nameNear(QIRD_NAME)) this.#damaged = true;
+		else if (line.kind === URC_OTHER) this.#strayBeforeHeader = true;
 	}
 
 	onPayloadStart(length: number): void {
@@ -100,8 +108,13 @@ export class ReadCommand implements Command {
 	// A read that answered but never ended took no final result: its OK was
 	// lost, or taken into a run that came short (the module's "\r\n\r\nOK"
 	// after the data, then its CR LF, pass for the run's end): its answer is
-	// damaged too.
+	// damaged too. So is one whose only answer was a line that may have been
+	// its header.
 	onDone(result: Result): void {
-		this.#receiver.readDone(result, this.#damaged || (result.status === DONE_TIMEOUT && this.#header));
+		const header = this.#header;
+		this.#receiver.readDone(
+			result,
+			this.#damaged || (header ? result.status === DONE_TIMEOUT : this.#strayBeforeHeader),
+		);
 	}
 }

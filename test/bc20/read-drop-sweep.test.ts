@@ -1,0 +1,71 @@
+// Buffer access mode, whichever bytes of a +QIRD answer the line drops: a
+// sweep over every one or two bytes of an answer whose data holds final
+// results. Until the module's own OK comes nothing may be written (never
+// two commands on the wire), and the app gets the data whole or is told
+// that received bytes were lost: never wrong bytes without a word.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Harness, OK } from "../support/bc20-harness.js";
+import { latin1 } from "../support/bytes.js";
+
+const DATA = "ab\r\nOK\r\nERROR\r\nxy";
+// As the module frames it, without its final OK (sent apart): view mode 0
+// puts the data on the lines after the header, view mode 1 after a comma
+// on the header's line (with showlength, the bytes that remain).
+const ANSWERS: [view: number, answer: string][] = [
+	[0, "\r\n+QIRD: 17\r\n" + DATA + "\r\n"],
+	[1, "\r\n+QIRD: 17,0," + DATA + "\r\n"],
+];
+
+// What went wrong with `answer` (bytes dropped), or "".
+function dropped(type: "tcp" | "udp", view: number, answer: string): string {
+	const h = new Harness({ receiveHex: false, viewMode: view, showLength: view === 1 });
+	h.bringUp({ hex: 0, view, show: view });
+	h.fake.expect('AT+QIOPEN=1,0,"' + type.toUpperCase() + '","127.0.0.1",9000,0,0');
+	// What the app got, read as it came (a TCP stream that ends at a gap closes).
+	let got = "";
+	const buffer = new Uint8Array(64);
+	h.open({
+		type,
+		mode: 0,
+		onReadable() {
+			for (let n = this.read(buffer); n > 0; n = this.read(buffer)) got += latin1(buffer, 0, n);
+		},
+	});
+	h.fake.always("AT", OK);
+	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	h.fake.always(/^AT\+QISTATE/, OK);
+	h.fake.expect("AT+QIRD=0,512", "");
+	h.fake.send('\r\n+QIURC: "recv",0\r\n');
+	h.settle();
+	const written = h.fake.written.length;
+	h.fake.send(answer);
+	h.settle();
+	h.advance(50);
+	const early = h.fake.written.slice(written);
+	if (early.length > 0) return "wrote " + early.join(" | ");
+	h.fake.send(OK);
+	h.fake.always(/^AT\+QIRD=0,/, "\r\n+QIRD: 0\r\n" + OK);
+	h.settle();
+	h.advance(30000);
+	const lost = h.takeLog().some((l) => / (warning|error) 1008/.test(l));
+	if (got !== DATA && !lost) return `delivered ${JSON.stringify(got)} without a word`;
+	return "";
+}
+
+for (const [view, answer] of ANSWERS)
+	for (const type of ["tcp", "udp"] as const)
+		test(`${type}, view mode ${view}: any one or two bytes of a +QIRD answer dropped: nothing written before the module's OK, no wrong byte without a word`, () => {
+			const wrong: string[] = [];
+			// (b === at: one byte dropped.)
+			for (let at = 0; at < answer.length; at++)
+				for (let b = at; b < answer.length; b++) {
+					const rest = b === at ? answer.slice(at + 1) : answer.slice(at + 1, b) + answer.slice(b + 1);
+					const why = dropped(type, view, answer.slice(0, at) + rest);
+					if (why !== "") wrong.push(`bytes ${at}, ${b} (${JSON.stringify(answer[at] + answer[b])}): ${why}`);
+				}
+			assert.equal(wrong, []);
+		});
+
+test.run();
