@@ -139,18 +139,19 @@ export class Reader {
 	}
 
 	// Payload bytes are still due, the CR LF the module puts right after a
-	// run, or the LF of a kept line that ends in CR: the owner calls
-	// stalled() when the line goes quiet meanwhile.
+	// run, or the end of a kept line: the owner calls stalled() when the
+	// line goes quiet meanwhile.
 	get awaitsBytes(): boolean {
-		return this.#mode === PAYLOAD_MODE || this.#trailer === TRAILER_CR || this.#keptEndsInCr();
+		return this.#mode === PAYLOAD_MODE || this.#trailer === TRAILER_CR || this.ring.count !== 0;
 	}
 
 	// The line went quiet while awaitsBytes. A run still taking bytes is cut
 	// short (abortPayload). A run whose CR LF never came took them: two of its
 	// bytes were dropped on the line (or the CR LF was), and nothing after it
-	// can tell, so its bytes are at stake now. A kept line that ends in CR
-	// lost its LF on the line (the module ends every line CR LF), and nothing
-	// came after it to end it: it is whole (a +QIOPEN: 0,0 waited a minute).
+	// can tell, so its bytes are at stake now. A kept line lost its LF, or
+	// its CR LF, on the line (the module sends a line at once and ends it CR
+	// LF), and nothing came after it to end it: it is whole (a +QIOPEN: 0,0
+	// waited a minute; a "recv" notice left its socket's data unread).
 	stalled(): void {
 		if (this.#mode === PAYLOAD_MODE) {
 			this.abortPayload();
@@ -161,16 +162,10 @@ export class Reader {
 			this.#events.onPayloadDamaged?.(this.#runLength);
 			return;
 		}
-		if (!this.#keptEndsInCr()) return;
 		const ring = this.ring;
+		if (ring.count === 0) return;
 		this.#line(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
 		ring.discard(ring.count);
-	}
-
-	#keptEndsInCr(): boolean {
-		const ring = this.ring,
-			n = ring.count;
-		return n !== 0 && ring.bytes[(ring.headIndex + n - 1) & (ring.capacity - 1)] === CR;
 	}
 
 	// Payload bytes still expected by the current run.

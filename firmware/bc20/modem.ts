@@ -780,6 +780,9 @@ export class BC20 {
 		// "+QIURC:" with a byte of it damaged (its colon too: no URC is named
 		// "+QIURC") is a +QIURC of unknown type.
 		if (line.near(QIURC_ROW.bytes, 0)) return this.#urcHost.unknownQiurc(line);
+		// Or a "recv" notice or pushed header damaged past knowing ("+QIUR:
+		// "recv",0", two bytes dropped): a read costs less than data held unread.
+		this.#damagedLine();
 		this.#mayBePushHeader();
 	};
 
@@ -795,9 +798,13 @@ export class BC20 {
 					this.#damagedLine();
 					return this.#pushMayBeLost();
 				}
-				// No data comes for a socket not open: its connectID was damaged, or
-				// it is late for one just closed (so no gap for the others).
-				if (slot.state === INITIAL) return this.#mayBePushHeader();
+				// No data comes for a socket not open: its connectID was damaged (a
+				// read for each buffer-mode socket), or it is late for one just
+				// closed (so no gap for the others).
+				if (slot.state === INITIAL) {
+					this.#damagedLine();
+					return this.#mayBePushHeader();
+				}
 				// The count (usual) before the rare "buff full": the reader parsed it already.
 				const length = line.int(2, -1);
 				if (length < 0 && line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
