@@ -138,6 +138,21 @@ export class Line {
 		return this.#changed(text, at) === 1 || this.#dropped(text, at);
 	}
 
+	// Whether the bytes from `at` are `text` with at most `edits` of its bytes
+	// dropped or changed (whatever follows): a line damaged more than near()
+	// allows, for the rare answer that is worth a closer look. (The recursion
+	// is `edits` deep.)
+	nearWithin(text: Uint8Array, at: number, edits: number, from = 0): boolean {
+		let t = from;
+		while (t < text.length && this.byteAt(at) === text[t]) {
+			t++;
+			at++;
+		}
+		if (t === text.length) return true;
+		if (edits === 0) return false;
+		return this.nearWithin(text, at, edits - 1, t + 1) || this.nearWithin(text, at + 1, edits - 1, t + 1);
+	}
+
 	// How many of the bytes from `at` differ from `text`'s.
 	#changed(text: Uint8Array, at: number): number {
 		let changed = 0;

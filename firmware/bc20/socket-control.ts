@@ -20,9 +20,8 @@ export interface ControlTarget {
 	switched(command: SwitchCommand, result: Result): void;
 }
 
-// The open's URC as the URC table names it, without its colon.
+// The open's URC as the URC table names it ("+QIOPEN:").
 const QIOPEN_ROW = URCS.find((row) => row.kind === URC_QIOPEN) as UrcRow;
-const QIOPEN_URC = QIOPEN_ROW.bytes.subarray(0, QIOPEN_ROW.bytes.length - 1);
 
 export class OpenCommand implements Command {
 	readonly spec = QIOPEN;
@@ -74,15 +73,14 @@ export class OpenCommand implements Command {
 			return URC_COMPLETES;
 		}
 		if (line.kind === URC_OTHER || line.kind === NOISE) {
-			// "+QIOPEN: <id>,<err>" for this socket with a byte of its name dropped
-			// or damaged on the line: the answer, its outcome unknown (550). With
-			// its colon or "+" damaged ("+QIOPEN 0,0", "QIOPEN: 0,0") no field can
-			// be read, but only the open on the wire awaits a +QIOPEN: it is this
-			// one's too.
+			// "+QIOPEN: <id>,<err>" with up to two bytes of its start dropped or
+			// damaged on the line ("+QIOP: 0,0", "+QIOPN 0,0", "QIOPEN: 0,0"):
+			// the answer, its outcome unknown (550), rather than a minute's wait.
+			// A connectID that can be read names its socket; one that cannot is
+			// this one's, as only the open on the wire awaits a +QIOPEN.
+			if (!line.nearWithin(QIOPEN_ROW.bytes, 0, 2)) return URC_NOT_MINE;
 			const id = line.int(0);
-			if (id >= 0 && line.nameNear(QIOPEN_URC)) {
-				if (id !== this.#slot.id || line.int(1) < 0 || line.hasField(2)) return URC_NOT_MINE;
-			} else if (id >= 0 || !line.near(QIOPEN_ROW.bytes, 0)) return URC_NOT_MINE;
+			if (id >= 0 && id !== this.#slot.id) return URC_NOT_MINE;
 			this.code = 550;
 			return URC_COMPLETES;
 		}
