@@ -482,7 +482,7 @@ export class Channel implements ReaderEvents {
 
 	// A line nobody takes came: the command awaiting its answer is told.
 	// A URC awaited in a second stage may come as noise (its colon lost): the
-	// command is offered it too. One a byte away from the second-stage line a
+	// command is offered it too. One up to two bytes away from the second-stage line a
 	// command awaits is that line, damaged: a send's fate is unknown now (it
 	// was SEND OK or SEND FAIL), a close is done (only CLOSE OK comes), rather
 	// than after the 10 s their deadline allows and the wait for the line they
@@ -497,9 +497,9 @@ export class Channel implements ReaderEvents {
 		}
 		if (then === THEN_NOTHING && this.#lateThen === 0) return;
 		const near =
-			line.near(SEND_OK_TEXT, 0) || line.near(SEND_FAIL_TEXT, 0)
+			line.nearWithin(SEND_OK_TEXT, 0, 2) || line.nearWithin(SEND_FAIL_TEXT, 0, 2)
 				? THEN_SEND_RESULT
-				: line.near(CLOSE_OK_TEXT, 0)
+				: line.nearWithin(CLOSE_OK_TEXT, 0, 2)
 					? THEN_CLOSE_OK
 					: THEN_NOTHING;
 		if (near !== THEN_NOTHING) this.#secondStageUnsure(near, near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT);
@@ -561,6 +561,13 @@ export class Channel implements ReaderEvents {
 			if (kind === K.ERROR || kind === K.CME_ERROR) {
 				if (current === probe && !probe.seen) return this.#pastFinal(this.#late, kind);
 				this.#end(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
+				return;
+			}
+			// Its second-stage line before any OK: the module sends it only after
+			// its OK, which was lost on the line. It ends the command as it would
+			// have (a send's SEND OK, a close's CLOSE OK), not its deadline.
+			if (current.spec.then !== THEN_NOTHING && secondStageOf(kind) === current.spec.then) {
+				this.#end(kind === K.SEND_FAIL ? DONE_SEND_FAIL : DONE_OK, 0);
 				return;
 			}
 		} else if (this.#stage === STAGE_THEN) {
