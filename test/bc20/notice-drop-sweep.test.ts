@@ -5,7 +5,8 @@
 // within a second (the quiet that ends a line whose CR LF was lost, 250 ms).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Harness, OK } from "../support/bc20-harness.js";
+import { OK, textSession } from "../support/bc20-harness.js";
+import { dropSweep } from "../support/drop-sweep.js";
 
 // As the module frames it: with showlength 1 the count follows.
 const NOTICES: [view: number, notice: string][] = [
@@ -15,10 +16,7 @@ const NOTICES: [view: number, notice: string][] = [
 
 // What went wrong with `notice` (bytes dropped), or "".
 function dropped(type: "tcp" | "udp", view: number, notice: string): string {
-	const h = new Harness({ receiveHex: false, viewMode: view, showLength: view === 1 });
-	h.bringUp({ hex: 0, view, show: view });
-	h.fake.expect('AT+QIOPEN=1,0,"' + type.toUpperCase() + '","127.0.0.1",9000,0,0');
-	h.open({ type, mode: 0 });
+	const { h } = textSession(type, 0, view);
 	h.fake.always(/^AT\+QIRD=0,/, "\r\n+QIRD: 0\r\n" + OK);
 	const written = h.fake.written.length;
 	h.fake.send(notice);
@@ -31,15 +29,10 @@ function dropped(type: "tcp" | "udp", view: number, notice: string): string {
 for (const [view, notice] of NOTICES)
 	for (const type of ["tcp", "udp"] as const)
 		test(`${type}, view mode ${view}: any one or two bytes of a "recv" notice dropped: the socket is read`, () => {
-			const wrong: string[] = [];
-			// (b === at: one byte dropped.)
-			for (let at = 0; at < notice.length; at++)
-				for (let b = at; b < notice.length; b++) {
-					const rest = b === at ? notice.slice(at + 1) : notice.slice(at + 1, b) + notice.slice(b + 1);
-					const why = dropped(type, view, notice.slice(0, at) + rest);
-					if (why !== "") wrong.push(`bytes ${at}, ${b} (${JSON.stringify(notice[at] + notice[b])}): ${why}`);
-				}
-			assert.equal(wrong, []);
+			assert.equal(
+				dropSweep(notice, (damaged) => dropped(type, view, damaged)),
+				[],
+			);
 		});
 
 test.run();

@@ -5,19 +5,8 @@
 // deadline, and what it did is reported unknown rather than guessed.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Harness, OK } from "../support/bc20-harness.js";
+import { OK, textSession } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
-
-const TEXT_VIEW0 = { hex: 0, view: 0, show: 0 };
-
-function pushSocket(type: "tcp" | "udp", chunking: object = {}, view = 0) {
-	const h = new Harness({ receiveHex: false, viewMode: view, showLength: view === 1, ...chunking });
-	h.bringUp({ hex: 0, view, show: view });
-	h.fake.expect('AT+QIOPEN=1,0,"' + type.toUpperCase() + '","127.0.0.1",9000,0,1');
-	const socket = h.open({ type, mode: 1 });
-	h.takeLog();
-	return { h, socket };
-}
 
 // Each row: how the push was damaged, the view mode, and the module's output
 // as it came. Its data was "ab\r\nERROR\r\nSEND FAIL\r\nxy" (24 bytes), its
@@ -60,9 +49,7 @@ for (const [name, view, output] of DAMAGED_PUSHES)
 	for (const [stage, reply, after, deadlineMs] of STAGES)
 		for (const type of ["tcp", "udp"] as const)
 			test(`${type}, view mode ${view}: a push damaged while AT+QISEND awaits ${stage} (${name}): no final result in its data is taken; the send is reported unknown`, () => {
-				const { h, socket } = pushSocket(type, {}, view);
-				h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
-				h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+				const { h, socket } = textSession(type, 1, view);
 				h.fake.expect("AT+QISEND=0,5,hello", reply);
 				socket.write(bytes("hello"));
 				h.settle();
@@ -88,7 +75,7 @@ for (const [name, view, output] of DAMAGED_PUSHES)
 
 test("the distrust ends once the largest push's bytes have come after the damage: a later answer is taken on a line never quiet", () => {
 	// (The module's output in 64-byte pieces, as a UART hands it over.)
-	const { h, socket } = pushSocket("udp", { chunks: [64] });
+	const { h, socket } = textSession("udp", 1, 0, {}, { chunks: [64] });
 	h.fake.send('\r\n+QIURC: "rcv",0,13\r\nab\r\nERROR\r\nxy\r\n');
 	// 1 700 bytes of pushes more, with no pause.
 	for (let k = 0; k < 17; k++) h.fake.send('\r\n+QIURC: "recv",0,100\r\n' + "d".repeat(100) + "\r\n");
@@ -102,7 +89,7 @@ test("the distrust ends once the largest push's bytes have come after the damage
 });
 
 test("once the line was quiet (the stall time), a damaged push's data has all come: the next answer is taken", () => {
-	const { h, socket } = pushSocket("udp");
+	const { h, socket } = textSession("udp", 1, 0);
 	h.fake.send('\r\n+QIURC: "rcv",0,13\r\nab\r\nERROR\r\nxy\r\n');
 	h.settle();
 	// Within the time the largest push takes at 115200 baud, but quiet for 300 ms.
@@ -115,7 +102,7 @@ test("once the line was quiet (the stall time), a damaged push's data has all co
 });
 
 test("the quiet that ends the distrust is watched while the wire is idle", () => {
-	const { h, socket } = pushSocket("udp");
+	const { h, socket } = textSession("udp", 1, 0);
 	h.fake.expect("AT+QISEND=0,5,hello", OK);
 	socket.write(bytes("hello"));
 	h.settle();
@@ -131,10 +118,7 @@ test("the quiet that ends the distrust is watched while the wire is idle", () =>
 });
 
 test("buffer mode: noise while a command awaits its answer does not make it distrust its answer", () => {
-	const h = new Harness({ receiveHex: false, viewMode: 0, showLength: false });
-	h.bringUp(TEXT_VIEW0);
-	h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,0');
-	const socket = h.open({ type: "tcp", mode: 0 });
+	const { h, socket } = textSession("tcp", 0, 0);
 	h.fake.expect("AT+QISEND=0,5,hello");
 	socket.write(bytes("hello"));
 	h.settle();

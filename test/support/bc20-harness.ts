@@ -175,6 +175,28 @@ export function ready(options: HarnessOptions = {}): Harness {
 	return h;
 }
 
+// Text receive in view mode `view` (with showlength in view mode 1, as
+// bc20 nc has it), socket 0 open in access mode `mode`, and the module's
+// answers to a probe and a close scripted: where the tests that damage the
+// module's output on the line start.
+export function textSession(
+	type: "tcp" | "udp",
+	mode: number,
+	view: number,
+	socketOptions: Partial<OpenOptions> = {},
+	options: HarnessOptions = {},
+): { h: Harness; socket: Socket } {
+	const h = new Harness({ receiveHex: false, viewMode: view, showLength: view === 1, ...options });
+	h.bringUp({ hex: 0, view, show: view });
+	h.fake.expect(`AT+QIOPEN=1,0,"${type.toUpperCase()}","127.0.0.1",9000,0,${mode}`);
+	const socket = h.open({ type, mode, ...socketOptions });
+	h.takeLog();
+	h.fake.always("AT", OK);
+	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
+	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+	return { h, socket };
+}
+
 // The BC20Error code `fn` throws (it must throw one).
 export function thrownCode(fn: () => unknown): number {
 	try {
