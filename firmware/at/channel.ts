@@ -482,11 +482,12 @@ export class Channel implements ReaderEvents {
 
 	// A line nobody takes came: the command awaiting its answer is told.
 	// A URC awaited in a second stage may come as noise (its colon lost): the
-	// command is offered it too. One up to two bytes away from the second-stage line a
-	// command awaits is that line, damaged: a send's fate is unknown now (it
-	// was SEND OK or SEND FAIL), a close is done (only CLOSE OK comes), rather
-	// than after the 10 s their deadline allows and the wait for the line they
-	// would then owe; an owed line come damaged holds its socket no longer.
+	// command is offered it too. One up to two bytes away from the
+	// second-stage line a command awaits is that line, damaged: a send's fate
+	// is unknown now (it was SEND OK or SEND FAIL), a close is done (only
+	// CLOSE OK comes), rather than after the 10 s their deadline allows and
+	// the wait for the line they would then owe; an owed line come damaged
+	// holds its socket no longer.
 	#stray(line: Line): void {
 		const current = this.#current;
 		if (current !== null && this.#stage === STAGE_RESPONSE) return current.onStrayLine?.(line);
