@@ -234,9 +234,6 @@ const LONGEST_PLAIN_QIURC = 64;
 
 // "+QIURC:" as the URC table names it.
 const QIURC_ROW = URCS.find((row) => row.kind === URC_QIURC_OTHER) as UrcRow;
-// The type of a "recv" URC, quoted, as the URC table has it, and where it starts.
-const RECV_TYPE_AT = QIURC_ROW.bytes.length + 1;
-const RECV_TYPE = RECV_URC.subarray(RECV_TYPE_AT);
 
 export class BC20 {
 	// State lives in private fields and is shown through getters: the device
@@ -783,6 +780,9 @@ export class BC20 {
 		// Or a "recv" notice or pushed header damaged past knowing ("+QIUR:
 		// "recv",0", two bytes dropped): a read costs less than data held unread.
 		this.#damagedLine();
+		// One that starts as a pushed header does, up to two bytes off, was
+		// one: its data is lost (in view mode 1 it was on that line).
+		if (line.nearWithin(RECV_URC, 0, 2)) return this.#pushMayBeLost();
 		this.#mayBePushHeader();
 	};
 
@@ -798,15 +798,17 @@ export class BC20 {
 					this.#damagedLine();
 					return this.#pushMayBeLost();
 				}
-				// No data comes for a socket not open: its connectID was damaged (a
-				// read for each buffer-mode socket), or it is late for one just
-				// closed (so no gap for the others).
-				if (slot.state === INITIAL) {
-					this.#damagedLine();
-					return this.#mayBePushHeader();
-				}
 				// The count (usual) before the rare "buff full": the reader parsed it already.
 				const length = line.int(2, -1);
+				// No data comes for a socket not open: its connectID was damaged (a
+				// read for each buffer-mode socket), or it is late for one just
+				// closed (so no gap for the others, unless what follows is no count:
+				// a pushed header's data, in view mode 1 on its line).
+				if (slot.state === INITIAL) {
+					this.#damagedLine();
+					if (length < 0 && line.hasField(2) && !line.fieldEquals(2, BUFF_FULL)) return this.#pushMayBeLost();
+					return this.#mayBePushHeader();
+				}
 				if (length < 0 && line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
 				else if (slot.receiver.notice(length)) this.#channel.distrustFinals();
 			},
@@ -814,12 +816,13 @@ export class BC20 {
 			pdpDeactivated: () => this.#pdpDeactivated(),
 			suspectReboot: () => this.#suspectReboot(),
 			// A damaged +QIURC may have been a "recv" notice, or a pushed header
-			// (whose data, if it was one, follows as lines): one with a length
-			// field, with its data run into it (longer than any +QIURC without
-			// data), or whose type is "recv" damaged (its quote lost, say).
+			// (whose data, if it was one, follows as lines or was on its line):
+			// one with a length field, with its data run into it (longer than
+			// any +QIURC without data), or that starts as a pushed header does,
+			// up to two bytes off (its type's quote lost, say).
 			unknownQiurc: (line) => {
 				this.#damagedLine();
-				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.near(RECV_TYPE, RECV_TYPE_AT))
+				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.nearWithin(RECV_URC, 0, 2))
 					this.#pushMayBeLost();
 				else this.#mayBePushHeader();
 			},

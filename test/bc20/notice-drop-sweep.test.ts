@@ -5,7 +5,7 @@
 // within a second (the quiet that ends a line whose CR LF was lost, 250 ms).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, textSession } from "../support/bc20-harness.js";
+import { OK, openSession } from "../support/bc20-harness.js";
 import { dropSweep } from "../support/drop-sweep.js";
 
 // As the module frames it: with showlength 1 the count follows.
@@ -16,7 +16,7 @@ const NOTICES: [view: number, notice: string][] = [
 
 // What went wrong with `notice` (bytes dropped), or "".
 function dropped(type: "tcp" | "udp", view: number, notice: string): string {
-	const { h } = textSession(type, 0, view);
+	const { h } = openSession(type, 0, view);
 	h.fake.always(/^AT\+QIRD=0,/, "\r\n+QIRD: 0\r\n" + OK);
 	const written = h.fake.written.length;
 	h.fake.send(notice);

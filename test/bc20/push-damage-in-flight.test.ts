@@ -5,7 +5,7 @@
 // deadline, and what it did is reported unknown rather than guessed.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, textSession } from "../support/bc20-harness.js";
+import { OK, openSession } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 
 // Each row: how the push was damaged, the view mode, and the module's output
@@ -49,7 +49,7 @@ for (const [name, view, output] of DAMAGED_PUSHES)
 	for (const [stage, reply, after, deadlineMs] of STAGES)
 		for (const type of ["tcp", "udp"] as const)
 			test(`${type}, view mode ${view}: a push damaged while AT+QISEND awaits ${stage} (${name}): no final result in its data is taken; the send is reported unknown`, () => {
-				const { h, socket } = textSession(type, 1, view);
+				const { h, socket } = openSession(type, 1, view);
 				h.fake.expect("AT+QISEND=0,5,hello", reply);
 				socket.write(bytes("hello"));
 				h.settle();
@@ -75,7 +75,7 @@ for (const [name, view, output] of DAMAGED_PUSHES)
 
 test("the distrust ends once the largest push's bytes have come after the damage: a later answer is taken on a line never quiet", () => {
 	// (The module's output in 64-byte pieces, as a UART hands it over.)
-	const { h, socket } = textSession("udp", 1, 0, {}, { chunks: [64] });
+	const { h, socket } = openSession("udp", 1, 0, {}, { chunks: [64] });
 	h.fake.send('\r\n+QIURC: "rcv",0,13\r\nab\r\nERROR\r\nxy\r\n');
 	// 1 700 bytes of pushes more, with no pause.
 	for (let k = 0; k < 17; k++) h.fake.send('\r\n+QIURC: "recv",0,100\r\n' + "d".repeat(100) + "\r\n");
@@ -89,7 +89,7 @@ test("the distrust ends once the largest push's bytes have come after the damage
 });
 
 test("once the line was quiet (the stall time), a damaged push's data has all come: the next answer is taken", () => {
-	const { h, socket } = textSession("udp", 1, 0);
+	const { h, socket } = openSession("udp", 1, 0);
 	h.fake.send('\r\n+QIURC: "rcv",0,13\r\nab\r\nERROR\r\nxy\r\n');
 	h.settle();
 	// Within the time the largest push takes at 115200 baud, but quiet for 300 ms.
@@ -102,7 +102,7 @@ test("once the line was quiet (the stall time), a damaged push's data has all co
 });
 
 test("the quiet that ends the distrust is watched while the wire is idle", () => {
-	const { h, socket } = textSession("udp", 1, 0);
+	const { h, socket } = openSession("udp", 1, 0);
 	h.fake.expect("AT+QISEND=0,5,hello", OK);
 	socket.write(bytes("hello"));
 	h.settle();
@@ -118,7 +118,7 @@ test("the quiet that ends the distrust is watched while the wire is idle", () =>
 });
 
 test("buffer mode: noise while a command awaits its answer does not make it distrust its answer", () => {
-	const { h, socket } = textSession("tcp", 0, 0);
+	const { h, socket } = openSession("tcp", 0, 0);
 	h.fake.expect("AT+QISEND=0,5,hello");
 	socket.write(bytes("hello"));
 	h.settle();

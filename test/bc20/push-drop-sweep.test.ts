@@ -8,7 +8,7 @@
 // no answer.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, textSession } from "../support/bc20-harness.js";
+import { OK, openSession } from "../support/bc20-harness.js";
 import { dropSweep } from "../support/drop-sweep.js";
 import { bytes } from "../support/bytes.js";
 
@@ -33,7 +33,7 @@ function dropped(
 	[, reply, after, forbidden]: (typeof STAGES)[number],
 	output: string,
 ): string {
-	const { h, socket } = textSession(type, 1, view);
+	const { h, socket } = openSession(type, 1, view);
 	h.fake.expect("AT+QISEND=0,5,hello", reply);
 	socket.write(bytes("hello"));
 	h.settle();

@@ -5,7 +5,7 @@
 // that received bytes were lost: never wrong bytes without a word.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, textSession } from "../support/bc20-harness.js";
+import { OK, openSession } from "../support/bc20-harness.js";
 import { dropSweep } from "../support/drop-sweep.js";
 import { latin1 } from "../support/bytes.js";
 
@@ -23,7 +23,7 @@ function dropped(type: "tcp" | "udp", view: number, answer: string): string {
 	// What the app got, read as it came (a TCP stream that ends at a gap closes).
 	let got = "";
 	const buffer = new Uint8Array(64);
-	const { h } = textSession(type, 0, view, {
+	const { h } = openSession(type, 0, view, {
 		onReadable() {
 			for (let n = this.read(buffer); n > 0; n = this.read(buffer)) got += latin1(buffer, 0, n);
 		},

@@ -6,7 +6,7 @@
 // then owed.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { textSession } from "../support/bc20-harness.js";
+import { openSession } from "../support/bc20-harness.js";
 import { dropSweep } from "../support/drop-sweep.js";
 import { bytes } from "../support/bytes.js";
 import { INITIAL } from "../../firmware/bc20/socket-constants.js";
@@ -17,7 +17,7 @@ const CASES: [name: string, answer: string, run: (answer: string) => string][] =
 		"AT+QISEND's OK and SEND OK",
 		"\r\nOK\r\n\r\nSEND OK\r\n",
 		(answer) => {
-			const { h, socket } = textSession("tcp", 1, 1);
+			const { h, socket } = openSession("tcp", 1, 1);
 			h.fake.expect("AT+QISEND=0,5,hello", answer);
 			socket.write(bytes("hello"));
 			h.advance(1000);
@@ -29,7 +29,7 @@ const CASES: [name: string, answer: string, run: (answer: string) => string][] =
 		"AT+QICLOSE's OK and CLOSE OK",
 		"\r\nOK\r\n\r\nCLOSE OK\r\n",
 		(answer) => {
-			const { h, socket } = textSession("tcp", 1, 1);
+			const { h, socket } = openSession("tcp", 1, 1);
 			h.fake.expect("AT+QICLOSE=0", answer);
 			socket.close();
 			h.advance(1000);

@@ -175,11 +175,11 @@ export function ready(options: HarnessOptions = {}): Harness {
 	return h;
 }
 
-// Text receive in view mode `view` (with showlength in view mode 1, as
-// bc20 nc has it), socket 0 open in access mode `mode`, and the module's
-// answers to a probe and a close scripted: where the tests that damage the
-// module's output on the line start.
-export function textSession(
+// Socket 0 open in access mode `mode`, with text receive unless `options`
+// say receiveHex, in view mode `view` (with showlength in view mode 1, as
+// bc20 nc has it), and the module's answers to a probe and a close
+// scripted: where the tests that damage the module's output on the line start.
+export function openSession(
 	type: "tcp" | "udp",
 	mode: number,
 	view: number,
@@ -187,7 +187,7 @@ export function textSession(
 	options: HarnessOptions = {},
 ): { h: Harness; socket: Socket } {
 	const h = new Harness({ receiveHex: false, viewMode: view, showLength: view === 1, ...options });
-	h.bringUp({ hex: 0, view, show: view });
+	h.bringUp({ hex: options.receiveHex ? 1 : 0, view, show: view });
 	h.fake.expect(`AT+QIOPEN=1,0,"${type.toUpperCase()}","127.0.0.1",9000,0,${mode}`);
 	const socket = h.open({ type, mode, ...socketOptions });
 	h.takeLog();
