@@ -1,11 +1,12 @@
 // Buffer access mode, whichever bytes of a +QIRD answer the line drops: a
 // sweep over every one or two bytes of an answer whose data holds final
-// results. Until the module's own OK comes nothing may be written (never
+// results, in text and hex receive format. Until the module's own OK comes nothing may be written (never
 // two commands on the wire), and the app gets the data whole or is told
 // that received bytes were lost: never wrong bytes without a word.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, openSession } from "../support/bc20-harness.js";
+import { hexOf, OK, openSession } from "../support/bc20-harness.js";
+import type { Socket } from "../../firmware/bc20/socket.js";
 import { dropSweep } from "../support/drop-sweep.js";
 import { latin1 } from "../support/bytes.js";
 
@@ -13,21 +14,25 @@ const DATA = "ab\r\nOK\r\nERROR\r\nxy";
 // As the module frames it, without its final OK (sent apart): view mode 0
 // puts the data on the lines after the header, view mode 1 after a comma
 // on the header's line (with showlength, the bytes that remain).
-const ANSWERS: [view: number, answer: string][] = [
-	[0, "\r\n+QIRD: 17\r\n" + DATA + "\r\n"],
-	[1, "\r\n+QIRD: 17,0," + DATA + "\r\n"],
+// In hex receive format the data is hex digits, which cannot pass for lines,
+// but a damaged header still loses them.
+const HEX = hexOf(DATA);
+const ANSWERS: [view: number, hex: boolean, answer: string][] = [
+	[0, false, "\r\n+QIRD: 17\r\n" + DATA + "\r\n"],
+	[1, false, "\r\n+QIRD: 17,0," + DATA + "\r\n"],
+	[0, true, "\r\n+QIRD: 17\r\n" + HEX + "\r\n"],
+	[1, true, "\r\n+QIRD: 17,0," + HEX + "\r\n"],
 ];
 
 // What went wrong with `answer` (bytes dropped), or "".
-function dropped(type: "tcp" | "udp", view: number, answer: string): string {
+function dropped(type: "tcp" | "udp", view: number, hex: boolean, answer: string): string {
 	// What the app got, read as it came (a TCP stream that ends at a gap closes).
 	let got = "";
 	const buffer = new Uint8Array(64);
-	const { h } = openSession(type, 0, view, {
-		onReadable() {
-			for (let n = this.read(buffer); n > 0; n = this.read(buffer)) got += latin1(buffer, 0, n);
-		},
-	});
+	const onReadable = function (this: Socket) {
+		for (let n = this.read(buffer); n > 0; n = this.read(buffer)) got += latin1(buffer, 0, n);
+	};
+	const { h } = openSession(type, 0, view, { onReadable }, { receiveHex: hex });
 	h.fake.always(/^AT\+QISTATE/, OK);
 	h.fake.expect("AT+QIRD=0,512", "");
 	h.fake.send('\r\n+QIURC: "recv",0\r\n');
@@ -47,11 +52,11 @@ function dropped(type: "tcp" | "udp", view: number, answer: string): string {
 	return "";
 }
 
-for (const [view, answer] of ANSWERS)
+for (const [view, hex, answer] of ANSWERS)
 	for (const type of ["tcp", "udp"] as const)
-		test(`${type}, view mode ${view}: any one or two bytes of a +QIRD answer dropped: nothing written before the module's OK, no wrong byte without a word`, () => {
+		test(`${type}, ${hex ? "hex" : "text"}, view mode ${view}: any one or two bytes of a +QIRD answer dropped: nothing written before the module's OK, no wrong byte without a word`, () => {
 			assert.equal(
-				dropSweep(answer, (damaged) => dropped(type, view, damaged)),
+				dropSweep(answer, (damaged) => dropped(type, view, hex, damaged)),
 				[],
 			);
 		});
