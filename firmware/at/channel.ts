@@ -498,9 +498,9 @@ export class Channel implements ReaderEvents {
 		}
 		if (then === THEN_NOTHING && this.#lateThen === 0) return;
 		const near =
-			line.nearWithin(SEND_OK_TEXT, 0, 2) || line.nearWithin(SEND_FAIL_TEXT, 0, 2)
+			line.near(SEND_OK_TEXT, 0, 2) || line.near(SEND_FAIL_TEXT, 0, 2)
 				? THEN_SEND_RESULT
-				: line.nearWithin(CLOSE_OK_TEXT, 0, 2)
+				: line.near(CLOSE_OK_TEXT, 0, 2)
 					? THEN_CLOSE_OK
 					: THEN_NOTHING;
 		if (near !== THEN_NOTHING) this.#secondStageUnsure(near, near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT);

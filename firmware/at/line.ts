@@ -124,25 +124,10 @@ export class Line {
 		return offset >= 0 && offset < this.length ? this.#bytes[(this.#start + offset) & this.#mask] : -1;
 	}
 
-	// Whether the line's name (up to its colon) is `name` with one byte dropped
-	// or changed on the line: a damaged line that was that one.
-	nameNear(name: Uint8Array): boolean {
-		const n = name.length;
-		if (this.byteAt(n) === COLON) return this.#changed(name, 0) === 1;
-		return this.byteAt(n - 1) === COLON && this.#dropped(name, 0);
-	}
-
-	// Whether the bytes from `at` are `text` with one byte changed or dropped
-	// (whatever follows).
-	near(text: Uint8Array, at: number): boolean {
-		return this.#changed(text, at) === 1 || this.#dropped(text, at);
-	}
-
 	// Whether the bytes from `at` are `text` with at most `edits` of its bytes
-	// dropped or changed (whatever follows): a line damaged more than near()
-	// allows, for the rare answer that is worth a closer look. (The recursion
-	// is `edits` deep.)
-	nearWithin(text: Uint8Array, at: number, edits: number, from = 0): boolean {
+	// dropped or changed on the line (whatever follows): a damaged line that
+	// was that one. (The recursion is `edits` deep; damaged lines only.)
+	near(text: Uint8Array, at: number, edits: number, from = 0): boolean {
 		let t = from;
 		while (t < text.length && this.byteAt(at) === text[t]) {
 			t++;
@@ -150,23 +135,7 @@ export class Line {
 		}
 		if (t === text.length) return true;
 		if (edits === 0) return false;
-		return this.nearWithin(text, at, edits - 1, t + 1) || this.nearWithin(text, at + 1, edits - 1, t + 1);
-	}
-
-	// How many of the bytes from `at` differ from `text`'s.
-	#changed(text: Uint8Array, at: number): number {
-		let changed = 0;
-		for (let k = 0; k < text.length; k++) if (this.byteAt(at + k) !== text[k]) changed++;
-		return changed;
-	}
-
-	// Whether the bytes from `at` are `text` with one of its bytes dropped.
-	#dropped(text: Uint8Array, at: number): boolean {
-		const n = text.length;
-		let k = 0;
-		while (k < n - 1 && this.byteAt(at + k) === text[k]) k++;
-		for (; k < n - 1; k++) if (this.byteAt(at + k) !== text[k + 1]) return false;
-		return true;
+		return this.near(text, at, edits - 1, t + 1) || this.near(text, at + 1, edits - 1, t + 1);
 	}
 
 	startsWith(prefix: Uint8Array, at = 0): boolean {

@@ -54,7 +54,7 @@ export class Probe implements Command {
 	// Its response line with a byte damaged on the line ("+CGATT 1"): no
 	// other command's answer starts so (no probe uses an owed prefix).
 	onStrayLine(line: Line): void {
-		if (this.spec.response !== null && line.near(this.spec.response, 0)) this.seen = true;
+		if (this.spec.response !== null && line.near(this.spec.response, 0, 1)) this.seen = true;
 	}
 	onDone(): void {}
 }

@@ -776,13 +776,13 @@ export class BC20 {
 		if (line.kind !== URC_OTHER) return;
 		// "+QIURC:" with a byte of it damaged (its colon too: no URC is named
 		// "+QIURC") is a +QIURC of unknown type.
-		if (line.near(QIURC_ROW.bytes, 0)) return this.#urcHost.unknownQiurc(line);
+		if (line.near(QIURC_ROW.bytes, 0, 1)) return this.#urcHost.unknownQiurc(line);
 		// Or a "recv" notice or pushed header damaged past knowing ("+QIUR:
 		// "recv",0", two bytes dropped): a read costs less than data held unread.
 		this.#damagedLine();
 		// One that starts as a pushed header does, up to two bytes off, was
 		// one: its data is lost (in view mode 1 it was on that line).
-		if (line.nearWithin(RECV_URC, 0, 2)) return this.#pushMayBeLost();
+		if (line.near(RECV_URC, 0, 2)) return this.#pushMayBeLost();
 		this.#mayBePushHeader();
 	};
 
@@ -822,8 +822,7 @@ export class BC20 {
 			// up to two bytes off (its type's quote lost, say).
 			unknownQiurc: (line) => {
 				this.#damagedLine();
-				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.nearWithin(RECV_URC, 0, 2))
-					this.#pushMayBeLost();
+				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.near(RECV_URC, 0, 2)) this.#pushMayBeLost();
 				else this.#mayBePushHeader();
 			},
 		};

@@ -24,9 +24,6 @@ export interface ReadTarget {
 	readDone(result: Result, answerDamaged: boolean): void;
 }
 
-// "+QIRD", the answer's name without its colon.
-const QIRD_NAME = QIRD_HEADER.subarray(0, QIRD_HEADER.length - 1);
-
 export class ReadCommand implements Command {
 	readonly spec: CommandSpec;
 	// Bytes asked for (1-512), set by the socket before each read.
@@ -74,14 +71,14 @@ export class ReadCommand implements Command {
 		return !this.#damaged && (this.#header || (kind !== OK && !this.#strayBeforeHeader));
 	}
 
-	// Before the header, noise, or a line that is the header with its colon
-	// or a byte of its name damaged, is the header and data taken for lines.
+	// Before the header, noise, or a line that is the header with a byte of
+	// its name or its colon damaged, is the header and data taken for lines.
 	// A line of no known name may be a URC, or the header with more of its
 	// name damaged ("+QD: 17,0,ab", in view mode 1 the data on its line): if
 	// no header comes after it, it was the header.
 	onStrayLine(line: Line): void {
 		if (this.#header) return;
-		if (line.kind === NOISE || line.startsWith(QIRD_NAME) || line.nameNear(QIRD_NAME)) this.#damaged = true;
+		if (line.kind === NOISE || line.near(QIRD_HEADER, 0, 1)) this.#damaged = true;
 		else if (line.kind === URC_OTHER) this.#strayBeforeHeader = true;
 	}
 

@@ -78,7 +78,7 @@ export class OpenCommand implements Command {
 			// the answer, its outcome unknown (550), rather than a minute's wait.
 			// A connectID that can be read names its socket; one that cannot is
 			// this one's, as only the open on the wire awaits a +QIOPEN.
-			if (!line.nearWithin(QIOPEN_ROW.bytes, 0, 2)) return URC_NOT_MINE;
+			if (!line.near(QIOPEN_ROW.bytes, 0, 2)) return URC_NOT_MINE;
 			const id = line.int(0);
 			if (id >= 0 && id !== this.#slot.id) return URC_NOT_MINE;
 			this.code = 550;
