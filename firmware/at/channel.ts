@@ -636,10 +636,9 @@ export class Channel implements ReaderEvents {
 				this.#quiet = true;
 				// Idle: no deadline to watch (a payload stall check, the end of
 				// an owed line's wait and the quiet that ends a distrust keep the timer).
-				if (this.#lateThen !== 0 || this.#distrustUntil >= 0) {
-					if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
-					if (this.#distrustUntil >= 0) this.#arm(this.#lastByteAt + this.#stallMs);
-				} else if (!this.reader.awaitsBytes) this.#disarm();
+				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
+				if (this.#distrustUntil >= 0) this.#arm(this.#lastByteAt + this.#stallMs);
+				else if (this.#lateThen === 0 && !this.reader.awaitsBytes) this.#disarm();
 				return;
 			}
 			const resync = this.#resync;

@@ -235,6 +235,15 @@ const LONGEST_PLAIN_QIURC = 64;
 // "+QIURC:" as the URC table names it.
 const QIURC_ROW = URCS.find((row) => row.kind === URC_QIURC_OTHER) as UrcRow;
 
+// Whether a damaged line (`qiurc`: a +QIURC of no known type) was a pushed
+// header: it starts as one does, up to two bytes off (its type's quote
+// lost, two bytes of its name), or, a +QIURC, it has a length field or its
+// data ran into it (longer than any +QIURC without data). Its data came as
+// lines after it, or in view mode 1 was on it.
+function wasPushHeader(line: Line, qiurc: boolean): boolean {
+	return line.near(RECV_URC, 0, 2) || (qiurc && (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC));
+}
+
 export class BC20 {
 	// State lives in private fields and is shown through getters: the device
 	// deep-freezes the options objects that hold a modem, and a freeze reaches
@@ -773,17 +782,9 @@ export class BC20 {
 		const handle = URC_HANDLERS[line.kind];
 		// A tail call: XS runs the row's handler in this frame.
 		if (handle) return handle(this.#urcHost, line);
-		if (line.kind !== URC_OTHER) return;
-		// "+QIURC:" with a byte of it damaged (its colon too: no URC is named
-		// "+QIURC") is a +QIURC of unknown type.
-		if (line.near(QIURC_ROW.bytes, 0, 1)) return this.#urcHost.unknownQiurc(line);
-		// Or a "recv" notice or pushed header damaged past knowing ("+QIUR:
-		// "recv",0", two bytes dropped): a read costs less than data held unread.
-		this.#damagedLine();
-		// One that starts as a pushed header does, up to two bytes off, was
-		// one: its data is lost (in view mode 1 it was on that line).
-		if (line.near(RECV_URC, 0, 2)) return this.#pushMayBeLost();
-		this.#mayBePushHeader();
+		// A line no row knows: a URC, a late response, or a +QIURC (one byte
+		// of "+QIURC:" damaged, its colon too) or "recv" line damaged past knowing.
+		if (line.kind === URC_OTHER) this.#damagedRecv(wasPushHeader(line, line.near(QIURC_ROW.bytes, 0, 1)));
 	};
 
 	// What the URC table's handlers do (urcs.ts), built here rather than in
@@ -794,37 +795,22 @@ export class BC20 {
 				// A direct-push header: its data goes through onPush*.
 				if (line.payloadLength > 0) return;
 				const slot = this.#slots[line.int(1)];
-				if (slot === undefined) {
-					this.#damagedLine();
-					return this.#pushMayBeLost();
-				}
+				if (slot === undefined) return this.#damagedRecv(true);
 				// The count (usual) before the rare "buff full": the reader parsed it already.
 				const length = line.int(2, -1);
 				// No data comes for a socket not open: its connectID was damaged (a
 				// read for each buffer-mode socket), or it is late for one just
 				// closed (so no gap for the others, unless what follows is no count:
 				// a pushed header's data, in view mode 1 on its line).
-				if (slot.state === INITIAL) {
-					this.#damagedLine();
-					if (length < 0 && line.hasField(2) && !line.fieldEquals(2, BUFF_FULL)) return this.#pushMayBeLost();
-					return this.#mayBePushHeader();
-				}
+				if (slot.state === INITIAL)
+					return this.#damagedRecv(length < 0 && line.hasField(2) && !line.fieldEquals(2, BUFF_FULL));
 				if (length < 0 && line.fieldEquals(2, BUFF_FULL)) slot.receiver.bufferFull();
 				else if (slot.receiver.notice(length)) this.#channel.distrustFinals();
 			},
 			closed: (line) => this.#slots[line.int(1)]?.peerClosed(),
 			pdpDeactivated: () => this.#pdpDeactivated(),
 			suspectReboot: () => this.#suspectReboot(),
-			// A damaged +QIURC may have been a "recv" notice, or a pushed header
-			// (whose data, if it was one, follows as lines or was on its line):
-			// one with a length field, with its data run into it (longer than
-			// any +QIURC without data), or that starts as a pushed header does,
-			// up to two bytes off (its type's quote lost, say).
-			unknownQiurc: (line) => {
-				this.#damagedLine();
-				if (line.hasField(2) || line.length > LONGEST_PLAIN_QIURC || line.near(RECV_URC, 0, 2)) this.#pushMayBeLost();
-				else this.#mayBePushHeader();
-			},
+			unknownQiurc: (line) => this.#damagedRecv(wasPushHeader(line, true)),
 		};
 	}
 
@@ -845,27 +831,25 @@ export class BC20 {
 		if (pushing) this.#channel.distrustFinals();
 	}
 
-	// A line no row knows, while data may be pushed: a pushed header damaged
-	// past knowing (two bytes of its name dropped, say), its data (in view
-	// mode 1 on that line) perhaps followed by final results of the data's.
-	// No sign of loss on its own (an unknown URC, a late response), but no
-	// final result is taken for a while (see Channel.distrustFinals).
-	#mayBePushHeader(): void {
-		for (const slot of this.#slots) if (slot.receiver.takesPushes) return this.#channel.distrustFinals();
-	}
-
-	// A line that may have been a damaged "recv" notice: the module will not
-	// repeat it while it holds data, so every buffer-mode socket reads once.
-	#damagedLine(): void {
+	// A line that may have been a "recv" notice or a pushed header, damaged
+	// on the line. The module does not repeat a notice while it holds data,
+	// so every buffer-mode socket reads once (a "+QIRD: 0" if it was none).
+	// `header`: it was a pushed header, so its data is lost (a gap for every
+	// socket that takes pushes). Else, while data may be pushed, no final
+	// result is taken for a while (Channel.distrustFinals): a header damaged
+	// past knowing may have let its data follow as lines. (An unknown URC or
+	// a late response costs a command's deadline at most, and no gap.)
+	#damagedRecv(header: boolean): void {
 		for (const slot of this.#slots) if (slot.state === CONNECTED && slot.mode === BUFFER_MODE) slot.receiver.notice(-1);
+		if (header) return this.#pushMayBeLost();
+		for (const slot of this.#slots) if (slot.receiver.takesPushes) return this.#channel.distrustFinals();
 	}
 
 	#onEchoOrNoise = (line: Line): void => {
 		// Garbage where the module's lines should be: a damaged line, or pushed
 		// data whose header was damaged, taken for lines.
 		if (line.kind === NOISE) {
-			this.#damagedLine();
-			this.#pushMayBeLost();
+			this.#damagedRecv(true);
 			if (this.#raw !== null) this.#raw.keep(line);
 		}
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
