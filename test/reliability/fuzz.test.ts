@@ -11,6 +11,7 @@ import {
 	iterationSeed,
 	MEMORY_CASES,
 	modemRetainedBytes,
+	retainedGrows,
 	reproduction,
 	type Target,
 } from "./fuzz-engine.js";
@@ -73,11 +74,8 @@ for (const what of MEMORY_CASES) {
 		const small = modemRetainedBytes(2, n, heapUsed, what);
 		const large = modemRetainedBytes(3, 4 * n, heapUsed, what);
 		console.log(`  memory (${what}): retained ${small} bytes after ${n} bytes of garbage, ${large} after ${4 * n}`);
-		// Heap readings move by a few hundred KB either way between runs (even
-		// below the baseline); a leak per line is megabytes at 2 MB of input
-		// (the bugs this caught retained 1.6 MB and 28 MB).
 		assert.ok(
-			large - Math.max(small, 0) < 1024 * 1024,
+			!retainedGrows(small, large),
 			`retained heap grows with input: ${small} bytes after ${n} input bytes, ${large} after ${4 * n}`,
 		);
 	});
