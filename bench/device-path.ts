@@ -271,14 +271,15 @@ export class DevicePath {
 	}
 
 	// A send, turn by turn, on a path of its own (its commands are not the
-	// stream's): the app's write(), then the timer turn that renders the
-	// AT+QISEND or AT+QISENDEX and writes it; then the module's answer.
+	// stream's): the app's write(), then the timer turns that prepare the
+	// AT+QISEND or AT+QISENDEX, render it and write it, one per sendTurn()
+	// (false when none was due); then the module's answer.
 	sendWrite(data: Uint8Array): number {
 		return this.#socket.write(data);
 	}
 
-	sendRender(): void {
-		this.#clock.run();
+	sendTurn(): boolean {
+		return this.#clock.fireOne();
 	}
 
 	sendAnswered(): boolean {

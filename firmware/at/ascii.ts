@@ -24,17 +24,6 @@ export function ascii(text: string): Uint8Array {
 // The uppercase hex digits, by value.
 export const HEX_DIGITS = ascii("0123456789ABCDEF");
 
-// Every byte's two hex digits, high and low: one table read per digit on
-// the send path.
-export const HEX_HIGH = hexDigitsOf(4);
-export const HEX_LOW = hexDigitsOf(0);
-
-function hexDigitsOf(shift: number): Uint8Array {
-	const table = new Uint8Array(256);
-	for (let b = 0; b < 256; b++) table[b] = HEX_DIGITS[(b >> shift) & 15];
-	return table;
-}
-
 // The value of every byte as a hex digit, -1 for a byte that is not one: one
 // table read per digit on the receive path.
 export const HEX_VALUE = hexValues();

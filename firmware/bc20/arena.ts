@@ -10,6 +10,8 @@
 //               its socket's transmit ring
 //   output      the ring a transport may adopt for the bytes it waits to write
 //   rx, tx      each socket's receive and transmit rings
+//   hexStage    where the hex digits of the next AT+QISENDEX are made
+//               (hex-stage.ts); after the rings, so at an even offset
 import { ByteRing } from "../at/byte-ring.js";
 
 // The UART input scratch: two of the ESP32's 128-byte FIFOs.
@@ -23,21 +25,23 @@ export interface ArenaSizes {
 	txSize: number;
 	commandCapacity: number; // the longest command line
 	outputSize: number; // a power of two
+	hexStageSize: number; // even
 }
 
 export class Arena {
 	readonly input: Uint8Array;
 	readonly readBuffer: Uint8Array;
 	readonly command: Uint8Array;
+	readonly hexStage: Uint8Array;
 	readonly output: ByteRing;
 	readonly rx: ByteRing[] = [];
 	readonly tx: ByteRing[] = [];
 
 	constructor(sizes: ArenaSizes) {
-		const { sockets, rxSize, txSize, commandCapacity, outputSize } = sizes;
+		const { sockets, rxSize, txSize, commandCapacity, outputSize, hexStageSize } = sizes;
 		let at = 0;
 		const rings = sockets * (rxSize + txSize) + outputSize;
-		const arena = new Uint8Array(rings + INPUT_BYTES + READ_BYTES + commandCapacity);
+		const arena = new Uint8Array(rings + hexStageSize + INPUT_BYTES + READ_BYTES + commandCapacity);
 		for (let id = 0; id < sockets; id++) {
 			this.rx.push(new ByteRing(rxSize, arena, at));
 			at += rxSize;
@@ -46,6 +50,8 @@ export class Arena {
 		}
 		this.output = new ByteRing(outputSize, arena, at);
 		at += outputSize;
+		this.hexStage = arena.subarray(at, at + hexStageSize);
+		at += hexStageSize;
 		this.input = arena.subarray(at, at + INPUT_BYTES);
 		at += INPUT_BYTES;
 		this.readBuffer = arena.subarray(at, at + READ_BYTES);

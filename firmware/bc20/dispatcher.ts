@@ -40,6 +40,8 @@ export class Dispatcher {
 	#coldHead = 0;
 	#coldCount = 0;
 
+	// A worker asks for a turn of its own (its settle() runs from it).
+	turnWanted = false;
 	#held = false;
 	#tick: unknown = null;
 	#onTick: () => void;
@@ -146,15 +148,22 @@ export class Dispatcher {
 		}
 		const workers = this.#workers,
 			n = workers.length;
-		for (let i = 0; i < n; i++) {
+		let command: Command | null = null;
+		for (let i = 0; i < n && command === null; i++) {
 			const at = (this.#turn + i) % n;
-			const command = workers[at].next();
+			command = workers[at].next();
 			if (command !== null) {
 				this.#turn = (at + 1) % n;
 				this.#coldTurn = true;
-				return command;
 			}
 		}
+		// A worker asked for a turn of its own on the way: set from here, not
+		// from under its frames (XS counts its stack in slots).
+		if (this.turnWanted) {
+			this.turnWanted = false;
+			this.soon();
+		}
+		if (command !== null) return command;
 		return this.#coldCount > 0 ? this.#takeCold() : null;
 	}
 

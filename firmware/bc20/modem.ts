@@ -52,6 +52,7 @@ import type { Receiver } from "./socket-receiver.js";
 import type { Slot, SlotHost } from "./socket-slot.js";
 import { SocketTable } from "./socket-table.js";
 import { Arena } from "./arena.js";
+import { HexStage } from "./hex-stage.js";
 import { checkCallback, checkCommandLine, checkHost, checkInt } from "./validate.js";
 
 export interface BC20Options {
@@ -317,6 +318,7 @@ export class BC20 {
 			txSize: checked.txSize,
 			commandCapacity: this.#commandCapacity,
 			outputSize: OUTPUT_BYTES,
+			hexStageSize: MAX_SEND_HEX * 2,
 		}));
 		this.#channel = new Channel({
 			transport: checked.transport,
@@ -328,7 +330,7 @@ export class BC20 {
 			baud: checked.baud,
 		});
 		const dispatcher = (this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize));
-		this.#slots = new SocketTable(arena, this.#slotHost(checked.baud, checked.textSend)).slots;
+		this.#slots = new SocketTable(arena, this.#slotHost(checked.baud, checked.textSend, arena)).slots;
 		this.#observed = this.#slots.map((slot) => slot.state);
 		dispatcher.setWorkers(this.#slots);
 		this.#bringUp = new BringUp(this.#bringUpHost());
@@ -398,12 +400,13 @@ export class BC20 {
 		};
 	}
 
-	#slotHost(baud: number, textSend: boolean): SlotHost {
+	#slotHost(baud: number, textSend: boolean, arena: Arena): SlotHost {
 		const settings = this.#settings;
 		return {
 			dispatcher: this.#dispatcher,
 			readSpec: qirdSpec(baud),
 			textSend,
+			hexStage: new HexStage(arena.hexStage),
 			dropped: this.#stats,
 			suspect: () => this.#suspectReboot(),
 			owes: (command) => this.#channel.owes(command),

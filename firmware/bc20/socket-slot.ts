@@ -170,8 +170,10 @@ export class Slot implements Worker, SocketLink {
 		return null;
 	}
 
-	// Runs from a fresh turn: ends the connection once nothing holds it.
+	// Runs from a fresh turn: a step of the next send's preparation; ends the
+	// connection once nothing holds it.
 	settle(): void {
+		this.transmitter.settle();
 		if (this.state === INITIAL || this.state === CONNECTED || this.state === OPENING) return;
 		if (this.#busy || this.#moduleOpen || this.#open !== null || this.#reports > 0) return;
 		if (!this.appClosed && this.receiver.readable > 0) return; // the app reads first
@@ -252,12 +254,10 @@ export class Slot implements Worker, SocketLink {
 	// nobody hears why, but what it wrote is not sent into a closed socket.
 	#fail(code: number): void {
 		if (this.state === INITIAL) return;
-		if (this.appClosed) {
-			this.#txDead = true;
-			return;
-		}
-		if (this.#reasonCode === 0) this.#reasonCode = code;
 		this.#txDead = true;
+		this.transmitter.halt();
+		if (this.appClosed) return;
+		if (this.#reasonCode === 0) this.#reasonCode = code;
 		if (this.state === CONNECTED) this.state = CLOSING;
 		else if (this.state === OPENING && this.#open !== null) {
 			this.#open = null; // never sent
@@ -289,6 +289,7 @@ export class Slot implements Worker, SocketLink {
 		const lost = this.receiver.rebooted();
 		this.transmitter.rebooted();
 		this.#txDead = true;
+		this.transmitter.halt();
 		this.#moduleOpen = false;
 		this.#busy = false;
 		this.#open = null;

@@ -1,7 +1,8 @@
 // A socket's send side: the transmit ring (and datagram lengths beside it for
-// UDP), the next AT+QISEND / AT+QISENDEX cut from it, and the accounting of
-// every written byte: sent, failed, or of unknown fate (statistics and
-// warnings name their stream offsets).
+// UDP), the next AT+QISEND / AT+QISENDEX cut from it (worked out in bounded
+// steps, send-preparation.ts), and the accounting of every written byte:
+// sent, failed, or of unknown fate (statistics and warnings name their
+// stream offsets).
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
@@ -18,13 +19,23 @@ import {
 import { MAX_SEND_HEX } from "./commands.js";
 import { BC20Error, E_ARGUMENT, E_SEND_FAILED, E_SEND_UNKNOWN, E_TIMEOUT } from "./errors.js";
 import { LengthQueue } from "./length-queue.js";
-import { datagramProblem, planSend, SendCommand } from "./send-command.js";
+import type { HexStage } from "./hex-stage.js";
+import { datagramProblem, SendCommand } from "./send-command.js";
+import { SendPreparation } from "./send-preparation.js";
 import { DATAGRAMS } from "./socket-constants.js";
 import type { SocketLink } from "./socket-link.js";
 
 // What a transmitter needs from its modem.
+// Bytes of a send's preparation (scanned for text or encoded as hex, about
+// 14 XS operations each) done in the turn that asks for the send, and in
+// each turn of its own after.
+const INLINE_STEP = 128;
+const PREPARE_STEP = 256;
+
 export interface TransmitterHost {
 	readonly textSend: boolean;
+	// Where a hex send's digits are made (one for all sockets).
+	readonly hexStage: HexStage;
 	// Whether a send that timed out still owes its SEND OK / SEND FAIL.
 	owes(command: Command): boolean;
 }
@@ -36,6 +47,8 @@ export class Transmitter {
 	#link: SocketLink;
 	#host: TransmitterHost;
 	#send: SendCommand;
+	#preparation: SendPreparation;
+	#preparing = false; // the next send needs turns of its own (settle)
 	#offset = 0; // stream offset of the oldest byte in tx
 	#inflight = 0;
 	#lateOffset = 0;
@@ -48,7 +61,8 @@ export class Transmitter {
 		// field while those run, under whatever they call.
 		this.txLengths = new LengthQueue(DATAGRAMS);
 		this.#host = host;
-		this.#send = new SendCommand(this, link.id);
+		this.#send = new SendCommand(this, link.id, host.hexStage);
+		this.#preparation = new SendPreparation(tx, host.hexStage);
 	}
 
 	// Bytes write() takes now, the connection allowing (UDP: the largest
@@ -75,11 +89,19 @@ export class Transmitter {
 	}
 
 	reset(): void {
+		this.#startOver();
 		this.tx.discard(this.tx.count);
 		this.txLengths.clear();
 		this.#offset = 0;
 		this.#inflight = 0;
 		this.#lateCount = 0;
+	}
+
+	// Nothing more is sent (the connection failed): a preparation under way
+	// stops, and frees the hex stage for other sockets. (A send the channel
+	// holds frees it when rendered or ended.)
+	halt(): void {
+		if (this.#inflight === 0) this.#startOver();
 	}
 
 	// The module rebooted: no send of this socket is on the wire any more.
@@ -112,15 +134,42 @@ export class Transmitter {
 		return !this.#host.owes(this.#send);
 	}
 
-	nextSend(): Command {
-		const plan = planSend(this.tx, this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend);
-		const hex = plan < 0;
-		this.#inflight = hex ? -plan : plan;
-		return this.#send.prepare(this.#inflight, hex);
+	// The next send once it is ready, else null. The turn that asks does at
+	// most INLINE_STEP bytes of its preparation (a report goes at once); the
+	// rest is done by settle(), from turns of the dispatcher's.
+	nextSend(): Command | null {
+		const plan = this.#preparation.step(this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend, INLINE_STEP);
+		if (plan === 0) return this.#notReady();
+		this.#inflight = plan < 0 ? -plan : plan;
+		return this.#send.prepare(this.#inflight, plan < 0);
+	}
+
+	// A turn of the dispatcher's: a step of the next send's preparation. The
+	// dispatcher then serves the wire, and nextSend takes the send if ready.
+	settle(): void {
+		if (!this.#preparing) return;
+		if (this.#preparation.step(this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend, PREPARE_STEP) === 0)
+			this.#notReady();
+	}
+
+	// More steps want turns of their own, unless the preparation waits for the
+	// stage's holder, which frees it by writing its send or in its reset.
+	#notReady(): null {
+		this.#preparing = !this.#preparation.blocked;
+		if (this.#preparing) this.#link.dispatcher.turnWanted = true;
+		return null;
+	}
+
+	// The preparation starts over; a socket waiting for the stage it gave up
+	// is served.
+	#startOver(): void {
+		this.#preparing = false;
+		if (this.#preparation.reset()) this.#link.dispatcher.pump();
 	}
 
 	sent(result: Result): void {
 		const link = this.#link;
+		this.#startOver();
 		link.idle();
 		const status = result.status;
 		if (status === DONE_WITHDRAWN) {

@@ -1,8 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { ByteRing } from "../../firmware/at/byte-ring.js";
 import { BC20Error, E_ARGUMENT } from "../../firmware/bc20/errors.js";
-import { isText, isTextByte, planSend, textRun } from "../../firmware/bc20/send-command.js";
+import { isText, isTextByte } from "../../firmware/bc20/send-command.js";
 import { checkCommandLine, checkHost, checkInt, isIPv4 } from "../../firmware/bc20/validate.js";
 import { bytes } from "../support/bytes.js";
 
@@ -139,30 +138,6 @@ test("which bytes go as text", () => {
 	assert.not.ok(isText(bytes(" ab"), 0, 3));
 	assert.not.ok(isText(bytes("ab "), 0, 3));
 	assert.not.ok(isText(bytes(""), 0, 0));
-});
-
-function ring(text: string, at = 0): ByteRing {
-	const r = new ByteRing(2048);
-	r.rewind(at);
-	r.push(bytes(text), 0, text.length);
-	return r;
-}
-
-test("how a send is cut: text runs, hex, datagrams, across the ring's wrap", () => {
-	for (const at of [0, 2040, 1500]) {
-		assert.is(textRun(ring("abc def", at), 7), 7);
-		assert.is(textRun(ring("abc  ", at), 5), 3);
-		assert.is(textRun(ring(" abc", at), 4), 0);
-		assert.is(planSend(ring("hello", at), 0, true), 5);
-		assert.is(planSend(ring("hello\n", at), 0, true), -6);
-		assert.is(planSend(ring("x".repeat(1500), at), 0, true), 1024);
-		assert.is(planSend(ring("x".repeat(600) + "\n", at), 0, true), 600);
-		assert.is(planSend(ring("x".repeat(100) + "\n" + "y".repeat(900), at), 0, true), -512);
-		assert.is(planSend(ring("\n".repeat(100), at), 0, true), -100);
-		assert.is(planSend(ring("hello", at), 0, false), -5);
-		assert.is(planSend(ring("hello world", at), 5, true), 5);
-		assert.is(planSend(ring("a,b", at), 3, true), -3);
-	}
 });
 
 test.run();
