@@ -148,23 +148,25 @@ export class Dispatcher {
 		}
 		const workers = this.#workers,
 			n = workers.length;
-		let command: Command | null = null;
-		for (let i = 0; i < n && command === null; i++) {
+		for (let i = 0; i < n; i++) {
 			const at = (this.#turn + i) % n;
-			command = workers[at].next();
+			const command = workers[at].next();
 			if (command !== null) {
 				this.#turn = (at + 1) % n;
 				this.#coldTurn = true;
+				if (this.turnWanted) this.#turnGiven();
+				return command;
 			}
 		}
-		// A worker asked for a turn of its own on the way: set from here, not
-		// from under its frames (XS counts its stack in slots).
-		if (this.turnWanted) {
-			this.turnWanted = false;
-			this.soon();
-		}
-		if (command !== null) return command;
+		if (this.turnWanted) this.#turnGiven();
 		return this.#coldCount > 0 ? this.#takeCold() : null;
+	}
+
+	// A worker asked for a turn of its own on the way: set from here, not
+	// from under its frames (XS counts its stack in slots).
+	#turnGiven(): void {
+		this.turnWanted = false;
+		this.soon();
 	}
 
 	#takeUrgent(): Command {

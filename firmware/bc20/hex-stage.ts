@@ -9,8 +9,8 @@ import { HEX_DIGITS } from "../at/ascii.js";
 import type { ByteRing } from "../at/byte-ring.js";
 
 // Every byte's two digits as one 16-bit value, in the engine's byte order: a
-// byte costs one table read and one store (about 13 XS operations; two
-// stores through two tables cost 47).
+// byte costs one table read and one store (two stores through two tables
+// cost XS half as much again).
 const HEX_PAIRS = hexPairs();
 
 function hexPairs(): Uint16Array {
@@ -57,19 +57,30 @@ export class HexStage {
 	}
 
 	// The digits of the holder's bytes at offsets [from, to) from its oldest,
-	// in the ring's (at most two) contiguous runs.
+	// in the ring's (at most two) contiguous runs, eight bytes a loop step
+	// (about 20 XS operations a byte; one a step, 32).
 	encode(from: number, to: number): void {
 		const ring = this.#holder as ByteRing;
 		const src = ring.bytes,
 			capacity = ring.capacity,
 			pairs = HEX_PAIRS,
 			out = this.#pairs;
-		let at = (ring.headIndex + from) & (capacity - 1),
+		let i = (ring.headIndex + from) & (capacity - 1),
 			k = from;
 		while (k < to) {
-			const stop = k + (capacity - at) < to ? k + (capacity - at) : to;
-			for (; k < stop; k++) out[k] = pairs[src[at++]];
-			at = 0;
+			const stop = k + (capacity - i) < to ? k + (capacity - i) : to;
+			for (; k + 8 <= stop; k += 8, i += 8) {
+				out[k] = pairs[src[i]];
+				out[k + 1] = pairs[src[i + 1]];
+				out[k + 2] = pairs[src[i + 2]];
+				out[k + 3] = pairs[src[i + 3]];
+				out[k + 4] = pairs[src[i + 4]];
+				out[k + 5] = pairs[src[i + 5]];
+				out[k + 6] = pairs[src[i + 6]];
+				out[k + 7] = pairs[src[i + 7]];
+			}
+			for (; k < stop; k++, i++) out[k] = pairs[src[i]];
+			i = 0;
 		}
 	}
 }

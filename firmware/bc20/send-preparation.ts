@@ -60,16 +60,18 @@ export class SendPreparation {
 				if (!this.#stopped && end < limit) return 0;
 				budget -= end - from;
 			}
-			this.#plan = this.#decide(this.#textRun(), tx.count, datagram);
+			this.#plan = decide(textRun(tx, this.#scanned), tx.count, datagram);
 		}
 		return this.#plan > 0 ? this.#plan : this.#encode(budget);
 	}
 
-	// Encodes on the digits of a hex send; returns the send once all are made, else 0.
+	// Encodes on the digits of a hex send; returns the send once all are
+	// made, else 0. The stage is held from the first digits made on.
 	#encode(budget: number): number {
 		const count = -this.#plan,
 			from = this.#encoded;
 		if (from === count) return this.#plan;
+		if (budget <= 0) return 0;
 		const stage = this.#stage;
 		if (!stage.claim(this.#tx)) {
 			this.#blocked = true;
@@ -87,27 +89,29 @@ export class SendPreparation {
 		this.#scanned = 0;
 		this.#stopped = false;
 		this.#plan = 0;
-		this.#encoded = 0;
 		this.#blocked = false;
+		if (this.#encoded === 0) return false;
+		this.#encoded = 0;
 		return this.#stage.release(this.#tx);
 	}
+}
 
-	// The scanned run as text may carry it: not starting or ending with a
-	// space (a parser may trim spaces at a line's ends).
-	#textRun(): number {
-		const tx = this.#tx;
-		let n = this.#scanned;
-		if (n === 0 || tx.peek(0) === SPACE) return 0;
-		while (n > 0 && tx.peek(n - 1) === SPACE) n--;
-		return n;
-	}
+// The first `scanned` bytes of `tx` (text bytes) as text may carry them: not
+// starting or ending with a space (a parser may trim spaces at a line's ends).
+// (Functions, not private methods: XS gives every instance a slot for each
+// of those.)
+function textRun(tx: ByteRing, scanned: number): number {
+	let n = scanned;
+	if (n === 0 || tx.peek(0) === SPACE) return 0;
+	while (n > 0 && tx.peek(n - 1) === SPACE) n--;
+	return n;
+}
 
-	// All text, or a text run at least as long as a hex send could carry, goes
-	// as text; else as much as a hex send carries. A datagram is never split.
-	#decide(run: number, available: number, datagram: number): number {
-		if (datagram > 0) return run === datagram ? datagram : -datagram;
-		const limit = available < MAX_SEND_TEXT ? available : MAX_SEND_TEXT;
-		if (run === limit || run >= MAX_SEND_HEX) return run;
-		return -(available < MAX_SEND_HEX ? available : MAX_SEND_HEX);
-	}
+// All text, or a text run at least as long as a hex send could carry, goes
+// as text; else as much as a hex send carries. A datagram is never split.
+function decide(run: number, available: number, datagram: number): number {
+	if (datagram > 0) return run === datagram ? datagram : -datagram;
+	const limit = available < MAX_SEND_TEXT ? available : MAX_SEND_TEXT;
+	if (run === limit || run >= MAX_SEND_HEX) return run;
+	return -(available < MAX_SEND_HEX ? available : MAX_SEND_HEX);
 }

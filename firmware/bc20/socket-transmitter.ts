@@ -26,9 +26,9 @@ import { DATAGRAMS } from "./socket-constants.js";
 import type { SocketLink } from "./socket-link.js";
 
 // What a transmitter needs from its modem.
-// Bytes of a send's preparation (scanned for text or encoded as hex, about
-// 14 XS operations each) done in the turn that asks for the send, and in
-// each turn of its own after.
+// Bytes of a send's preparation (scanned for text or encoded as hex, 14 and
+// 20 XS operations each) done in the turn that first asks for the send, and
+// in each turn of its own after.
 const INLINE_STEP = 128;
 const PREPARE_STEP = 256;
 
@@ -134,11 +134,16 @@ export class Transmitter {
 		return !this.#host.owes(this.#send);
 	}
 
-	// The next send once it is ready, else null. The turn that asks does at
-	// most INLINE_STEP bytes of its preparation (a report goes at once); the
-	// rest is done by settle(), from turns of the dispatcher's.
+	// The next send once it is ready, else null. The turn that first asks
+	// does at most INLINE_STEP bytes of its preparation (a report goes at
+	// once); the rest is done by settle(), from turns of the dispatcher's, and
+	// the send is rendered in a turn that prepared nothing.
 	nextSend(): Command | null {
-		const plan = this.#preparation.step(this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend, INLINE_STEP);
+		const plan = this.#preparation.step(
+			this.#link.udp ? this.txLengths.peek() : 0,
+			this.#host.textSend,
+			this.#preparing ? 0 : INLINE_STEP,
+		);
 		if (plan === 0) return this.#notReady();
 		this.#inflight = plan < 0 ? -plan : plan;
 		return this.#send.prepare(this.#inflight, plan < 0);
