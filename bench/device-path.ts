@@ -278,21 +278,44 @@ export class DevicePath {
 		return this.#socket.write(data);
 	}
 
+	// Command lines written so far.
+	get commands(): number {
+		return this.#transport.commands;
+	}
+
 	sendTurn(): boolean {
 		return this.#clock.fireOne();
 	}
 
+	// The module's answer to the send on the wire, in two receive turns, as
+	// on the wire: OK once it took the data (sendAccepted), SEND OK once the
+	// network took it (sendOk); each returns the command lines written so far
+	// (a send prepared ahead goes in SEND OK's).
+	sendAccepted(): number {
+		return this.#feed(SEND_ACCEPTED);
+	}
+
+	sendOk(): number {
+		return this.#feed(SEND_OK_LINE);
+	}
+
+	#feed(bytes: Uint8Array): number {
+		const input = this.#input;
+		input.set(bytes);
+		this.#receiver.receive(input, 0, bytes.length);
+		return this.#transport.commands;
+	}
+
 	sendAnswered(): boolean {
-		const answer = SEND_ANSWER,
-			input = this.#input;
-		input.set(answer);
-		this.#receiver.receive(input, 0, answer.length);
+		this.sendAccepted();
+		this.sendOk();
 		this.#clock.run();
 		return this.#socket.writable > 0;
 	}
 }
 
-const SEND_ANSWER = ascii("\r\nOK\r\n\r\nSEND OK\r\n");
+const SEND_ACCEPTED = ascii("\r\nOK\r\n");
+const SEND_OK_LINE = ascii("\r\nSEND OK\r\n");
 
 // What a send carries: text (AT+QISEND, up to 1024 bytes) or bytes that must
 // go as hex (AT+QISENDEX, up to 512).

@@ -24,11 +24,15 @@ function hexPairs(): Uint16Array {
 }
 
 export class HexStage {
-	// The digits: those of the holder's byte k at [2k, 2k + 2).
+	// The digits: those of the send's byte k at [2k, 2k + 2).
 	readonly bytes: Uint8Array;
 	#pairs: Uint16Array;
-	// The ring whose bytes the digits are (a socket's transmit ring), or null.
-	#holder: ByteRing | null = null;
+	// Whose digits they are (a socket's send in preparation, or the command
+	// that carries them until it is rendered), or null.
+	#holder: object | null = null;
+	// The bytes it encodes: those of #ring from offset #at on.
+	#ring: ByteRing | null = null;
+	#at = 0;
 
 	// `bytes`: at an even offset of its buffer, two digits per byte of the longest send.
 	constructor(bytes: Uint8Array) {
@@ -38,34 +42,42 @@ export class HexStage {
 		this.#pairs = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
 	}
 
-	get holder(): ByteRing | null {
+	get holder(): object | null {
 		return this.#holder;
 	}
 
-	// Takes the stage for `ring`'s bytes; false while another ring holds it.
-	claim(ring: ByteRing): boolean {
-		if (this.#holder !== null && this.#holder !== ring) return false;
-		this.#holder = ring;
+	// Takes the stage for `owner`, to encode `ring`'s bytes from offset `at`
+	// (from its oldest) on; false while another holds it.
+	claim(owner: object, ring: ByteRing, at: number): boolean {
+		if (this.#holder !== null && this.#holder !== owner) return false;
+		this.#holder = owner;
+		this.#ring = ring;
+		this.#at = at;
 		return true;
 	}
 
-	// Gives the stage up, if `ring` held it; returns whether it did.
-	release(ring: ByteRing): boolean {
-		if (this.#holder !== ring) return false;
+	// Gives the stage up, if `owner` held it; returns whether it did.
+	release(owner: object): boolean {
+		if (this.#holder !== owner) return false;
 		this.#holder = null;
 		return true;
 	}
 
-	// The digits of the holder's bytes at offsets [from, to) from its oldest,
-	// in the ring's (at most two) contiguous runs, eight bytes a loop step
-	// (about 20 XS operations a byte; one a step, 32).
+	// The digits `from` made pass to `to` (the command that will carry them).
+	pass(from: object, to: object): void {
+		if (this.#holder === from) this.#holder = to;
+	}
+
+	// The digits of the claimed bytes [from, to) into pairs [from, to), in
+	// the ring's (at most two) contiguous runs, eight bytes a loop step (about
+	// 20 XS operations a byte; one a step, 32).
 	encode(from: number, to: number): void {
-		const ring = this.#holder as ByteRing;
+		const ring = this.#ring as ByteRing;
 		const src = ring.bytes,
 			capacity = ring.capacity,
 			pairs = HEX_PAIRS,
 			out = this.#pairs;
-		let i = (ring.headIndex + from) & (capacity - 1),
+		let i = (ring.headIndex + this.#at + from) & (capacity - 1),
 			k = from;
 		while (k < to) {
 			const stop = k + (capacity - i) < to ? k + (capacity - i) : to;

@@ -136,9 +136,9 @@ export class SendCommand implements Command {
 		// The digits were made beforehand (send-preparation.ts): one native
 		// copy, and the stage is free for the next send.
 		const stage = this.#stage;
-		if (tx.count < count || stage.holder !== tx) throw new RangeError("send not prepared");
+		if (tx.count < count || stage.holder !== this) throw new RangeError("send not prepared");
 		out.raw(stage.bytes, 0, 2 * count);
-		stage.release(tx);
+		stage.release(this);
 	}
 
 	onDone(result: Result): void {

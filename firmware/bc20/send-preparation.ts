@@ -5,7 +5,9 @@
 // of their own, so that no turn runs long while the UART's 128-byte FIFO
 // fills: a 1024-byte text send scanned and written in one turn cost XS about
 // 30 000 operations, 10 ms at an assumed 3 M a second, and the FIFO fills in
-// 2.8 ms at 460800 baud.
+// 2.8 ms at 460800 baud. While a send is on the wire, the one after it is
+// prepared ahead (from `base`, past the first one's bytes), so that a
+// stream's sends still follow each other at once.
 import type { ByteRing } from "../at/byte-ring.js";
 import { MAX_SEND_HEX, MAX_SEND_TEXT } from "./commands.js";
 import type { HexStage } from "./hex-stage.js";
@@ -16,19 +18,20 @@ const SPACE = 32;
 export class SendPreparation {
 	#tx: ByteRing;
 	#stage: HexStage;
-	#scanned = 0; // bytes at the ring's head found to be text bytes
+	#base = 0; // where in the ring the send starts: after the send on the wire, if one is
+	#scanned = 0; // bytes from there found to be text bytes
 	#stopped = false; // the byte after them is not one: the run is as long as it gets
 	#plan = 0; // 0 undecided; else the send's byte count, negative for hex
 	#encoded = 0; // bytes of a hex send whose digits are in the stage
-	#blocked = false; // a hex send waits for the stage another socket holds
+	#blocked = false; // a hex send waits for the stage another send holds
 
 	constructor(tx: ByteRing, stage: HexStage) {
 		this.#tx = tx;
 		this.#stage = stage;
 	}
 
-	// The last step stopped because another socket holds the hex stage: its
-	// send, once written, or its reset frees it, and the wire is served then.
+	// The last step stopped because another send holds the hex stage: it is
+	// freed when that send is written or ends, or its socket resets.
 	get blocked(): boolean {
 		return this.#blocked;
 	}
@@ -42,25 +45,27 @@ export class SendPreparation {
 		if (this.#plan === 0) {
 			// The scan, then the decision. (Here, not in a method of its own,
 			// and the encoding a tail call: XS counts its stack in slots.)
-			const tx = this.#tx;
+			const tx = this.#tx,
+				base = this.#base;
+			const available = tx.count - base;
 			const limit = !allowText
 				? 0
 				: datagram > 0
 					? datagram <= MAX_SEND_TEXT
 						? datagram
 						: 0
-					: tx.count < MAX_SEND_TEXT
-						? tx.count
+					: available < MAX_SEND_TEXT
+						? available
 						: MAX_SEND_TEXT;
 			const from = this.#scanned;
 			if (!this.#stopped && from < limit) {
 				const to = from + budget < limit ? from + budget : limit;
-				const end = (this.#scanned = textEnd(tx, from, to));
+				const end = (this.#scanned = textEnd(tx, base + from, base + to) - base);
 				this.#stopped = end < to;
 				if (!this.#stopped && end < limit) return 0;
 				budget -= end - from;
 			}
-			this.#plan = decide(textRun(tx, this.#scanned), tx.count, datagram);
+			this.#plan = decide(textRun(tx, base, this.#scanned), available, datagram);
 		}
 		return this.#plan > 0 ? this.#plan : this.#encode(budget);
 	}
@@ -73,7 +78,7 @@ export class SendPreparation {
 		if (from === count) return this.#plan;
 		if (budget <= 0) return 0;
 		const stage = this.#stage;
-		if (!stage.claim(this.#tx)) {
+		if (!stage.claim(this, this.#tx, this.#base)) {
 			this.#blocked = true;
 			return 0;
 		}
@@ -83,27 +88,57 @@ export class SendPreparation {
 		return to === count ? this.#plan : 0;
 	}
 
-	// Starts over (the ring's head moved, or its send ended): gives up the
-	// stage; returns whether it held it.
+	// The send is issued as `command`: a hex send's digits pass to it (it
+	// frees the stage once rendered). The next send is prepared from `base`:
+	// past the issued one's bytes, or 0 (none is prepared ahead).
+	issued(command: object, base: number): void {
+		if (this.#encoded !== 0) this.#stage.pass(this, command);
+		// (Not through reset(): a frame less under the choice of the next command.)
+		this.#base = base;
+		this.#scanned = 0;
+		this.#stopped = false;
+		this.#plan = 0;
+		this.#encoded = 0;
+		this.#blocked = false;
+	}
+
+	// The send on the wire left the ring with its `taken` bytes: one prepared
+	// ahead of it now starts at the head. Returns whether the stage was given
+	// up (a send prepared from elsewhere starts over).
+	rebase(taken: number): boolean {
+		if (this.#base === 0) return false;
+		if (this.#base === taken) {
+			this.#base = 0;
+			return false;
+		}
+		return this.reset();
+	}
+
+	// Starts over at the ring's head: gives up the stage; returns whether it held it.
 	reset(): boolean {
+		this.#base = 0;
 		this.#scanned = 0;
 		this.#stopped = false;
 		this.#plan = 0;
 		this.#blocked = false;
 		if (this.#encoded === 0) return false;
 		this.#encoded = 0;
-		return this.#stage.release(this.#tx);
+		return this.#stage.release(this);
 	}
 }
 
-// The first `scanned` bytes of `tx` (text bytes) as text may carry them: not
+// The `scanned` bytes of `tx` from `base` (text bytes) as text may carry them: not
 // starting or ending with a space (a parser may trim spaces at a line's ends).
 // (Functions, not private methods: XS gives every instance a slot for each
 // of those.)
-function textRun(tx: ByteRing, scanned: number): number {
+function textRun(tx: ByteRing, base: number, scanned: number): number {
+	// The ring's array read directly: no call under this frame.
+	const bytes = tx.bytes,
+		mask = tx.capacity - 1,
+		head = tx.headIndex + base;
 	let n = scanned;
-	if (n === 0 || tx.peek(0) === SPACE) return 0;
-	while (n > 0 && tx.peek(n - 1) === SPACE) n--;
+	if (n === 0 || bytes[head & mask] === SPACE) return 0;
+	while (n > 0 && bytes[(head + n - 1) & mask] === SPACE) n--;
 	return n;
 }
 

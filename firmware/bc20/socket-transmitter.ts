@@ -101,7 +101,7 @@ export class Transmitter {
 	// stops, and frees the hex stage for other sockets. (A send the channel
 	// holds frees it when rendered or ended.)
 	halt(): void {
-		if (this.#inflight === 0) this.#startOver();
+		this.#startOver();
 	}
 
 	// The module rebooted: no send of this socket is on the wire any more.
@@ -145,20 +145,41 @@ export class Transmitter {
 			this.#preparing ? 0 : INLINE_STEP,
 		);
 		if (plan === 0) return this.#notReady();
-		this.#inflight = plan < 0 ? -plan : plan;
-		return this.#send.prepare(this.#inflight, plan < 0);
+		return this.#issue(plan);
+	}
+
+	// The send goes. The next one (TCP: the bytes after it) is prepared ahead
+	// while this one is on the wire, so that a stream's sends follow each
+	// other at once. (A datagram's length is known only once the one before
+	// it is done.)
+	#issue(plan: number): Command {
+		const count = plan < 0 ? -plan : plan;
+		this.#inflight = count;
+		const send = this.#send.prepare(count, plan < 0);
+		const ahead = !this.#link.udp && this.tx.count > count;
+		this.#preparation.issued(send, ahead ? count : 0);
+		this.#preparing = ahead;
+		if (ahead) this.#link.dispatcher.turnWanted = true;
+		return send;
 	}
 
 	// A turn of the dispatcher's: a step of the next send's preparation. The
-	// dispatcher then serves the wire, and nextSend takes the send if ready.
+	// dispatcher then serves the wire, and nextSend takes the send if ready;
+	// while a send is on the wire, the steps go on in turns of their own.
 	settle(): void {
 		if (!this.#preparing) return;
-		if (this.#preparation.step(this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend, PREPARE_STEP) === 0)
-			this.#notReady();
+		const preparation = this.#preparation;
+		if (preparation.step(this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend, PREPARE_STEP) !== 0) {
+			this.#preparing = false;
+			return;
+		}
+		this.#preparing = !preparation.blocked;
+		if (this.#preparing) this.#link.dispatcher.soon();
 	}
 
 	// More steps want turns of their own, unless the preparation waits for the
-	// stage's holder, which frees it by writing its send or in its reset.
+	// stage's holder, which frees it when its send is written or ends, or in
+	// its socket's reset (the wire is served then).
 	#notReady(): null {
 		this.#preparing = !this.#preparation.blocked;
 		if (this.#preparing) this.#link.dispatcher.turnWanted = true;
@@ -174,12 +195,14 @@ export class Transmitter {
 
 	sent(result: Result): void {
 		const link = this.#link;
-		this.#startOver();
+		// A hex send never rendered (withdrawn, cancelled) still holds its digits.
+		if (this.#send.hex) this.#host.hexStage.release(this.#send);
 		link.idle();
 		const status = result.status;
 		if (status === DONE_WITHDRAWN) {
-			// Never written: the bytes stay in tx for a later send.
+			// Never written: the bytes stay in tx for a later send, prepared anew.
 			this.#inflight = 0;
+			this.#startOver();
 			return;
 		}
 		if (status === DONE_REBOOT && this.#inflight > 0) {
@@ -188,6 +211,7 @@ export class Transmitter {
 			link.warn(E_SEND_UNKNOWN, "the module rebooted during the send", this.#offset - n, n, 0);
 		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
+			this.#startOver();
 			return;
 		}
 		const n = this.#take(),
@@ -219,6 +243,8 @@ export class Transmitter {
 		this.tx.discard(n);
 		this.#offset += n;
 		if (this.#link.udp) this.txLengths.shift();
+		// A send prepared ahead of this one now starts at the head.
+		if (this.#preparation.rebase(n)) this.#link.dispatcher.pump();
 		return n;
 	}
 

@@ -50,6 +50,34 @@ test("a 1024-byte text send is prepared over several turns, with the module read
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("a stream's next send is prepared while the one before it is on the wire, and written as its SEND OK comes", () => {
+	for (const [name, first, second] of [
+		["text", "A".repeat(1024), "B".repeat(1000)],
+		["hex", binary(512, 1), binary(400, 2)],
+	]) {
+		const h = ready({ txBufferSize: 4096 });
+		h.fake.expect(OPEN(0));
+		const socket = h.open({ mode: 1 });
+		h.settle();
+		const command = (data: string) =>
+			name === "text" ? `AT+QISEND=0,${data.length},${data}` : `AT+QISENDEX=0,${data.length},${hexOf(data)}`;
+		// The first send is answered OK; its SEND OK waits.
+		h.fake.expect(command(first), OK);
+		socket.write(bytes(first + second));
+		h.settle();
+		assert.ok(h.fake.written.includes(command(first)), name);
+		h.fake.expect(command(second), SEND_OK);
+		h.fake.send("\r\nSEND OK\r\n");
+		// The receive turn that brings SEND OK writes the next send: no turn of
+		// the clock between them.
+		h.fake.pump();
+		assert.ok(h.fake.written.includes(command(second)), `${name}: written in the turn of SEND OK`);
+		h.settle();
+		assert.is(socket.stats.sent, first.length + second.length, name);
+		assert.equal(h.fake.unexpected, [], name);
+	}
+});
+
 test("hex sends of two sockets share the stage: both go whole, one after the other", () => {
 	const h = ready({ txBufferSize: 4096 });
 	h.fake.expect(OPEN(0));
