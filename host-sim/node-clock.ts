@@ -10,11 +10,26 @@ export class NodeClock implements Clock {
 		return performance.now() - this.#origin;
 	}
 
+	// A turn of its own at once (0 ms) is an immediate: Node runs a 0 ms
+	// timeout a millisecond later at the soonest, where Moddable runs it on
+	// the next pass of its loop. (The driver asks for such turns between the
+	// steps of a long send and to write the next send after SEND OK.)
 	set(callback: () => void, ms: number): unknown {
-		return setTimeout(callback, ms);
+		return ms > 0 ? setTimeout(callback, ms) : new Soon(callback);
 	}
 
 	clear(handle: unknown): void {
-		clearTimeout(handle as ReturnType<typeof setTimeout>);
+		if (handle instanceof Soon) handle.cancel();
+		else clearTimeout(handle as ReturnType<typeof setTimeout>);
+	}
+}
+
+class Soon {
+	#immediate: ReturnType<typeof setImmediate>;
+	constructor(callback: () => void) {
+		this.#immediate = setImmediate(callback);
+	}
+	cancel(): void {
+		clearImmediate(this.#immediate);
 	}
 }

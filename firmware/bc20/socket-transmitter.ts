@@ -49,6 +49,9 @@ export class Transmitter {
 	#send: SendCommand;
 	#preparation: SendPreparation;
 	#preparing = false; // the next send needs turns of its own (settle)
+	// The next send waits for a turn of the dispatcher's: the receive turn that
+	// brought its predecessor's SEND OK does not write it too.
+	#afterAnswer = false;
 	#offset = 0; // stream offset of the oldest byte in tx
 	#inflight = 0;
 	#lateOffset = 0;
@@ -139,6 +142,7 @@ export class Transmitter {
 	// once); the rest is done by settle(), from turns of the dispatcher's, and
 	// the send is rendered in a turn that prepared nothing.
 	nextSend(): Command | null {
+		if (this.#afterAnswer) return null;
 		const plan = this.#preparation.step(
 			this.#link.udp ? this.txLengths.peek() : 0,
 			this.#host.textSend,
@@ -167,6 +171,7 @@ export class Transmitter {
 	// dispatcher then serves the wire, and nextSend takes the send if ready;
 	// while a send is on the wire, the steps go on in turns of their own.
 	settle(): void {
+		this.#afterAnswer = false;
 		if (!this.#preparing) return;
 		const preparation = this.#preparation;
 		if (preparation.step(this.#link.udp ? this.txLengths.peek() : 0, this.#host.textSend, PREPARE_STEP) !== 0) {
@@ -232,6 +237,13 @@ export class Transmitter {
 		} else {
 			link.stats.failed += n;
 			link.explainWarning(result, this.#send.spec.name, offset, n);
+		}
+		// More to send (prepared ahead, most of it): written from a turn of its
+		// own, not from this one, which took the module's answer (a long send's
+		// rendering and that turn together would run past the FIFO's time).
+		if (!link.udp && this.tx.count > 0) {
+			this.#afterAnswer = true;
+			link.dispatcher.soon();
 		}
 		link.tellWritable();
 	}
