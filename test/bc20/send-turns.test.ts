@@ -82,13 +82,19 @@ test("a stream's next send is prepared while the one before it is on the wire, a
 	}
 });
 
-test("hex sends of two sockets share the stage: both go whole, one after the other", () => {
+// Sockets 0 and 1 open in direct push mode.
+function twoSockets() {
 	const h = ready({ txBufferSize: 4096 });
 	h.fake.expect(OPEN(0));
 	const a = h.open({ mode: 1 });
 	h.fake.expect(OPEN(1));
 	const b = h.open({ mode: 1 }, "1,0");
 	h.settle();
+	return { h, a, b };
+}
+
+test("hex sends of two sockets share the stage: both go whole, one after the other", () => {
+	const { h, a, b } = twoSockets();
 	const first = binary(512, 1),
 		second = binary(300, 2);
 	h.fake.expect("AT+QISENDEX=0,512," + hexOf(first), SEND_OK).expect("AT+QISENDEX=1,300," + hexOf(second), SEND_OK);
@@ -101,12 +107,7 @@ test("hex sends of two sockets share the stage: both go whole, one after the oth
 });
 
 test("a socket whose connection ends while its hex send is prepared frees the stage for the others", () => {
-	const h = ready({ txBufferSize: 4096 });
-	h.fake.expect(OPEN(0));
-	const a = h.open({ mode: 1 });
-	h.fake.expect(OPEN(1));
-	const b = h.open({ mode: 1 }, "1,0");
-	h.settle();
+	const { h, a, b } = twoSockets();
 	a.write(bytes(binary(512, 1)));
 	// The turn that asked for the send took the stage and began the digits.
 	assert.ok(h.clock.fireOne());
