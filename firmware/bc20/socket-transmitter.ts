@@ -25,13 +25,13 @@ import { SendPreparation } from "./send-preparation.js";
 import { DATAGRAMS } from "./socket-constants.js";
 import type { SocketLink } from "./socket-link.js";
 
-// What a transmitter needs from its modem.
 // Bytes of a send's preparation (scanned for text or encoded as hex, 14 and
 // 20 XS operations each) done in the turn that first asks for the send, and
 // in each turn of its own after.
 const INLINE_STEP = 128;
 const PREPARE_STEP = 256;
 
+// What a transmitter needs from its modem.
 export interface TransmitterHost {
 	readonly textSend: boolean;
 	// Where a hex send's digits are made (one for all sockets).
@@ -195,6 +195,7 @@ export class Transmitter {
 	// is served.
 	#startOver(): void {
 		this.#preparing = false;
+		this.#afterAnswer = false;
 		if (this.#preparation.reset()) this.#link.dispatcher.pump();
 	}
 
