@@ -96,6 +96,9 @@ export interface ChannelOptions {
 	// Where command lines are rendered (its length is the capacity): a view of
 	// an arena that holds the rings a command copies from makes those copies native.
 	commandBuffer?: Uint8Array;
+	// Where received hex is decoded before it goes to its owner (256 bytes
+	// by default): in that arena, its copies into a socket's ring are native.
+	hexScratch?: Uint8Array;
 	baud?: number; // to add the line's transmission time to each deadline (default 115200)
 	graceMs?: number; // added to every deadline for a slow host or module (default 200)
 	stallMs?: number; // a payload run with no byte for this long is cut off (default 250)
@@ -240,7 +243,7 @@ export class Channel implements ReaderEvents {
 		this.#waitingResult = new Result();
 		this.#resync = new Resync();
 		this.#writer = new CommandWriter(options.commandBuffer ?? new Uint8Array(options.commandCapacity ?? 1152));
-		this.reader = new Reader(this, options.lines, options.lineCapacity ?? 256);
+		this.reader = new Reader(this, options.lines, options.lineCapacity ?? 256, options.hexScratch);
 		this.#msPerByte = 10000 / (options.baud ?? 115200);
 		this.#graceMs = options.graceMs ?? 200;
 		this.#stallMs = options.stallMs ?? 250;

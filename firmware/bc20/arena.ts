@@ -12,12 +12,15 @@
 //   rx, tx      each socket's receive and transmit rings
 //   hexStage    where the hex digits of the next AT+QISENDEX are made
 //               (hex-stage.ts); after the rings, so at an even offset
+//   hexScratch  where received hex is decoded before it goes to a socket
 import { ByteRing } from "../at/byte-ring.js";
 
 // The UART input scratch: two of the ESP32's 128-byte FIFOs.
 export const INPUT_BYTES = 256;
 // The application's read buffer: a +QIRD read or a TCP segment's worth.
 export const READ_BYTES = 1536;
+// Received hex decoded at a time.
+export const HEX_SCRATCH_BYTES = 256;
 
 export interface ArenaSizes {
 	sockets: number;
@@ -33,6 +36,7 @@ export class Arena {
 	readonly readBuffer: Uint8Array;
 	readonly command: Uint8Array;
 	readonly hexStage: Uint8Array;
+	readonly hexScratch: Uint8Array;
 	readonly output: ByteRing;
 	readonly rx: ByteRing[] = [];
 	readonly tx: ByteRing[] = [];
@@ -41,7 +45,7 @@ export class Arena {
 		const { sockets, rxSize, txSize, commandCapacity, outputSize, hexStageSize } = sizes;
 		let at = 0;
 		const rings = sockets * (rxSize + txSize) + outputSize;
-		const arena = new Uint8Array(rings + hexStageSize + INPUT_BYTES + READ_BYTES + commandCapacity);
+		const arena = new Uint8Array(rings + hexStageSize + HEX_SCRATCH_BYTES + INPUT_BYTES + READ_BYTES + commandCapacity);
 		for (let id = 0; id < sockets; id++) {
 			this.rx.push(new ByteRing(rxSize, arena, at));
 			at += rxSize;
@@ -52,6 +56,8 @@ export class Arena {
 		at += outputSize;
 		this.hexStage = arena.subarray(at, at + hexStageSize);
 		at += hexStageSize;
+		this.hexScratch = arena.subarray(at, at + HEX_SCRATCH_BYTES);
+		at += HEX_SCRATCH_BYTES;
 		this.input = arena.subarray(at, at + INPUT_BYTES);
 		at += INPUT_BYTES;
 		this.readBuffer = arena.subarray(at, at + READ_BYTES);

@@ -327,6 +327,7 @@ export class BC20 {
 			lines: BC20_LINES,
 			lineCapacity: checked.lineCapacity,
 			commandBuffer: arena.command,
+			hexScratch: arena.hexScratch,
 			baud: checked.baud,
 		});
 		const dispatcher = (this.#dispatcher = new Dispatcher(this.#channel, clock, checked.queueSize));

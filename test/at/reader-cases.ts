@@ -65,6 +65,40 @@ export function makeReader(c: ReaderCase, log: EventLog): Reader {
 }
 
 const HOSTILE = '\r\nOK\r\n+QIURC: "recv",0\r\nSEND OK\x00\x1a\xff",' + "\r\n";
+
+// 600 bytes in hex receive format, longer than the 256 bytes the reader
+// decodes at a time, with digits that are not hex on a pair's high digit, on
+// its low one, on both, and at the scratch's end: each decodes as 0 and is
+// counted, wherever the chunks are cut.
+function badHexAcrossTheScratch(): ReaderCase {
+	const length = 600;
+	const digits = hex(Uint8Array.from({ length }, (_, i) => (i * 7) & 255))
+		.toUpperCase()
+		.split("");
+	for (const [at, c] of [
+		[2, "G"],
+		[11, "x"],
+		[40, "?"],
+		[41, "\x00"],
+		[511, "Z"],
+		[512, " "],
+		[1199, "g"],
+	] as const)
+		digits[at] = c;
+	let data = "";
+	for (let i = 0; i < digits.length; i += 2) {
+		const value = (d: string) => (/[0-9A-F]/.test(d) ? parseInt(d, 16) : 0);
+		data += ((value(digits[i]) << 4) | value(digits[i + 1])).toString(16).padStart(2, "0");
+	}
+	return {
+		name: "hex receive: digits that are not hex decode as 0 and are counted, across the decoder's scratch",
+		push: [1],
+		hexReceive: true,
+		viewMode: 1,
+		input: `\r\n+QIURC: "recv",1,${length},${digits.join("")}\r\n`,
+		expect: [`recv|+QIURC: "recv",1,${length}|n=${length}`, `start 1 ${length}`, `data ${data}`, "end 0 7"],
+	};
+}
 const hostileHex = hex(bytes(HOSTILE));
 
 export const READER_CASES: ReaderCase[] = [
@@ -251,6 +285,7 @@ export const READER_CASES: ReaderCase[] = [
 			'closed|+QIURC: "closed",4',
 		],
 	},
+	badHexAcrossTheScratch(),
 	{
 		name: "hostile payload in hex receive format",
 		push: [3],
