@@ -16,9 +16,9 @@
 //   (not views) while the driver's own code runs: its size, and the
 //   constructor chain from the stack (e.g. ByteRing < Reader < Channel < BC20),
 //   which names its role. Only the arrays still alive after gc() count. The
-//   per-socket rings, the reader's ring, the command writer and the scratch
-//   buffers are then checked by content: markers sent through each socket
-//   must land in the buffer the label says.
+//   arena (the per-socket rings, the command line, the hex send stage and
+//   decode scratch) and the reader's ring are then checked by content:
+//   markers sent through each socket must land in the buffer the label says.
 import { bundleForXS } from "../scripts/xs-bundle.mjs";
 import { startXS } from "../test/xs/xs-runner.js";
 import type { Section, SectionResult } from "./section.js";
@@ -130,10 +130,9 @@ function label(found: Found[]): HeldBuffer[] {
 			key = chain.join("<");
 		let text: string;
 		if (key === "ByteRing<Reader<Channel<BC20") text = "reader: line ring";
-		else if (key === "Reader<Channel<BC20") text = "reader: hex-decode scratch";
 		else if (key === "Arena<BC20")
 			text =
-				"arena: every socket's receive and transmit rings, the transport's output ring, UART input, app read buffer, command line";
+				"arena: every socket's receive and transmit rings, the transport's output ring, hex send stage, hex decode scratch, UART input, app read buffer, command line";
 		else if (key === "LengthQueue<Receiver<Slot<SocketTable<BC20")
 			text = `socket ${perSlot.rxLengths++}: receive datagram lengths (UDP)`;
 		else if (key === "LengthQueue<Transmitter<Slot<SocketTable<BC20")
@@ -188,9 +187,7 @@ async function run(): Promise<SectionResult> {
 				const id = Number(socket[1]);
 				b.checked = has(i, markerNames[socket[2] === "receive" ? 2 + id : 7 + id]);
 			} else if (b.label.startsWith("arena:")) b.checked = markerNames.slice(1).every((marker) => has(i, marker));
-			// The last payload decoded (hex) was socket 4's marker; the only hex send, socket 0's.
 			else if (b.label === "reader: line ring") b.checked = has(i, markerNames[0]);
-			else if (b.label === "reader: hex-decode scratch") b.checked = has(i, markerNames[6]);
 		});
 
 		const bufferBytes = buffers.reduce((sum, b) => sum + b.bytes, 0);
@@ -245,8 +242,8 @@ async function run(): Promise<SectionResult> {
 				`(${slots.total - slots.secondInstance}) is one-time costs such as property names and interned strings`,
 			"buffers: every typed array the driver made and still holds, found by recording the typed-array constructors " +
 				"while its code ran (BC20 exposes no buffer); labelled by the constructor chain on the stack",
-			`content checks: ${checked.length} buffers held the marker their label says (socket rings, reader ring, command ` +
-				`writer, scratch buffers)${unchecked.length ? `; FAILED: ${unchecked.map((b) => b.label).join(", ")}` : ""}; ` +
+			`content checks: ${checked.length} buffers held the marker their label says (the arena: socket rings, command ` +
+				`line; the reader's ring)${unchecked.length ? `; FAILED: ${unchecked.map((b) => b.label).join(", ")}` : ""}; ` +
 				"the datagram-length queues (UDP only) are labelled by construction order",
 			"defaults: lineCapacity 512, rxBufferSize 2048, txBufferSize 2048, 5 sockets (BC20Options)",
 		];
