@@ -8,6 +8,9 @@
 // 2.8 ms at 460800 baud. While a send is on the wire, the one after it is
 // prepared ahead (from `base`, past the first one's bytes), so that a
 // stream's sends still follow each other at once.
+//
+// Its helper methods are `private` (TypeScript's), not `#`: XS keeps a slot
+// in every instance for each `#` method, and there is one of these per socket.
 import type { ByteRing } from "../at/byte-ring.js";
 import { MAX_SEND_HEX, MAX_SEND_TEXT } from "./commands.js";
 import type { HexStage } from "./hex-stage.js";
@@ -67,12 +70,12 @@ export class SendPreparation {
 			}
 			this.#plan = decide(textRun(tx, base, this.#scanned), available, datagram);
 		}
-		return this.#plan > 0 ? this.#plan : this.#encode(budget);
+		return this.#plan > 0 ? this.#plan : this.encode(budget);
 	}
 
 	// Encodes on the digits of a hex send; returns the send once all are
 	// made, else 0. The stage is held from the first digits made on.
-	#encode(budget: number): number {
+	private encode(budget: number): number {
 		const count = -this.#plan,
 			from = this.#encoded;
 		if (from === count) return this.#plan;

@@ -14,6 +14,9 @@
 // mode with showlength 1, a datagram is a module "node": +QIRD: <n>,<remaining>
 // tells where it ends. Without showlength each +QIRD response is taken as one
 // datagram (true for datagrams up to 512 bytes read with room for 512).
+//
+// Its helper methods are `private` (TypeScript's), not `#`: XS keeps a slot
+// in every instance for each `#` method, and there is one of these per socket.
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command, CommandSpec } from "../at/command.js";
 import type { PayloadSink } from "../at/reader.js";
@@ -111,7 +114,7 @@ export class Receiver implements PayloadSink {
 
 	// The read to issue now, or null (no room for one worth the wire).
 	nextRead(): Command | null {
-		const length = this.#readLength();
+		const length = this.readLength();
 		if (length <= 0) return null;
 		this.#read.length = length;
 		return this.#read;
@@ -175,7 +178,7 @@ export class Receiver implements PayloadSink {
 			// payload taken for lines after a run was cut off. (While a switch to
 			// push mode is under way it may be a notice of buffer mode.)
 			if (link.switching) return false;
-			this.#gap(
+			this.gap(
 				length > MAX_PUSH
 					? "a pushed header announced " +
 							length +
@@ -228,16 +231,16 @@ export class Receiver implements PayloadSink {
 		if (atStake < 0) {
 			// The run taken under the damaged length was delivered: it may hold
 			// bytes that were no data, or miss some, so its bytes are at stake too.
-			this.#deliveredAtStake(this.#runStored, "their header's length was damaged on the line");
-			this.#gap("a payload header's length was damaged on the line");
+			this.deliveredAtStake(this.#runStored, "their header's length was damaged on the line");
+			this.gap("a payload header's length was damaged on the line");
 			return;
 		}
-		this.#deliveredAtStake(atStake, "a byte of them was dropped on the line");
+		this.deliveredAtStake(atStake, "a byte of them was dropped on the line");
 	}
 
 	// `count` bytes of the last run, delivered, may be wrong (once per run:
 	// its bad hex digits may have put it all at stake already).
-	#deliveredAtStake(count: number, reason: string): void {
+	private deliveredAtStake(count: number, reason: string): void {
 		if (this.#runReported || count <= 0) return;
 		this.#runReported = true;
 		const link = this.#link;
@@ -252,7 +255,7 @@ export class Receiver implements PayloadSink {
 	// may have been its header, and the lines after it its data).
 	pushMayBeLost(): boolean {
 		if (!this.takesPushes) return false;
-		if (!this.#link.switching) this.#gap("a line that may have been pushed data was damaged");
+		if (!this.#link.switching) this.gap("a line that may have been pushed data was damaged");
 		return true;
 	}
 
@@ -263,7 +266,7 @@ export class Receiver implements PayloadSink {
 
 	// Received bytes of unknown number are lost. A UDP socket loses
 	// datagrams, not its framing; a TCP stream ends at the gap.
-	#gap(detail: string): void {
+	private gap(detail: string): void {
 		const link = this.#link;
 		if (!this.#open || this.#broken) return;
 		link.warn(
@@ -273,14 +276,14 @@ export class Receiver implements PayloadSink {
 			0,
 			-1,
 		);
-		if (!link.udp) this.#endStream(detail);
+		if (!link.udp) this.endStream(detail);
 	}
 
 	// TCP: bytes that never reached the ring leave a hole in the stream, and
 	// every later byte would sit at the wrong place: it ends at the gap. What
 	// came before is still read; nothing after it is delivered, and the
 	// module's buffer is not read any more.
-	#endStream(detail: string): void {
+	private endStream(detail: string): void {
 		this.#broken = true;
 		this.needRead = false;
 		this.#link.streamBroken(detail);
@@ -289,7 +292,7 @@ export class Receiver implements PayloadSink {
 	// ---- the payload sink ----
 
 	// Stores a run's bytes, as many as the ring takes; returns how many it took.
-	#store(bytes: Uint8Array, start: number, end: number): number {
+	private store(bytes: Uint8Array, start: number, end: number): number {
 		const kept = this.rx.push(bytes, start, end);
 		this.#link.stats.received += kept;
 		if (this.#link.udp) this.#partial += kept;
@@ -325,7 +328,7 @@ export class Receiver implements PayloadSink {
 			this.#pushLost += n;
 			return;
 		}
-		const kept = this.#store(bytes, start, end);
+		const kept = this.store(bytes, start, end);
 		this.#pushStored += kept;
 		this.#pushLost += n - kept;
 	}
@@ -344,14 +347,14 @@ export class Receiver implements PayloadSink {
 		this.#runStored = stored;
 		if (link.udp && stored > 0) {
 			this.#partial -= stored;
-			this.#completeDatagram(stored);
+			this.completeDatagram(stored);
 		}
 		// Past a gap every run is dropped: the gap's warning told of it.
 		if (this.#broken) return;
 		const lost = this.#pushLost + missing;
 		if (lost > 0 || badDigits > 0) {
 			this.flushPushed();
-			this.#delivered(stored, lost, badDigits, missing);
+			this.delivered(stored, lost, badDigits, missing);
 			return;
 		}
 		this.#pushedStored += stored;
@@ -364,17 +367,17 @@ export class Receiver implements PayloadSink {
 		this.#pushed = false;
 		const stored = this.#pushedStored;
 		this.#pushedStored = 0;
-		if (this.#link.state !== INITIAL && !this.#link.appClosed) this.#delivered(stored, 0, 0, 0);
+		if (this.#link.state !== INITIAL && !this.#link.appClosed) this.delivered(stored, 0, 0, 0);
 	}
 
 	// ---- buffer mode reads (ReadCommand) ----
 
 	// How much a read may ask for now (ReadCommand.render checks again).
 	readRoom(): number {
-		return this.#readLength();
+		return this.readLength();
 	}
 
-	#readLength(): number {
+	private readLength(): number {
 		const free = this.rx.free;
 		let n: number;
 		if (this.#link.udp) {
@@ -432,7 +435,7 @@ export class Receiver implements PayloadSink {
 			this.#readLost += n;
 			return;
 		}
-		const kept = this.#store(bytes, start, end);
+		const kept = this.store(bytes, start, end);
 		this.#readStored += kept;
 		this.#readLost += n - kept;
 	}
@@ -443,7 +446,7 @@ export class Receiver implements PayloadSink {
 		this.#readMissing += missing;
 		this.#readBad += badDigits;
 		if (this.#link.udp && (this.#nodeLeft === 0 || missing > 0)) {
-			if (!this.#discarding && this.#partial > 0) this.#completeDatagram(this.#partial);
+			if (!this.#discarding && this.#partial > 0) this.completeDatagram(this.#partial);
 			this.#partial = 0;
 			this.#nodeLeft = 0;
 			this.#discarding = false;
@@ -469,7 +472,7 @@ export class Receiver implements PayloadSink {
 			this.#readStored = this.#readLost = this.#readBad = this.#readDamaged = this.#readMissing = 0;
 			this.#readActual = -1;
 			if (status === DONE_REBOOT && link.state !== INITIAL && !link.appClosed)
-				this.#delivered(stored, lost, bad, missing);
+				this.delivered(stored, lost, bad, missing);
 			return;
 		}
 		const stored = this.#readStored,
@@ -492,7 +495,7 @@ export class Receiver implements PayloadSink {
 				lost +
 				" bytes were lost";
 			link.warn(E_DATA_LOST, link.udp ? detail : detail + "; the stream ends here", -1, 0, lost);
-			if (!link.udp) this.#endStream(detail);
+			if (!link.udp) this.endStream(detail);
 			lost = 0;
 		}
 		if (status === DONE_OK) {
@@ -514,8 +517,8 @@ export class Receiver implements PayloadSink {
 			// attempts are not counted.
 			if (damaged === 0 && missing === 0 && link.state !== INITIAL && !link.appClosed) {
 				// What it stored came under that damaged answer: at stake too.
-				this.#deliveredAtStake(stored, "their +QIRD answer was damaged on the line");
-				this.#gap("a +QIRD answer was damaged on the line");
+				this.deliveredAtStake(stored, "their +QIRD answer was damaged on the line");
+				this.gap("a +QIRD answer was damaged on the line");
 			}
 		} else if (status === DONE_TIMEOUT) {
 			if (++this.#readFailures >= READ_ATTEMPTS) {
@@ -534,13 +537,13 @@ export class Receiver implements PayloadSink {
 			link.explainWarning(result, this.#host.readSpec.name, -1, 0);
 		}
 		this.#readActual = -1;
-		if (link.state !== INITIAL && !link.appClosed) this.#delivered(stored, lost, bad, missing);
+		if (link.state !== INITIAL && !link.appClosed) this.delivered(stored, lost, bad, missing);
 		if (link.state === CLOSING) link.dispatcher.soon();
 	}
 
 	// Tells the app of a run's `stored` bytes, after a warning for what the
 	// run lost or may have damaged.
-	#delivered(stored: number, lost: number, badDigits: number, missing: number): void {
+	private delivered(stored: number, lost: number, badDigits: number, missing: number): void {
 		const link = this.#link;
 		// Past a gap nothing is stored, and what is dropped there is not counted:
 		// the gap's warning told of it.
@@ -573,14 +576,14 @@ export class Receiver implements PayloadSink {
 			}
 			link.stats.lost += lost;
 			link.warn(E_DATA_LOST, gap ? detail + "; the stream ends here" : detail, -1, 0, lost);
-			if (gap) this.#endStream(detail);
+			if (gap) this.endStream(detail);
 		}
 		const news = link.udp ? this.#completed : stored;
 		this.#completed = 0;
 		if (news > 0) link.tellReadable();
 	}
 
-	#completeDatagram(length: number): void {
+	private completeDatagram(length: number): void {
 		this.rxLengths.push(length);
 		this.#completed++;
 	}

@@ -8,6 +8,9 @@
 // onClose / onError, only once the module let go of the connectID and the app
 // read the data already received (onError comes after the data, as ECMA-419
 // sockets expect).
+//
+// Its helper methods are `private` (TypeScript's), not `#`: XS keeps a slot
+// in every instance for each `#` method, and there is one of these per socket.
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command } from "../at/command.js";
 import { DONE_CANCELLED, DONE_OK, DONE_REBOOT, DONE_TIMEOUT, type Result } from "../at/result.js";
@@ -107,7 +110,7 @@ export class Slot implements Worker, SocketLink {
 		mode: number,
 	): void {
 		// Nothing of an earlier connection on this connectID stays.
-		this.#reset();
+		this.reset();
 		this.owner = owner;
 		this.callbacks = callbacks;
 		this.udp = udp;
@@ -135,12 +138,12 @@ export class Slot implements Worker, SocketLink {
 
 	next(): Command | null {
 		if (this.#busy || this.state === INITIAL) return null;
-		const command = this.#choose();
+		const command = this.choose();
 		if (command !== null) this.#busy = true;
 		return command;
 	}
 
-	#choose(): Command | null {
+	private choose(): Command | null {
 		if (this.#open !== null) {
 			const open = this.#open;
 			this.#open = null;
@@ -177,37 +180,37 @@ export class Slot implements Worker, SocketLink {
 		if (this.state === INITIAL || this.state === CONNECTED || this.state === OPENING) return;
 		if (this.#busy || this.#moduleOpen || this.#open !== null || this.#reports > 0) return;
 		if (!this.appClosed && this.receiver.readable > 0) return; // the app reads first
-		this.#release();
+		this.release();
 	}
 
 	// Drops the connection without a word (the modem was closed).
 	abandon(): void {
 		if (this.state === INITIAL) return;
-		this.#dropSwitch(E_CANCELLED);
+		this.dropSwitch(E_CANCELLED);
 		this.state = INITIAL;
 		this.owner = null;
 		this.callbacks = NO_CALLBACKS;
-		this.#reset();
+		this.reset();
 	}
 
-	#release(): void {
-		this.#dropSwitch(E_CANCELLED);
+	private release(): void {
+		this.dropSwitch(E_CANCELLED);
 		const owner = this.owner as SocketHandle,
 			callbacks = this.callbacks;
 		let error: BC20Error | null = null;
-		if (!this.appClosed || this.#closeFailed) error = this.#endError();
+		if (!this.appClosed || this.#closeFailed) error = this.endError();
 		this.stats.failed += this.transmitter.unsent;
 		this.state = INITIAL;
 		this.owner = null;
 		this.callbacks = NO_CALLBACKS;
-		this.#reset();
+		this.reset();
 		if (error === null) callbacks.onClose?.call(owner);
 		else callbacks.onError?.call(owner, error);
 	}
 
 	// Why the connection ended, with what it cost: received bytes lost, and
 	// written bytes never sent (their stream offsets).
-	#endError(): BC20Error {
+	private endError(): BC20Error {
 		let detail = this.#reasonDetail;
 		const lost = this.#lostAtEnd,
 			unsent = this.transmitter.unsent;
@@ -229,7 +232,7 @@ export class Slot implements Worker, SocketLink {
 		return error;
 	}
 
-	#reset(): void {
+	private reset(): void {
 		this.receiver.reset();
 		this.transmitter.reset();
 		this.#open = null;
@@ -252,7 +255,7 @@ export class Slot implements Worker, SocketLink {
 	// The connection is ending for `code` (first reason wins). In buffer mode
 	// the module's buffer is read before the close. After the app's close()
 	// nobody hears why, but what it wrote is not sent into a closed socket.
-	#fail(code: number): void {
+	private fail(code: number): void {
 		if (this.state === INITIAL) return;
 		this.#txDead = true;
 		this.transmitter.halt();
@@ -275,12 +278,12 @@ export class Slot implements Worker, SocketLink {
 
 	// +QIURC: "closed",<id>.
 	peerClosed(): void {
-		this.#fail(E_PEER_CLOSED);
+		this.fail(E_PEER_CLOSED);
 	}
 
 	// +QIURC: "pdpdeact": the data connection is gone.
 	pdpDeactivated(): void {
-		this.#fail(570);
+		this.fail(570);
 	}
 
 	// The module rebooted: it holds no socket any more, and what it buffered is gone.
@@ -293,7 +296,7 @@ export class Slot implements Worker, SocketLink {
 		this.#moduleOpen = false;
 		this.#busy = false;
 		this.#open = null;
-		this.#dropSwitch(E_REBOOTED);
+		this.dropSwitch(E_REBOOTED);
 		this.#closePending = false;
 		if (!this.appClosed) {
 			// A gap the reboot's stall cut is the reboot's too.
@@ -317,7 +320,7 @@ export class Slot implements Worker, SocketLink {
 		this.#moduleOpen = false;
 		this.#closePending = false;
 		if (this.#reasonCode === 0) this.#reasonDetail = "the module no longer lists this socket (AT+QISTATE?)";
-		this.#fail(567);
+		this.fail(567);
 		this.dispatcher.soon();
 	}
 
@@ -355,7 +358,7 @@ export class Slot implements Worker, SocketLink {
 					}
 					this.#reasonCommand = QIOPEN.name;
 				}
-			} else this.#explainEnd(result, QIOPEN.name);
+			} else this.explainEnd(result, QIOPEN.name);
 			this.dispatcher.soon();
 		}
 	}
@@ -372,7 +375,7 @@ export class Slot implements Worker, SocketLink {
 			// The connectID is given up either way; an app's close that failed
 			// is reported as an error.
 			if (this.appClosed) this.#closeFailed = true;
-			if (this.appClosed || this.#reasonCode === 0) this.#explainEnd(result, QICLOSE.name);
+			if (this.appClosed || this.#reasonCode === 0) this.explainEnd(result, QICLOSE.name);
 		}
 		this.dispatcher.soon();
 	}
@@ -443,7 +446,7 @@ export class Slot implements Worker, SocketLink {
 	// ---- helpers ----
 
 	// A mode switch that will never be issued: its callback hears why.
-	#dropSwitch(code: number): void {
+	private dropSwitch(code: number): void {
 		const command = this.#switch;
 		if (command === null) return;
 		this.#switch = null;
@@ -473,7 +476,7 @@ export class Slot implements Worker, SocketLink {
 		// the driver read that far: not a clean end.
 		if (this.#reasonCode === E_PEER_CLOSED) this.#reasonCode = 0;
 		if (this.#reasonCode === 0) this.#reasonDetail = detail;
-		this.#fail(E_DATA_LOST);
+		this.fail(E_DATA_LOST);
 	}
 
 	tellReadable(): void {
@@ -512,7 +515,7 @@ export class Slot implements Worker, SocketLink {
 	}
 
 	// The reason the connection ends, explained by AT+QIGETERROR if need be.
-	#explainEnd(result: Result, command: string): void {
+	private explainEnd(result: Result, command: string): void {
 		this.#reports++;
 		explain(this.dispatcher, result, command, this.id, (error) => {
 			this.#reports--;

@@ -3,6 +3,9 @@
 // steps, send-preparation.ts), and the accounting of every written byte:
 // sent, failed, or of unknown fate (statistics and warnings name their
 // stream offsets).
+//
+// Its helper methods are `private` (TypeScript's), not `#`: XS keeps a slot
+// in every instance for each `#` method, and there is one of these per socket.
 import type { ByteRing } from "../at/byte-ring.js";
 import type { Command } from "../at/command.js";
 import { SEND_FAIL, SEND_OK } from "../at/line-kind.js";
@@ -92,7 +95,7 @@ export class Transmitter {
 	}
 
 	reset(): void {
-		this.#startOver();
+		this.startOver();
 		this.tx.discard(this.tx.count);
 		this.txLengths.clear();
 		this.#offset = 0;
@@ -104,7 +107,7 @@ export class Transmitter {
 	// stops, and frees the hex stage for other sockets. (A send the channel
 	// holds frees it when rendered or ended.)
 	halt(): void {
-		this.#startOver();
+		this.startOver();
 	}
 
 	// The module rebooted: no send of this socket is on the wire any more.
@@ -148,15 +151,15 @@ export class Transmitter {
 			this.#host.textSend,
 			this.#preparing ? 0 : INLINE_STEP,
 		);
-		if (plan === 0) return this.#notReady();
-		return this.#issue(plan);
+		if (plan === 0) return this.notReady();
+		return this.issue(plan);
 	}
 
 	// The send goes. The next one (TCP: the bytes after it) is prepared ahead
 	// while this one is on the wire, so that a stream's sends follow each
 	// other at once. (A datagram's length is known only once the one before
 	// it is done.)
-	#issue(plan: number): Command {
+	private issue(plan: number): Command {
 		const count = plan < 0 ? -plan : plan;
 		this.#inflight = count;
 		const send = this.#send.prepare(count, plan < 0);
@@ -185,7 +188,7 @@ export class Transmitter {
 	// More steps want turns of their own, unless the preparation waits for the
 	// stage's holder, which frees it when its send is written or ends, or in
 	// its socket's reset (the wire is served then).
-	#notReady(): null {
+	private notReady(): null {
 		this.#preparing = !this.#preparation.blocked;
 		if (this.#preparing) this.#link.dispatcher.turnWanted = true;
 		return null;
@@ -193,7 +196,7 @@ export class Transmitter {
 
 	// The preparation starts over; a socket waiting for the stage it gave up
 	// is served.
-	#startOver(): void {
+	private startOver(): void {
 		this.#preparing = false;
 		this.#afterAnswer = false;
 		if (this.#preparation.reset()) this.#link.dispatcher.pump();
@@ -208,19 +211,19 @@ export class Transmitter {
 		if (status === DONE_WITHDRAWN) {
 			// Never written: the bytes stay in tx for a later send, prepared anew.
 			this.#inflight = 0;
-			this.#startOver();
+			this.startOver();
 			return;
 		}
 		if (status === DONE_REBOOT && this.#inflight > 0) {
-			const n = this.#take();
+			const n = this.take();
 			link.stats.unknown += n;
 			link.warn(E_SEND_UNKNOWN, "the module rebooted during the send", this.#offset - n, n, 0);
 		}
 		if (status === DONE_REBOOT || status === DONE_CANCELLED) {
-			this.#startOver();
+			this.startOver();
 			return;
 		}
-		const n = this.#take(),
+		const n = this.take(),
 			offset = this.#offset - n;
 		if (status === DONE_OK) link.stats.sent += n;
 		else if (status === DONE_SEND_FAIL) {
@@ -250,7 +253,7 @@ export class Transmitter {
 	}
 
 	// The bytes of the send that ended leave the ring; returns their count.
-	#take(): number {
+	private take(): number {
 		const n = this.#inflight;
 		this.#inflight = 0;
 		this.tx.discard(n);
