@@ -586,7 +586,7 @@ export class Reader {
 		} else {
 			// One pass, a digit pair a loop step, as many pairs as the scratch
 			// takes without a check per pair (a digit a step, with a check of
-			// each, cost XS about 65 operations a digit; this, about 25); the
+			// each, cost XS about 53 operations a digit; this, about 35); the
 			// state lives in locals and goes back to the fields once.
 			const scratch = this.#scratch,
 				size = scratch.length,

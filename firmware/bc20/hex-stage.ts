@@ -70,7 +70,7 @@ export class HexStage {
 
 	// The digits of the claimed bytes [from, to) into pairs [from, to), in
 	// the ring's (at most two) contiguous runs, eight bytes a loop step (about
-	// 20 XS operations a byte; one a step, 32).
+	// 22 XS operations a byte; one a step, 32).
 	encode(from: number, to: number): void {
 		const ring = this.#ring as ByteRing;
 		const src = ring.bytes,

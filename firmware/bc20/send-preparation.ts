@@ -26,17 +26,17 @@ export class SendPreparation {
 	#stopped = false; // the byte after them is not one: the run is as long as it gets
 	#plan = 0; // 0 undecided; else the send's byte count, negative for hex
 	#encoded = 0; // bytes of a hex send whose digits are in the stage
-	#blocked = false; // a hex send waits for the stage another send holds
 
 	constructor(tx: ByteRing, stage: HexStage) {
 		this.#tx = tx;
 		this.#stage = stage;
 	}
 
-	// The last step stopped because another send holds the hex stage: it is
-	// freed when that send is written or ends, or its socket resets.
+	// A hex send waits for the stage, which another send holds: it is freed
+	// when that send is written or ends, or its socket resets.
 	get blocked(): boolean {
-		return this.#blocked;
+		const holder = this.#stage.holder;
+		return this.#plan < 0 && this.#encoded < -this.#plan && holder !== null && holder !== this;
 	}
 
 	// Works on the send at most `budget` bytes (scanned or encoded) and
@@ -44,7 +44,6 @@ export class SendPreparation {
 	// (AT+QISENDEX); else 0. `datagram` > 0: exactly that many bytes (UDP).
 	// `allowText`: text may go as AT+QISEND.
 	step(datagram: number, allowText: boolean, budget: number): number {
-		this.#blocked = false;
 		if (this.#plan === 0) {
 			// The scan, then the decision. (Here, not in a method of its own,
 			// and the encoding a tail call: XS counts its stack in slots.)
@@ -81,10 +80,7 @@ export class SendPreparation {
 		if (from === count) return this.#plan;
 		if (budget <= 0) return 0;
 		const stage = this.#stage;
-		if (!stage.claim(this, this.#tx, this.#base)) {
-			this.#blocked = true;
-			return 0;
-		}
+		if (!stage.claim(this, this.#tx, this.#base)) return 0;
 		const to = from + budget < count ? from + budget : count;
 		stage.encode(from, to);
 		this.#encoded = to;
@@ -96,13 +92,7 @@ export class SendPreparation {
 	// past the issued one's bytes, or 0 (none is prepared ahead).
 	issued(command: object, base: number): void {
 		if (this.#encoded !== 0) this.#stage.pass(this, command);
-		// (Not through reset(): a frame less under the choice of the next command.)
-		this.#base = base;
-		this.#scanned = 0;
-		this.#stopped = false;
-		this.#plan = 0;
-		this.#encoded = 0;
-		this.#blocked = false;
+		this.clear(base);
 	}
 
 	// The send on the wire left the ring with its `taken` bytes: one prepared
@@ -119,21 +109,22 @@ export class SendPreparation {
 
 	// Starts over at the ring's head: gives up the stage; returns whether it held it.
 	reset(): boolean {
-		this.#base = 0;
+		const held = this.#encoded !== 0 && this.#stage.release(this);
+		this.clear(0);
+		return held;
+	}
+
+	private clear(base: number): void {
+		this.#base = base;
 		this.#scanned = 0;
 		this.#stopped = false;
 		this.#plan = 0;
-		this.#blocked = false;
-		if (this.#encoded === 0) return false;
 		this.#encoded = 0;
-		return this.#stage.release(this);
 	}
 }
 
 // The `scanned` bytes of `tx` from `base` (text bytes) as text may carry them: not
 // starting or ending with a space (a parser may trim spaces at a line's ends).
-// (Functions, not private methods: XS gives every instance a slot for each
-// of those.)
 function textRun(tx: ByteRing, base: number, scanned: number): number {
 	// The ring's array read directly: no call under this frame.
 	const bytes = tx.bytes,

@@ -29,7 +29,7 @@ import { DATAGRAMS } from "./socket-constants.js";
 import type { SocketLink } from "./socket-link.js";
 
 // Bytes of a send's preparation (scanned for text or encoded as hex, 14 and
-// 20 XS operations each) done in the turn that first asks for the send, and
+// 22 XS operations each) done in the turn that first asks for the send, and
 // in each turn of its own after.
 const INLINE_STEP = 128;
 const PREPARE_STEP = 256;
