@@ -5,7 +5,7 @@
 // deadline, and what it did is reported unknown rather than guessed.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, openSession } from "../support/bc20-harness.js";
+import { helloInFlight, OK, openSession } from "../support/bc20-harness.js";
 import { bytes } from "../support/bytes.js";
 
 // Each row: how the push was damaged, the view mode, and the module's output
@@ -49,10 +49,7 @@ for (const [name, view, output] of DAMAGED_PUSHES)
 	for (const [stage, reply, after, deadlineMs] of STAGES)
 		for (const type of ["tcp", "udp"] as const)
 			test(`${type}, view mode ${view}: a push damaged while AT+QISEND awaits ${stage} (${name}): no final result in its data is taken; the send is reported unknown`, () => {
-				const { h, socket } = openSession(type, 1, view);
-				h.fake.expect("AT+QISEND=0,5,hello", reply);
-				socket.write(bytes("hello"));
-				h.settle();
+				const { h, socket } = helloInFlight(type, view, reply);
 				const written = h.fake.written.length;
 				h.fake.send(output);
 				h.settle();

@@ -8,9 +8,8 @@
 // no answer.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { OK, openSession } from "../support/bc20-harness.js";
+import { helloInFlight, OK } from "../support/bc20-harness.js";
 import { dropSweep } from "../support/drop-sweep.js";
-import { bytes } from "../support/bytes.js";
 
 const DATA = "ab\r\nERROR\r\nSEND FAIL\r\nxy";
 // As the module frames it: view mode 0 puts the data on the lines after the
@@ -33,15 +32,8 @@ function dropped(
 	[, reply, after, forbidden]: (typeof STAGES)[number],
 	output: string,
 ): string {
-	const { h, socket } = openSession(type, 1, view);
-	h.fake.expect("AT+QISEND=0,5,hello", reply);
-	socket.write(bytes("hello"));
-	h.settle();
-	const written = h.fake.written.length;
-	h.fake.send(output);
-	h.settle();
-	h.advance(50);
-	const early = h.fake.written.slice(written);
+	const { h, socket } = helloInFlight(type, view, reply);
+	const early = h.writtenDuring(output, 50);
 	if (early.some((line) => forbidden.test(line))) return "wrote " + early.join(" | ");
 	h.fake.send(after);
 	h.settle();

@@ -37,11 +37,7 @@ function dropped(type: "tcp" | "udp", view: number, hex: boolean, answer: string
 	h.fake.expect("AT+QIRD=0,512", "");
 	h.fake.send('\r\n+QIURC: "recv",0\r\n');
 	h.settle();
-	const written = h.fake.written.length;
-	h.fake.send(answer);
-	h.settle();
-	h.advance(50);
-	const early = h.fake.written.slice(written);
+	const early = h.writtenDuring(answer, 50);
 	if (early.length > 0) return "wrote " + early.join(" | ");
 	h.fake.send(OK);
 	h.fake.always(/^AT\+QIRD=0,/, "\r\n+QIRD: 0\r\n" + OK);

@@ -6,7 +6,7 @@ import { BC20, type BC20Options, type OpenOptions } from "../../firmware/bc20/mo
 import type { Socket } from "../../firmware/bc20/socket.js";
 import { FakeModule, type FakeOptions } from "./bc20-fake-module.js";
 import { VirtualClock } from "./virtual-clock.js";
-import { latin1 } from "./bytes.js";
+import { bytes, latin1 } from "./bytes.js";
 
 export type HarnessOptions = Partial<Omit<BC20Options, "transport" | "clock">> & FakeOptions;
 
@@ -130,6 +130,16 @@ export class Harness {
 		}
 	}
 
+	// Sends `output` from the module and lets `ms` pass; returns the command
+	// lines the driver wrote meanwhile.
+	writtenDuring(output: string, ms: number): string[] {
+		const before = this.fake.written.length;
+		this.fake.send(output);
+		this.settle();
+		this.advance(ms);
+		return this.fake.written.slice(before);
+	}
+
 	takeLog(): string[] {
 		return this.log.splice(0);
 	}
@@ -195,6 +205,16 @@ export function openSession(
 	h.fake.always("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK);
 	h.fake.always("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
 	return { h, socket };
+}
+
+// openSession's socket in direct push mode with "hello" written: its
+// AT+QISEND answered with `reply` ("": not yet; OK: its SEND OK awaited).
+export function helloInFlight(type: "tcp" | "udp", view: number, reply: string): { h: Harness; socket: Socket } {
+	const session = openSession(type, 1, view);
+	session.h.fake.expect("AT+QISEND=0,5,hello", reply);
+	session.socket.write(bytes("hello"));
+	session.h.settle();
+	return session;
 }
 
 // The BC20Error code `fn` throws (it must throw one).
