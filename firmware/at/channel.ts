@@ -147,38 +147,71 @@ const STAGE_IDLE = 0;
 const STAGE_RESPONSE = 1; // written, waiting for OK / ERROR
 const STAGE_THEN = 2; // OK seen, waiting for SEND OK / CLOSE OK / a URC
 
+// Its helper methods are TypeScript's `private`, not `#`: XS walks an
+// instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
 export class Channel implements ReaderEvents {
 	readonly reader: Reader;
 	// Made in the constructor, not in field initializers: XS holds a slot per
 	// private field while those run, under whatever they call.
 	readonly stats: ChannelStats;
 
-	#transport: Transport;
+	// The fields a receive turn reads come first, about in the order it reads
+	// them: XS finds a private field by walking the instance's list of them in
+	// declaration order (the fortieth costs twice a loop step that reads the first).
+	#lastTrafficAt = -Infinity;
+	#lastByteAt = 0;
 	#clock: Clock;
-	#events: ChannelEvents;
-	#writer: CommandWriter;
-	#result: Result;
-	#waitingResult: Result;
-
-	#current: Command | null = null;
-	#stage = STAGE_IDLE;
-	#deadline = 0;
-	#startedAt = 0;
-	#lines: string[] | readonly string[] = NO_LINES;
-	// A command taken from the owner that waits for the probe before it.
-	#waiting: Command | null = null;
+	// Bytes received before the current chunk, and in all; up to which count
+	// final results may be pushed data taken for lines (distrustFinals), or -1.
+	#chunkAt = 0;
+	#received = 0;
+	#distrustUntil = -1;
+	// A deadline found passed is judged at the next firing, OVERDUE_CONFIRM_MS
+	// later: after a host stall (the process not scheduled, a long collection)
+	// timers run before the input that waited meanwhile is read (libuv's timer
+	// phase comes before its I/O poll), and that input may be what the deadline
+	// waits for. Bytes received clear it.
+	#overdue = false;
+	#resync: Resync;
+	// Inside a turn (receive, a timer, kick): the wire is served when it ends.
+	#inTurn = false;
+	// The reader stopped after a line that receive hands on (see onLine).
+	#held = false;
 	// A command that ended and has not yet been told (its result is in #result),
 	// and one that never left #waiting (in #waitingResult).
 	#ended: Command | null = null;
 	#endedWaiting: Command | null = null;
 	#rebootToTell = false;
-	// Inside a turn (receive, a timer, kick): the wire is served when it ends.
-	#inTurn = false;
-	// The reader stopped after a line that receive hands on (see onLine).
-	#held = false;
+	// One timer serves the command deadline, the payload stall check and the
+	// wait before a probe.
+	#timer: unknown = null;
+	#timerAt = 0;
+	#stallMs: number;
+	#events: ChannelEvents;
+	// Nothing happened since the owner last had no command (no completion, no
+	// kick, no timer, no end of a read's payload): a turn that only moved payload
+	// bytes, or brought lines that changed nothing for the wire, does not ask
+	// again. Asking means asking every socket.
+	#quiet = false;
+	// A command taken from the owner that waits for the probe before it.
+	#waiting: Command | null = null;
+	#current: Command | null = null;
+	#stage = STAGE_IDLE;
+
+	// Payload routing.
+	#payloadTo: Command | null = null;
+	#payloadPush = false;
+	#pushId = -1;
+
+	#transport: Transport;
+	#writer: CommandWriter;
+	#result: Result;
+	#waitingResult: Result;
+	#deadline = 0;
+	#startedAt = 0;
+	#lines: string[] | readonly string[] = NO_LINES;
 
 	// Resync state.
-	#resync: Resync;
 	#late: Command | null = null; // the last command that timed out or was cut by a reboot
 	// A reboot cut `#cutByReboot` in its first stage: its answer may still come
 	// until #cutAnswerBy (its deadline), and nothing is written meanwhile.
@@ -187,41 +220,12 @@ export class Channel implements ReaderEvents {
 	#lateThen = 0; // a second-stage line still owed by it (SEND/CLOSE), else 0
 	#lateUntil = 0;
 
-	// Payload routing.
-	#payloadTo: Command | null = null;
-	#payloadPush = false;
-	#pushId = -1;
-	#lastByteAt = 0;
-
-	// One timer serves the command deadline, the payload stall check and the
-	// wait before a probe.
-	#timer: unknown = null;
-	#timerAt = 0;
-	// A deadline found passed is judged at the next firing, OVERDUE_CONFIRM_MS
-	// later: after a host stall (the process not scheduled, a long collection)
-	// timers run before the input that waited meanwhile is read (libuv's timer
-	// phase comes before its I/O poll), and that input may be what the deadline
-	// waits for. Bytes received clear it.
-	#overdue = false;
 	#onTimer: () => void;
 	#kicked = false;
 	#onKick: () => void;
-	// Nothing happened since the owner last had no command (no completion, no
-	// kick, no timer, no end of a read's payload): a turn that only moved payload
-	// bytes, or brought lines that changed nothing for the wire, does not ask
-	// again. Asking means asking every socket.
-	#quiet = false;
-
 	#msPerByte: number;
 	#graceMs: number;
-	// Bytes received before the current chunk, and in all; up to which count
-	// final results may be pushed data taken for lines (distrustFinals), or -1.
-	#chunkAt = 0;
-	#received = 0;
-	#distrustUntil = -1;
-	#stallMs: number;
 	#wakeAfterIdleMs: number;
-	#lastTrafficAt = -Infinity;
 
 	constructor(options: ChannelOptions) {
 		this.#transport = options.transport;
@@ -248,13 +252,13 @@ export class Channel implements ReaderEvents {
 		this.#graceMs = options.graceMs ?? 200;
 		this.#stallMs = options.stallMs ?? 250;
 		this.#wakeAfterIdleMs = options.wakeAfterIdleMs ?? 100;
-		this.#onTimer = () => this.#timerFired();
+		this.#onTimer = () => this.timerFired();
 		this.#onKick = () => {
 			this.#kicked = false;
 			if (this.#inTurn) return;
 			this.#inTurn = true;
 			try {
-				this.#serveWire();
+				this.serveWire();
 			} finally {
 				this.#inTurn = false;
 			}
@@ -308,23 +312,23 @@ export class Channel implements ReaderEvents {
 				i = this.reader.receive(chunk, i, end);
 				if (this.#held) {
 					this.#held = false;
-					this.#line(this.reader.line);
+					this.line(this.reader.line);
 				}
 				// The usual end of a line, one command completed, is told from
-				// here rather than through #tell: a frame less under the owner's
+				// here rather than through tell(): a frame less under the owner's
 				// handling (the next command, the application's callback).
 				const ended = this.#ended;
-				if (this.#endedWaiting !== null || this.#rebootToTell) this.#tell();
+				if (this.#endedWaiting !== null || this.#rebootToTell) this.tell();
 				else if (ended !== null) {
 					this.#ended = null;
 					ended.onDone(this.#result);
 				}
 			} while (i < end);
-			if (this.reader.awaitsBytes || this.#distrustUntil >= 0) this.#arm(this.#lastByteAt + this.#stallMs);
+			if (this.reader.awaitsBytes || this.#distrustUntil >= 0) this.arm(this.#lastByteAt + this.#stallMs);
 			if (outer) {
 				this.#events.onTurnEnd?.();
 				// A quiet turn (payload, or lines that changed nothing) has nothing for the wire.
-				if (!this.#quiet || this.#waiting !== null) this.#serveWire();
+				if (!this.#quiet || this.#waiting !== null) this.serveWire();
 			}
 		} finally {
 			if (outer) this.#inTurn = false;
@@ -339,12 +343,12 @@ export class Channel implements ReaderEvents {
 		this.#inTurn = true;
 		try {
 			if (this.#current !== null) {
-				this.#disarm();
-				this.#end(status, 0);
+				this.disarm();
+				this.end(status, 0);
 			}
-			this.#failWaiting(status);
-			this.#tell();
-			if (outer) this.#serveWire();
+			this.failWaiting(status);
+			this.tell();
+			if (outer) this.serveWire();
 		} finally {
 			if (outer) this.#inTurn = false;
 		}
@@ -362,7 +366,7 @@ export class Channel implements ReaderEvents {
 	// route into the sockets. A payload header is handled at once: its run
 	// starts right after it.
 	onLine(line: Line): void {
-		if (line.payloadLength > 0) return this.#line(line);
+		if (line.payloadLength > 0) return this.line(line);
 		this.#held = true;
 		this.reader.pause();
 	}
@@ -423,7 +427,7 @@ export class Channel implements ReaderEvents {
 
 	// A line alone does not end the quiet: what it changes for the wire ends
 	// it (a completion, a kick from a socket it concerns, an owed line come).
-	#line(line: Line): void {
+	private line(line: Line): void {
 		this.#events.onTraceLine?.(line);
 		const kind = line.kind;
 		if (kind === K.ECHO) {
@@ -432,16 +436,16 @@ export class Channel implements ReaderEvents {
 		}
 		if (kind === K.NOISE) {
 			this.stats.noiseLines++;
-			this.#stray(line);
+			this.stray(line);
 			return this.#events.onEchoOrNoise?.(line);
 		}
 		if (kind === K.URC_RDY) {
-			this.#rebooted();
+			this.rebooted();
 			return this.#events.onUrc(line);
 		}
 		const current = this.#current;
 		// A final result (line-kind.ts; a range test, not a call per line).
-		if (kind >= K.OK && kind <= K.CLOSE_OK) return this.#final(line, kind, current);
+		if (kind >= K.OK && kind <= K.CLOSE_OK) return this.final(line, kind, current);
 		if (kind === K.RESPONSE) {
 			if (current !== null && this.#stage === STAGE_RESPONSE) {
 				current.onResponse?.(line);
@@ -452,7 +456,7 @@ export class Channel implements ReaderEvents {
 		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === THEN_URC && current.onUrc) {
 			const taken = current.onUrc(line);
 			if (taken === URC_COMPLETES) {
-				this.#end(DONE_OK, 0);
+				this.end(DONE_OK, 0);
 				return;
 			}
 			if (taken !== URC_NOT_MINE) return;
@@ -462,7 +466,7 @@ export class Channel implements ReaderEvents {
 		if (line.payloadLength > 0 && (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER)) return;
 		// A late answer of a resync probe that went unanswered: the past.
 		if (kind === K.URC_OTHER && this.#resync.owed !== 0 && this.#resync.settles(line)) return;
-		if (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER) this.#stray(line);
+		if (kind === K.URC_OTHER || kind === K.URC_QIURC_OTHER) this.stray(line);
 		return this.#events.onUrc(line);
 	}
 
@@ -470,7 +474,7 @@ export class Channel implements ReaderEvents {
 	// until the largest push's bytes have come after this chunk, or the line
 	// was quiet for the stall time (the module sends a push's data at once),
 	// no final result in a chunk that started before is taken for the answer
-	// of a command, nor for a line a timed-out one owes (see #distrusted). A
+	// of a command, nor for a line a timed-out one owes (see distrusted()). A
 	// command awaiting its answer meanwhile ends at its deadline, and the line
 	// is probed as after any timeout: never two commands on the wire, whatever
 	// the data holds. Bytes, not time: a host that lags gets a push's bytes
@@ -480,7 +484,7 @@ export class Channel implements ReaderEvents {
 	distrustFinals(): void {
 		if (this.reader.receiveHex) return;
 		this.#distrustUntil = this.#received + PUSH_WINDOW_BYTES;
-		this.#arm(this.#lastByteAt + this.#stallMs);
+		this.arm(this.#lastByteAt + this.#stallMs);
 	}
 
 	// A line nobody takes came: the command awaiting its answer is told.
@@ -491,12 +495,12 @@ export class Channel implements ReaderEvents {
 	// CLOSE OK comes), rather than after the 10 s their deadline allows and
 	// the wait for the line they would then owe; an owed line come damaged
 	// holds its socket no longer.
-	#stray(line: Line): void {
+	private stray(line: Line): void {
 		const current = this.#current;
 		if (current !== null && this.#stage === STAGE_RESPONSE) return current.onStrayLine?.(line);
 		const then = current !== null && this.#stage === STAGE_THEN ? current.spec.then : THEN_NOTHING;
 		if (then === THEN_URC) {
-			if (line.kind === K.NOISE && current?.onUrc?.(line) === URC_COMPLETES) this.#end(DONE_OK, 0);
+			if (line.kind === K.NOISE && current?.onUrc?.(line) === URC_COMPLETES) this.end(DONE_OK, 0);
 			return;
 		}
 		if (then === THEN_NOTHING && this.#lateThen === 0) return;
@@ -506,11 +510,11 @@ export class Channel implements ReaderEvents {
 				: line.near(CLOSE_OK_TEXT, 0, 2)
 					? THEN_CLOSE_OK
 					: THEN_NOTHING;
-		if (near !== THEN_NOTHING) this.#secondStageUnsure(near, near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT);
+		if (near !== THEN_NOTHING) this.secondStageUnsure(near, near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT);
 	}
 
-	#final(line: Line, kind: number, current: Command | null): void {
-		if (this.#chunkAt < this.#distrustUntil) return this.#distrusted(kind);
+	private final(line: Line, kind: number, current: Command | null): void {
+		if (this.#chunkAt < this.#distrustUntil) return this.distrusted(kind);
 		// A socket that waits for an owed line may go once it came or never will.
 		if (this.#lateThen !== 0) this.#quiet = false;
 		// An owed line that has not come within another second-stage deadline never will.
@@ -518,7 +522,7 @@ export class Channel implements ReaderEvents {
 		// A second-stage line owed by a timed-out command is consumed as late.
 		if (this.#lateThen !== 0 && secondStageOf(kind) === this.#lateThen) {
 			this.#lateThen = 0;
-			return this.#pastFinal(this.#late, kind);
+			return this.pastFinal(this.#late, kind);
 		}
 		if (current === null) {
 			const cut = this.#cutByReboot;
@@ -527,7 +531,7 @@ export class Channel implements ReaderEvents {
 				// the probe may go now.
 				this.#cutByReboot = null;
 				this.#quiet = false;
-				return this.#pastFinal(cut === this.#late ? cut : null, kind);
+				return this.pastFinal(cut === this.#late ? cut : null, kind);
 			}
 			this.stats.strayFinals++;
 			return;
@@ -546,10 +550,10 @@ export class Channel implements ReaderEvents {
 					// two-stage command means its SEND OK / SEND FAIL / CLOSE OK may
 					// still come: it is owed, so it will not be taken for a later
 					// command's.
-					return this.#pastFinal(this.#late, kind);
+					return this.pastFinal(this.#late, kind);
 				}
 				const then = current.spec.then;
-				if (then === THEN_NOTHING) this.#end(DONE_OK, 0);
+				if (then === THEN_NOTHING) this.end(DONE_OK, 0);
 				else {
 					// The module took a new command of the same socket (the same
 					// command object): the line the timed-out one owed is not coming
@@ -558,30 +562,30 @@ export class Channel implements ReaderEvents {
 					this.#stage = STAGE_THEN;
 					this.reader.armed = null;
 					this.#deadline = this.#clock.now() + current.spec.thenTimeoutMs + this.#graceMs;
-					this.#arm(this.#deadline);
+					this.arm(this.#deadline);
 				}
 				return;
 			}
 			if (kind === K.ERROR || kind === K.CME_ERROR) {
-				if (current === probe && !probe.seen) return this.#pastFinal(this.#late, kind);
-				this.#end(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
+				if (current === probe && !probe.seen) return this.pastFinal(this.#late, kind);
+				this.end(kind === K.ERROR ? DONE_ERROR : DONE_CME_ERROR, kind === K.CME_ERROR ? line.int(0, 0) : 0);
 				return;
 			}
 			// Its second-stage line before any OK: the module sends it only after
 			// its OK, which was lost on the line. It ends the command as it would
 			// have (a send's SEND OK, a close's CLOSE OK), not its deadline.
 			if (current.spec.then !== THEN_NOTHING && secondStageOf(kind) === current.spec.then) {
-				this.#end(kind === K.SEND_FAIL ? DONE_SEND_FAIL : DONE_OK, 0);
+				this.end(kind === K.SEND_FAIL ? DONE_SEND_FAIL : DONE_OK, 0);
 				return;
 			}
 		} else if (this.#stage === STAGE_THEN) {
 			const then = current.spec.then;
 			if (then === THEN_SEND_RESULT && (kind === K.SEND_OK || kind === K.SEND_FAIL)) {
-				this.#end(kind === K.SEND_OK ? DONE_OK : DONE_SEND_FAIL, 0);
+				this.end(kind === K.SEND_OK ? DONE_OK : DONE_SEND_FAIL, 0);
 				return;
 			}
 			if (then === THEN_CLOSE_OK && kind === K.CLOSE_OK) {
-				this.#end(DONE_OK, 0);
+				this.end(DONE_OK, 0);
 				return;
 			}
 		}
@@ -594,18 +598,18 @@ export class Channel implements ReaderEvents {
 	// be the module's own or the data's: the command's fate stays unknown,
 	// and it ends now rather than after the whole second-stage deadline, as
 	// does the wait for a line a timed-out command owes.
-	#distrusted(kind: number): void {
+	private distrusted(kind: number): void {
 		this.stats.finalsInDamagedAnswers++;
 		const then = secondStageOf(kind);
-		if (then !== THEN_NOTHING) this.#secondStageUnsure(then, DONE_TIMEOUT);
+		if (then !== THEN_NOTHING) this.secondStageUnsure(then, DONE_TIMEOUT);
 	}
 
 	// A second-stage line of `then`'s came that cannot be taken as it stands
 	// (damaged, or perhaps data): the command awaiting it ends with `status`;
 	// a timed-out command's owed line is awaited no longer.
-	#secondStageUnsure(then: number, status: number): void {
+	private secondStageUnsure(then: number, status: number): void {
 		const current = this.#current;
-		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === then) return this.#end(status, 0);
+		if (current !== null && this.#stage === STAGE_THEN && current.spec.then === then) return this.end(status, 0);
 		if (this.#lateThen === then) {
 			this.#lateThen = 0;
 			this.#quiet = false;
@@ -614,24 +618,24 @@ export class Channel implements ReaderEvents {
 
 	// A final result of the past: `late`'s (null: no command's the caller
 	// knows), told to it. After its OK, a two-stage command's second line is owed.
-	#pastFinal(late: Command | null, kind: number): void {
+	private pastFinal(late: Command | null, kind: number): void {
 		this.stats.lateFinals++;
 		if (late === null) return;
-		if (kind === K.OK) this.#owe(late);
+		if (kind === K.OK) this.owe(late);
 		return late.onLate?.(kind);
 	}
 
 	// Writes commands while the wire is free: the one waiting for a probe, or
 	// the owner's next; a probe first when the line is out of step.
-	#serveWire(): void {
+	private serveWire(): void {
 		for (;;) {
-			this.#tell();
+			this.tell();
 			if (this.#current !== null) return;
 			let command = this.#waiting;
 			if (command !== null && this.#resync.synced && this.owes(command)) {
 				// Taken before the probe showed that its socket's earlier send still
 				// owes its SEND OK: it goes back to its owner, unwritten.
-				this.#failWaiting(DONE_WITHDRAWN);
+				this.failWaiting(DONE_WITHDRAWN);
 				continue;
 			}
 			command ??= this.#quiet ? null : this.#events.nextCommand();
@@ -639,9 +643,9 @@ export class Channel implements ReaderEvents {
 				this.#quiet = true;
 				// Idle: no deadline to watch (a payload stall check, the end of
 				// an owed line's wait and the quiet that ends a distrust keep the timer).
-				if (this.#lateThen !== 0) this.#arm(this.#lateUntil + 1);
-				if (this.#distrustUntil >= 0) this.#arm(this.#lastByteAt + this.#stallMs);
-				else if (this.#lateThen === 0 && !this.reader.awaitsBytes) this.#disarm();
+				if (this.#lateThen !== 0) this.arm(this.#lateUntil + 1);
+				if (this.#distrustUntil >= 0) this.arm(this.#lastByteAt + this.#stallMs);
+				else if (this.#lateThen === 0 && !this.reader.awaitsBytes) this.disarm();
 				return;
 			}
 			const resync = this.#resync;
@@ -659,7 +663,7 @@ export class Channel implements ReaderEvents {
 					else if (this.#cutAnswerBy + 1 > at) at = this.#cutAnswerBy + 1;
 				}
 				if (at > now) {
-					this.#arm(at);
+					this.arm(at);
 					return;
 				}
 				command = resync.prepare(this.#late?.spec.response ?? null);
@@ -675,7 +679,7 @@ export class Channel implements ReaderEvents {
 				// A command that cannot be rendered never reaches the wire.
 				this.#current = command;
 				this.#stage = STAGE_RESPONSE;
-				this.#end(DONE_NOT_SENT, 0);
+				this.end(DONE_NOT_SENT, 0);
 				continue;
 			}
 			this.#current = command;
@@ -686,15 +690,15 @@ export class Channel implements ReaderEvents {
 			this.#lastTrafficAt = now;
 			this.#startedAt = now;
 			this.#deadline = now + command.spec.timeoutMs + this.#graceMs + Math.ceil(writer.length * this.#msPerByte);
-			this.#arm(this.#deadline);
+			this.arm(this.#deadline);
 			this.#events.onWritten?.(writer.bytes, 0, writer.length);
 			this.#transport.write(writer.bytes, 0, writer.length);
 		}
 	}
 
 	// The command on the wire ended with `status`: it is told at the top of
-	// the turn (#tell), and the reader stops after this line until then.
-	#end(status: number, code: number): void {
+	// the turn (tell()), and the reader stops after this line until then.
+	private end(status: number, code: number): void {
 		this.#quiet = false;
 		const command = this.#current as Command;
 		this.#events.onEnded?.(status, code, this.#clock.now() - this.#startedAt);
@@ -712,10 +716,10 @@ export class Channel implements ReaderEvents {
 			resync.unanswered(this.#clock.now(), status === DONE_TIMEOUT);
 			// The module is silent: the command that waited for this probe was
 			// never written.
-			if (status === DONE_TIMEOUT) this.#failWaiting(DONE_UNSENT);
+			if (status === DONE_TIMEOUT) this.failWaiting(DONE_UNSENT);
 			return;
 		}
-		if (this.#ended !== null || this.#endedWaiting !== null) this.#tell(); // never two ended at once
+		if (this.#ended !== null || this.#endedWaiting !== null) this.tell(); // never two ended at once
 		const elapsed = this.#clock.now() - this.#startedAt;
 		this.#result.set(status, code, this.#lines, elapsed);
 		this.#lines = NO_LINES;
@@ -724,7 +728,7 @@ export class Channel implements ReaderEvents {
 	}
 
 	// Tells the commands that ended (from the top of a turn).
-	#tell(): void {
+	private tell(): void {
 		const command = this.#ended;
 		if (command !== null) {
 			this.#ended = null;
@@ -742,7 +746,7 @@ export class Channel implements ReaderEvents {
 	}
 
 	// The command waiting for a probe will not be written: it ends with `status`.
-	#failWaiting(status: number): void {
+	private failWaiting(status: number): void {
 		const command = this.#waiting;
 		if (command === null) return;
 		this.#waiting = null;
@@ -757,7 +761,7 @@ export class Channel implements ReaderEvents {
 	// DONE_REBOOT and, unless it had already answered OK, the next command is
 	// preceded by a probe, written once its answer came or its deadline passed.
 	// A module that rebooted owes no second-stage line.
-	#rebooted(): void {
+	private rebooted(): void {
 		this.#quiet = false;
 		this.stats.reboots++;
 		this.#lateThen = 0;
@@ -772,17 +776,17 @@ export class Channel implements ReaderEvents {
 				this.#cutAnswerBy = this.#deadline;
 			}
 			if (current !== this.#resync.probe) this.#late = current;
-			this.#disarm();
-			this.#end(DONE_REBOOT, 0);
+			this.disarm();
+			this.end(DONE_REBOOT, 0);
 		} else this.reader.armed = null;
 		// It was taken before the reboot and never written.
-		this.#failWaiting(DONE_REBOOT);
+		this.failWaiting(DONE_REBOOT);
 		this.#events.onReboot();
 		this.#rebootToTell = true;
 		this.reader.pause();
 	}
 
-	#arm(at: number): void {
+	private arm(at: number): void {
 		if (this.#timer !== null) {
 			if (this.#timerAt <= at) return;
 			this.#clock.clear(this.#timer);
@@ -792,12 +796,12 @@ export class Channel implements ReaderEvents {
 		this.#timer = this.#clock.set(this.#onTimer, ms > 0 ? ms : 0);
 	}
 
-	#disarm(): void {
+	private disarm(): void {
 		if (this.#timer !== null) this.#clock.clear(this.#timer);
 		this.#timer = null;
 	}
 
-	#timerFired(): void {
+	private timerFired(): void {
 		this.#timer = null;
 		this.#quiet = false;
 		const outer = !this.#inTurn;
@@ -805,16 +809,16 @@ export class Channel implements ReaderEvents {
 		try {
 			const now = this.#clock.now();
 			if (this.#lateThen !== 0 && now > this.#lateUntil) this.#lateThen = 0;
-			if (!this.#overdue && this.#passed(now)) {
+			if (!this.#overdue && this.passed(now)) {
 				this.#overdue = true;
-				this.#arm(now + OVERDUE_CONFIRM_MS);
+				this.arm(now + OVERDUE_CONFIRM_MS);
 				return;
 			}
 			this.#overdue = false;
 			if (this.#distrustUntil >= 0) {
 				// Quiet: a damaged push's data has all come.
 				if (now - this.#lastByteAt >= this.#stallMs) this.#distrustUntil = -1;
-				else this.#arm(this.#lastByteAt + this.#stallMs);
+				else this.arm(this.#lastByteAt + this.#stallMs);
 			}
 			if (this.reader.awaitsBytes) {
 				if (now - this.#lastByteAt >= this.#stallMs) {
@@ -822,9 +826,9 @@ export class Channel implements ReaderEvents {
 					// A kept line it took as whole.
 					if (this.#held) {
 						this.#held = false;
-						this.#line(this.reader.line);
+						this.line(this.reader.line);
 					}
-				} else this.#arm(this.#lastByteAt + this.#stallMs);
+				} else this.arm(this.#lastByteAt + this.#stallMs);
 			}
 			const current = this.#current;
 			if (current !== null) {
@@ -832,10 +836,10 @@ export class Channel implements ReaderEvents {
 				// rate) is late, not lost: its deadline moves with its bytes.
 				if (now >= this.#deadline && this.reader.inPayload && now - this.#lastByteAt < this.#stallMs)
 					this.#deadline = this.#lastByteAt + this.#stallMs;
-				if (now >= this.#deadline) this.#timedOut(current);
-				else this.#arm(this.#deadline);
+				if (now >= this.#deadline) this.timedOut(current);
+				else this.arm(this.#deadline);
 			}
-			if (outer) this.#serveWire();
+			if (outer) this.serveWire();
 		} finally {
 			if (outer) this.#inTurn = false;
 		}
@@ -843,7 +847,7 @@ export class Channel implements ReaderEvents {
 
 	// Whether the payload stall (a run's bytes, or its CR LF, overdue) or the
 	// command's deadline has passed.
-	#passed(now: number): boolean {
+	private passed(now: number): boolean {
 		const stalled = (this.reader.awaitsBytes || this.#distrustUntil >= 0) && now - this.#lastByteAt >= this.#stallMs;
 		return stalled || (this.#current !== null && now >= this.#deadline && (stalled || !this.reader.inPayload));
 	}
@@ -851,24 +855,24 @@ export class Channel implements ReaderEvents {
 	// `command` answered OK but its second-stage line (SEND OK / SEND FAIL /
 	// CLOSE OK) has not come: it may still, within another second-stage
 	// deadline. A URC second stage owes no line.
-	#owe(command: Command): void {
+	private owe(command: Command): void {
 		const then = command.spec.then;
 		if (then !== THEN_SEND_RESULT && then !== THEN_CLOSE_OK) return;
 		this.#lateThen = then;
 		this.#lateUntil = this.#clock.now() + command.spec.thenTimeoutMs + this.#graceMs;
 	}
 
-	#timedOut(command: Command): void {
+	private timedOut(command: Command): void {
 		this.stats.timeouts++;
 		if (this.reader.inPayload && !this.#payloadPush) this.reader.abortPayload();
 		if (command !== this.#resync.probe) {
 			this.#late = command;
 			this.#lateThen = 0;
-			if (this.#stage === STAGE_THEN) this.#owe(command);
+			if (this.#stage === STAGE_THEN) this.owe(command);
 		}
 		// After a second-stage timeout the module already answered OK, so its
 		// first-stage output is complete: only the owed line can still come.
 		if (this.#stage === STAGE_RESPONSE) this.#resync.synced = false;
-		this.#end(DONE_TIMEOUT, 0);
+		this.end(DONE_TIMEOUT, 0);
 	}
 }

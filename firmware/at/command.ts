@@ -73,6 +73,8 @@ export function spec(
 }
 
 // Builds one command line in a preallocated buffer.
+// Its helper methods are TypeScript's `private`, not `#`: XS walks an
+// instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
 export class CommandWriter {
 	readonly bytes: Uint8Array;
 	length = 0;
@@ -92,13 +94,13 @@ export class CommandWriter {
 		this.length = 0;
 	}
 
-	#room(n: number): void {
+	private room(n: number): void {
 		if (this.length + n > this.bytes.length)
 			throw new RangeError(`command line longer than ${this.bytes.length} bytes`);
 	}
 
 	byte(value: number): this {
-		this.#room(1);
+		this.room(1);
 		this.bytes[this.length++] = value;
 		return this;
 	}
@@ -106,7 +108,7 @@ export class CommandWriter {
 	// ASCII text. XS boxes a string for every charCodeAt call, so this
 	// allocates there: hot-path commands write `literal` bytes made once.
 	text(text: string): this {
-		this.#room(text.length);
+		this.room(text.length);
 		for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i) & 0xff;
 		return this;
 	}
@@ -128,11 +130,11 @@ export class CommandWriter {
 	// A non-negative integer in decimal. Hot lines (QIRD, QISEND headers)
 	// carry small numbers: 32-bit integer division, no Math call per digit.
 	int(value: number): this {
-		if ((value | 0) !== value) return this.#bigInt(value);
+		if ((value | 0) !== value) return this.bigInt(value);
 		if (value < 0) throw new RangeError(`not a non-negative integer: ${value}`);
 		let digits = 1;
 		for (let v = value; v >= 10; v = (v / 10) | 0) digits++;
-		this.#room(digits);
+		this.room(digits);
 		const bytes = this.bytes;
 		let at = this.length + digits;
 		this.length = at;
@@ -145,11 +147,11 @@ export class CommandWriter {
 		return this;
 	}
 
-	#bigInt(value: number): this {
+	private bigInt(value: number): this {
 		if (!(value >= 0) || value !== Math.floor(value)) throw new RangeError(`not a non-negative integer: ${value}`);
 		let digits = 1;
 		for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-		this.#room(digits);
+		this.room(digits);
 		let at = this.length + digits;
 		this.length = at;
 		let v = value;
@@ -162,7 +164,7 @@ export class CommandWriter {
 
 	// Constant bytes, e.g. a command prefix turned into bytes at load time.
 	literal(bytes: Uint8Array): this {
-		this.#room(bytes.length);
+		this.room(bytes.length);
 		// A whole array copies natively, with no view made.
 		this.bytes.set(bytes, this.length);
 		this.length += bytes.length;
@@ -173,7 +175,7 @@ export class CommandWriter {
 	// is rendered in (the modem's arena), with no view made.
 	raw(src: Uint8Array, start: number, end: number): this {
 		if (start === 0 && end === src.length) return this.literal(src);
-		this.#room(end - start);
+		this.room(end - start);
 		const bytes = this.bytes;
 		let at = this.length;
 		if (src.buffer === bytes.buffer) {

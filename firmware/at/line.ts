@@ -20,6 +20,8 @@ export const HEAD_EXACT = 3;
 const CACHED_FIELDS = 4;
 const NOT_INT = -2147483648;
 
+// Its helper methods are TypeScript's `private`, not `#`: XS walks an
+// instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
 export class Line {
 	kind = 0;
 	length = 0;
@@ -89,7 +91,7 @@ export class Line {
 	}
 
 	// Finds where the parameters start.
-	#findParams(): void {
+	private findParams(): void {
 		const bytes = this.#bytes,
 			mask = this.#mask,
 			start = this.#start,
@@ -162,14 +164,14 @@ export class Line {
 
 	// Finds parameter `index` (0-based, comma separated, commas inside quotes
 	// do not count); sets the raw bounds, quotes included.
-	#locate(index: number): boolean {
+	private locate(index: number): boolean {
 		const bytes = this.#bytes,
 			mask = this.#mask,
 			base = this.#start,
 			length = this.length;
 		let at = this.#paramsAt;
 		if (at < 0) {
-			this.#findParams();
+			this.findParams();
 			at = this.#paramsAt;
 		}
 		if (at >= length) return false;
@@ -198,7 +200,7 @@ export class Line {
 	}
 
 	// Field content bounds with surrounding quotes removed.
-	#unquote(): void {
+	private unquote(): void {
 		if (
 			this.#fieldEnd - this.#fieldStart >= 2 &&
 			this.byteAt(this.#fieldStart) === QUOTE &&
@@ -210,7 +212,7 @@ export class Line {
 	}
 
 	hasField(index: number): boolean {
-		return this.#locate(index);
+		return this.locate(index);
 	}
 
 	// Integer value of field `index`, or `fallback` when absent or not a number.
@@ -221,12 +223,12 @@ export class Line {
 		}
 		// A tail call: XS runs it in this frame (the deepest receive turns end
 		// in a header's numbers).
-		return this.#parseInt(index, fallback);
+		return this.parseInt(index, fallback);
 	}
 
 	// Parses field `index`, keeps the value for the line, and returns it or `fallback`.
-	#parseInt(index: number, fallback: number): number {
-		const value = this.#locate(index) ? this.#digits() : NOT_INT;
+	private parseInt(index: number, fallback: number): number {
+		const value = this.locate(index) ? this.digits() : NOT_INT;
 		if (index < CACHED_FIELDS) {
 			this.#ints[index] = value;
 			this.#cached |= 1 << index;
@@ -234,14 +236,14 @@ export class Line {
 		return value === NOT_INT ? fallback : value;
 	}
 
-	// The integer in the field #locate found, or NOT_INT.
-	#digits(): number {
+	// The integer in the field locate() found, or NOT_INT.
+	private digits(): number {
 		const bytes = this.#bytes,
 			mask = this.#mask,
 			base = this.#start;
 		let at = this.#fieldStart,
 			end = this.#fieldEnd;
-		// Quotes around the number do not count (as #unquote, without the calls).
+		// Quotes around the number do not count (as unquote() does, without its calls).
 		if (end - at >= 2 && bytes[(base + at) & mask] === QUOTE && bytes[(base + end - 1) & mask] === QUOTE) {
 			at++;
 			end--;
@@ -264,13 +266,13 @@ export class Line {
 	}
 
 	isQuoted(index: number): boolean {
-		return this.#locate(index) && this.byteAt(this.#fieldStart) === QUOTE;
+		return this.locate(index) && this.byteAt(this.#fieldStart) === QUOTE;
 	}
 
 	// True when field `index`, quotes removed, equals `expected`.
 	fieldEquals(index: number, expected: Uint8Array): boolean {
-		if (!this.#locate(index)) return false;
-		this.#unquote();
+		if (!this.locate(index)) return false;
+		this.unquote();
 		const n = this.#fieldEnd - this.#fieldStart;
 		if (n !== expected.length) return false;
 		const bytes = this.#bytes,
@@ -283,8 +285,8 @@ export class Line {
 	// Copies field `index` (quotes removed) into dst; returns the byte count, or
 	// -1 when the field is absent. Copies at most what fits.
 	copyField(index: number, dst: Uint8Array, dstStart = 0): number {
-		if (!this.#locate(index)) return -1;
-		this.#unquote();
+		if (!this.locate(index)) return -1;
+		this.unquote();
 		let n = this.#fieldEnd - this.#fieldStart;
 		if (n > dst.length - dstStart) n = dst.length - dstStart;
 		const bytes = this.#bytes,
@@ -296,24 +298,24 @@ export class Line {
 
 	// Field `index` as a string, quotes removed ("" when absent). Allocates.
 	fieldText(index: number): string {
-		if (!this.#locate(index)) return "";
-		this.#unquote();
-		return this.#slice(this.#fieldStart, this.#fieldEnd);
+		if (!this.locate(index)) return "";
+		this.unquote();
+		return this.slice(this.#fieldStart, this.#fieldEnd);
 	}
 
 	// Everything from field `index` to the end of the line (an error
 	// description may contain commas). Allocates.
 	restText(index: number): string {
-		if (!this.#locate(index)) return "";
-		return this.#slice(this.#fieldStart, this.length);
+		if (!this.locate(index)) return "";
+		return this.slice(this.#fieldStart, this.length);
 	}
 
 	// The whole line as a string. Allocates.
 	text(): string {
-		return this.#slice(0, this.length);
+		return this.slice(0, this.length);
 	}
 
-	#slice(start: number, end: number): string {
+	private slice(start: number, end: number): string {
 		let s = "";
 		for (let i = start; i < end; i++) s += String.fromCharCode(this.byteAt(i));
 		return s;

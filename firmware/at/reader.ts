@@ -87,6 +87,8 @@ const QIURC_HEAD = headOf(RECV_URC);
 const QIRD_WORDS = wordsAfter2(QIRD_HEADER);
 const RECV_WORDS = wordsAfter2(RECV_URC);
 
+// Its helper methods are TypeScript's `private`, not `#`: XS walks an
+// instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
 export class Reader {
 	readonly ring: ByteRing;
 	// Made in the constructor, not in field initializers: XS holds a slot per
@@ -100,21 +102,23 @@ export class Reader {
 	// Response prefix of the command in flight, or null.
 	armed: Uint8Array | null = null;
 
-	#events: ReaderEvents;
+	// In about the order a receive turn reads them: XS finds a private field
+	// by walking the instance's list of them in declaration order.
+	#paused = false;
 	#mode = LINE_MODE;
-	#discarding = false;
 	#remaining = 0; // payload bytes, or hex digits in hex mode
-	#hexHigh = -1;
-	#badDigits = 0;
+	#lastRaw = -1; // the last byte (or hex digit) a run took
 	#hexRun = false; // this run is hex (fixed at its start)
-	#scratch: Uint8Array;
+	#sink: PayloadSink = DROP_PAYLOAD; // the current run's
 	#scratchCount = 0;
 	#trailer = NO_TRAILER; // after a payload run: the CR LF the module puts there
-	#runLength = 0; // bytes the last run announced
-	#lastRaw = -1; // the last byte (or hex digit) a run took
-	#paused = false;
+	#discarding = false;
+	#events: ReaderEvents;
 	#table: LineTable;
-	#sink: PayloadSink = DROP_PAYLOAD; // the current run's
+	#hexHigh = -1;
+	#badDigits = 0;
+	#scratch: Uint8Array;
+	#runLength = 0; // bytes the last run announced
 
 	// `table`: the final results and URCs lines are classified by.
 	// `hexScratch`: where hex is decoded (a view of the arena its owners'
@@ -166,7 +170,7 @@ export class Reader {
 		}
 		const ring = this.ring;
 		if (ring.count === 0) return;
-		this.#line(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
+		this.completeLine(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
 		ring.discard(ring.count);
 	}
 
@@ -192,11 +196,11 @@ export class Reader {
 		while (i < end) {
 			if (this.#paused) break;
 			if (this.#mode === PAYLOAD_MODE) {
-				i = this.#payload(chunk, i, end);
+				i = this.payload(chunk, i, end);
 				continue;
 			}
-			if (this.#trailer !== NO_TRAILER) this.#checkTrailer(chunk, i, end);
-			// (#inlineHeader leaves the ring as it found it unless it took a header.)
+			if (this.#trailer !== NO_TRAILER) this.checkTrailer(chunk, i, end);
+			// (inlineHeader() leaves the ring as it found it unless it took a header.)
 			const kept = ring.count;
 			// The module frames every line "\r\n...\r\n": the blank line before
 			// each, half of all lines, is no event, and is passed without a search.
@@ -211,15 +215,15 @@ export class Reader {
 			// the same line: look for that comma first, so that the search for
 			// the line's LF never runs over payload bytes.
 			if (this.viewMode === 1 && !this.#discarding) {
-				// (The comma, or the LF of a line #wholeHeader handed up.) A line
+				// (The comma, or the LF of a line wholeHeader() handed up.) A line
 				// that starts here is a header only if it starts "+QIRD:" or
 				// "+QIURC:" ("+Q", then R or U): others pass without a call.
 				const fourth = chunk[i + 3];
 				const comma =
 					kept !== 0
-						? this.#inlineHeader(chunk, i, end)
+						? this.inlineHeader(chunk, i, end)
 						: chunk[i] === 43 /* + */ && chunk[i + 1] === 81 /* Q */ && (fourth === 82 /* R */ || fourth === 85) /* U */
-							? this.#wholeHeader(chunk, i, end)
+							? this.wholeHeader(chunk, i, end)
 							: -1;
 				if (comma >= 0) {
 					i = comma + 1;
@@ -238,7 +242,7 @@ export class Reader {
 			}
 			if (lf < 0) {
 				// An unfinished line: keep it for the next chunk.
-				if (ring.free < end - i) this.#tooLong(end - i);
+				if (ring.free < end - i) this.tooLong(end - i);
 				else ring.push(chunk, i, end);
 				i = end;
 				continue;
@@ -246,14 +250,14 @@ export class Reader {
 			if (kept === 0) {
 				// The usual case: the line arrived whole. A blank one is no event.
 				if (lf - i > 1 || (lf - i === 1 && chunk[i] !== CR)) {
-					if (lf - i > ring.capacity) this.#tooLong(lf - i);
-					else this.#line(chunk, i, lf, NO_WRAP);
+					if (lf - i > ring.capacity) this.tooLong(lf - i);
+					else this.completeLine(chunk, i, lf, NO_WRAP);
 				}
 			} else {
-				if (ring.free < lf - i) this.#tooLong(lf - i);
+				if (ring.free < lf - i) this.tooLong(lf - i);
 				else {
 					ring.push(chunk, i, lf);
-					this.#line(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
+					this.completeLine(ring.bytes, ring.headIndex, ring.headIndex + ring.count, ring.capacity - 1);
 				}
 				ring.discard(ring.count);
 			}
@@ -262,7 +266,7 @@ export class Reader {
 			i = lf + 1;
 		}
 		this.#paused = false;
-		if (this.#scratchCount > 0) this.#flushHex();
+		if (this.#scratchCount > 0) this.flushHex();
 		return i;
 	}
 
@@ -272,7 +276,7 @@ export class Reader {
 		if (this.#mode !== PAYLOAD_MODE) return 0;
 		const missing = this.payloadRemaining;
 		this.stats.payloadsAborted++;
-		this.#endPayload(missing);
+		this.endPayload(missing);
 		return missing;
 	}
 
@@ -293,7 +297,7 @@ export class Reader {
 	// unknown number were taken as payload or are about to be taken for lines.
 	// (A damaged length that lands on a CR LF CR of the data by chance goes
 	// unseen: about 1 in 16 million for random data.)
-	#checkTrailer(chunk: Uint8Array, i: number, end: number): void {
+	private checkTrailer(chunk: Uint8Array, i: number, end: number): void {
 		const expected = this.#trailer;
 		this.#trailer = NO_TRAILER;
 		const c = chunk[i];
@@ -311,7 +315,7 @@ export class Reader {
 
 	// A line longer than any the module sends: drop it whole (what is kept of
 	// it and `more` bytes) and resync at the next LF.
-	#tooLong(more: number): void {
+	private tooLong(more: number): void {
 		this.stats.linesDiscarded++;
 		this.stats.bytesDiscarded += this.ring.count + more;
 		this.ring.discard(this.ring.count);
@@ -321,7 +325,7 @@ export class Reader {
 
 	// A complete line in bytes[start, end) under `mask`: skip the CR and NUL
 	// bytes before it and the CRs after it; blank lines are not events.
-	#line(bytes: Uint8Array, start: number, end: number, mask: number): void {
+	private completeLine(bytes: Uint8Array, start: number, end: number, mask: number): void {
 		while (start < end) {
 			const c = bytes[start & mask];
 			if (c === CR) start++;
@@ -333,7 +337,7 @@ export class Reader {
 		while (end > start && bytes[(end - 1) & mask] === CR) end--;
 		if (end > start) {
 			this.line.set(bytes, start, end - start, mask);
-			return this.#emit(false);
+			return this.emit(false);
 		}
 	}
 
@@ -342,15 +346,15 @@ export class Reader {
 	// begun in the ring and continued in chunk[i, end) is such a header and its
 	// completing comma lies in the chunk, emits the header, starts the payload
 	// and returns that comma's index; else -1. (A line that starts in the chunk
-	// is judged by #wholeHeader.)
-	#inlineHeader(chunk: Uint8Array, i: number, end: number): number {
+	// is judged by wholeHeader().)
+	private inlineHeader(chunk: Uint8Array, i: number, end: number): number {
 		const ring = this.ring;
 		const kept = ring.count;
 		// The line's first byte decides: only "+QIRD:" and "+QIURC:" qualify.
 		if (ring.peek(0) !== 43 /* + */) return -1;
 		let needed: number;
-		if (this.#startsLine(QIRD_HEADER, chunk, i, end)) needed = this.showLength ? 2 : 1;
-		else if (this.#startsLine(RECV_URC, chunk, i, end)) needed = 3;
+		if (this.startsLine(QIRD_HEADER, chunk, i, end)) needed = this.showLength ? 2 : 1;
+		else if (this.startsLine(RECV_URC, chunk, i, end)) needed = 3;
 		else return -1;
 		let commas = 0;
 		for (let k = 0; k < kept; k++) if (ring.peek(k) === COMMA) commas++;
@@ -382,18 +386,18 @@ export class Reader {
 			ring.dropNewest(at - i);
 			return -1;
 		}
-		this.#emit(true);
+		this.emit(true);
 		ring.discard(ring.count);
 		return at;
 	}
 
-	// #inlineHeader for a line that starts at chunk[i] (nothing kept, the usual
+	// inlineHeader() for a line that starts at chunk[i] (nothing kept, the usual
 	// case): the header is judged where it sits, without the ring, in one
 	// bounded pass that also reads its numbers. A line of the same start that
 	// ends (LF) before its data's comma, such as a buffer-mode "recv" notice or
 	// "+QIRD: 0", is handed up from here too, its numbers known: the index
 	// returned is then its LF.
-	#wholeHeader(chunk: Uint8Array, i: number, end: number): number {
+	private wholeHeader(chunk: Uint8Array, i: number, end: number): number {
 		// (The caller saw "+Q" and an R or U at its fourth byte.)
 		if (i + 7 > end) return -1;
 		let needed: number, prefixLength: number;
@@ -447,7 +451,7 @@ export class Reader {
 					else if (field === 1) v1 = value;
 					else v2 = value;
 				}
-				return this.#knownLine(chunk, i, at, needed === 3, v0, v1, v2);
+				return this.knownLine(chunk, i, at, needed === 3, v0, v1, v2);
 			} else if (c === CR) cr = true;
 			else if (c === 34 /* " */) {
 				// Line numbers fields outside quotes only: leave them all to it.
@@ -460,16 +464,24 @@ export class Reader {
 		// As when the header is built in the ring: one it cannot hold is not a header.
 		if (at - i > this.ring.capacity) return -1;
 		const line = this.line;
-		this.#setHeader(chunk, i, at, needed === 3, v0, v1, v2);
+		this.setHeader(chunk, i, at, needed === 3, v0, v1, v2);
 		const announced = needed === 3 ? line.int(2) : line.int(0);
 		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
-		this.#emit(true, this.#knownKind(needed === 3));
+		this.emit(true, this.knownKind(needed === 3));
 		return at;
 	}
 
 	// Points the line at chunk[i, end), a "+QIRD:" or (`recv`) '+QIURC: "recv"'
-	// line, with the numbers #wholeHeader read.
-	#setHeader(chunk: Uint8Array, i: number, end: number, recv: boolean, v0: number, v1: number, v2: number): void {
+	// line, with the numbers wholeHeader() read.
+	private setHeader(
+		chunk: Uint8Array,
+		i: number,
+		end: number,
+		recv: boolean,
+		v0: number,
+		v1: number,
+		v2: number,
+	): void {
 		const line = this.line;
 		line.setKnownHead(
 			chunk,
@@ -483,27 +495,35 @@ export class Reader {
 		if (v2 >= 0) line.knownInt(2, v2);
 	}
 
-	// A line #wholeHeader read to its LF at chunk[lf] (no header: its data's
-	// comma never came): handed up as #line would, its numbers known.
-	#knownLine(chunk: Uint8Array, i: number, lf: number, recv: boolean, v0: number, v1: number, v2: number): number {
+	// A line wholeHeader() read to its LF at chunk[lf] (no header: its data's
+	// comma never came): handed up as completeLine() would, its numbers known.
+	private knownLine(
+		chunk: Uint8Array,
+		i: number,
+		lf: number,
+		recv: boolean,
+		v0: number,
+		v1: number,
+		v2: number,
+	): number {
 		let end = lf;
 		while (end > i && chunk[end - 1] === CR) end--;
-		this.#setHeader(chunk, i, end, recv, v0, v1, v2);
-		this.#emit(false, this.#knownKind(recv));
+		this.setHeader(chunk, i, end, recv, v0, v1, v2);
+		this.emit(false, this.knownKind(recv));
 		return lf;
 	}
 
-	// The kind of a line #wholeHeader matched, when its prefix alone tells:
+	// The kind of a line wholeHeader() matched, when its prefix alone tells:
 	// a "recv" notice or header, or the answer of the +QIRD on the wire; else
 	// -1 (classified as any line).
-	#knownKind(recv: boolean): number {
+	private knownKind(recv: boolean): number {
 		const armed = this.armed;
 		if (recv) return armed === null ? K.URC_RECV : -1;
 		return armed === QIRD_HEADER ? K.RESPONSE : -1;
 	}
 
 	// Whether the line made of the ring's bytes and chunk[i, end) starts with `prefix`.
-	#startsLine(prefix: Uint8Array, chunk: Uint8Array, i: number, end: number): boolean {
+	private startsLine(prefix: Uint8Array, chunk: Uint8Array, i: number, end: number): boolean {
 		const ring = this.ring,
 			kept = ring.count;
 		for (let k = 0; k < prefix.length; k++) {
@@ -515,7 +535,7 @@ export class Reader {
 
 	// Classifies the line in this.line, hands it up, and starts the payload
 	// it announces. `inline`: a view mode 1 header cut at the comma before its data.
-	#emit(inline: boolean, kind = -1): void {
+	private emit(inline: boolean, kind = -1): void {
 		const line = this.line;
 		if (kind < 0) {
 			// Classified here, not in a method of its own: a call per line.
@@ -562,11 +582,11 @@ export class Reader {
 		const length = line.payloadLength;
 		if (length === 0) return;
 		// A tail call: the owner's handlers of the run's start sit under the
-		// small frame of #startRun, not under this one.
-		return this.#startRun(connectId, length);
+		// small frame of startRun(), not under this one.
+		return this.startRun(connectId, length);
 	}
 
-	#startRun(connectId: number, length: number): void {
+	private startRun(connectId: number, length: number): void {
 		this.#mode = PAYLOAD_MODE;
 		this.#hexRun = this.receiveHex;
 		this.#remaining = this.#hexRun ? length * 2 : length;
@@ -576,7 +596,7 @@ export class Reader {
 		this.#sink = this.#events.onPayloadStart(connectId, length);
 	}
 
-	#payload(chunk: Uint8Array, i: number, end: number): number {
+	private payload(chunk: Uint8Array, i: number, end: number): number {
 		let n = end - i;
 		if (n > this.#remaining) n = this.#remaining;
 		this.#lastRaw = chunk[i + n - 1];
@@ -607,7 +627,7 @@ export class Reader {
 				high = -1;
 				if (count === size) {
 					this.#scratchCount = count;
-					this.#flushHex();
+					this.flushHex();
 					count = 0;
 				}
 			}
@@ -627,7 +647,7 @@ export class Reader {
 				if (seen < 0) bad += decodeEachDigit(chunk, at, scratch, from, count);
 				if (count === size) {
 					this.#scratchCount = count;
-					this.#flushHex();
+					this.flushHex();
 					count = 0;
 				}
 			}
@@ -647,19 +667,19 @@ export class Reader {
 			}
 		}
 		this.#remaining -= n;
-		if (this.#remaining === 0) this.#endPayload(0);
+		if (this.#remaining === 0) this.endPayload(0);
 		return i + n;
 	}
 
-	#flushHex(): void {
+	private flushHex(): void {
 		const n = this.#scratchCount;
 		this.#scratchCount = 0;
 		this.stats.payloadBytes += n;
 		this.#sink.onPayload(this.#scratch, 0, n);
 	}
 
-	#endPayload(missing: number): void {
-		if (this.#scratchCount > 0) this.#flushHex();
+	private endPayload(missing: number): void {
+		if (this.#scratchCount > 0) this.flushHex();
 		this.#mode = LINE_MODE;
 		this.#trailer = missing === 0 ? TRAILER_CR : NO_TRAILER;
 		this.#remaining = 0;

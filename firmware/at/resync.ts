@@ -59,6 +59,8 @@ export class Probe implements Command {
 	onDone(): void {}
 }
 
+// Its helper methods are TypeScript's `private`, not `#`: XS walks an
+// instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
 export class Resync {
 	readonly probe = new Probe();
 	// False from a timeout or reboot until a probe is answered.
@@ -76,7 +78,7 @@ export class Resync {
 	// waitUntil said the probe may go, so there is one.
 	prepare(late: Uint8Array | null): Probe {
 		let index = 0;
-		while (index < PROBE_SPECS.length - 1 && !this.#free(index, late)) index++;
+		while (index < PROBE_SPECS.length - 1 && !this.free(index, late)) index++;
 		this.#index = index;
 		this.probe.spec = PROBE_SPECS[index];
 		this.probe.seen = false;
@@ -97,7 +99,7 @@ export class Resync {
 			if (at <= now) this.owed &= ~bit;
 			else if (at < expires) expires = at;
 		}
-		for (let i = 0; i < PROBE_SPECS.length; i++) if (this.#free(i, late)) return quiet;
+		for (let i = 0; i < PROBE_SPECS.length; i++) if (this.free(i, late)) return quiet;
 		return expires > quiet ? expires : quiet;
 	}
 
@@ -138,7 +140,7 @@ export class Resync {
 		this.#quietMs = 0;
 	}
 
-	#free(index: number, late: Uint8Array | null): boolean {
+	private free(index: number, late: Uint8Array | null): boolean {
 		return (
 			(this.owed & (1 << index)) === 0 && (late === null || !sameBytes(late, PROBE_SPECS[index].response as Uint8Array))
 		);

@@ -26,6 +26,8 @@ export interface Worker {
 
 const URGENT_SIZE = 4;
 
+// Its helper methods are TypeScript's `private`, not `#`: XS walks an
+// instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
 export class Dispatcher {
 	readonly channel: Channel;
 	#clock: Clock;
@@ -50,7 +52,7 @@ export class Dispatcher {
 		this.channel = channel;
 		this.#clock = clock;
 		this.#cold = new Array(queueSize + 1).fill(null);
-		this.#onTick = () => this.#ticked();
+		this.#onTick = () => this.ticked();
 	}
 
 	setWorkers(workers: readonly Worker[]): void {
@@ -117,13 +119,13 @@ export class Dispatcher {
 
 	// The channel's ChannelEvents.nextCommand: the next command, or null.
 	nextCommand(): Command | null {
-		return this.#held ? null : this.#pick();
+		return this.#held ? null : this.pick();
 	}
 
 	// Removes and returns every queued command (urgent first), for a shutdown.
 	takeAll(into: Command[]): Command[] {
-		while (this.#urgentCount > 0) into.push(this.#takeUrgent());
-		while (this.#coldCount > 0) into.push(this.#takeCold());
+		while (this.#urgentCount > 0) into.push(this.takeUrgent());
+		while (this.#coldCount > 0) into.push(this.takeCold());
 		return into;
 	}
 
@@ -133,18 +135,18 @@ export class Dispatcher {
 		this.#tick = null;
 	}
 
-	#ticked(): void {
+	private ticked(): void {
 		this.#tick = null;
 		const workers = this.#workers;
 		for (let i = 0; i < workers.length; i++) workers[i].settle();
 		this.pump();
 	}
 
-	#pick(): Command | null {
-		if (this.#urgentCount > 0) return this.#takeUrgent();
+	private pick(): Command | null {
+		if (this.#urgentCount > 0) return this.takeUrgent();
 		if (this.#coldTurn && this.#coldCount > 0) {
 			this.#coldTurn = false;
-			return this.#takeCold();
+			return this.takeCold();
 		}
 		const workers = this.#workers,
 			n = workers.length;
@@ -154,22 +156,22 @@ export class Dispatcher {
 			if (command !== null) {
 				this.#turn = (at + 1) % n;
 				this.#coldTurn = true;
-				if (this.turnWanted) this.#turnGiven();
+				if (this.turnWanted) this.turnGiven();
 				return command;
 			}
 		}
-		if (this.turnWanted) this.#turnGiven();
-		return this.#coldCount > 0 ? this.#takeCold() : null;
+		if (this.turnWanted) this.turnGiven();
+		return this.#coldCount > 0 ? this.takeCold() : null;
 	}
 
 	// A worker asked for a turn of its own on the way: set from here, not
 	// from under its frames (XS counts its stack in slots).
-	#turnGiven(): void {
+	private turnGiven(): void {
 		this.turnWanted = false;
 		this.soon();
 	}
 
-	#takeUrgent(): Command {
+	private takeUrgent(): Command {
 		const command = this.#urgent[this.#urgentHead] as Command;
 		this.#urgent[this.#urgentHead] = null;
 		this.#urgentHead = (this.#urgentHead + 1) % URGENT_SIZE;
@@ -177,7 +179,7 @@ export class Dispatcher {
 		return command;
 	}
 
-	#takeCold(): Command {
+	private takeCold(): Command {
 		const command = this.#cold[this.#coldHead] as Command;
 		this.#cold[this.#coldHead] = null;
 		this.#coldHead = (this.#coldHead + 1) % this.#cold.length;

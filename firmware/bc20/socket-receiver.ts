@@ -60,31 +60,33 @@ export class Receiver implements PayloadSink {
 	// The module holds data for this socket: read it (buffer mode).
 	needRead = false;
 
+	// The intake's fields first (each payload piece reads them): XS finds a
+	// private field by walking the instance's list of them in declaration order.
 	#link: SocketLink;
+	#pushDrop = false;
+	#pushStored = 0;
+	#pushLost = 0;
+	#readStored = 0;
+	#readLost = 0;
+	#partial = 0; // UDP: bytes of an incomplete datagram at the ring's tail
+	#broken = false; // TCP: the stream has a gap; nothing after it is delivered
+	// Direct-push runs the app has not heard of yet (flushPushed).
+	#pushed = false;
+	#pushedStored = 0;
 	#host: ReceiverHost;
 	#read: ReadCommand;
 	#readFailures = 0;
 	#fullReported = false;
 	#moduleHolds = 0; // bytes known to wait in the module, -1 unknown
 	#readActual = 0;
-	#readStored = 0;
-	#readLost = 0;
 	#readBad = 0;
 	#readMissing = 0; // bytes the read's run announced that never came
 	#readDamaged = 0; // the length a damaged +QIRD header announced
 	#nodeLeft = 0; // UDP: bytes of the current node still in the module
 	#discarding = false; // UDP: the current node is larger than the ring
-	#partial = 0; // UDP: bytes of an incomplete datagram at the ring's tail
 	#completed = 0; // UDP: datagrams completed since the app was last told
-	#pushDrop = false;
-	#pushStored = 0;
-	#pushLost = 0;
 	#runReported = false; // the last payload run's damage was reported
 	#runStored = 0; // bytes the last payload run stored (delivered, or about to be)
-	#broken = false; // TCP: the stream has a gap; nothing after it is delivered
-	// Direct-push runs the app has not heard of yet (flushPushed).
-	#pushed = false;
-	#pushedStored = 0;
 
 	constructor(link: SocketLink, rx: ByteRing, host: ReceiverHost) {
 		this.#link = link;
@@ -227,7 +229,7 @@ export class Receiver implements PayloadSink {
 	payloadDamaged(atStake: number): void {
 		// After a gap nothing is delivered, and before the socket is open nothing
 		// is stored (pushes are dropped and counted): there is nothing at stake.
-		if (!this.#open || this.#broken) return;
+		if (!this.open || this.#broken) return;
 		if (atStake < 0) {
 			// The run taken under the damaged length was delivered: it may hold
 			// bytes that were no data, or miss some, so its bytes are at stake too.
@@ -261,14 +263,14 @@ export class Receiver implements PayloadSink {
 
 	// Whether data may be pushed to this socket (direct push mode, open).
 	get takesPushes(): boolean {
-		return this.#link.mode === PUSH_MODE && this.#open;
+		return this.#link.mode === PUSH_MODE && this.open;
 	}
 
 	// Received bytes of unknown number are lost. A UDP socket loses
 	// datagrams, not its framing; a TCP stream ends at the gap.
 	private gap(detail: string): void {
 		const link = this.#link;
-		if (!this.#open || this.#broken) return;
+		if (!this.open || this.#broken) return;
 		link.warn(
 			E_DATA_LOST,
 			detail + ": received bytes lost (count unknown)" + (link.udp ? "" : "; the stream ends here"),
@@ -303,7 +305,7 @@ export class Receiver implements PayloadSink {
 
 	// Pushed data belongs to this socket: the module reported it open
 	// (+QIOPEN: <id>,0) and the application has not closed it.
-	get #open(): boolean {
+	private get open(): boolean {
 		const state = this.#link.state;
 		return state !== INITIAL && state !== OPENING && !this.#link.appClosed;
 	}
@@ -319,7 +321,7 @@ export class Receiver implements PayloadSink {
 	// The direct-push intake: the reader's sink for a run pushed to this socket.
 	onPayload(bytes: Uint8Array, start: number, end: number): void {
 		const n = end - start;
-		if (!this.#open) {
+		if (!this.open) {
 			// Not open (yet, or any more): not this socket's, nor the next one's.
 			this.#host.dropped.pushBytesDropped += n;
 			return;
@@ -339,7 +341,7 @@ export class Receiver implements PayloadSink {
 	// when the loss is reported all came before the gap.
 	pushEnd(missing: number, badDigits: number): void {
 		const link = this.#link;
-		if (!this.#open) {
+		if (!this.open) {
 			this.#host.dropped.pushBytesDropped += missing;
 			return;
 		}
