@@ -157,7 +157,8 @@ export class Channel implements ReaderEvents {
 
 	// The fields a receive turn reads come first, about in the order it reads
 	// them: XS finds a private field by walking the instance's list of them in
-	// declaration order (the fortieth costs twice a loop step that reads the first).
+	// declaration order (a loop step that reads the fortieth took 2.4 times
+	// as long as one that reads the first).
 	#lastTrafficAt = -Infinity;
 	#lastByteAt = 0;
 	#clock: Clock;

@@ -258,7 +258,7 @@ export class Slot implements Worker, SocketLink {
 	private fail(code: number): void {
 		if (this.state === INITIAL) return;
 		this.#txDead = true;
-		this.transmitter.halt();
+		this.transmitter.startOver();
 		if (this.appClosed) return;
 		if (this.#reasonCode === 0) this.#reasonCode = code;
 		if (this.state === CONNECTED) this.state = CLOSING;
@@ -292,7 +292,6 @@ export class Slot implements Worker, SocketLink {
 		const lost = this.receiver.rebooted();
 		this.transmitter.rebooted();
 		this.#txDead = true;
-		this.transmitter.halt();
 		this.#moduleOpen = false;
 		this.#busy = false;
 		this.#open = null;

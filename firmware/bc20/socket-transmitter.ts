@@ -103,16 +103,11 @@ export class Transmitter {
 		this.#lateCount = 0;
 	}
 
-	// Nothing more is sent (the connection failed): a preparation under way
-	// stops, and frees the hex stage for other sockets. (A send the channel
-	// holds frees it when rendered or ended.)
-	halt(): void {
-		this.startOver();
-	}
-
-	// The module rebooted: no send of this socket is on the wire any more.
+	// The module rebooted: no send of this socket is on the wire any more,
+	// and none is prepared.
 	rebooted(): void {
 		this.#inflight = 0;
+		this.startOver();
 	}
 
 	// Takes bytes[start, end) (checked by the caller): TCP as many as fit, UDP
@@ -194,9 +189,10 @@ export class Transmitter {
 		return null;
 	}
 
-	// The preparation starts over; a socket waiting for the stage it gave up
-	// is served.
-	private startOver(): void {
+	// The preparation starts over (a send withdrawn, the connection failed,
+	// a reset): the hex stage is given up, and a socket waiting for it is
+	// served. (A send the channel holds frees it when rendered or ended.)
+	startOver(): void {
 		this.#preparing = false;
 		this.#afterAnswer = false;
 		if (this.#preparation.reset()) this.#link.dispatcher.pump();
