@@ -199,7 +199,20 @@ export class Reader {
 				i = this.payload(chunk, i, end);
 				continue;
 			}
-			if (this.#trailer !== NO_TRAILER) this.checkTrailer(chunk, i, end);
+			if (this.#trailer !== NO_TRAILER) {
+				// The usual end of a run, told here without a call: its CR LF, then
+				// the CR of the module's next line. (It is passed as a blank line.)
+				if (
+					this.#trailer === TRAILER_CR &&
+					i + 2 < end &&
+					chunk[i] === CR &&
+					chunk[i + 1] === LF &&
+					chunk[i + 2] === CR
+				) {
+					this.#trailer = NO_TRAILER;
+					i += 2;
+				} else this.checkTrailer(chunk, i, end);
+			}
 			// (inlineHeader() leaves the ring as it found it unless it took a header.)
 			const kept = ring.count;
 			// The module frames every line "\r\n...\r\n": the blank line before
@@ -465,7 +478,8 @@ export class Reader {
 		if (at - i > this.ring.capacity) return -1;
 		const line = this.line;
 		this.setHeader(chunk, i, at, needed === 3, v0, v1, v2);
-		const announced = needed === 3 ? line.int(2) : line.int(0);
+		// (The number the scan read, else Line's reading of the field.)
+		const announced = needed === 3 ? (v2 >= 0 ? v2 : line.int(2)) : v0 >= 0 ? v0 : line.int(0);
 		if (announced <= 0 || announced > (needed === 3 ? MAX_PUSH_PAYLOAD : MAX_READ_PAYLOAD)) return -1;
 		this.emit(true, this.knownKind(needed === 3));
 		return at;

@@ -273,12 +273,14 @@ export class BC20 {
 	#callbacks: StartCallbacks | null = null;
 	#info: ReadyInfo | null = null;
 	#pushTo: Receiver | null = null;
+	#pushToId = -1;
 	// Where a run pushed for no live socket goes: counted and dropped.
 	#dropPush: PayloadSink = {
 		onPayload: (_bytes: Uint8Array, start: number, end: number) => void (this.#stats.pushBytesDropped += end - start),
 	};
-	// A push run ended in this receive turn: the sockets tell the app at its end.
-	#pushEnded = false;
+	// The sockets whose push runs ended in this receive turn, a bit each: they
+	// tell the app at its end (the others are not asked).
+	#pushEnded = 0;
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
@@ -359,6 +361,7 @@ export class BC20 {
 			onPushStart: (id, length) => {
 				const slot = this.#slots[id];
 				const receiver = (this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null);
+				this.#pushToId = id;
 				if (receiver === null) return this.#dropPush;
 				receiver.pushStart(length);
 				return receiver;
@@ -366,17 +369,18 @@ export class BC20 {
 			onPushEnd: (missing, badDigits) => {
 				const receiver = this.#pushTo;
 				this.#pushTo = null;
-				this.#pushEnded = true;
+				if (receiver !== null) this.#pushEnded |= 1 << this.#pushToId;
 				receiver?.pushEnd(missing, badDigits);
 			},
 			onEchoOrNoise: this.#onEchoOrNoise,
 			// Only with a trace: a call per line otherwise.
 			onTraceLine: this.#trace === undefined ? undefined : (line) => this.#trace?.(line.text(), line.kind),
 			onTurnEnd: () => {
-				if (this.#pushEnded) {
-					this.#pushEnded = false;
+				if (this.#pushEnded !== 0) {
+					let ended = this.#pushEnded;
+					this.#pushEnded = 0;
 					const slots = this.#slots;
-					for (let i = 0; i < slots.length; i++) slots[i].receiver.flushPushed();
+					for (let i = 0; ended !== 0; i++, ended >>= 1) if ((ended & 1) !== 0) slots[i].receiver.flushPushed();
 				}
 				if (this.#observer !== undefined) this.#observeSockets();
 			},
