@@ -379,8 +379,7 @@ export class BC20 {
 				if (this.#pushEnded !== 0) {
 					let ended = this.#pushEnded;
 					this.#pushEnded = 0;
-					const slots = this.#slots;
-					for (let i = 0; ended !== 0; i++, ended >>= 1) if ((ended & 1) !== 0) slots[i].receiver.flushPushed();
+					for (let i = 0; ended !== 0; i++, ended >>= 1) if ((ended & 1) !== 0) this.#slots[i].receiver.flushPushed();
 				}
 				if (this.#observer !== undefined) this.#observeSockets();
 			},
