@@ -199,20 +199,7 @@ export class Reader {
 				i = this.payload(chunk, i, end);
 				continue;
 			}
-			if (this.#trailer !== NO_TRAILER) {
-				// The usual end of a run, told here without a call: its CR LF, then
-				// the CR of the module's next line. (It is passed as a blank line.)
-				if (
-					this.#trailer === TRAILER_CR &&
-					i + 2 < end &&
-					chunk[i] === CR &&
-					chunk[i + 1] === LF &&
-					chunk[i + 2] === CR
-				) {
-					this.#trailer = NO_TRAILER;
-					i += 2;
-				} else this.checkTrailer(chunk, i, end);
-			}
+			if (this.#trailer !== NO_TRAILER) i = this.checkTrailer(chunk, i, end);
 			// (inlineHeader() leaves the ring as it found it unless it took a header.)
 			const kept = ring.count;
 			// The module frames every line "\r\n...\r\n": the blank line before
@@ -309,8 +296,10 @@ export class Reader {
 	// is not. Anything else means the header's length was damaged: bytes of
 	// unknown number were taken as payload or are about to be taken for lines.
 	// (A damaged length that lands on a CR LF CR of the data by chance goes
-	// unseen: about 1 in 16 million for random data.)
-	private checkTrailer(chunk: Uint8Array, i: number, end: number): void {
+	// unseen: about 1 in 16 million for random data.) Returns where the loop
+	// goes on: past the CR LF when the next line's CR is in the chunk too (the
+	// usual case, told in one call), else at chunk[i].
+	private checkTrailer(chunk: Uint8Array, i: number, end: number): number {
 		const expected = this.#trailer;
 		this.#trailer = NO_TRAILER;
 		const c = chunk[i];
@@ -322,8 +311,10 @@ export class Reader {
 		} else if (c === CR) {
 			if (i + 1 === end) this.#trailer = TRAILER_LF;
 			else if (chunk[i + 1] !== LF) this.#events.onPayloadDamaged?.(-1);
+			else if (i + 2 < end && chunk[i + 2] === CR) return i + 2;
 			else this.#trailer = TRAILER_NEXT;
 		} else this.#events.onPayloadDamaged?.(c === LF && this.#lastRaw === CR ? this.#runLength : -1);
+		return i;
 	}
 
 	// A line longer than any the module sends: drop it whole (what is kept of
