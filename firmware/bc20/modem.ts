@@ -48,7 +48,6 @@ import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { RebootCheck, type RebootCheckHost } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
-import type { Receiver } from "./socket-receiver.js";
 import type { Slot, SlotHost } from "./socket-slot.js";
 import { SocketTable } from "./socket-table.js";
 import { Arena } from "./arena.js";
@@ -272,8 +271,8 @@ export class BC20 {
 	#state: ModemState = "idle";
 	#callbacks: StartCallbacks | null = null;
 	#info: ReadyInfo | null = null;
-	#pushTo: Receiver | null = null;
-	#pushToId = -1;
+	// The socket the push run under way is for (its receiver the run's sink), -1 for none.
+	#pushTo = -1;
 	// Where a run pushed for no live socket goes: counted and dropped.
 	#dropPush: PayloadSink = {
 		onPayload: (_bytes: Uint8Array, start: number, end: number) => void (this.#stats.pushBytesDropped += end - start),
@@ -360,17 +359,20 @@ export class BC20 {
 			},
 			onPushStart: (id, length) => {
 				const slot = this.#slots[id];
-				const receiver = (this.#pushTo = slot !== undefined && slot.state !== INITIAL ? slot.receiver : null);
-				this.#pushToId = id;
-				if (receiver === null) return this.#dropPush;
-				receiver.pushStart(length);
-				return receiver;
+				if (slot === undefined || slot.state === INITIAL) {
+					this.#pushTo = -1;
+					return this.#dropPush;
+				}
+				this.#pushTo = id;
+				slot.receiver.pushStart(length);
+				return slot.receiver;
 			},
 			onPushEnd: (missing, badDigits) => {
-				const receiver = this.#pushTo;
-				this.#pushTo = null;
-				if (receiver !== null) this.#pushEnded |= 1 << this.#pushToId;
-				receiver?.pushEnd(missing, badDigits);
+				const id = this.#pushTo;
+				this.#pushTo = -1;
+				if (id < 0) return;
+				this.#pushEnded |= 1 << id;
+				this.#slots[id].receiver.pushEnd(missing, badDigits);
 			},
 			onEchoOrNoise: this.#onEchoOrNoise,
 			// Only with a trace: a call per line otherwise.
@@ -900,7 +902,7 @@ export class BC20 {
 	// RDY: the channel has failed what was on the wire; fail what was queued
 	// then, end every socket, and bring the module up again.
 	#onRebooted(): void {
-		this.#pushTo = null;
+		this.#pushTo = -1;
 		this.#raw = null;
 		const cut = this.#cutByReboot;
 		this.#cutByReboot = [];
