@@ -155,6 +155,8 @@ export class BC20Emulator extends EventEmitter {
 	/** Bytes handed to the UART (or held for it) and bytes the host has received: marks compare the two. */
 	private queuedTotal = 0;
 	private deliveredTotal = 0;
+	/** The link tells when the host took each chunk (takesDeliveryReports): bytes count as received then, not as they leave. */
+	private deliveryReported = false;
 	/** Offset of the module clock from the host clock, set by AT+QNTP. */
 	private clockOffsetMs = 0;
 
@@ -221,7 +223,7 @@ export class BC20Emulator extends EventEmitter {
 			...(options.trickle ? { nextChunkSize: () => 1 + Math.floor(trickle.next() * 3) } : {}),
 			deliver: (chunk) => {
 				this.stats.bytesOut += chunk.length;
-				this.deliveredTotal += chunk.length;
+				if (!this.deliveryReported) this.deliveredTotal += chunk.length;
 				this.emit("data", chunk);
 			},
 			drained: () => {
@@ -260,6 +262,24 @@ export class BC20Emulator extends EventEmitter {
 		this.powered = true;
 		this.startedAt = performance.now();
 		this.boot();
+	}
+
+	/**
+	 * For a link that hands the module's output to the host later than it
+	 * leaves (the in-process pipe waits for the event loop, as a UART would):
+	 * from now on a byte counts as received by the host when the link reports
+	 * it with delivered(), not when it leaves. What the host could know when
+	 * it wrote a line is then what it had taken: a line written while a URC
+	 * was still on its way crossed it, and one written before a final result
+	 * had come in overlaps its command. Call before start().
+	 */
+	takesDeliveryReports(): void {
+		this.deliveryReported = true;
+	}
+
+	/** The host took `count` more bytes of the module's output (see takesDeliveryReports). */
+	delivered(count: number): void {
+		this.deliveredTotal += count;
 	}
 
 	/** Bytes from the host into the module's UART. */

@@ -10,6 +10,9 @@ export interface EmulatedModule {
 	off(event: "data", listener: (chunk: Uint8Array) => void): unknown;
 	/** Powers the module on; it may answer at once (boot banner). */
 	start(): void | Promise<void>;
+	/** Told before start() that the link reports each chunk the host took, with delivered(). */
+	takesDeliveryReports?(): void;
+	delivered?(count: number): void;
 	close(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export class PipeTransport implements HostTransport {
 		if (this.#state !== "closed") throw new TransportError(`${this.description} is already open`);
 		// Listen and count as open before start(), so a banner sent during start() is kept.
 		this.#module.on("data", this.#receive);
+		// The module judges what the host could know by what it took, not by what left.
+		this.#module.takesDeliveryReports?.();
 		this.#state = "open";
 		try {
 			await this.#module.start();
@@ -65,7 +70,10 @@ export class PipeTransport implements HostTransport {
 		setImmediate(this.#deliver, chunk);
 	};
 
+	// Reported before onData: the host knows the chunk when it writes from its handling.
 	readonly #deliver = (chunk: Uint8Array): void => {
-		if (this.#state === "open") this.onData?.(chunk);
+		if (this.#state !== "open") return;
+		this.#module.delivered?.(chunk.length);
+		this.onData?.(chunk);
 	};
 }
