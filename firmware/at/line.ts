@@ -71,11 +71,21 @@ export class Line {
 
 	// Points the view at a line in a chunk whose start the caller has matched
 	// already (the reader's payload headers): `head` as set() would compute it,
-	// and the parameters after `colonEnd` (the offset past the name's colon).
-	// (The resets are written out as in set(), not shared through a method: a
-	// call per line costs XS about 40 operations, on the turns that are the
+	// the parameters after `colonEnd` (the offset past the name's colon), and
+	// the integers of fields 0-2 its scan read (-1: left to int()). (The resets
+	// are written out as in set(), and the integers taken here, not through
+	// methods: a call costs XS about 40 operations, on the turns that are the
 	// device path's longest.)
-	setKnownHead(bytes: Uint8Array, start: number, length: number, head: number, colonEnd: number): void {
+	setKnownHead(
+		bytes: Uint8Array,
+		start: number,
+		length: number,
+		head: number,
+		colonEnd: number,
+		int0: number,
+		int1: number,
+		int2: number,
+	): void {
 		this.#bytes = bytes;
 		this.#start = start;
 		this.#mask = NO_WRAP;
@@ -83,11 +93,25 @@ export class Line {
 		this.kind = 0;
 		this.payloadLength = 0;
 		this.#lastIndex = -1;
-		this.#cached = 0;
 		this.head = head;
 		let at = colonEnd;
 		while (at < length && bytes[start + at] === SPACE) at++;
 		this.#paramsAt = at;
+		const ints = this.#ints;
+		let cached = 0;
+		if (int0 >= 0) {
+			ints[0] = int0;
+			cached = 1;
+		}
+		if (int1 >= 0) {
+			ints[1] = int1;
+			cached |= 2;
+		}
+		if (int2 >= 0) {
+			ints[2] = int2;
+			cached |= 4;
+		}
+		this.#cached = cached;
 	}
 
 	// Finds where the parameters start.
@@ -109,11 +133,6 @@ export class Line {
 
 	// Field `index`'s integer, found by the caller's own pass over the line
 	// (negative: the field is no number), kept as int() would keep it.
-	knownInt(index: number, value: number): void {
-		this.#ints[index] = value < 0 ? NOT_INT : value;
-		this.#cached |= 1 << index;
-	}
-
 	// Shortens the line (a view mode 1 header is cut before its data).
 	truncate(length: number): void {
 		if (length < this.length) this.length = length;

@@ -487,17 +487,16 @@ export class Reader {
 		v1: number,
 		v2: number,
 	): void {
-		const line = this.line;
-		line.setKnownHead(
+		this.line.setKnownHead(
 			chunk,
 			i,
 			end - i,
 			recv ? QIURC_HEAD.head : QIRD_HEAD.head,
 			recv ? QIURC_HEAD.length : QIRD_HEAD.length,
+			v0,
+			v1,
+			v2,
 		);
-		if (v0 >= 0) line.knownInt(0, v0);
-		if (v1 >= 0) line.knownInt(1, v1);
-		if (v2 >= 0) line.knownInt(2, v2);
 	}
 
 	// A line wholeHeader() read to its LF at chunk[lf] (no header: its data's

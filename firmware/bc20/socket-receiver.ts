@@ -291,16 +291,6 @@ export class Receiver implements PayloadSink {
 		this.#link.streamBroken(detail);
 	}
 
-	// ---- the payload sink ----
-
-	// Stores a run's bytes, as many as the ring takes; returns how many it took.
-	private store(bytes: Uint8Array, start: number, end: number): number {
-		const kept = this.rx.push(bytes, start, end);
-		this.#link.stats.received += kept;
-		if (this.#link.udp) this.#partial += kept;
-		return kept;
-	}
-
 	// ---- direct push ----
 
 	// Pushed data belongs to this socket: the module reported it open
@@ -319,9 +309,13 @@ export class Receiver implements PayloadSink {
 	}
 
 	// The direct-push intake: the reader's sink for a run pushed to this socket.
+	// (Called for every chunk of a run: `open` and the store into the ring are
+	// written out, a call each less; readData() stores the same way.)
 	onPayload(bytes: Uint8Array, start: number, end: number): void {
-		const n = end - start;
-		if (!this.open) {
+		const n = end - start,
+			link = this.#link,
+			state = link.state;
+		if (state === INITIAL || state === OPENING || link.appClosed) {
 			// Not open (yet, or any more): not this socket's, nor the next one's.
 			this.#host.dropped.pushBytesDropped += n;
 			return;
@@ -330,7 +324,9 @@ export class Receiver implements PayloadSink {
 			this.#pushLost += n;
 			return;
 		}
-		const kept = this.store(bytes, start, end);
+		const kept = this.rx.push(bytes, start, end);
+		link.stats.received += kept;
+		if (link.udp) this.#partial += kept;
 		this.#pushStored += kept;
 		this.#pushLost += n - kept;
 	}
@@ -437,7 +433,9 @@ export class Receiver implements PayloadSink {
 			this.#readLost += n;
 			return;
 		}
-		const kept = this.store(bytes, start, end);
+		const kept = this.rx.push(bytes, start, end);
+		link.stats.received += kept;
+		if (link.udp) this.#partial += kept;
 		this.#readStored += kept;
 		this.#readLost += n - kept;
 	}
