@@ -131,8 +131,6 @@ export class Line {
 		this.#paramsAt = at;
 	}
 
-	// Field `index`'s integer, found by the caller's own pass over the line
-	// (negative: the field is no number), kept as int() would keep it.
 	// Shortens the line (a view mode 1 header is cut before its data).
 	truncate(length: number): void {
 		if (length < this.length) this.length = length;
