@@ -426,6 +426,7 @@ export class BC20Emulator extends EventEmitter {
 		const bytes = Buffer.concat(this.bootInput.splice(0));
 		if (bytes.length === 0) return;
 		if (this.bootAnswer === "after-banner") {
+			this.stats.bytesReadAfterBoot += bytes.length;
 			this.pendingInput.push({ bytes, lateRead: true, delivered: this.deliveredTotal });
 			this.readingBootInput = true;
 			this.processInput();

@@ -21,6 +21,8 @@ export interface EmulatorStats {
 	bytesOut: number;
 	/** Host bytes the module never read: sent while booting, powered off or asleep. */
 	bytesIgnored: number;
+	/** Host bytes written while booting that the module read after its banner (bootAnswer "after-banner"). */
+	bytesReadAfterBoot: number;
 	/** Module output bytes removed by the dropRate fault. */
 	bytesDropped: number;
 	/** Module output bytes altered by the corruptRate fault. */
@@ -50,6 +52,7 @@ export function createStats(): EmulatorStats {
 		bytesIn: 0,
 		bytesOut: 0,
 		bytesIgnored: 0,
+		bytesReadAfterBoot: 0,
 		bytesDropped: 0,
 		bytesCorrupted: 0,
 		linesDamaged: 0,

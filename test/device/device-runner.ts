@@ -12,7 +12,8 @@
 // the XS process or the delivery; runFirmware then rejects with XS's message
 // and the firmware's console so far. So does a run that does not reach the
 // wanted reports within timeoutMs.
-import { BC20Emulator, type BC20EmulatorOptions } from "../../host-sim/emulator/bc20-emulator.js";
+import { BC20Emulator, type BC20EmulatorOptions, describeViolation } from "../../host-sim/emulator/bc20-emulator.js";
+import type { EmulatorStats } from "../../host-sim/emulator/emulator-stats.js";
 import { Collector, type Reading } from "../../host-sim/cloud/collector.js";
 import { startXS, type XS } from "../xs/xs-runner.js";
 import { creationEnv, manifestCreation } from "./device-creation.js";
@@ -55,10 +56,21 @@ export interface FirmwareRun {
 	stackSize: number;
 	/** Bytes the RX FIFO dropped because a turn did not drain it. */
 	lostBytes: number;
+	/** What the firmware did that the manual forbids, as the emulated module
+	 * saw it (describeViolation): two commands on the wire, a send before
+	 * SEND OK, ... */
+	violations: string[];
+	/** The emulated module's counters (reboots, URCs interleaved, ...). */
+	module: EmulatorStats;
 }
 
 const BAUD = 115200;
 const FIFO = 128;
+// The most XS operations one delivery (a UART or timer turn, the boot) may
+// take before xsnap ends the worker: about 3 s of an ESP32 at an assumed 3 M
+// operations a second, where its task watchdog would reset the device. A
+// firmware caught in a loop then fails the run instead of hanging it.
+const TURN_OPS_LIMIT = 10_000_000;
 const decoder = new TextDecoder();
 
 export async function runFirmware(options: FirmwareRunOptions): Promise<FirmwareRun> {
@@ -79,9 +91,15 @@ export async function runFirmware(options: FirmwareRunOptions): Promise<Firmware
 	let xs: XS | undefined;
 	const line = new LineSide(emulator);
 	try {
-		xs = await startXS({ worker: { binary, env: creationEnv(creation) } });
+		xs = await startXS({ meteringLimit: TURN_OPS_LIMIT, worker: { binary, env: creationEnv(creation) } });
 		const result = await line.run(xs, modules.entry, options);
-		return { ...result, readings: collector.readings.slice(), stackSize: creation.stack };
+		return {
+			...result,
+			readings: collector.readings.slice(),
+			stackSize: creation.stack,
+			violations: emulator.violations.map(describeViolation),
+			module: emulator.stats,
+		};
 	} finally {
 		line.stop();
 		await xs?.close();
@@ -118,7 +136,11 @@ class LineSide {
 		});
 	}
 
-	run(xs: XS, entry: string, options: FirmwareRunOptions): Promise<Omit<FirmwareRun, "readings" | "stackSize">> {
+	run(
+		xs: XS,
+		entry: string,
+		options: FirmwareRunOptions,
+	): Promise<Omit<FirmwareRun, "readings" | "stackSize" | "violations" | "module">> {
 		this.#xs = xs;
 		this.#wanted = options.reports;
 		return new Promise((resolve, reject) => {

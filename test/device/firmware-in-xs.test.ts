@@ -20,8 +20,38 @@ for (const protocol of ["udp", "tcp"] as const) {
 			`the collector got ${run.readings.length} reports`,
 		);
 		assert.is(run.lostBytes, 0, "every onReadable drained the 128-byte RX FIFO");
+		assert.equal(run.violations, [], "the module saw nothing the manual forbids");
 	});
 }
+
+// A module on a noisy line, as the device meets it: boot-ROM bytes before
+// RDY, a slow boot (the firmware's first commands go out before RDY, and the
+// module answers them after its banner), output trickled 1-3 bytes a read,
+// URCs between a response's lines, and a reboot after the first report. The
+// firmware comes back by itself, with one command on the wire at a time
+// throughout.
+test("main.ts rides out a slow-booting, trickling module that reboots mid-run", async () => {
+	const run = await runFirmware({
+		protocol: "udp",
+		reports: 3,
+		timeoutMs: 30000,
+		emulator: {
+			seed: 7,
+			bootDelayMs: 1500,
+			bootGarbage: true,
+			bootAnswer: "after-banner",
+			trickle: true,
+			interleaveUrcs: 0.9,
+			faults: { rebootAfterCommands: 16 },
+		},
+	});
+	assert.ok(run.module.bytesReadAfterBoot > 0, "the firmware wrote while the module booted");
+	assert.is(run.module.reboots, 1);
+	assert.match(run.console, /socket 0: The module rebooted/);
+	assert.ok(run.acknowledged >= 3, run.console);
+	assert.is(run.lostBytes, 0, "every onReadable drained the 128-byte RX FIFO");
+	assert.equal(run.violations, [], "the module saw nothing the manual forbids");
+});
 
 test("a stack overflow ends the run with XS's message", async () => {
 	const error = await runFirmware({ protocol: "udp", reports: 1, stack: 96 }).catch((e: unknown) => e as Error);

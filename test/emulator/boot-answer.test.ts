@@ -16,6 +16,8 @@ test("after-banner: a command sent before RDY is answered after the banner (writ
 		m.send("\rAT\r");
 		assert.is(await m.until("OK\r\n"), framed("RDY", "+CFUN: 1", "+CPIN: READY") + "\rAT\r" + framed("OK"));
 		assert.equal(m.emulator.commands, ["AT"]);
+		assert.is(m.emulator.stats.bytesReadAfterBoot, 4);
+		assert.is(m.emulator.stats.bytesIgnored, 0);
 	} finally {
 		await m.close();
 	}
