@@ -308,7 +308,10 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	onPushStart(): PayloadSink {
 		return DROP_PAYLOAD;
 	}
-	onPushEnd(): void {}
+	onPushEnd(): boolean {
+		return false;
+	}
+	onPushLoss(): void {}
 }
 
 class ReadCommand implements Command {

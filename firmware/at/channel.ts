@@ -66,7 +66,10 @@ export interface ChannelEvents {
 	isDirectPush(connectId: number): boolean;
 	// Returns where the run's bytes go (ReaderEvents.onPayloadStart).
 	onPushStart(connectId: number, length: number): PayloadSink;
-	onPushEnd(missing: number, badDigits: number): void;
+	// Returns true when the run lost bytes: onPushLoss() tells it, once the
+	// reader returned.
+	onPushEnd(missing: number, badDigits: number): boolean;
+	onPushLoss(): void;
 	// See ReaderEvents.onPayloadDamaged, for a run pushed to socket `connectId`
 	// (a +QIRD's run is its command's: Command.onPayloadDamaged).
 	onPushDamaged?(connectId: number, atStake: number): void;
@@ -146,6 +149,11 @@ const OVERDUE_CONFIRM_MS = 1;
 const STAGE_IDLE = 0;
 const STAGE_RESPONSE = 1; // written, waiting for OK / ERROR
 const STAGE_THEN = 2; // OK seen, waiting for SEND OK / CLOSE OK / a URC
+// What the reader stopped after, for receive to hand on from its own frame.
+const HELD_NOTHING = 0;
+const HELD_LINE = 1; // a line without payload (onLine)
+const HELD_DAMAGE = 2; // a run not followed by its CR LF (onPayloadDamaged)
+const HELD_PUSH_LOSS = 3; // a pushed run that lost bytes (onPushEnd)
 
 // Its helper methods are TypeScript's `private`, not `#`: XS walks an
 // instance's `#` methods before its `#` fields to find a field (README, Performance, section 0).
@@ -176,8 +184,10 @@ export class Channel implements ReaderEvents {
 	#resync: Resync;
 	// Inside a turn (receive, a timer, kick): the wire is served when it ends.
 	#inTurn = false;
-	// The reader stopped after a line that receive hands on (see onLine).
-	#held = false;
+	// What the reader stopped after, that receive hands on (HELD_*), and the
+	// bytes at stake of a damaged run.
+	#held = HELD_NOTHING;
+	#heldAtStake = 0;
 	// A command that ended and has not yet been told (its result is in #result),
 	// and one that never left #waiting (in #waitingResult).
 	#ended: Command | null = null;
@@ -311,9 +321,11 @@ export class Channel implements ReaderEvents {
 			let i = start;
 			do {
 				i = this.reader.receive(chunk, i, end);
-				if (this.#held) {
-					this.#held = false;
-					this.line(this.reader.line);
+				if (this.#held !== HELD_NOTHING) {
+					if (this.#held === HELD_LINE) {
+						this.#held = HELD_NOTHING;
+						this.line(this.reader.line);
+					} else this.tellHeldPayload();
 				}
 				// The usual end of a line, one command completed, is told from
 				// here rather than through tell(): a frame less under the owner's
@@ -368,7 +380,7 @@ export class Channel implements ReaderEvents {
 	// starts right after it.
 	onLine(line: Line): void {
 		if (line.payloadLength > 0) return this.line(line);
-		this.#held = true;
+		this.#held = HELD_LINE;
 		this.reader.pause();
 	}
 
@@ -402,13 +414,12 @@ export class Channel implements ReaderEvents {
 
 	// The run that just ended was not followed by its CR LF. The routing of
 	// that run is still in place (the next run's start replaces it), so its
-	// owner is told.
+	// owner is told, once the reader returned: the warning it gives may reach
+	// the application, which must not run on top of the reader's frames.
 	onPayloadDamaged(atStake: number): void {
-		if (this.#payloadPush) {
-			this.distrustFinals();
-			return this.#events.onPushDamaged?.(this.#pushId, atStake);
-		}
-		this.#payloadTo?.onPayloadDamaged?.(atStake);
+		this.#held = HELD_DAMAGE;
+		this.#heldAtStake = atStake;
+		this.reader.pause();
 	}
 
 	onLineDropped(): void {
@@ -417,14 +428,35 @@ export class Channel implements ReaderEvents {
 
 	// A pushed run's end changes nothing for the wire by itself (what it
 	// makes a socket do, it kicks for): the turn stays quiet.
+	// A pushed run that lost bytes is told, as a damaged one is, once the
+	// reader returned, before any byte after it is taken.
 	onPayloadEnd(missing: number, badDigits: number): void {
 		this.stats.payloadBytesLost += missing;
-		if (this.#payloadPush) return this.#events.onPushEnd(missing, badDigits);
+		if (this.#payloadPush) {
+			if (this.#events.onPushEnd(missing, badDigits)) {
+				this.#held = HELD_PUSH_LOSS;
+				this.reader.pause();
+			}
+			return;
+		}
 		this.#quiet = false;
 		this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
 	}
 
 	// ---- internals ----
+
+	// What the reader stopped after, other than a line (HELD_DAMAGE, HELD_PUSH_LOSS).
+	private tellHeldPayload(): void {
+		const held = this.#held;
+		this.#held = HELD_NOTHING;
+		if (held === HELD_PUSH_LOSS) return this.#events.onPushLoss();
+		const atStake = this.#heldAtStake;
+		if (this.#payloadPush) {
+			this.distrustFinals();
+			return this.#events.onPushDamaged?.(this.#pushId, atStake);
+		}
+		this.#payloadTo?.onPayloadDamaged?.(atStake);
+	}
 
 	// A line alone does not end the quiet: what it changes for the wire ends
 	// it (a completion, a kick from a socket it concerns, an owed line come).
@@ -491,7 +523,8 @@ export class Channel implements ReaderEvents {
 	// A line nobody takes came: the command awaiting its answer is told.
 	// A URC awaited in a second stage may come as noise (its colon lost): the
 	// command is offered it too. One up to two bytes away from the
-	// second-stage line a command awaits is that line, damaged: a send's fate
+	// second-stage line a command awaits, or its first piece (Line.isDamaged),
+	// is that line, damaged: a send's fate
 	// is unknown now (it was SEND OK or SEND FAIL), a close is done (only
 	// CLOSE OK comes), rather than after the 10 s their deadline allows and
 	// the wait for the line they would then owe; an owed line come damaged
@@ -506,9 +539,9 @@ export class Channel implements ReaderEvents {
 		}
 		if (then === THEN_NOTHING && this.#lateThen === 0) return;
 		const near =
-			line.near(SEND_OK_TEXT, 0, 2) || line.near(SEND_FAIL_TEXT, 0, 2)
+			line.isDamaged(SEND_OK_TEXT) || line.isDamaged(SEND_FAIL_TEXT)
 				? THEN_SEND_RESULT
-				: line.near(CLOSE_OK_TEXT, 0, 2)
+				: line.isDamaged(CLOSE_OK_TEXT)
 					? THEN_CLOSE_OK
 					: THEN_NOTHING;
 		if (near !== THEN_NOTHING) this.secondStageUnsure(near, near === THEN_CLOSE_OK ? DONE_OK : DONE_TIMEOUT);
@@ -824,11 +857,11 @@ export class Channel implements ReaderEvents {
 			if (this.reader.awaitsBytes) {
 				if (now - this.#lastByteAt >= this.#stallMs) {
 					this.reader.stalled();
-					// A kept line it took as whole.
-					if (this.#held) {
-						this.#held = false;
+					// A kept line it took as whole, or the run it ended or found damaged.
+					if (this.#held === HELD_LINE) {
+						this.#held = HELD_NOTHING;
 						this.line(this.reader.line);
-					}
+					} else if (this.#held !== HELD_NOTHING) this.tellHeldPayload();
 				} else this.arm(this.#lastByteAt + this.#stallMs);
 			}
 			const current = this.#current;

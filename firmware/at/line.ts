@@ -144,8 +144,10 @@ export class Line {
 	}
 
 	// Whether the bytes from `at` are `text` with at most `edits` of its bytes
-	// dropped or changed on the line (whatever follows): a damaged line that
-	// was that one. (The recursion is `edits` deep; damaged lines only.)
+	// dropped, changed or added on the line (whatever follows): a damaged line
+	// that was that one. (A byte is added ahead of a line whose framing LF was
+	// changed: "\r\nq+QIOPEN: 0,0" for "\r\n\r\n+QIOPEN: 0,0"; the reader
+	// drops the CR.) The recursion is `edits` deep; damaged lines only.
 	near(text: Uint8Array, at: number, edits: number, from = 0): boolean {
 		let t = from;
 		while (t < text.length && this.byteAt(at) === text[t]) {
@@ -154,7 +156,24 @@ export class Line {
 		}
 		if (t === text.length) return true;
 		if (edits === 0) return false;
-		return this.near(text, at, edits - 1, t + 1) || this.near(text, at + 1, edits - 1, t + 1);
+		return (
+			this.near(text, at, edits - 1, t + 1) ||
+			this.near(text, at + 1, edits - 1, t + 1) ||
+			this.near(text, at + 1, edits - 1, t)
+		);
+	}
+
+	// Whether this is the line `text` (and whatever follows it) damaged on
+	// the line: up to two of its bytes dropped, changed or added (near()), or
+	// its first piece, of two bytes or more, when a byte changed to an LF cut
+	// it in two ("SEND" and "OK" for "SEND OK"; the second piece is the line
+	// with its start dropped, and near() when its first byte or two were).
+	isDamaged(text: Uint8Array): boolean {
+		if (this.near(text, 0, 2)) return true;
+		const n = this.length;
+		if (n < 2 || n >= text.length) return false;
+		for (let i = 0; i < n; i++) if (this.byteAt(i) !== text[i]) return false;
+		return true;
 	}
 
 	startsWith(prefix: Uint8Array, at = 0): boolean {

@@ -180,15 +180,17 @@ export class Reader {
 		return this.#hexRun ? Math.floor((this.#remaining + (this.#hexHigh >= 0 ? 1 : 0)) / 2) : this.#remaining;
 	}
 
-	// Asks receive() to return after the line being handed up: the owner
-	// handles that line from its own frame (the channel does for every line
-	// without payload), then feeds the rest.
+	// Asks receive() to return after the line, the run's end or the damaged
+	// run being handed up: the owner handles it from its own frame (the
+	// channel does for every line without payload, a damaged run, a pushed run
+	// that lost bytes), then feeds the rest.
 	pause(): void {
 		this.#paused = true;
 	}
 
 	// Feeds bytes chunk[start, end) from the module; returns where it stopped:
-	// `end`, or the byte after a line during which pause() was called.
+	// `end`, or where it was when pause() was called (after a line, a run, or
+	// at the byte that showed a run damaged).
 	receive(chunk: Uint8Array, start = 0, end = chunk.length): number {
 		const ring = this.ring;
 		let i = start;
@@ -199,7 +201,11 @@ export class Reader {
 				i = this.payload(chunk, i, end);
 				continue;
 			}
-			if (this.#trailer !== NO_TRAILER) i = this.checkTrailer(chunk, i, end);
+			if (this.#trailer !== NO_TRAILER) {
+				i = this.checkTrailer(chunk, i, end);
+				// (A damaged run is told before the bytes after it are taken.)
+				if (this.#paused) continue;
+			}
 			// (inlineHeader() leaves the ring as it found it unless it took a header.)
 			const kept = ring.count;
 			// The module frames every line "\r\n...\r\n": the blank line before

@@ -12,6 +12,7 @@ import type { Clock } from "../at/seams.js";
 import { AT, ATE0, CEREG_READ, CGATT_READ, CGPADDR, CONTEXT_ID, QICFG, QICLOSE, QISTATE } from "./commands.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { BC20Error, E_NO_ANSWER, E_NOT_ATTACHED, resultError } from "./errors.js";
+import { isIPAddress } from "./validate.js";
 import { explain } from "./error-query.js";
 import { QICFG_SETTINGS, type ReceiveSettings, renderQicfg } from "./qicfg-settings.js";
 
@@ -110,9 +111,12 @@ const ATTACH: Script = {
 		{
 			spec: CGPADDR,
 			render: (out) => void out.assign(CGPADDR).int(CONTEXT_ID),
-			// +CGPADDR: 1,<address> (quoted or not)
+			// +CGPADDR: 1,<address> (quoted or not); one damaged on the line is
+			// asked for again.
 			response: (line, run) => {
-				if (line.int(0) === 1) run.address = line.fieldText(1);
+				if (line.int(0) !== 1) return;
+				const address = line.fieldText(1);
+				if (isIPAddress(address)) run.address = address;
 			},
 			settle: (result, run) => (result.ok && run.address !== "" ? NEXT : POLL),
 		},

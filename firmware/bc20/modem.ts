@@ -280,6 +280,8 @@ export class BC20 {
 	// The sockets whose push runs ended in this receive turn, a bit each: they
 	// tell the app at its end (the others are not asked).
 	#pushEnded = 0;
+	// The socket whose last push run lost bytes, for onPushLoss.
+	#lossFrom = 0;
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
@@ -370,10 +372,12 @@ export class BC20 {
 			onPushEnd: (missing, badDigits) => {
 				const id = this.#pushTo;
 				this.#pushTo = -1;
-				if (id < 0) return;
+				if (id < 0) return false;
 				this.#pushEnded |= 1 << id;
-				this.#slots[id].receiver.pushEnd(missing, badDigits);
+				this.#lossFrom = id;
+				return this.#slots[id].receiver.pushEnd(missing, badDigits);
 			},
+			onPushLoss: () => this.#slots[this.#lossFrom].receiver.tellRunLoss(),
 			onEchoOrNoise: this.#onEchoOrNoise,
 			// Only with a trace: a call per line otherwise.
 			onTraceLine: this.#trace === undefined ? undefined : (line) => this.#trace?.(line.text(), line.kind),

@@ -73,12 +73,14 @@ export class OpenCommand implements Command {
 			return URC_COMPLETES;
 		}
 		if (line.kind === URC_OTHER || line.kind === NOISE) {
-			// "+QIOPEN: <id>,<err>" with up to two bytes of its start dropped or
-			// damaged on the line ("+QIOP: 0,0", "+QIOPN 0,0", "QIOPEN: 0,0"):
-			// the answer, its outcome unknown (550), rather than a minute's wait.
-			// A connectID that can be read names its socket; one that cannot is
-			// this one's, as only the open on the wire awaits a +QIOPEN.
-			if (!line.near(QIOPEN_ROW.bytes, 0, 2)) return URC_NOT_MINE;
+			// "+QIOPEN: <id>,<err>" with up to two bytes of its start dropped,
+			// changed or added on the line ("+QIOP: 0,0", "+QIOPN 0,0",
+			// "QIOPEN: 0,0", "q+QIOPEN: 0,0"), or cut in two ("+QIOP" and
+			// "N: 0,0"): the answer, its outcome unknown (550), rather than a
+			// minute's wait. A connectID that can be read names its socket; one
+			// that cannot is this one's, as only the open on the wire awaits a
+			// +QIOPEN.
+			if (!line.isDamaged(QIOPEN_ROW.bytes)) return URC_NOT_MINE;
 			const id = line.int(0);
 			if (id >= 0 && id !== this.#slot.id) return URC_NOT_MINE;
 			this.code = 550;

@@ -87,6 +87,10 @@ export class Receiver implements PayloadSink {
 	#completed = 0; // UDP: datagrams completed since the app was last told
 	#runReported = false; // the last payload run's damage was reported
 	#runStored = 0; // bytes the last payload run stored (delivered, or about to be)
+	// What the last pushed run lost, missed and had wrong, for tellRunLoss().
+	#runLost = 0;
+	#runMissing = 0;
+	#runBad = 0;
 
 	constructor(link: SocketLink, rx: ByteRing, host: ReceiverHost) {
 		this.#link = link;
@@ -333,13 +337,14 @@ export class Receiver implements PayloadSink {
 
 	// The run is accounted for now; the app hears of it when the modem's
 	// receive turn ends (flushPushed), not from inside the reader. A run that
-	// lost bytes is told at once, after the runs before it: what the ring holds
-	// when the loss is reported all came before the gap.
-	pushEnd(missing: number, badDigits: number): void {
+	// lost bytes returns true: tellRunLoss() tells it once the reader returned
+	// and before it takes another byte, after the runs before it: what the
+	// ring holds when the loss is reported all came before the gap.
+	pushEnd(missing: number, badDigits: number): boolean {
 		const link = this.#link;
 		if (!this.open) {
 			this.#host.dropped.pushBytesDropped += missing;
-			return;
+			return false;
 		}
 		const stored = this.#pushStored;
 		this.#runStored = stored;
@@ -348,15 +353,23 @@ export class Receiver implements PayloadSink {
 			this.completeDatagram(stored);
 		}
 		// Past a gap every run is dropped: the gap's warning told of it.
-		if (this.#broken) return;
+		if (this.#broken) return false;
 		const lost = this.#pushLost + missing;
 		if (lost > 0 || badDigits > 0) {
-			this.flushPushed();
-			this.delivered(stored, lost, badDigits, missing);
-			return;
+			this.#runLost = lost;
+			this.#runMissing = missing;
+			this.#runBad = badDigits;
+			return true;
 		}
 		this.#pushedStored += stored;
 		this.#pushed = true;
+		return false;
+	}
+
+	// Tells the app of the run pushEnd() found short of bytes.
+	tellRunLoss(): void {
+		this.flushPushed();
+		this.delivered(this.#runStored, this.#runLost, this.#runBad, this.#runMissing);
 	}
 
 	// Tells the app of the direct-push runs since the last call.

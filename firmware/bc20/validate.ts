@@ -39,6 +39,15 @@ export function checkHost(host: unknown, what = "host"): string {
 	return host;
 }
 
+// An address as +CGPADDR gives it: IPv4, or IPv6 written with colons or as
+// 3GPP's 16 dotted numbers. A line damaged on the way ("127.0.0M1") is none.
+export function isIPAddress(text: string): boolean {
+	if (isIPv4(text)) return true;
+	if (text.indexOf(":") >= 0) return text.length <= 45 && /^[0-9A-Fa-f:.]+$/.test(text) && !/:::/.test(text);
+	const parts = text.split(".");
+	return parts.length === 16 && parts.every((part) => /^[0-9]{1,3}$/.test(part) && Number(part) <= 255);
+}
+
 export function isIPv4(text: string): boolean {
 	const parts = text.split(".");
 	if (parts.length !== 4) return false;

@@ -83,7 +83,8 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 		onRebooted() {},
 		isDirectPush: () => false,
 		onPushStart: () => DROP_PAYLOAD,
-		onPushEnd() {},
+		onPushEnd: () => false,
+		onPushLoss() {},
 	};
 	const channel = new Channel({
 		lines: BC20_LINES,

@@ -40,4 +40,14 @@ test("a line in a ring that wraps reads the same numbers", () => {
 	assert.is(l.int(1), 12);
 });
 
+test("a line damaged on the line is told from its text: up to two bytes dropped, changed or added, or its first piece", () => {
+	const sendOk = ascii("SEND OK");
+	for (const damaged of ["SEND OK", "SEN OK", "SEXD OK", "qSEND OK", "qSEND OKx", "SEND", "SE", "ND OK", "END OK"])
+		assert.ok(line(damaged).isDamaged(sendOk), damaged);
+	// A piece of one byte, three edits, another line.
+	for (const other of ["S", "qqSEN OK", "OK", "D OK", "CLOSE OK"]) assert.not.ok(line(other).isDamaged(sendOk), other);
+	assert.ok(line("q+QIOPEN: 0,0").isDamaged(ascii("+QIOPEN:")));
+	assert.ok(line("+QIOP").isDamaged(ascii("+QIOPEN:")));
+});
+
 test.run();

@@ -182,5 +182,8 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 	onPushStart(): PayloadSink {
 		return DROP_PAYLOAD;
 	}
-	onPushEnd(): void {}
+	onPushEnd(): boolean {
+		return false;
+	}
+	onPushLoss(): void {}
 }

@@ -102,6 +102,31 @@ test("registration, attach and address are polled until they come", () => {
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("an address damaged on the line is asked for again; IPv6 addresses pass", () => {
+	for (const [damaged, address] of [
+		["127.0.0M1", "10.0.0.9"],
+		['"10.0.0.9\x00"', "2001:db8::9"],
+		["10.0.0", "254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.9"],
+	]) {
+		const h = new Harness();
+		h.fake
+			.expect("AT")
+			.expect("ATE0")
+			.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
+			.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
+			.expect("AT+CGPADDR=1", `\r\n+CGPADDR: 1,${damaged}\r\n` + OK)
+			.expect("AT+CGPADDR=1", `\r\n+CGPADDR: 1,${address}\r\n` + OK)
+			.expect('AT+QICFG="dataformat",0,1')
+			.expect('AT+QICFG="viewmode",1')
+			.expect('AT+QICFG="showlength",1')
+			.expect("AT+QISTATE?");
+		h.start();
+		h.advance(10000);
+		assert.equal(h.ready, [{ address, registration: 1 }], damaged);
+		assert.equal(h.fake.unexpected, []);
+	}
+});
+
 test("no registration within attachTimeout fails with E_NOT_ATTACHED", () => {
 	const h = new Harness({ attachTimeout: 5000 });
 	h.fake

@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { Harness, OK } from "../support/bc20-harness.js";
-import { dropSweep } from "../support/drop-sweep.js";
+import { changeSweep, dropSweep } from "../support/drop-sweep.js";
 
 const ANSWER = "\r\nOK\r\n\r\n+QIOPEN: 0,0\r\n";
 
@@ -32,6 +32,15 @@ for (const mode of [0, 1])
 		test(`${type}, access mode ${mode}: any one or two bytes of the open's answer dropped: an outcome within 5 s`, () => {
 			assert.equal(
 				dropSweep(ANSWER, (damaged) => dropped(type, mode, damaged)),
+				[],
+			);
+		});
+
+for (const mode of [0, 1])
+	for (const type of ["tcp", "udp"] as const)
+		test(`${type}, access mode ${mode}: any one byte of the open's answer changed: an outcome within 5 s`, () => {
+			assert.equal(
+				changeSweep(ANSWER, (damaged) => dropped(type, mode, damaged)),
 				[],
 			);
 		});

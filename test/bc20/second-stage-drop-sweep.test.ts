@@ -7,7 +7,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { openSession } from "../support/bc20-harness.js";
-import { dropSweep } from "../support/drop-sweep.js";
+import { changeSweep, dropSweep } from "../support/drop-sweep.js";
 import { bytes } from "../support/bytes.js";
 import { INITIAL } from "../../firmware/bc20/socket-constants.js";
 
@@ -41,6 +41,11 @@ const CASES: [name: string, answer: string, run: (answer: string) => string][] =
 for (const [name, answer, run] of CASES)
 	test(`any one or two bytes of ${name} dropped: the outcome within a second`, () => {
 		assert.equal(dropSweep(answer, run), []);
+	});
+
+for (const [name, answer, run] of CASES)
+	test(`any one byte of ${name} changed: the outcome within a second`, () => {
+		assert.equal(changeSweep(answer, run), []);
 	});
 
 test.run();

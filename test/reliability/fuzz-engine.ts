@@ -523,7 +523,8 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 		onRebooted() {},
 		isDirectPush: () => false,
 		onPushStart: () => DROP_PAYLOAD,
-		onPushEnd() {},
+		onPushEnd: () => false,
+		onPushLoss() {},
 	};
 	const channel = new Channel({ lines: BC20_LINES, transport, clock, events, lineCapacity: 64, wakeAfterIdleMs: 0 });
 	queue.channel = channel;

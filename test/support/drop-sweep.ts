@@ -13,3 +13,19 @@ export function dropSweep(text: string, check: (damaged: string) => string): str
 		}
 	return wrong;
 }
+
+// The other damage of a noisy line: every byte of `text` changed, in turn, to
+// each of a letter, a NUL, 0xFF, a CR and an LF (a changed CR or LF merges
+// lines or splits one), each handed to `check` as in dropSweep().
+const CHANGES = ["q", "\x00", "\xff", "\r", "\n"];
+
+export function changeSweep(text: string, check: (damaged: string) => string): string[] {
+	const wrong: string[] = [];
+	for (let at = 0; at < text.length; at++)
+		for (const change of CHANGES) {
+			if (change === text[at]) continue;
+			const why = check(text.slice(0, at) + change + text.slice(at + 1));
+			if (why !== "") wrong.push(`byte ${at} (${JSON.stringify(text[at])} -> ${JSON.stringify(change)}): ${why}`);
+		}
+	return wrong;
+}
