@@ -308,9 +308,7 @@ abstract class ChannelDriver extends Driver implements ChannelEvents, Transport 
 	onPushStart(): PayloadSink {
 		return DROP_PAYLOAD;
 	}
-	onPushEnd(): boolean {
-		return false;
-	}
+	onPushEnd(): void {}
 	onPushLoss(): void {}
 }
 

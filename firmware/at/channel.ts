@@ -66,9 +66,9 @@ export interface ChannelEvents {
 	isDirectPush(connectId: number): boolean;
 	// Returns where the run's bytes go (ReaderEvents.onPayloadStart).
 	onPushStart(connectId: number, length: number): PayloadSink;
-	// Returns true when the run lost bytes: onPushLoss() tells it, once the
-	// reader returned.
-	onPushEnd(missing: number, badDigits: number): boolean;
+	onPushEnd(missing: number, badDigits: number): void;
+	// Tells the run the owner found short of bytes in onPushEnd (it called
+	// holdPushLoss()), once the reader returned.
 	onPushLoss(): void;
 	// See ReaderEvents.onPayloadDamaged, for a run pushed to socket `connectId`
 	// (a +QIRD's run is its command's: Command.onPayloadDamaged).
@@ -321,9 +321,11 @@ export class Channel implements ReaderEvents {
 			let i = start;
 			do {
 				i = this.reader.receive(chunk, i, end);
-				if (this.#held !== HELD_NOTHING) {
-					if (this.#held === HELD_LINE) {
-						this.#held = HELD_NOTHING;
+				// (HELD_* as numbers here: each constant read costs this frame a
+				// stack slot, and every handler runs on top of it.)
+				if (this.#held !== 0 /* HELD_NOTHING */) {
+					if (this.#held === 1 /* HELD_LINE */) {
+						this.#held = 0;
 						this.line(this.reader.line);
 					} else this.tellHeldPayload();
 				}
@@ -428,19 +430,19 @@ export class Channel implements ReaderEvents {
 
 	// A pushed run's end changes nothing for the wire by itself (what it
 	// makes a socket do, it kicks for): the turn stays quiet.
-	// A pushed run that lost bytes is told, as a damaged one is, once the
-	// reader returned, before any byte after it is taken.
 	onPayloadEnd(missing: number, badDigits: number): void {
 		this.stats.payloadBytesLost += missing;
-		if (this.#payloadPush) {
-			if (this.#events.onPushEnd(missing, badDigits)) {
-				this.#held = HELD_PUSH_LOSS;
-				this.reader.pause();
-			}
-			return;
-		}
+		if (this.#payloadPush) return this.#events.onPushEnd(missing, badDigits);
 		this.#quiet = false;
 		this.#payloadTo?.onPayloadEnd?.(missing, badDigits);
+	}
+
+	// The pushed run that just ended lost bytes (called from inside
+	// onPushEnd): it is told, as a damaged run is, through onPushLoss once the
+	// reader returned, before any byte after it is taken.
+	holdPushLoss(): void {
+		this.#held = HELD_PUSH_LOSS;
+		this.reader.pause();
 	}
 
 	// ---- internals ----

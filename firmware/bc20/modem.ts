@@ -48,6 +48,7 @@ import { type CommandCallback, RawCommand } from "./raw-command.js";
 import { RebootCheck, type RebootCheckHost } from "./reboot-check.js";
 import { Socket, type SocketCallbacks } from "./socket.js";
 import { BUFFER_MODE, CONNECTED, INITIAL, PUSH_MODE } from "./socket-constants.js";
+import type { Receiver } from "./socket-receiver.js";
 import type { Slot, SlotHost } from "./socket-slot.js";
 import { SocketTable } from "./socket-table.js";
 import { Arena } from "./arena.js";
@@ -280,8 +281,8 @@ export class BC20 {
 	// The sockets whose push runs ended in this receive turn, a bit each: they
 	// tell the app at its end (the others are not asked).
 	#pushEnded = 0;
-	// The socket whose last push run lost bytes, for onPushLoss.
-	#lossFrom = 0;
+	// The receiver whose push run lost bytes, for the channel's onPushLoss.
+	#lossFrom: Receiver | null = null;
 	#raw: RawCommand | null = null;
 	// What was queued when the module rebooted, failed once the cut command was told.
 	#cutByReboot: Command[] = [];
@@ -372,12 +373,11 @@ export class BC20 {
 			onPushEnd: (missing, badDigits) => {
 				const id = this.#pushTo;
 				this.#pushTo = -1;
-				if (id < 0) return false;
+				if (id < 0) return;
 				this.#pushEnded |= 1 << id;
-				this.#lossFrom = id;
-				return this.#slots[id].receiver.pushEnd(missing, badDigits);
+				this.#slots[id].receiver.pushEnd(missing, badDigits);
 			},
-			onPushLoss: () => this.#slots[this.#lossFrom].receiver.tellRunLoss(),
+			onPushLoss: () => this.#lossFrom?.tellRunLoss(),
 			onEchoOrNoise: this.#onEchoOrNoise,
 			// Only with a trace: a call per line otherwise.
 			onTraceLine: this.#trace === undefined ? undefined : (line) => this.#trace?.(line.text(), line.kind),
@@ -418,6 +418,10 @@ export class BC20 {
 			textSend,
 			hexStage: new HexStage(arena.hexStage),
 			dropped: this.#stats,
+			runLost: (receiver) => {
+				this.#lossFrom = receiver;
+				this.#channel.holdPushLoss();
+			},
 			suspect: () => this.#suspectReboot(),
 			owes: (command) => this.#channel.owes(command),
 			get showLength() {

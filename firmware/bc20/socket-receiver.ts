@@ -52,6 +52,9 @@ export interface ReceiverHost {
 	readonly showLength: boolean;
 	// Where push data for a socket that is not open is counted.
 	readonly dropped: { pushBytesDropped: number };
+	// The push run that just ended lost bytes: `receiver`.tellRunLoss() is to
+	// be called once the reader returned, before it takes another byte.
+	runLost(receiver: Receiver): void;
 }
 
 export class Receiver implements PayloadSink {
@@ -337,14 +340,14 @@ export class Receiver implements PayloadSink {
 
 	// The run is accounted for now; the app hears of it when the modem's
 	// receive turn ends (flushPushed), not from inside the reader. A run that
-	// lost bytes returns true: tellRunLoss() tells it once the reader returned
-	// and before it takes another byte, after the runs before it: what the
-	// ring holds when the loss is reported all came before the gap.
-	pushEnd(missing: number, badDigits: number): boolean {
+	// lost bytes is told (tellRunLoss, through the host) once the reader
+	// returned and before it takes another byte, after the runs before it:
+	// what the ring holds when the loss is reported all came before the gap.
+	pushEnd(missing: number, badDigits: number): void {
 		const link = this.#link;
 		if (!this.open) {
 			this.#host.dropped.pushBytesDropped += missing;
-			return false;
+			return;
 		}
 		const stored = this.#pushStored;
 		this.#runStored = stored;
@@ -353,17 +356,16 @@ export class Receiver implements PayloadSink {
 			this.completeDatagram(stored);
 		}
 		// Past a gap every run is dropped: the gap's warning told of it.
-		if (this.#broken) return false;
+		if (this.#broken) return;
 		const lost = this.#pushLost + missing;
 		if (lost > 0 || badDigits > 0) {
 			this.#runLost = lost;
 			this.#runMissing = missing;
 			this.#runBad = badDigits;
-			return true;
+			return this.#host.runLost(this);
 		}
 		this.#pushedStored += stored;
 		this.#pushed = true;
-		return false;
 	}
 
 	// Tells the app of the run pushEnd() found short of bytes.

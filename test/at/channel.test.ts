@@ -83,7 +83,7 @@ function setup(queueSize = 4, wakeAfterIdleMs = 0) {
 		onRebooted() {},
 		isDirectPush: () => false,
 		onPushStart: () => DROP_PAYLOAD,
-		onPushEnd: () => false,
+		onPushEnd() {},
 		onPushLoss() {},
 	};
 	const channel = new Channel({

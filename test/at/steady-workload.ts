@@ -182,8 +182,6 @@ export class SteadyWorkload implements ChannelEvents, Transport {
 	onPushStart(): PayloadSink {
 		return DROP_PAYLOAD;
 	}
-	onPushEnd(): boolean {
-		return false;
-	}
+	onPushEnd(): void {}
 	onPushLoss(): void {}
 }

@@ -523,7 +523,7 @@ export function channelIteration(seed: number, trace?: (line: string) => void): 
 		onRebooted() {},
 		isDirectPush: () => false,
 		onPushStart: () => DROP_PAYLOAD,
-		onPushEnd: () => false,
+		onPushEnd() {},
 		onPushLoss() {},
 	};
 	const channel = new Channel({ lines: BC20_LINES, transport, clock, events, lineCapacity: 64, wakeAfterIdleMs: 0 });
