@@ -875,7 +875,12 @@ export class Channel implements ReaderEvents {
 				if (now >= this.#deadline) this.timedOut(current);
 				else this.arm(this.#deadline);
 			}
-			if (outer) this.serveWire();
+			if (outer) {
+				// What ended is told from this frame, not from serveWire's: its
+				// handlers (an error explained, a socket's end) go deep.
+				this.tell();
+				this.serveWire();
+			}
 		} finally {
 			if (outer) this.#inTurn = false;
 		}

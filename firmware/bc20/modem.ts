@@ -866,8 +866,9 @@ export class BC20 {
 		// Garbage where the module's lines should be: a damaged line, or pushed
 		// data whose header was damaged, taken for lines.
 		if (line.kind === NOISE) {
-			this.#damagedRecv(true);
 			if (this.#raw !== null) this.#raw.keep(line);
+			// (A tail call: the gaps it may make go deep, into the application.)
+			return this.#damagedRecv(true);
 		}
 		// Echo after ATE0: the module may have rebooted (its RDY lost).
 		else if (!this.#looking) this.#suspectReboot();

@@ -285,7 +285,7 @@ export class Receiver implements PayloadSink {
 			0,
 			-1,
 		);
-		if (!link.udp) this.endStream(detail);
+		if (!link.udp) return this.endStream(detail);
 	}
 
 	// TCP: bytes that never reached the ring leave a hole in the stream, and
@@ -295,7 +295,7 @@ export class Receiver implements PayloadSink {
 	private endStream(detail: string): void {
 		this.#broken = true;
 		this.needRead = false;
-		this.#link.streamBroken(detail);
+		return this.#link.streamBroken(detail);
 	}
 
 	// ---- direct push ----

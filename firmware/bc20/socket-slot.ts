@@ -465,7 +465,7 @@ export class Slot implements Worker, SocketLink {
 		error.offset = offset;
 		error.count = count;
 		error.lost = lost;
-		this.callbacks.onWarning?.call(this.owner as SocketHandle, error);
+		return this.callbacks.onWarning?.call(this.owner as SocketHandle, error);
 	}
 
 	streamBroken(detail: string): void {
@@ -475,7 +475,7 @@ export class Slot implements Worker, SocketLink {
 		// the driver read that far: not a clean end.
 		if (this.#reasonCode === E_PEER_CLOSED) this.#reasonCode = 0;
 		if (this.#reasonCode === 0) this.#reasonDetail = detail;
-		this.fail(E_DATA_LOST);
+		return this.fail(E_DATA_LOST);
 	}
 
 	tellReadable(): void {

@@ -53,27 +53,6 @@ test("main.ts rides out a slow-booting, trickling module that reboots mid-run", 
 	assert.equal(run.violations, [], "the module saw nothing the manual forbids");
 });
 
-// A noisy line: 1 % of the module's bytes dropped and 1 % changed, output
-// trickled. Datagrams and their acks are lost, and the reports go on: each
-// resent until acknowledged, one command on the wire at a time. (The error
-// paths this takes go deeper than a clean line's: README, the firmware in a
-// device-like XS.)
-test("main.ts keeps reporting over UDP on a line that drops or damages 2 % of the module's bytes", async () => {
-	const run = await runFirmware({
-		protocol: "udp",
-		reports: 5,
-		timeoutMs: 40000,
-		emulator: { seed: 2, trickle: true, faults: { dropRate: 0.01, corruptRate: 0.01 } },
-	});
-	console.log(
-		`  noisy UDP: peak stack ${run.peakStack} of ${run.stackSize} slots here, about ${run.deviceStack} on the device`,
-	);
-	assert.ok(run.module.bytesDropped > 0 && run.module.bytesCorrupted > 0, "the line was noisy");
-	assert.ok(run.acknowledged >= 5, run.console);
-	assert.is(run.lostBytes, 0, "every onReadable drained the 128-byte RX FIFO");
-	assert.equal(run.violations, [], "the module saw nothing the manual forbids");
-});
-
 test("a stack overflow ends the run with XS's message", async () => {
 	const error = await runFirmware({ protocol: "udp", reports: 1, stack: 96 }).catch((e: unknown) => e as Error);
 	assert.instance(error, Error);

@@ -33,6 +33,27 @@ const scenarios: Record<string, Scenario> = {
 		options: { protocol: "tcp", reports: 3, timeoutMs: 30000, emulator: { faults: { rebootAfterCommands: 14 } } },
 		shows: /bc20: ready,[\s\S]*bc20: starting[\s\S]*bc20: ready,/,
 	},
+	// A noisy line, output trickling: lines and runs come damaged, datagrams
+	// and acks are lost, a TCP stream ends at a gap and is opened again; the
+	// errors explained, the warnings and the ends told go deeper than a clean
+	// line's turns (286 slots before they went by tail calls and from the
+	// timer's own frame).
+	"UDP, 1 % of the module's bytes dropped and 1 % changed": {
+		options: {
+			protocol: "udp",
+			reports: 3,
+			timeoutMs: 40000,
+			emulator: { seed: 3, trickle: true, faults: { dropRate: 0.01, corruptRate: 0.01 } },
+		},
+	},
+	"TCP (direct push), 0.5 % of the module's bytes dropped and 0.5 % changed": {
+		options: {
+			protocol: "tcp",
+			reports: 3,
+			timeoutMs: 40000,
+			emulator: { seed: 2, trickle: true, faults: { dropRate: 0.005, corruptRate: 0.005 } },
+		},
+	},
 };
 
 for (const [name, { options, shows }] of Object.entries(scenarios)) {
@@ -43,6 +64,9 @@ for (const [name, { options, shows }] of Object.entries(scenarios)) {
 		);
 		assert.ok(run.acknowledged >= options.reports, run.console);
 		if (shows) assert.match(run.console, shows);
+		assert.equal(run.violations, [], "the module saw nothing the manual forbids");
+		if (options.emulator?.faults?.dropRate)
+			assert.ok(run.module.bytesDropped > 0 && run.module.bytesCorrupted > 0, "the line was noisy");
 		assert.ok(
 			run.deviceStack <= budget,
 			`peak stack ${run.deviceStack} slots on the device (${run.peakStack} in the runner), above the budget of ${budget}`,
