@@ -109,17 +109,7 @@ test("an address damaged on the line is asked for again; IPv6 addresses pass", (
 		["10.0.0", "254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.9"],
 	]) {
 		const h = new Harness();
-		h.fake
-			.expect("AT")
-			.expect("ATE0")
-			.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n" + OK)
-			.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n" + OK)
-			.expect("AT+CGPADDR=1", `\r\n+CGPADDR: 1,${damaged}\r\n` + OK)
-			.expect("AT+CGPADDR=1", `\r\n+CGPADDR: 1,${address}\r\n` + OK)
-			.expect('AT+QICFG="dataformat",0,1')
-			.expect('AT+QICFG="viewmode",1')
-			.expect('AT+QICFG="showlength",1')
-			.expect("AT+QISTATE?");
+		expectBringUp(h.fake, undefined, "", [damaged, address]);
 		h.start();
 		h.advance(10000);
 		assert.equal(h.ready, [{ address, registration: 1 }], damaged);

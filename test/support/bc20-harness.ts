@@ -148,17 +148,24 @@ export class Harness {
 // The usual bring-up exchange.
 // Bring-up up to the settings: the module answers, is registered, attached
 // and has an address.
-export function expectAttach(fake: FakeModule): FakeModule {
-	return fake
+// `addresses`: what each AT+CGPADDR=1 in turn answers.
+export function expectAttach(fake: FakeModule, addresses = ['"127.0.0.2"']): FakeModule {
+	fake
 		.expect("AT")
 		.expect("ATE0")
 		.expect("AT+CEREG?", "\r\n+CEREG: 0,1\r\n\r\nOK\r\n")
-		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n")
-		.expect("AT+CGPADDR=1", '\r\n+CGPADDR: 1,"127.0.0.2"\r\n\r\nOK\r\n');
+		.expect("AT+CGATT?", "\r\n+CGATT: 1\r\n\r\nOK\r\n");
+	for (const address of addresses) fake.expect("AT+CGPADDR=1", `\r\n+CGPADDR: 1,${address}\r\n\r\nOK\r\n`);
+	return fake;
 }
 
-export function expectBringUp(fake: FakeModule, settings = { hex: 1, view: 1, show: 1 }, states = ""): void {
-	expectAttach(fake)
+export function expectBringUp(
+	fake: FakeModule,
+	settings = { hex: 1, view: 1, show: 1 },
+	states = "",
+	addresses?: string[],
+): void {
+	expectAttach(fake, addresses)
 		.expect('AT+QICFG="dataformat",0,' + settings.hex)
 		.expect('AT+QICFG="viewmode",' + settings.view)
 		.expect('AT+QICFG="showlength",' + settings.show)
