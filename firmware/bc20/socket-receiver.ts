@@ -90,8 +90,7 @@ export class Receiver implements PayloadSink {
 	#completed = 0; // UDP: datagrams completed since the app was last told
 	#runReported = false; // the last payload run's damage was reported
 	#runStored = 0; // bytes the last payload run stored (delivered, or about to be)
-	// What the last pushed run lost, missed and had wrong, for tellRunLoss().
-	#runLost = 0;
+	// What the last pushed run missed and had wrong, for tellRunLoss().
 	#runMissing = 0;
 	#runBad = 0;
 
@@ -359,7 +358,6 @@ export class Receiver implements PayloadSink {
 		if (this.#broken) return;
 		const lost = this.#pushLost + missing;
 		if (lost > 0 || badDigits > 0) {
-			this.#runLost = lost;
 			this.#runMissing = missing;
 			this.#runBad = badDigits;
 			return this.#host.runLost(this);
@@ -371,7 +369,8 @@ export class Receiver implements PayloadSink {
 	// Tells the app of the run pushEnd() found short of bytes.
 	tellRunLoss(): void {
 		this.flushPushed();
-		this.delivered(this.#runStored, this.#runLost, this.#runBad, this.#runMissing);
+		// (#pushLost holds until the next run starts.)
+		this.delivered(this.#runStored, this.#pushLost + this.#runMissing, this.#runBad, this.#runMissing);
 	}
 
 	// Tells the app of the direct-push runs since the last call.

@@ -1,6 +1,7 @@
 // Checks on everything a caller hands in before it can reach the wire
 // (invariant: no user input can become an AT command). Each check throws a
-// BC20Error(E_ARGUMENT) naming what is wrong, so nothing is sent.
+// BC20Error(E_ARGUMENT) naming what is wrong, so nothing is sent. The
+// address tests (isIPv4, isIPAddress) judge what the module gives too.
 import { BC20Error, E_ARGUMENT } from "./errors.js";
 
 export const MAX_HOST_LENGTH = 255;

@@ -12,8 +12,12 @@
 // the XS process or the delivery; runFirmware then rejects with XS's message
 // and the firmware's console so far. So does a run that does not reach the
 // wanted reports within timeoutMs.
-import { BC20Emulator, type BC20EmulatorOptions, describeViolation } from "../../host-sim/emulator/bc20-emulator.js";
-import type { EmulatorStats } from "../../host-sim/emulator/emulator-stats.js";
+import {
+	BC20Emulator,
+	type BC20EmulatorOptions,
+	describeViolation,
+	type EmulatorStats,
+} from "../../host-sim/emulator/bc20-emulator.js";
 import { Collector, type Reading } from "../../host-sim/cloud/collector.js";
 import { startXS, type XS } from "../xs/xs-runner.js";
 import { creationEnv, manifestCreation } from "./device-creation.js";
