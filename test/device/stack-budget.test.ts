@@ -51,7 +51,11 @@ const scenarios: Record<string, Scenario> = {
 			protocol: "tcp",
 			reports: 3,
 			timeoutMs: 40000,
-			emulator: { seed: 2, trickle: true, faults: { dropRate: 0.005, corruptRate: 0.005 } },
+			// (A seed whose first dropped and first changed byte fall in the
+			// bring-up, the 112th and the 77th, so that every run meets both:
+			// with seed 2 the first change came at the 537th byte, after the end
+			// of some runs. The UDP scenario's seed 3: the 53rd and the 7th.)
+			emulator: { seed: 5, trickle: true, faults: { dropRate: 0.005, corruptRate: 0.005 } },
 		},
 	},
 };
