@@ -311,7 +311,6 @@ export class Channel implements ReaderEvents {
 			this.#received += end - start;
 			if (this.#distrustUntil >= 0 && this.#chunkAt >= this.#distrustUntil) this.#distrustUntil = -1;
 			this.#overdue = false;
-			this.#resync.heard();
 		}
 		// A transport may hand bytes back from inside write(): that nested
 		// receive is part of the turn that wrote.
@@ -690,7 +689,7 @@ export class Channel implements ReaderEvents {
 				// The command waits for a probe; a silent module is probed again
 				// only after it spoke or a backoff passed.
 				this.#waiting = command;
-				let at = resync.waitUntil(now, this.#late?.spec.response ?? null);
+				let at = resync.waitUntil(now, this.#late?.spec.response ?? null, this.#received);
 				// Never two commands on the wire: a command a reboot cut is answered
 				// as usual when the banner crossed it, or after the banner when it
 				// came during the boot.
@@ -749,7 +748,7 @@ export class Channel implements ReaderEvents {
 				if (this.#lateThen === 0) this.#late = null;
 				return;
 			}
-			resync.unanswered(this.#clock.now(), status === DONE_TIMEOUT);
+			resync.unanswered(this.#clock.now(), status === DONE_TIMEOUT, this.#received);
 			// The module is silent: the command that waited for this probe was
 			// never written.
 			if (status === DONE_TIMEOUT) this.failWaiting(DONE_UNSENT);

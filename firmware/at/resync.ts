@@ -72,6 +72,10 @@ export class Resync {
 	#owedAt = [0, 0, 0, 0]; // when each owed probe went unanswered
 	#quietMs = 0; // 0: the module is not known to be silent
 	#quietUntil = 0;
+	// The channel's count of bytes received when the probe went unanswered:
+	// a count past it says the module spoke since (counted here, not told per
+	// chunk: a call on every receive turn).
+	#quietAtByte = 0;
 
 	// Arms the probe for a late command with response prefix `late` (or null):
 	// the first prefix neither owed nor the late command's. Called only when
@@ -86,9 +90,11 @@ export class Resync {
 	}
 
 	// When the next probe may go: at once, unless the module has been silent
+	// (no byte came since; `received`: the channel's count of bytes received)
 	// or every prefix but the late command's is owed (then when the oldest
 	// owed expires, or earlier if a late answer settles one).
-	waitUntil(now: number, late: Uint8Array | null): number {
+	waitUntil(now: number, late: Uint8Array | null, received: number): number {
+		this.spoke(received);
 		const quiet = this.#quietMs === 0 ? 0 : this.#quietUntil;
 		if (this.owed === 0) return quiet;
 		let expires = Infinity;
@@ -103,20 +109,18 @@ export class Resync {
 		return expires > quiet ? expires : quiet;
 	}
 
-	// The module said something: it is not silent (any more).
-	heard(): void {
-		this.#quietMs = 0;
-	}
-
 	// The probe on the wire went unanswered: timed out (`silent`), or cut by a
 	// reboot (the module speaks, but may still answer it after its banner).
-	unanswered(now: number, silent: boolean): void {
+	// `received`: the channel's count of bytes received.
+	unanswered(now: number, silent: boolean, received: number): void {
 		this.owed |= 1 << this.#index;
 		this.#owedAt[this.#index] = now;
 		if (!silent) return;
+		this.spoke(received);
 		this.#quietMs =
 			this.#quietMs === 0 ? QUIET_MS : this.#quietMs * 2 > QUIET_MAX_MS ? QUIET_MAX_MS : this.#quietMs * 2;
 		this.#quietUntil = now + this.#quietMs;
+		this.#quietAtByte = received;
 	}
 
 	// A line no command took, while a prefix is owed: whether it is an owed
@@ -138,6 +142,12 @@ export class Resync {
 		this.synced = true;
 		this.owed = 0;
 		this.#quietMs = 0;
+	}
+
+	// A byte came since the module went silent: it is not (any more), and
+	// its backoff starts over.
+	private spoke(received: number): void {
+		if (received !== this.#quietAtByte) this.#quietMs = 0;
 	}
 
 	private free(index: number, late: Uint8Array | null): boolean {
