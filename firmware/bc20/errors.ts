@@ -6,7 +6,6 @@
 import {
 	DONE_CANCELLED,
 	DONE_CME_ERROR,
-	DONE_ERROR,
 	DONE_NOT_SENT,
 	DONE_UNSENT,
 	DONE_REBOOT,
@@ -120,40 +119,48 @@ export class BC20Error extends Error {
 	}
 }
 
-// The error for a command that ended other than with OK. A plain ERROR is only
-// turned into E_ERROR here; the caller asks AT+QIGETERROR first when the
-// command belongs to the TCP/IP stack.
-export function resultError(status: number, code: number, command: string, socket = -1, detail = ""): BC20Error {
+// The code of the error for a command that ended with `status` other than
+// OK (a plain ERROR: E_ERROR; the caller asks AT+QIGETERROR first when the
+// command belongs to the TCP/IP stack).
+export function resultCode(status: number): number {
 	switch (status) {
 		case DONE_TIMEOUT:
-			return new BC20Error(E_TIMEOUT, detail, command, socket);
-		case DONE_REBOOT:
-			return new BC20Error(E_REBOOTED, detail, command, socket);
-		case DONE_CANCELLED:
-			return new BC20Error(E_CANCELLED, detail, command, socket);
-		case DONE_SEND_FAIL:
-			return new BC20Error(E_SEND_FAILED, detail, command, socket);
 		case DONE_UNSENT:
-			return new BC20Error(
-				E_TIMEOUT,
-				detail === "" ? "not sent: the module did not answer the resync probe before it" : detail,
-				command,
-				socket,
-			);
+			return E_TIMEOUT;
+		case DONE_REBOOT:
+			return E_REBOOTED;
+		case DONE_CANCELLED:
+			return E_CANCELLED;
+		case DONE_SEND_FAIL:
+			return E_SEND_FAILED;
 		case DONE_NOT_SENT:
-			return new BC20Error(
-				E_ARGUMENT,
-				detail === "" ? "the command line does not fit the command buffer: nothing was sent" : detail,
-				command,
-				socket,
-			);
-		case DONE_CME_ERROR: {
-			const error = new BC20Error(E_CME, detail === "" ? "code " + code : detail, command, socket);
-			error.cme = code;
-			return error;
-		}
-		case DONE_ERROR:
+			return E_ARGUMENT;
+		case DONE_CME_ERROR:
+			return E_CME;
 		default:
-			return new BC20Error(E_ERROR, detail, command, socket);
+			return E_ERROR;
 	}
+}
+
+// What that error says beside its code's description (`code`: the result's,
+// the +CME ERROR code), "" for nothing.
+export function resultDetail(status: number, code: number): string {
+	switch (status) {
+		case DONE_UNSENT:
+			return "not sent: the module did not answer the resync probe before it";
+		case DONE_NOT_SENT:
+			return "the command line does not fit the command buffer: nothing was sent";
+		case DONE_CME_ERROR:
+			return "code " + code;
+		default:
+			return "";
+	}
+}
+
+// The error for a command that ended other than with OK; `detail` in the
+// place of resultDetail's.
+export function resultError(status: number, code: number, command: string, socket = -1, detail = ""): BC20Error {
+	const error = new BC20Error(resultCode(status), detail === "" ? resultDetail(status, code) : detail, command, socket);
+	if (status === DONE_CME_ERROR) error.cme = code;
+	return error;
 }

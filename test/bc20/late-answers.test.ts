@@ -115,4 +115,29 @@ test("a read that timed out and whose payload came late: the next read asks only
 	assert.equal(h.fake.unexpected, []);
 });
 
+test("an open never written (the module left the probe before it unanswered) ends with why: the app's error says it was not sent", () => {
+	const h = ready();
+	h.fake.expect("AT+CSQ", ""); // no answer: the line is out of step, a probe goes first
+	h.modem.command("AT+CSQ", { timeout: 300 }, () => {});
+	h.advance(600);
+	h.fake.expect("AT+CGATT?", ""); // the probe: unanswered too
+	const errors: string[] = [];
+	h.open(
+		{
+			onError(error) {
+				errors.push(error.message);
+			},
+		},
+		"",
+	);
+	h.advance(2000);
+	assert.equal(errors, [
+		"AT+QIOPEN: socket 0: No answer from the module in time (1001): not sent: the module did not answer the resync probe before it",
+	]);
+	assert.not.ok(
+		h.fake.written.some((line) => line.startsWith("AT+QIOPEN")),
+		"the open was never written",
+	);
+});
+
 test.run();

@@ -34,6 +34,9 @@ export interface FirmwareRunOptions {
 	/** Give up after this long (default 20 s). */
 	timeoutMs?: number;
 	emulator?: BC20EmulatorOptions;
+	/** Arms faults on the emulated module before the run starts (e.g. on its
+	 * "command" event: withhold the answer to a command that comes later). */
+	arm?: (emulator: BC20Emulator) => void;
 	/** Firmware config over the test's own (which sets the collector). */
 	config?: FirmwareConfig;
 }
@@ -91,6 +94,7 @@ export async function runFirmware(options: FirmwareRunOptions): Promise<Firmware
 		...options.config,
 	});
 	const emulator = new BC20Emulator({ baud: BAUD, ...options.emulator });
+	options.arm?.(emulator);
 	const modules = await writeFirmwareModules(config);
 	let xs: XS | undefined;
 	const line = new LineSide(emulator);

@@ -33,6 +33,26 @@ const scenarios: Record<string, Scenario> = {
 		options: { protocol: "tcp", reports: 3, timeoutMs: 30000, emulator: { faults: { rebootAfterCommands: 14 } } },
 		shows: /bc20: ready,[\s\S]*bc20: starting[\s\S]*bc20: ready,/,
 	},
+	// The module leaves a command unanswered (AT+QSCLK, after the bring-up),
+	// then the probe before the open: the open fails unwritten, from the
+	// timer's turn. (247 slots when the socket made its error there.)
+	"TCP, the open waits for a probe the module leaves unanswered": {
+		options: {
+			protocol: "tcp",
+			reports: 2,
+			timeoutMs: 30000,
+			arm(emulator) {
+				const onCommand = (line: string) => {
+					if (!line.startsWith("AT+QISTATE?")) return;
+					emulator.off("command", onCommand);
+					emulator.withhold("AT+QSCLK");
+					emulator.withhold("AT+CGATT?");
+				};
+				emulator.on("command", onCommand);
+			},
+		},
+		shows: /AT\+QIOPEN: socket 0: .*not sent: the module did not answer the resync probe before it/,
+	},
 	// A noisy line, output trickling: lines and runs come damaged, datagrams
 	// and acks are lost, a TCP stream ends at a gap and is opened again; the
 	// errors explained, the warnings and the ends told go deeper than a clean
