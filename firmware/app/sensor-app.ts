@@ -335,7 +335,8 @@ export class SensorApp {
 	#commands(lines: string[]): void {
 		let i = 0;
 		const step = (error: BC20Error | null) => {
-			if (error) this.#platform.log(`${lines[i - 1]}: ${error.message}`);
+			// (The error's message starts with the command line.)
+			if (error) this.#platform.log(error.message);
 			if (i < lines.length) this.#platform.modem.command(lines[i++], step);
 			else return this.#cycle();
 		};

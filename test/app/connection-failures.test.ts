@@ -104,4 +104,22 @@ test("TCP collector that hangs up on the first report: the retry reconnects and 
 	}
 });
 
+test("a setup command the module leaves unanswered is logged once, by its error, and the reports still go", async () => {
+	const port = await closedPort();
+	const collector = new Collector({ udpPort: port });
+	await collector.start();
+	try {
+		session.emulator!.withhold("AT+QSCLK");
+		const { summary, log } = await runApp(session, {
+			config: { protocol: "udp", port, reports: 1, sleep: "light" },
+			stallMs: 8000,
+		});
+		const failed = log.filter((l) => l.includes("AT+QSCLK"));
+		assert.equal(failed, ["AT+QSCLK=2: No answer from the module in time (1001)"], log.join("\n"));
+		assert.is(summary.acked, 1);
+	} finally {
+		await collector.close();
+	}
+});
+
 test.run();
