@@ -32,10 +32,6 @@ export class Dispatcher {
 	readonly channel: Channel;
 	#clock: Clock;
 	#workers: readonly Worker[] = [];
-	// Bit i: worker i is in use (a socket from its open to its release). Only
-	// those are asked for a command: asking an idle one cost XS about 60
-	// operations, four times a command with one socket open.
-	#inUse = 0;
 	#turn = 0;
 	#coldTurn = true;
 
@@ -61,12 +57,6 @@ export class Dispatcher {
 
 	setWorkers(workers: readonly Worker[]): void {
 		this.#workers = workers;
-	}
-
-	// Worker `index` starts (true) or stops (false) asking for the wire.
-	use(index: number, inUse: boolean): void {
-		if (inUse) this.#inUse |= 1 << index;
-		else this.#inUse &= ~(1 << index);
 	}
 
 	// Caller operations waiting (not counting the one on the wire).
@@ -159,20 +149,17 @@ export class Dispatcher {
 			return this.takeCold();
 		}
 		const workers = this.#workers,
-			n = workers.length,
-			inUse = this.#inUse;
-		if (inUse !== 0)
-			for (let i = 0; i < n; i++) {
-				const at = (this.#turn + i) % n;
-				if ((inUse & (1 << at)) === 0) continue;
-				const command = workers[at].next();
-				if (command !== null) {
-					this.#turn = (at + 1) % n;
-					this.#coldTurn = true;
-					if (this.turnWanted) this.turnGiven();
-					return command;
-				}
+			n = workers.length;
+		for (let i = 0; i < n; i++) {
+			const at = (this.#turn + i) % n;
+			const command = workers[at].next();
+			if (command !== null) {
+				this.#turn = (at + 1) % n;
+				this.#coldTurn = true;
+				if (this.turnWanted) this.turnGiven();
+				return command;
 			}
+		}
 		if (this.turnWanted) this.turnGiven();
 		return this.#coldCount > 0 ? this.takeCold() : null;
 	}

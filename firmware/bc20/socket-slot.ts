@@ -126,7 +126,6 @@ export class Slot implements Worker, SocketLink {
 		this.udp = udp;
 		this.mode = mode;
 		this.state = OPENING;
-		this.dispatcher.use(this.id, true);
 		this.stats = owner.stats;
 		this.#open = new OpenCommand(this, udp, host, port, localPort, mode);
 		// The caller (the modem's open) pumps the dispatcher.
@@ -199,7 +198,6 @@ export class Slot implements Worker, SocketLink {
 		if (this.state === INITIAL) return;
 		this.dropSwitch(E_CANCELLED);
 		this.state = INITIAL;
-		this.dispatcher.use(this.id, false);
 		this.owner = null;
 		this.callbacks = NO_CALLBACKS;
 		this.reset();
@@ -213,7 +211,6 @@ export class Slot implements Worker, SocketLink {
 		if (!this.appClosed || this.#closeFailed) error = this.endError();
 		this.stats.failed += this.transmitter.unsent;
 		this.state = INITIAL;
-		this.dispatcher.use(this.id, false);
 		this.owner = null;
 		this.callbacks = NO_CALLBACKS;
 		this.reset();
