@@ -76,14 +76,17 @@ export class OpenCommand implements Command {
 			// "+QIOPEN: <id>,<err>" with up to two bytes of its start dropped,
 			// changed or added on the line ("+QIOP: 0,0", "+QIOPN 0,0",
 			// "QIOPEN: 0,0", "q+QIOPEN: 0,0"), or cut in two ("+QIOP" and
-			// "N: 0,0"): the answer, its outcome unknown (550), rather than a
-			// minute's wait. A connectID that can be read names its socket; one
-			// that cannot is this one's, as only the open on the wire awaits a
-			// +QIOPEN.
+			// "N: 0,0"): the answer, rather than a minute's wait. A connectID
+			// that can be read names its socket; one that cannot is this one's,
+			// as only the open on the wire awaits a +QIOPEN. Its outcome is
+			// <err> when the numbers read whole (the damage was in the name:
+			// exactly two fields, both numbers, the first this connectID), else
+			// unknown (550).
 			if (!line.isDamaged(QIOPEN_ROW.bytes)) return URC_NOT_MINE;
 			const id = line.int(0);
 			if (id >= 0 && id !== this.#slot.id) return URC_NOT_MINE;
-			this.code = 550;
+			const err = id < 0 || line.hasField(2) ? -1 : line.int(1);
+			this.code = err >= 0 ? err : 550;
 			return URC_COMPLETES;
 		}
 		if (line.kind !== URC_QIOPEN) return URC_NOT_MINE;

@@ -45,4 +45,27 @@ for (const mode of [0, 1])
 			);
 		});
 
+// The name damaged, the numbers whole: they are the module's answer.
+for (const damaged of ["+QIOP: 0,0", "+QIOPxN: 0,0", "+QIxOPEN: 0,0"])
+	test(`"${damaged}", a +QIOPEN whose name was damaged and whose numbers read whole: connected, not closed as unknown`, () => {
+		const h = new Harness({ receiveHex: false, viewMode: 1, showLength: true });
+		h.bringUp({ hex: 0, view: 1, show: 1 });
+		h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,1', OK + "\r\n" + damaged + "\r\n");
+		h.open({ mode: 1 }, "");
+		h.advance(5000);
+		assert.equal(h.takeLog(), ["0 connected", "0 writable 2048"]);
+		assert.equal(h.fake.unexpected, [], "no AT+QICLOSE");
+	});
+
+for (const damaged of ["+QIOP: 0,", "+QIOP: 0,0,1", "+QIOP: 1,0", "+QIOP: 0,0x"])
+	test(`"${damaged}", a damaged +QIOPEN whose numbers do not read whole: the outcome is unknown (550), the connectID closed`, () => {
+		const h = new Harness({ receiveHex: false, viewMode: 1, showLength: true });
+		h.bringUp({ hex: 0, view: 1, show: 1 });
+		h.fake.expect('AT+QIOPEN=1,0,"TCP","127.0.0.1",9000,0,1', OK + "\r\n" + damaged + "\r\n");
+		h.fake.expect("AT+QICLOSE=0", OK + "\r\nCLOSE OK\r\n");
+		h.open({ mode: 1 }, "");
+		h.advance(5000);
+		assert.equal(h.takeLog(), damaged === "+QIOP: 1,0" ? [] : ["0 error 550"]);
+	});
+
 test.run();
